@@ -1,0 +1,26 @@
+"""Every Beacon setting, read from the environment in one place.
+
+Defaults run the local demo with no configuration at all.
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _path(name: str, default: str) -> Path:
+    value = Path(os.environ.get(name) or default)
+    return value if value.is_absolute() else ROOT / value
+
+
+WAREHOUSE = _path("BEACON_WAREHOUSE", "data/cx.duckdb")
+STATE_URL = os.environ.get("BEACON_STATE_URL") or f"sqlite:///{ROOT / 'data' / 'state.db'}"
+CACHE_URL = os.environ.get("BEACON_CACHE_URL", "")
+HOST = os.environ.get("BEACON_HOST", "127.0.0.1")
+PORT = int(os.environ.get("BEACON_PORT", "8050"))
+AUTH = os.environ.get("BEACON_AUTH", "none")
+# Only the loopback demo may run without a secret; sign-in (BEACON_AUTH) will refuse to start without one.
+SECRET_KEY = os.environ.get("BEACON_SECRET_KEY", "")
+# Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.
+CACHE_TIMEOUT = int(os.environ.get("BEACON_CACHE_TIMEOUT", "3600"))
