@@ -1,0 +1,70 @@
+"""Beacon's Dash app and Flask server: the shell (navbar, colour mode, page container) and nothing else.
+
+Each page in pages/ registers itself and owns its layout and callbacks. Run with gunicorn
+(`make run`) or, for development, `python app.py`.
+"""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, clientside_callback, dcc, html
+
+import config
+from components import ids, shell
+from queries.runner import init_cache
+
+# Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
+# Bootstrap loads and our rules override it; Dash would otherwise load every file under assets/.
+VENDOR_STYLESHEETS = [
+    "/assets/vendor/bootstrap.min.css",
+    "/assets/vendor/bootstrap-icons.min.css",
+    "/assets/vendor/inter/index.css",
+]
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    title="Beacon",
+    update_title=None,
+    external_stylesheets=VENDOR_STYLESHEETS,
+    assets_path_ignore=["vendor"],
+    suppress_callback_exceptions=True,
+)
+server = app.server
+server.config["SECRET_KEY"] = config.SECRET_KEY or None
+init_cache(server)
+
+
+def layout():
+    available = {page["path"] for page in dash.page_registry.values()}
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL),
+            dcc.Store(id=ids.THEME_STORE, storage_type="local"),
+            shell.navbar(available),
+            html.Main(dash.page_container, className="container-fluid page"),
+        ]
+    )
+
+
+app.layout = layout
+
+# The toggle flips between light and dark; with nothing stored yet, the system preference decides.
+clientside_callback(
+    """() => document.documentElement.getAttribute("data-bs-theme") === "dark" ? "light" : "dark" """,
+    Output(ids.THEME_STORE, "data"),
+    Input(ids.THEME_TOGGLE, "n_clicks"),
+    prevent_initial_call=True,
+)
+
+clientside_callback("(mode) => window.beaconApplyTheme(mode)", Input(ids.THEME_STORE, "data"))
+
+clientside_callback(
+    """(clicks, open) => !open""",
+    Output("shell-navbar-collapse", "is_open"),
+    Input("shell-navbar-toggler", "n_clicks"),
+    State("shell-navbar-collapse", "is_open"),
+    prevent_initial_call=True,
+)
+
+if __name__ == "__main__":
+    app.run(host=config.HOST, port=config.PORT, debug=True)

@@ -1,0 +1,48 @@
+"""Numbers as people read them, by the metric's unit. Pure functions; '—' where there is no number."""
+
+import pandas as pd
+
+NO_NUMBER = "—"
+MINUS = "\u2212"  # a true minus sign, as wide as the plus
+
+# Decimal places shown per unit; data attributes keep full precision.
+_DECIMALS = {"pts": 1, "%": 1, "s": 0, "score": 2, "per1000": 2}
+_SUFFIX = {"pts": "", "%": "%", "s": " s", "score": "", "per1000": " ‰"}
+# A change of a percentage is in percentage points, not percent.
+_CHANGE_SUFFIX = {"pts": " pts", "%": " pp", "s": " s", "score": "", "per1000": " ‰"}
+
+
+def _missing(value) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _number(value: float, unit: str, signed: bool = False) -> str:
+    text = f"{value:{'+' if signed else ''},.{_DECIMALS.get(unit, 1)}f}".replace(",", "\u202f")
+    return text.replace("-", MINUS)
+
+
+def format_value(value, unit: str) -> str:
+    return NO_NUMBER if _missing(value) else _number(value, unit) + _SUFFIX.get(unit, "")
+
+
+def format_interval(low, high, unit: str) -> str:
+    """The 95% interval as a range (intervals are not symmetric around the value)."""
+    if _missing(low) or _missing(high):
+        return NO_NUMBER
+    return f"{_number(low, unit)} to {_number(high, unit)}"
+
+
+def format_change(change, unit: str) -> str:
+    return NO_NUMBER if _missing(change) else _number(change, unit, signed=True) + _CHANGE_SUFFIX.get(unit, "")
+
+
+def format_count(n) -> str:
+    return NO_NUMBER if _missing(n) else f"{int(n):,}".replace(",", "\u202f")
+
+
+def format_target(target, tolerance, unit: str, higher_is_better: bool) -> str:
+    """'≥ 45.0 (tolerance 3.0)': the direction says which side of the target is good."""
+    if _missing(target):
+        return NO_NUMBER
+    text = f"{'≥' if higher_is_better else '≤'} {format_value(target, unit)}"
+    return text if _missing(tolerance) or tolerance == 0 else f"{text} (tolerance {_number(tolerance, unit)})"

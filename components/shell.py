@@ -1,0 +1,58 @@
+"""The frame around every page: the navigation bar and the colour-mode toggle."""
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components import ids
+
+#: Every page Beacon has or will have, in navigation order. Pages not built yet are shown disabled,
+#: so the navigation does not jump about as they arrive.
+NAVIGATION = (
+    ("Scorecard", "/"),
+    ("Journey", "/journey"),
+    ("Segments", "/segments"),
+    ("Owners", "/owners"),
+    ("Commitments", "/commitments"),
+    ("Data", "/data"),
+    ("Wall", "/wall"),
+)
+
+
+def navbar(available_paths: set[str]) -> dbc.Navbar:
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                label,
+                href=path,
+                active="exact" if path == "/" else "partial",
+                disabled=path not in available_paths,
+                title=None if path in available_paths else "Coming soon",
+            )
+        )
+        for label, path in NAVIGATION
+    ]
+    toggle = html.Button(
+        html.I(className="bi bi-circle-half", **{"aria-hidden": "true"}),
+        id=ids.THEME_TOGGLE,
+        className="btn btn-link nav-link theme-toggle",
+        title="Switch between light and dark mode",
+        **{"aria-label": "Switch between light and dark mode"},
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"], href="/"
+                ),
+                dbc.NavbarToggler(id="shell-navbar-toggler"),
+                dbc.Collapse(
+                    dbc.Nav([*links, dbc.NavItem(toggle, className="ms-lg-auto")], navbar=True, className="w-100"),
+                    id="shell-navbar-collapse",
+                    navbar=True,
+                ),
+            ],
+            fluid=True,
+        ),
+        className="shell-navbar border-bottom",
+        expand="lg",
+    )

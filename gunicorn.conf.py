@@ -1,0 +1,14 @@
+"""gunicorn settings for `make run` and production; every value can be overridden on the command line."""
+
+import config
+
+bind = f"{config.HOST}:{config.PORT}"
+workers = 2
+worker_class = "gthread"
+threads = 4
+timeout = 60
+# Each worker opens the warehouse itself, lazily, after the fork; nothing is preloaded.
+preload_app = False
+# gunicorn 27's runtime control socket is not used by Beacon.
+control_socket_disable = True
+accesslog = "-"

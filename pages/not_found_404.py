@@ -1,0 +1,17 @@
+"""The page for any path Beacon does not have."""
+
+import dash
+from dash import html
+
+dash.register_page(__name__, path="/404", title="Not found · Beacon")
+
+
+def layout(**_params):
+    return html.Div(
+        [
+            html.H1("This page does not exist", className="h3"),
+            html.P("The address may be mistyped, or the page may have moved."),
+            html.A("Go to the scorecard", href="/", className="btn btn-primary"),
+        ],
+        className="not-found py-5 text-center",
+    )

@@ -1,0 +1,106 @@
+"""What pages ask the warehouse, in the users' words: the catalogue, the view, and KPIs for it."""
+
+from datetime import date
+
+import pandas as pd
+
+from queries import kpi
+from queries.periods import View, resolve_view
+from queries.runner import WarehouseError, run
+
+#: Breakdown dimensions a page may ask for, and the column each one groups by.
+BREAKDOWNS = {"touchpoint": "touchpoint_id", "segment": "segment_id"}
+
+
+def metrics() -> pd.DataFrame:
+    """The metric catalogue in display order, with owners."""
+    return run("metrics")
+
+
+def touchpoints() -> pd.DataFrame:
+    """Touchpoints in journey order."""
+    return run("touchpoints")
+
+
+def segments() -> pd.DataFrame:
+    return run("segments")
+
+
+def owners() -> pd.DataFrame:
+    return run("owners")
+
+
+def as_of() -> date:
+    """The latest data date in the warehouse."""
+    latest = run("as_of")["as_of"].iloc[0]
+    if pd.isna(latest):
+        raise WarehouseError("The warehouse holds no data yet. Load some with `python -m data.ingest PATH`.")
+    return pd.Timestamp(latest).date()
+
+
+def view(period: str | None = None, compare: str | None = None) -> View:
+    """The reporting view a URL asks for (default: quarter to date vs the previous full quarter)."""
+    return resolve_view(period, compare, as_of())
+
+
+def kpis(
+    view: View,
+    by: tuple[str, ...] = (),
+    metric_id: str | None = None,
+    touchpoint_id: str | None = None,
+    segment_id: str | None = None,
+    sums: str = "kpi_sums",
+) -> pd.DataFrame:
+    """One row per metric (and per touchpoint and/or segment in `by`) with everything a tile shows.
+
+    Columns: the catalogue's, the slice's touchpoint_id and segment_id (the filter's when not broken
+    down; None = all), n (NA for ratio metrics), value, low, high, target, tolerance, status,
+    gap_clear, previous_value, previous_n, change, change_significant. Without `by` every metric of
+    the catalogue appears, `no_data` when it has no rows; with `by`, the slices with data in either
+    period. `sums="kpi_sums_raw"` computes the same from raw facts (tests and benchmarks only).
+    """
+    unknown = set(by) - BREAKDOWNS.keys()
+    if unknown:
+        raise ValueError(f"Breakdowns are by {' and '.join(BREAKDOWNS)}, not {', '.join(sorted(unknown))}.")
+    keys = ["metric_id", *(BREAKDOWNS[b] for b in by)]
+    params = {
+        "metric_id": metric_id,
+        "touchpoint_id": touchpoint_id,
+        "segment_id": segment_id,
+        "by_touchpoint": "touchpoint" in by,
+        "by_segment": "segment" in by,
+    }
+    not_keys = [c for c in BREAKDOWNS.values() if c not in keys]
+    current = run(sums, start=view.period.start, end=view.period.end, **params).drop(columns=not_keys)
+    previous = run(sums, start=view.comparison.start, end=view.comparison.end, **params).drop(columns=not_keys)
+
+    catalogue = metrics()
+    if metric_id is not None:
+        catalogue = catalogue[catalogue["metric_id"] == metric_id]
+    slices = pd.concat([current[keys], previous[keys]]).drop_duplicates() if by else catalogue[["metric_id"]]
+
+    def with_values(sums_frame: pd.DataFrame) -> pd.DataFrame:
+        frame = catalogue.merge(slices, on="metric_id").merge(sums_frame, on=keys, how="left")
+        frame[kpi.SUMS] = frame[kpi.SUMS].fillna(0)
+        return kpi.add_values(frame)
+
+    frame = kpi.add_change(with_values(current), with_values(previous), keys)
+    for column, value in (("touchpoint_id", touchpoint_id), ("segment_id", segment_id)):
+        if column not in keys:
+            frame[column] = value
+    frame = kpi.add_status(kpi.pick_targets(frame, run("targets", day=view.period.end)))
+    frame["n"] = frame["n"].astype("Int64").mask(frame["kind"] == "ratio")
+    return frame.sort_values(["sort_order", *keys[1:]], ignore_index=True)
+
+
+def scorecard(view: View, segment_id: str | None = None, touchpoint_id: str | None = None) -> pd.DataFrame:
+    """Every metric's KPI for the view, optionally for one segment or touchpoint."""
+    return kpis(view, segment_id=segment_id, touchpoint_id=touchpoint_id)
+
+
+def breakdown(
+    view: View, metric_id: str, by: str, segment_id: str | None = None, touchpoint_id: str | None = None
+) -> pd.DataFrame:
+    """One metric's KPI per touchpoint or per segment (`by`), or per cell (`by="cell"`)."""
+    dimensions = tuple(BREAKDOWNS) if by == "cell" else (by,)
+    return kpis(view, dimensions, metric_id=metric_id, segment_id=segment_id, touchpoint_id=touchpoint_id)

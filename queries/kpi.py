@@ -1,0 +1,144 @@
+"""From sufficient statistics to what a tile shows: value, interval, target, status and change.
+
+Pure functions of DataFrames (no I/O), so every rule is unit-tested on frames built by hand.
+"""
+
+import numpy as np
+import pandas as pd
+
+from queries import stats
+
+SUMS = ["n", "score_sum", "score_sum_sq", "promoters", "passives", "detractors", "top2", "numerator", "denominator"]
+
+#: Every status word, worst first: the order a summary strip lists them in.
+STATUSES = ("off_track", "at_risk", "insufficient", "on_track", "no_target", "no_data")
+
+# Target specificity, DESIGN.md: touchpoint+segment beats touchpoint beats segment beats neither.
+_TOUCHPOINT_WEIGHT, _SEGMENT_WEIGHT = 2, 1
+
+
+def add_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add `value`, `low`, `high` (the 95% interval; NaN for ratios, which are census data)."""
+    kind = frame["kind"].to_numpy()
+    n = frame["n"].to_numpy(dtype=float)
+    nps_low, nps_high = stats.nps_interval(frame["promoters"], frame["detractors"], n)
+    top2_low, top2_high = stats.wilson_interval(frame["top2"], n)
+    mean_low, mean_high = stats.mean_interval(frame["score_sum"], frame["score_sum_sq"], n)
+    choose = [kind == "nps", kind == "top2box", kind == "mean"]
+    value = np.select(
+        choose,
+        [
+            stats.nps(frame["promoters"], frame["detractors"], n),
+            stats.proportion(frame["top2"], n),
+            stats.mean(frame["score_sum"], n),
+        ],
+        default=stats.ratio(frame["numerator"], frame["denominator"], frame["unit"].to_numpy()),
+    )
+    # A mean's t-interval can overrun a short scale for small n; the scale bounds what is possible.
+    mean_low = np.maximum(mean_low, frame["scale_min"].to_numpy(dtype=float))
+    mean_high = np.minimum(mean_high, frame["scale_max"].to_numpy(dtype=float))
+    return frame.assign(
+        value=value,
+        low=np.select(choose, [nps_low, top2_low, mean_low], default=np.nan),
+        high=np.select(choose, [nps_high, top2_high, mean_high], default=np.nan),
+    )
+
+
+def pick_targets(slices: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Add `target` and `tolerance`: the most specific target row matching each slice.
+
+    `slices` has metric_id, touchpoint_id, segment_id (None = all); `targets` the rows in force.
+    """
+    keys = slices[["metric_id", "touchpoint_id", "segment_id"]].reset_index(drop=True)
+    keys["slice"] = keys.index
+    candidates = keys.merge(targets, on="metric_id", suffixes=("", "_target"))
+    scoped_touchpoint = candidates["touchpoint_id_target"].notna()
+    scoped_segment = candidates["segment_id_target"].notna()
+    applies = (~scoped_touchpoint | (candidates["touchpoint_id_target"] == candidates["touchpoint_id"])) & (
+        ~scoped_segment | (candidates["segment_id_target"] == candidates["segment_id"])
+    )
+    candidates = candidates[applies.fillna(False).astype(bool)].assign(
+        specificity=_TOUCHPOINT_WEIGHT * scoped_touchpoint + _SEGMENT_WEIGHT * scoped_segment
+    )
+    best = (
+        candidates.sort_values(["slice", "specificity", "period_start"])
+        .drop_duplicates("slice", keep="last")
+        .set_index("slice")
+    )
+    chosen = best.reindex(keys["slice"])
+    return slices.assign(
+        target=chosen["target"].to_numpy(dtype=float), tolerance=chosen["tolerance"].to_numpy(dtype=float)
+    )
+
+
+def status(value, n, kind, min_sample, target, tolerance, higher_is_better) -> np.ndarray:
+    """The status word of each KPI (DESIGN.md), direction-aware; arrays in, array of words out."""
+    value, n, target, tolerance = (np.asarray(a, dtype=float) for a in (value, n, target, tolerance))
+    higher = np.asarray(higher_is_better, dtype=bool)
+    # Rounded so that a value equal to its target up to floating-point noise meets it.
+    shortfall = np.round(np.where(higher, target - value, value - target), 9)
+    return np.select(
+        [
+            np.isnan(value),
+            (np.asarray(kind) != "ratio") & (n < np.asarray(min_sample, dtype=float)),
+            np.isnan(target),
+            shortfall <= 0,
+            shortfall <= tolerance,
+        ],
+        ["no_data", "insufficient", "no_target", "on_track", "at_risk"],
+        default="off_track",
+    )
+
+
+def add_status(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add `status` and `gap_clear`: whether the gap to target is beyond sampling noise.
+
+    For survey metrics the gap is clear when the 95% interval excludes the target; ratio metrics are
+    census data, so any gap is real. NA when there is no value, target or interval.
+    """
+    words = status(
+        frame["value"],
+        frame["n"],
+        frame["kind"],
+        frame["min_sample"],
+        frame["target"],
+        frame["tolerance"],
+        frame["higher_is_better"],
+    )
+    value, low, high, target = (frame[c].to_numpy(dtype=float) for c in ("value", "low", "high", "target"))
+    census = frame["kind"].to_numpy() == "ratio"
+    with np.errstate(invalid="ignore"):
+        clear = np.where(census, value != target, (low > target) | (high < target))
+    known = ~np.isnan(value) & ~np.isnan(target) & (census | ~np.isnan(low))
+    return frame.assign(status=words, gap_clear=pd.array(np.where(known, clear, None), dtype="boolean"))
+
+
+def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Add `previous_value`, `previous_n`, `change` and `change_significant` (NA for ratios).
+
+    `current` has values and sums; `previous` has the comparison period's sums and values.
+    """
+    before = previous[[*keys, *SUMS, "value"]].rename(columns={c: f"{c}_before" for c in [*SUMS, "value"]})
+    both = current.merge(before, on=keys, how="left")
+    kind = both["kind"].to_numpy()
+    significant = np.select(
+        [kind == "nps", kind == "top2box", kind == "mean"],
+        [
+            stats.nps_change_significant(
+                both["promoters"], both["detractors"], both["n"],
+                both["promoters_before"], both["detractors_before"], both["n_before"],
+            ),
+            stats.proportion_change_significant(both["top2"], both["n"], both["top2_before"], both["n_before"]),
+            stats.mean_change_significant(
+                both["score_sum"], both["score_sum_sq"], both["n"],
+                both["score_sum_before"], both["score_sum_sq_before"], both["n_before"],
+            ),
+        ],
+        default=np.nan,
+    )  # fmt: skip
+    return current.assign(
+        previous_value=both["value_before"].to_numpy(dtype=float),
+        previous_n=both["n_before"].to_numpy(dtype=float),
+        change=both["value"].to_numpy(dtype=float) - both["value_before"].to_numpy(dtype=float),
+        change_significant=pd.array(np.where(np.isnan(significant), None, significant == 1), dtype="boolean"),
+    )

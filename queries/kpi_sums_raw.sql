@@ -1,0 +1,48 @@
+-- The same statistics as kpi_sums.sql straight from the raw facts: the reference that tests and
+-- benchmarks hold the rollup against. Pages never use it.
+WITH survey AS (
+    SELECT
+        r.metric_id,
+        CASE WHEN $by_touchpoint THEN r.touchpoint_id END AS touchpoint_id,
+        CASE WHEN $by_segment THEN r.segment_id END AS segment_id,
+        count(*)::BIGINT AS n,
+        sum(r.score) AS score_sum,
+        sum(r.score * r.score) AS score_sum_sq,
+        count_if(r.score >= 9) AS promoters,
+        count_if(r.score >= 7 AND r.score < 9) AS passives,
+        count_if(r.score <= 6) AS detractors,
+        count_if(r.score >= m.scale_max - 1) AS top2,
+        0.0 AS numerator,
+        0.0 AS denominator
+    FROM responses AS r
+    JOIN metrics AS m USING (metric_id)
+    WHERE CAST(r.responded_at AS DATE) BETWEEN $start AND $end
+        AND ($metric_id IS NULL OR r.metric_id = $metric_id)
+        AND ($touchpoint_id IS NULL OR r.touchpoint_id = $touchpoint_id)
+        AND ($segment_id IS NULL OR r.segment_id = $segment_id)
+    GROUP BY ALL
+),
+operational AS (
+    SELECT
+        metric_id,
+        CASE WHEN $by_touchpoint THEN touchpoint_id END AS touchpoint_id,
+        CASE WHEN $by_segment THEN segment_id END AS segment_id,
+        0 AS n,
+        0.0 AS score_sum,
+        0.0 AS score_sum_sq,
+        0 AS promoters,
+        0 AS passives,
+        0 AS detractors,
+        0 AS top2,
+        sum(numerator) AS numerator,
+        sum(denominator) AS denominator
+    FROM measurements
+    WHERE day BETWEEN $start AND $end
+        AND ($metric_id IS NULL OR metric_id = $metric_id)
+        AND ($touchpoint_id IS NULL OR touchpoint_id = $touchpoint_id)
+        AND ($segment_id IS NULL OR segment_id = $segment_id)
+    GROUP BY ALL
+)
+SELECT * FROM survey
+UNION ALL
+SELECT * FROM operational

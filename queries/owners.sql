@@ -1,0 +1,1 @@
+SELECT owner_id, name, title, email FROM owners ORDER BY name

@@ -1,0 +1,1 @@
+SELECT segment_id, name, description FROM segments ORDER BY name
