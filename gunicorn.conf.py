@@ -1,8 +1,8 @@
 """gunicorn settings for `make run` and production; every value can be overridden on the command line."""
 
-import config
+from config import HOST, PORT
 
-bind = f"{config.HOST}:{config.PORT}"
+bind = f"{HOST}:{PORT}"
 workers = 2
 worker_class = "gthread"
 threads = 4

@@ -9,4 +9,4 @@ def problem(title: str, message: str, back_href: str | None = "/") -> dbc.Alert:
     children = [html.H2(title, className="h5 alert-heading"), html.P(message, className="mb-0")]
     if back_href:
         children.append(html.A("Back to the scorecard", href=back_href, className="alert-link d-block mt-2"))
-    return dbc.Alert(children, color="warning", className="problem", role="alert")
+    return dbc.Alert(children, color="warning", className="problem")

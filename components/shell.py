@@ -22,11 +22,10 @@ def navbar(available_paths: set[str]) -> dbc.Navbar:
     links = [
         dbc.NavItem(
             dbc.NavLink(
-                label,
+                label if path in available_paths else html.Span(label, title="Coming soon"),
                 href=path,
                 active="exact" if path == "/" else "partial",
                 disabled=path not in available_paths,
-                title=None if path in available_paths else "Coming soon",
             )
         )
         for label, path in NAVIGATION

@@ -1,0 +1,95 @@
+"""A real Beacon server and a real headless Chromium, shared by the end-to-end tests and screenshots.
+
+The server is gunicorn with Beacon's own config, as `make run` starts it; the browser is Debian's
+Chromium driven by Playwright (never a downloaded browser).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("BEACON_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = None):
+    """gunicorn serving Beacon on a free loopback port; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "BEACON_WAREHOUSE": str(warehouse), "BEACON_HOST": "127.0.0.1", "BEACON_PORT": str(port)}
+    env.update(extra_env or {})
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "--workers", str(workers), "--access-logfile", "/dev/null", "app:server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_dash-layout", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Beacon did not start:\n{process.stdout.read()}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@contextmanager
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mode: str | None = None):
+    """A new page at `url`, with console errors and failed requests collected on `page.problems`."""
+    context = browser.new_page(viewport={"width": width, "height": height}).context
+    page = context.pages[0]
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
+    if colour_mode:
+        # Only the first load: a reload must show what the page itself stored.
+        page.add_init_script(
+            f"if (!localStorage.getItem('shell-theme')) localStorage.setItem('shell-theme', '\"{colour_mode}\"')"
+        )
+    page.goto(url)
+    page.wait_for_selector("._dash-loading", state="detached", timeout=30_000)
+    return page

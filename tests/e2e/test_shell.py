@@ -1,0 +1,72 @@
+"""The app shell in headless Chromium: navbar, colour modes, 404, and messages for a bad warehouse."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import beacon_server, open_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_root_serves_the_shell_without_console_errors(browser, server):
+    """`/` shows the navbar with every page to come and the scorecard, with no browser errors."""
+    page = open_page(browser, server + "/")
+    expect(page.locator("[data-metric-id]")).to_have_count(6)
+    nav = page.locator(".shell-navbar")
+    for label in ["Scorecard", "Journey", "Segments", "Owners", "Commitments", "Data", "Wall"]:
+        assert nav.get_by_text(label, exact=True).count() == 1
+    root = page.locator("#scorecard-root")
+    assert root.get_attribute("data-period-start") == "2026-10-01"
+    assert root.get_attribute("data-as-of") == "2026-11-20"
+    assert page.locator("[data-metric-id=fcr]").get_attribute("data-value").startswith("89.215686")
+    assert page.problems == []
+
+
+def test_colour_mode_toggle_persists_across_reloads(browser, server):
+    page = open_page(browser, server + "/", colour_mode="light")
+    html = page.locator("html")
+    assert html.get_attribute("data-bs-theme") == "light"
+    page.locator("#shell-theme-toggle").click()
+    page.wait_for_function("document.documentElement.dataset.bsTheme === 'dark'")
+    page.reload()
+    page.wait_for_selector("#scorecard-root")
+    assert html.get_attribute("data-bs-theme") == "dark"
+    assert page.problems == []
+
+
+def test_unknown_path_shows_not_found_page(browser, server):
+    page = open_page(browser, server + "/no-such-page")
+    expect(page.get_by_text("This page does not exist")).to_be_visible()
+    assert page.problems == []
+
+
+def test_bad_url_parameters_give_a_message_not_a_traceback(browser, server):
+    page = open_page(browser, server + "/?period=2026-Q9")
+    expect(page.locator(".problem")).to_contain_text("That period cannot be shown")
+    expect(page.locator(".problem")).to_contain_text("2026-Q9")
+    page = open_page(browser, server + "/?segment=nobody")
+    expect(page.locator(".problem")).to_contain_text("nobody")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "missing_table"])
+def test_bad_warehouse_shows_what_is_wrong_and_the_fix(browser, tmp_path, tiny_warehouse_path, damage):
+    """No file, a file that is not DuckDB, or one missing a table: the app starts and says so."""
+    import shutil
+
+    import duckdb
+
+    path = tmp_path / "cx.duckdb"
+    if damage == "corrupt":
+        path.write_bytes(b"this is not a database" * 100)
+    elif damage == "missing_table":
+        shutil.copy(tiny_warehouse_path, path)
+        with duckdb.connect(str(path)) as con:
+            con.execute("DROP TABLE targets")
+    with beacon_server(path) as url:
+        page = open_page(browser, url + "/")
+        message = page.locator(".problem").inner_text()
+    expected = {"missing": "No warehouse file", "corrupt": "cannot be read", "missing_table": "targets"}[damage]
+    assert expected in message
+    assert "python -m data.demo" in message
+    assert "Traceback" not in message

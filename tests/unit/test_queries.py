@@ -1,0 +1,98 @@
+"""The query layer end to end on the hand-made tiny warehouse: SQL, rollup, maths, targets, status."""
+
+import pandas as pd
+import pytest
+
+import queries
+from tests import tiny_warehouse as tiny
+
+pytestmark = pytest.mark.usefixtures("tiny_warehouse")
+
+
+def by_metric(frame):
+    return frame.set_index("metric_id")
+
+
+def test_default_view_is_quarter_to_date_against_previous_full_quarter():
+    view = queries.view()
+    assert view.as_of == tiny.AS_OF
+    assert (view.period.start.isoformat(), view.period.end.isoformat()) == ("2026-10-01", "2026-11-20")
+    assert (view.comparison.start.isoformat(), view.comparison.end.isoformat()) == ("2026-07-01", "2026-09-30")
+
+
+def test_scorecard_values_worked_by_hand():
+    """Every metric appears, in catalogue order, with values and statuses worked on paper."""
+    card = queries.scorecard(queries.view())
+    assert list(card["metric_id"]) == ["nps", "csat", "effort", "fcr", "aht", "pilot"]
+    rows = by_metric(card)
+    # NPS: web/smb 6 promoters 2 detractors of 10, shop/ent 1 and 1 of 4 → 100·(7−3)/14.
+    assert rows.loc["nps", "n"] == 14
+    assert rows.loc["nps", "value"] == pytest.approx(100 * 4 / 14)
+    # Short of 45 by 16.4, more than the tolerance of 10.
+    assert rows.loc["nps", "status"] == "off_track"
+    assert rows.loc["csat", "value"] == pytest.approx(80.0)
+    assert rows.loc["effort", "value"] == pytest.approx(4.4)
+    # Ratio of sums 91/102, not the 70 % average of the daily ratios.
+    assert rows.loc["fcr", "value"] == pytest.approx(100 * 91 / 102)
+    assert rows.loc["fcr", "status"] == "on_track"
+    assert rows.loc["aht", "value"] == pytest.approx(400.0)
+    assert rows.loc["aht", "status"] == "no_target"
+    assert rows.loc["pilot", "status"] == "insufficient"
+    assert rows.loc["pilot", "n"] == 2
+    assert rows.loc["fcr", "n"] is pd.NA  # no n for census data
+
+
+def test_scorecard_change_and_significance_worked_by_hand():
+    """NPS 28.57 now vs −30 in Q3: z = 0.586/√(0.633/14 + 0.61/10) = 1.80 < 1.96, within noise."""
+    rows = by_metric(queries.scorecard(queries.view()))
+    assert rows.loc["nps", "previous_value"] == pytest.approx(-30.0)
+    assert rows.loc["nps", "change"] == pytest.approx(100 * 4 / 14 + 30)
+    significant = rows.loc["nps", "change_significant"]
+    assert significant is not pd.NA and not significant
+    assert rows.loc["fcr", "change_significant"] is pd.NA
+
+
+def test_most_specific_target_wins_in_breakdowns():
+    view = queries.view()
+    cells = queries.breakdown(view, "nps", "cell").set_index(["touchpoint_id", "segment_id"])
+    assert cells.loc[("web", "smb"), "target"] == 50.0  # touchpoint + segment
+    assert cells.loc[("web", "smb"), "status"] == "off_track"  # 40 is 10 short, tolerance 5
+    by_touchpoint = queries.breakdown(view, "nps", "touchpoint").set_index("touchpoint_id")
+    assert by_touchpoint.loc["web", "target"] == 35.0  # touchpoint
+    assert by_touchpoint.loc["web", "status"] == "on_track"
+    assert by_touchpoint.loc["shop", "target"] == 45.0  # no shop target: the general one
+    assert by_touchpoint.loc["shop", "status"] == "insufficient"  # n 4 < min_sample 5
+    smb = by_metric(queries.scorecard(view, segment_id="smb"))
+    assert smb.loc["nps", "target"] == 38.0  # segment
+    assert smb.loc["nps", "status"] == "on_track"
+    assert smb.loc["csat", "status"] == "no_data"
+
+
+def test_period_without_data_gives_no_data_not_errors():
+    rows = by_metric(queries.scorecard(queries.view("2026-Q1")))
+    assert set(rows["status"]) == {"no_data"}
+    assert rows["value"].isna().all()
+
+
+def test_rollup_equals_raw_facts_on_every_slice():
+    view = queries.view("t365")
+    for by in [(), ("touchpoint",), ("segment",), ("touchpoint", "segment")]:
+        rollup = queries.kpis(view, by)
+        raw = queries.kpis(view, by, sums="kpi_sums_raw")
+        assert rollup[["metric_id", "n", "value", "low", "high", "status"]].equals(
+            raw[["metric_id", "n", "value", "low", "high", "status"]]
+        ), by
+
+
+def test_catalogue_queries():
+    assert list(queries.touchpoints()["touchpoint_id"]) == ["web", "shop"]  # journey order
+    assert set(queries.segments()["segment_id"]) == {"smb", "ent"}
+    assert set(queries.owners()["owner_id"]) == {"ana", "ben"}
+    metrics = queries.metrics().set_index("metric_id")
+    assert metrics.loc["nps", "owner_name"] == "Ana Silva"
+    assert metrics["owner_name"].isna().sum() == 1  # aht has no owner
+
+
+def test_unknown_breakdown_is_refused():
+    with pytest.raises(ValueError, match="channel"):
+        queries.kpis(queries.view(), ("channel",))
