@@ -5,7 +5,6 @@ Each page in pages/ registers itself and owns its layout and callbacks. Run with
 """
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config

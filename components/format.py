@@ -33,7 +33,9 @@ def format_interval(low, high, unit: str) -> str:
 
 
 def format_change(change, unit: str) -> str:
-    return NO_NUMBER if _missing(change) else _number(change, unit, signed=True) + _CHANGE_SUFFIX.get(unit, "")
+    return (
+        NO_NUMBER if _missing(change) else _number(change, unit, signed=True) + _CHANGE_SUFFIX.get(unit, "")
+    )
 
 
 def format_count(n) -> str:

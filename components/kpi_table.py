@@ -34,7 +34,9 @@ def _change(row) -> html.Span:
         note = "census"
     else:
         note = "significant" if row.change_significant else "within noise"
-    return html.Span([format_change(row.change, row.unit), html.Small(f" ({note})", className="text-body-secondary")])
+    return html.Span(
+        [format_change(row.change, row.unit), html.Small(f" ({note})", className="text-body-secondary")]
+    )
 
 
 def kpi_table(frame: pd.DataFrame) -> html.Table:
@@ -57,13 +59,18 @@ def kpi_table(frame: pd.DataFrame) -> html.Table:
                 html.Th(
                     [
                         html.Div(row.name, className="metric-name"),
-                        html.Div(row.owner_name if pd.notna(row.owner_name) else "No owner", className="owner"),
+                        html.Div(
+                            row.owner_name if pd.notna(row.owner_name) else "No owner", className="owner"
+                        ),
                     ],
                     scope="row",
                 ),
                 html.Td(format_value(row.value, row.unit), className="number"),
                 html.Td(format_interval(row.low, row.high, row.unit), className="number"),
-                html.Td(format_target(row.target, row.tolerance, row.unit, row.higher_is_better), className="number"),
+                html.Td(
+                    format_target(row.target, row.tolerance, row.unit, row.higher_is_better),
+                    className="number",
+                ),
                 html.Td(status_badge(row.status)),
                 html.Td(_change(row), className="number"),
                 html.Td(format_count(row.n), className="number"),

@@ -41,17 +41,21 @@ def navbar(available_paths: set[str]) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    [html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"], href="/"
+                    [html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"],
+                    href="/",
                 ),
                 dbc.NavbarToggler(id="shell-navbar-toggler"),
                 dbc.Collapse(
-                    dbc.Nav([*links, dbc.NavItem(toggle, className="ms-lg-auto")], navbar=True, className="w-100"),
+                    dbc.Nav(
+                        [*links, dbc.NavItem(toggle, className="ms-lg-auto")], navbar=True, className="w-100"
+                    ),
                     id="shell-navbar-collapse",
                     navbar=True,
                 ),
             ],
             fluid=True,
         ),
+        color="body-tertiary",
         className="shell-navbar border-bottom",
         expand="lg",
     )

@@ -40,7 +40,11 @@ def figure_template(mode: str) -> go.layout.Template:
     }
     return go.layout.Template(
         layout={
-            "font": {"family": "Inter Variable, Inter, system-ui, sans-serif", "color": _INK[mode], "size": 13},
+            "font": {
+                "family": "Inter Variable, Inter, system-ui, sans-serif",
+                "color": _INK[mode],
+                "size": 13,
+            },
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
             "colorway": SERIES,

@@ -72,7 +72,9 @@ def kpis(
     }
     not_keys = [c for c in BREAKDOWNS.values() if c not in keys]
     current = run(sums, start=view.period.start, end=view.period.end, **params).drop(columns=not_keys)
-    previous = run(sums, start=view.comparison.start, end=view.comparison.end, **params).drop(columns=not_keys)
+    previous = run(sums, start=view.comparison.start, end=view.comparison.end, **params).drop(
+        columns=not_keys
+    )
 
     catalogue = metrics()
     if metric_id is not None:

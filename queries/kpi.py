@@ -8,7 +8,17 @@ import pandas as pd
 
 from queries import stats
 
-SUMS = ["n", "score_sum", "score_sum_sq", "promoters", "passives", "detractors", "top2", "numerator", "denominator"]
+SUMS = [
+    "n",
+    "score_sum",
+    "score_sum_sq",
+    "promoters",
+    "passives",
+    "detractors",
+    "top2",
+    "numerator",
+    "denominator",
+]
 
 #: Every status word, worst first: the order a summary strip lists them in.
 STATUSES = ("off_track", "at_risk", "insufficient", "on_track", "no_target", "no_data")

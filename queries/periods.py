@@ -18,7 +18,7 @@ _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"(\d{4})")
 _TRAILING = re.compile(r"t(\d+)")
-_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class PeriodError(ValueError):
@@ -114,10 +114,15 @@ def comparison_period(period: Period, compare: str) -> Period:
     """The period `period` is compared with: `prev` or `yoy`."""
     if compare == "yoy":
         return Period(
-            period.key, f"{period.label}, a year earlier", _year_earlier(period.start), _year_earlier(period.end)
+            period.key,
+            f"{period.label}, a year earlier",
+            _year_earlier(period.start),
+            _year_earlier(period.end),
         )
     if compare != "prev":
-        raise PeriodError(f"Compare with “prev” (previous period) or “yoy” (same period last year), not “{compare}”.")
+        raise PeriodError(
+            f"Compare with “prev” (previous period) or “yoy” (same period last year), not “{compare}”."
+        )
     if _TRAILING.fullmatch(period.key):
         end = period.start - timedelta(days=1)
         return Period(period.key, f"Previous {period.days} days", end - timedelta(days=period.days - 1), end)

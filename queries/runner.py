@@ -75,7 +75,9 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         connection.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
     except duckdb.Error as error:
         connection.close()
-        raise WarehouseError(f"The warehouse file {path} cannot be read as a DuckDB database ({error}). {_FIX}")
+        raise WarehouseError(
+            f"The warehouse file {path} cannot be read as a DuckDB database ({error}). {_FIX}"
+        ) from error
     present = {
         row[0]
         for row in connection.execute(

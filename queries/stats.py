@@ -101,9 +101,7 @@ def _significant(difference, standard_error, critical, comparable):
     """|difference| > critical·se, with se = 0 meaning any difference is real; NaN if not comparable."""
     difference, standard_error, critical = _arrays(difference, standard_error, critical)
     with np.errstate(divide="ignore", invalid="ignore"):
-        clear = np.where(
-            standard_error > 0, np.abs(difference) > critical * standard_error, difference != 0
-        )
+        clear = np.where(standard_error > 0, np.abs(difference) > critical * standard_error, difference != 0)
     return np.where(comparable, clear.astype(float), np.nan)
 
 

@@ -39,11 +39,25 @@ def free_port() -> int:
 def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = None):
     """gunicorn serving Beacon on a free loopback port; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "BEACON_WAREHOUSE": str(warehouse), "BEACON_HOST": "127.0.0.1", "BEACON_PORT": str(port)}
+    env = {
+        **os.environ,
+        "BEACON_WAREHOUSE": str(warehouse),
+        "BEACON_HOST": "127.0.0.1",
+        "BEACON_PORT": str(port),
+    }
     env.update(extra_env or {})
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "--workers", str(workers), "--access-logfile", "/dev/null", "app:server"],
+        [
+            str(gunicorn),
+            "--config",
+            "gunicorn.conf.py",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "app:server",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

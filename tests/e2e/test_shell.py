@@ -66,7 +66,9 @@ def test_bad_warehouse_shows_what_is_wrong_and_the_fix(browser, tmp_path, tiny_w
     with beacon_server(path) as url:
         page = open_page(browser, url + "/")
         message = page.locator(".problem").inner_text()
-    expected = {"missing": "No warehouse file", "corrupt": "cannot be read", "missing_table": "targets"}[damage]
+    expected = {"missing": "No warehouse file", "corrupt": "cannot be read", "missing_table": "targets"}[
+        damage
+    ]
     assert expected in message
     assert "python -m data.demo" in message
     assert "Traceback" not in message

@@ -17,7 +17,10 @@ def test_default_view_is_quarter_to_date_against_previous_full_quarter():
     view = queries.view()
     assert view.as_of == tiny.AS_OF
     assert (view.period.start.isoformat(), view.period.end.isoformat()) == ("2026-10-01", "2026-11-20")
-    assert (view.comparison.start.isoformat(), view.comparison.end.isoformat()) == ("2026-07-01", "2026-09-30")
+    assert (view.comparison.start.isoformat(), view.comparison.end.isoformat()) == (
+        "2026-07-01",
+        "2026-09-30",
+    )
 
 
 def test_scorecard_values_worked_by_hand():
