@@ -37,7 +37,6 @@ def layout():
     available = {page["path"] for page in dash.page_registry.values()}
     return html.Div(
         [
-            dcc.Location(id=ids.URL),
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
             shell.navbar(available),
             html.Main(dash.page_container, className="container-fluid page"),

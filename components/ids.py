@@ -1,5 +1,7 @@
 """Component IDs shared across pages. Page-specific IDs live in their page module, prefixed by page."""
 
-URL = "shell-url"
+# Dash pages' own location (refresh="callback-nav"): a callback writing its `search` or `href` re-renders
+# the page through layout(**query) and pushes browser history, so filters live in the URL.
+URL = "_pages_location"
 THEME_STORE = "shell-theme"  # "light" | "dark" | None (follow the system), kept in localStorage
 THEME_TOGGLE = "shell-theme-toggle"

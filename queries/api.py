@@ -8,6 +8,9 @@ from queries import kpi
 from queries.periods import View, resolve_view
 from queries.runner import WarehouseError, run
 
+#: Calendar buckets a trend may use.
+GRAINS = ("month", "week")
+
 #: Breakdown dimensions a page may ask for, and the column each one groups by.
 BREAKDOWNS = {"touchpoint": "touchpoint_id", "segment": "segment_id"}
 
@@ -28,6 +31,22 @@ def segments() -> pd.DataFrame:
 
 def owners() -> pd.DataFrame:
     return run("owners")
+
+
+def _catalogue(metric_id: str | None) -> pd.DataFrame:
+    catalogue = metrics()
+    return catalogue if metric_id is None else catalogue[catalogue["metric_id"] == metric_id]
+
+
+def _sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dict:
+    return {
+        "metric_id": metric_id,
+        "touchpoint_id": touchpoint_id,
+        "segment_id": segment_id,
+        "by_touchpoint": "touchpoint" in by,
+        "by_segment": "segment" in by,
+        "grain": grain,
+    }
 
 
 def as_of() -> date:
@@ -63,22 +82,14 @@ def kpis(
     if unknown:
         raise ValueError(f"Breakdowns are by {' and '.join(BREAKDOWNS)}, not {', '.join(sorted(unknown))}.")
     keys = ["metric_id", *(BREAKDOWNS[b] for b in by)]
-    params = {
-        "metric_id": metric_id,
-        "touchpoint_id": touchpoint_id,
-        "segment_id": segment_id,
-        "by_touchpoint": "touchpoint" in by,
-        "by_segment": "segment" in by,
-    }
-    not_keys = [c for c in BREAKDOWNS.values() if c not in keys]
+    params = _sums_params(metric_id, touchpoint_id, segment_id, by)
+    not_keys = ["bucket_start", *(c for c in BREAKDOWNS.values() if c not in keys)]
     current = run(sums, start=view.period.start, end=view.period.end, **params).drop(columns=not_keys)
     previous = run(sums, start=view.comparison.start, end=view.comparison.end, **params).drop(
         columns=not_keys
     )
 
-    catalogue = metrics()
-    if metric_id is not None:
-        catalogue = catalogue[catalogue["metric_id"] == metric_id]
+    catalogue = _catalogue(metric_id)
     slices = pd.concat([current[keys], previous[keys]]).drop_duplicates() if by else catalogue[["metric_id"]]
 
     def with_values(sums_frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +101,8 @@ def kpis(
     for column, value in (("touchpoint_id", touchpoint_id), ("segment_id", segment_id)):
         if column not in keys:
             frame[column] = value
-    frame = kpi.add_status(kpi.pick_targets(frame, run("targets", day=view.period.end)))
+    frame["target_day"] = pd.Timestamp(view.period.end)
+    frame = kpi.add_status(kpi.pick_targets(frame, run("targets", metric_id=metric_id)))
     frame["n"] = frame["n"].astype("Int64").mask(frame["kind"] == "ratio")
     return frame.sort_values(["sort_order", *keys[1:]], ignore_index=True)
 
@@ -106,3 +118,37 @@ def breakdown(
     """One metric's KPI per touchpoint or per segment (`by`), or per cell (`by="cell"`)."""
     dimensions = tuple(BREAKDOWNS) if by == "cell" else (by,)
     return kpis(view, dimensions, metric_id=metric_id, segment_id=segment_id, touchpoint_id=touchpoint_id)
+
+
+def trend(
+    start: date,
+    end: date,
+    grain: str = "month",
+    metric_id: str | None = None,
+    touchpoint_id: str | None = None,
+    segment_id: str | None = None,
+) -> pd.DataFrame:
+    """KPI per calendar month or week (`grain`) over [start, end], with the target in force each bucket.
+
+    One row per metric and bucket that has data: bucket_start, bucket_end (clipped to `end`), n,
+    value, low, high, target, tolerance. Buckets are whole calendar months/weeks clipped to the range.
+    """
+    if grain not in GRAINS:
+        raise ValueError(f"Trends are by {' or '.join(GRAINS)}, not {grain}.")
+    sums = run(
+        "kpi_sums", start=start, end=end, **_sums_params(metric_id, touchpoint_id, segment_id, grain=grain)
+    )
+    frame = _catalogue(metric_id).merge(sums.drop(columns=list(BREAKDOWNS.values())), on="metric_id")
+    frame = kpi.add_values(frame)
+    bucket_start = pd.to_datetime(frame["bucket_start"])
+    bucket_end = bucket_start + (pd.offsets.MonthEnd(0) if grain == "month" else pd.Timedelta(days=6))
+    frame = frame.assign(
+        bucket_start=bucket_start,
+        bucket_end=bucket_end.clip(upper=pd.Timestamp(end)),
+        touchpoint_id=touchpoint_id,
+        segment_id=segment_id,
+    )
+    frame["target_day"] = frame["bucket_end"]
+    frame = kpi.pick_targets(frame, run("targets", metric_id=metric_id))
+    frame["n"] = frame["n"].astype("Int64").mask(frame["kind"] == "ratio")
+    return frame.sort_values(["sort_order", "bucket_start"], ignore_index=True)

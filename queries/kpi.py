@@ -57,9 +57,16 @@ def add_values(frame: pd.DataFrame) -> pd.DataFrame:
 def pick_targets(slices: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Add `target` and `tolerance`: the most specific target row matching each slice.
 
-    `slices` has metric_id, touchpoint_id, segment_id (None = all); `targets` the rows in force.
+    `slices` has metric_id, touchpoint_id, segment_id (None = all) and, optionally, `target_day`:
+    then only target rows whose period contains that day apply. `targets` has the contract's columns.
     """
-    keys = slices[["metric_id", "touchpoint_id", "segment_id"]].reset_index(drop=True)
+    columns = [
+        "metric_id",
+        "touchpoint_id",
+        "segment_id",
+        *(["target_day"] if "target_day" in slices else []),
+    ]
+    keys = slices[columns].reset_index(drop=True)
     keys["slice"] = keys.index
     candidates = keys.merge(targets, on="metric_id", suffixes=("", "_target"))
     scoped_touchpoint = candidates["touchpoint_id_target"].notna()
@@ -67,6 +74,11 @@ def pick_targets(slices: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     applies = (~scoped_touchpoint | (candidates["touchpoint_id_target"] == candidates["touchpoint_id"])) & (
         ~scoped_segment | (candidates["segment_id_target"] == candidates["segment_id"])
     )
+    if "target_day" in candidates:
+        day = pd.to_datetime(candidates["target_day"])
+        applies &= (pd.to_datetime(candidates["period_start"]) <= day) & (
+            day <= pd.to_datetime(candidates["period_end"])
+        )
     candidates = candidates[applies.fillna(False).astype(bool)].assign(
         specificity=_TOUCHPOINT_WEIGHT * scoped_touchpoint + _SEGMENT_WEIGHT * scoped_segment
     )

@@ -1,10 +1,12 @@
 -- Sufficient statistics per metric over [$start, $end] from the daily rollup, optionally broken down
--- by touchpoint and/or segment ($by_touchpoint, $by_segment) and filtered to one metric, touchpoint or
--- segment (NULL = all). A column not broken down comes back NULL.
+-- by touchpoint and/or segment ($by_touchpoint, $by_segment), by calendar bucket ($grain: 'month' or
+-- 'week'; NULL = the whole period), and filtered to one metric, touchpoint or segment (NULL = all).
+-- A column not broken down comes back NULL.
 SELECT
     metric_id,
     CASE WHEN $by_touchpoint THEN touchpoint_id END AS touchpoint_id,
     CASE WHEN $by_segment THEN segment_id END AS segment_id,
+    CAST(date_trunc($grain, day) AS DATE) AS bucket_start,
     sum(n)::BIGINT AS n,
     sum(score_sum) AS score_sum,
     sum(score_sum_sq) AS score_sum_sq,
