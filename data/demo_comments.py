@@ -385,7 +385,13 @@ CORPUS = {
     },
     "fi": {
         "opening": {
-            "negative": ("Todella pettynyt.", "Huono kokemus.", "Ei ollenkaan hyvä.", "Tosi turhauttavaa.", ""),
+            "negative": (
+                "Todella pettynyt.",
+                "Huono kokemus.",
+                "Ei ollenkaan hyvä.",
+                "Tosi turhauttavaa.",
+                "",
+            ),
             "mixed": ("Ihan ok.", "Ei huono, mutta ei hyväkään.", "Menettelee.", ""),
             "positive": ("Loistava kokemus!", "Todella tyytyväinen.", "Erinomaista palvelua.", "Kiitos!", ""),
         },
@@ -924,7 +930,9 @@ def compose(rng: np.random.Generator, sentiment: np.ndarray, topic: np.ndarray) 
     """One comment per element: `sentiment` indexes SENTIMENTS, `topic` indexes TOPICS."""
     language = rng.choice(len(LANGUAGES), size=len(sentiment), p=LANGUAGE_SHARE)
     table = _TABLE
-    opening = table.pick(rng, table.offset["opening"][language, sentiment], table.count["opening"][language, sentiment])
+    opening = table.pick(
+        rng, table.offset["opening"][language, sentiment], table.count["opening"][language, sentiment]
+    )
     subject = table.pick(
         rng,
         table.subject_offset[language, topic, sentiment],
