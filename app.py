@@ -38,6 +38,7 @@ def layout():
     return html.Div(
         [
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
+            dcc.Store(id=ids.COLOUR_MODE),
             shell.navbar(available),
             html.Main(dash.page_container, className="container-fluid page"),
         ]
@@ -54,7 +55,9 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-clientside_callback("(mode) => window.beaconApplyTheme(mode)", Input(ids.THEME_STORE, "data"))
+clientside_callback(
+    "(mode) => window.beaconApplyTheme(mode)", Output(ids.COLOUR_MODE, "data"), Input(ids.THEME_STORE, "data")
+)
 
 clientside_callback(
     """(clicks, open) => !open""",

@@ -17,8 +17,10 @@ def _missing(value) -> bool:
 
 
 def _number(value: float, unit: str, signed: bool = False) -> str:
-    text = f"{value:{'+' if signed else ''},.{_DECIMALS.get(unit, 1)}f}".replace(",", "\u202f")
-    return text.replace("-", MINUS)
+    decimals = _DECIMALS.get(unit, 1)
+    value = round(value, decimals) + 0.0  # + 0.0 turns −0.0 into 0.0: no "−0.00"
+    sign = "+" if signed and value != 0 else ""
+    return f"{value:{sign},.{decimals}f}".replace(",", "\u202f").replace("-", MINUS)
 
 
 def format_value(value, unit: str) -> str:
@@ -30,6 +32,11 @@ def format_interval(low, high, unit: str) -> str:
     if _missing(low) or _missing(high):
         return NO_NUMBER
     return f"{_number(low, unit)} to {_number(high, unit)}"
+
+
+def rounds_to_zero(value, unit: str) -> bool:
+    """Whether a change shows as 0 at the unit's precision (then it is drawn as no change)."""
+    return not _missing(value) and round(value, _DECIMALS.get(unit, 1)) == 0
 
 
 def format_change(change, unit: str) -> str:

@@ -5,3 +5,4 @@
 URL = "_pages_location"
 THEME_STORE = "shell-theme"  # "light" | "dark" | None (follow the system), kept in localStorage
 THEME_TOGGLE = "shell-theme-toggle"
+COLOUR_MODE = "shell-colour-mode"  # the mode in effect, "light" or "dark": what figure callbacks read

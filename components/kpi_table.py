@@ -1,70 +1,48 @@
-"""The KPI table: one row per metric with value, interval, target, status and change.
-
-An accessible, exportable view of a scorecard frame (queries.scorecard); each row carries the DOM
-contract's data attributes so tests can read values without scraping text.
+"""The KPI table: one row per metric, touchpoint, segment or cell, with value, interval, target,
+status, change and n. The accessible twin of every tile grid and chart, and what CSV export writes.
 """
+
+from collections.abc import Callable
 
 import pandas as pd
 from dash import html
 
+from components.attributes import kpi_attributes
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.status import status_badge
 
 
-def data_attributes(row) -> dict:
-    """DESIGN.md's KPI attributes: raw numbers in full precision, empty where there is none."""
-
-    def raw(value):
-        return "" if pd.isna(value) else repr(float(value)) if isinstance(value, float) else str(value)
-
-    return {
-        "data-metric-id": row.metric_id,
-        "data-value": raw(row.value),
-        "data-status": row.status,
-        "data-n": raw(row.n),
-        "data-target": raw(row.target),
-        "data-owner-id": raw(row.owner_id),
-    }
+def metric_header(row) -> list:
+    """Row header for a scorecard: the metric and its owner."""
+    owner = row.owner_name if pd.notna(row.owner_name) else "No owner"
+    return [html.Div(row.name, className="metric-name"), html.Div(owner, className="owner")]
 
 
-def _change(row) -> html.Span:
+def _change(row) -> list:
     if pd.isna(row.change):
-        return html.Span(format_change(row.change, row.unit))
+        return [format_change(row.change, row.unit)]
     if pd.isna(row.change_significant):
         note = "census"
     else:
         note = "significant" if row.change_significant else "within noise"
-    return html.Span(
-        [format_change(row.change, row.unit), html.Small(f" ({note})", className="text-body-secondary")]
-    )
+    return [format_change(row.change, row.unit), html.Small(f" ({note})", className="text-body-secondary")]
 
 
-def kpi_table(frame: pd.DataFrame) -> html.Table:
+def kpi_table(
+    frame: pd.DataFrame, row_header: Callable = metric_header, first_column: str = "Metric"
+) -> html.Table:
+    """`row_header(row)` gives the first cell's content (a metric, a touchpoint, a segment...)."""
+    columns = ["Value", "95% interval", "Target", "Status", "Change", "n"]
     header = html.Thead(
         html.Tr(
-            [
-                html.Th("Metric", scope="col"),
-                html.Th("Value", scope="col", className="number"),
-                html.Th("95% interval", scope="col", className="number"),
-                html.Th("Target", scope="col", className="number"),
-                html.Th("Status", scope="col"),
-                html.Th("Change", scope="col", className="number"),
-                html.Th("n", scope="col", className="number"),
-            ]
+            [html.Th(first_column, scope="col")]
+            + [html.Th(c, scope="col", className="" if c == "Status" else "number") for c in columns]
         )
     )
     rows = [
         html.Tr(
             [
-                html.Th(
-                    [
-                        html.Div(row.name, className="metric-name"),
-                        html.Div(
-                            row.owner_name if pd.notna(row.owner_name) else "No owner", className="owner"
-                        ),
-                    ],
-                    scope="row",
-                ),
+                html.Th(row_header(row), scope="row"),
                 html.Td(format_value(row.value, row.unit), className="number"),
                 html.Td(format_interval(row.low, row.high, row.unit), className="number"),
                 html.Td(
@@ -76,8 +54,23 @@ def kpi_table(frame: pd.DataFrame) -> html.Table:
                 html.Td(format_count(row.n), className="number"),
             ],
             className="kpi-row",
-            **data_attributes(row),
+            **kpi_attributes(row),
         )
         for row in frame.itertuples(index=False)
     ]
-    return html.Table([header, html.Tbody(rows)], className="table table-hover align-middle kpi-table")
+    return html.Table(
+        [header, html.Tbody(rows)], className="table table-sm table-hover align-middle kpi-table"
+    )
+
+
+#: Columns of a KPI frame written to CSV, in the users' words.
+EXPORT_COLUMNS = [
+    "metric_id", "name", "owner_name", "touchpoint_id", "segment_id", "n", "value", "low", "high", "target",
+    "tolerance", "status", "gap_clear", "previous_value", "previous_n", "change", "change_significant",
+]  # fmt: skip
+
+
+def kpi_csv(frame: pd.DataFrame, period_start, period_end) -> str:
+    """A KPI frame as CSV, each row stamped with the period it covers."""
+    export = frame[EXPORT_COLUMNS].rename(columns={"name": "metric", "owner_name": "owner"})
+    return export.assign(period_start=period_start, period_end=period_end).to_csv(index=False)

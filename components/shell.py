@@ -56,6 +56,7 @@ def navbar(available_paths: set[str]) -> dbc.Navbar:
             fluid=True,
         ),
         color="body-tertiary",
+        dark=False,  # text follows the colour mode (data-bs-theme) instead of forcing light text
         className="shell-navbar border-bottom",
         expand="lg",
     )

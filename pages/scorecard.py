@@ -1,54 +1,150 @@
-"""`/` — the scorecard: every KPI for the period with its owner, target, status and change.
+"""`/` — the scorecard: which KPIs are on, at risk or off target, who owns each, and what changed.
 
-This first version is the accessible KPI table; the tiles, controls and sparklines come with the
-scorecard issue. Filters come from the URL (?period=2026-Q3&compare=prev&segment=smb).
+All state is in the URL (?period=2026-Q3&compare=prev&segment=smb): the layout reads it, the
+controls write it, so a pasted link opens the same view.
 """
 
+from urllib.parse import parse_qsl
+
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
 
 import queries
+from components import ids
+from components.controls import ControlIds, chosen, view_controls
 from components.feedback import problem
-from components.kpi_table import kpi_table
+from components.kpi_table import kpi_csv, kpi_table
+from components.links import href, with_changes
+from components.tiles import kpi_tile, status_summary
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
 
-PREFIX = "scorecard"
-ROOT = f"{PREFIX}-root"
+ROOT = "scorecard-root"
+CONTROLS = ControlIds(period="scorecard-period", compare="scorecard-compare", segment="scorecard-segment")
+CSV_BUTTON = "scorecard-csv-button"
+CSV_DOWNLOAD = "scorecard-csv-download"
 
 
-def layout(period: str | None = None, compare: str | None = None, segment: str | None = None, **_other):
-    try:
-        view = queries.view(period, compare)
-        segments = queries.segments()
-        if segment and segment not in set(segments["segment_id"]):
-            return problem("Unknown segment", f"There is no customer segment “{segment}”.")
-        frame = queries.scorecard(view, segment_id=segment or None)
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
-    except queries.PeriodError as error:
-        return problem("That period cannot be shown", str(error))
-
-    segment_name = segments.set_index("segment_id")["name"].get(segment, "All customers")
+def page_header(title: str, subtitle: str, view: queries.View, controls) -> html.Div:
     return html.Div(
         [
             html.Div(
                 [
-                    html.H1("Scorecard"),
-                    html.Span(f"{view.period.label} · {segment_name}"),
-                    html.Span(
-                        f"vs {view.comparison.label} · data as of {view.as_of:%d %b %Y}",
+                    html.H1(title),
+                    html.Div(subtitle, className="page-subtitle"),
+                    html.Div(
+                        f"{view.period.label} vs {view.comparison.label} · data as of {view.as_of:%-d %b %Y}",
                         className="as-of",
                     ),
                 ],
-                className="page-header",
+                className="page-title",
             ),
-            kpi_table(frame),
+            controls,
+        ],
+        className="page-header",
+    )
+
+
+def view_attributes(view: queries.View) -> dict:
+    """DESIGN.md's attributes on the root of a data page."""
+    return {
+        "data-period-start": view.period.start.isoformat(),
+        "data-period-end": view.period.end.isoformat(),
+        "data-as-of": view.as_of.isoformat(),
+    }
+
+
+def _scorecard(period, compare, segment):
+    """The view, segment name and KPI frame the URL asks for; raises PeriodError/LookupError."""
+    view = queries.view(period, compare)
+    segments = queries.segments()
+    names = segments.set_index("segment_id")["name"]
+    if segment and segment not in names:
+        raise LookupError(f"There is no customer segment “{segment}”. Choose one from the Segment list.")
+    return (
+        view,
+        segments,
+        names.get(segment, "All customers"),
+        queries.scorecard(view, segment_id=segment or None),
+    )
+
+
+def layout(period: str | None = None, compare: str | None = None, segment: str | None = None, **_other):
+    try:
+        view, segments, segment_name, card = _scorecard(period, compare, segment)
+        history = queries.monthly_history(view.as_of, segment_id=segment or None)
+        first_day, _ = queries.data_range()
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+    except (queries.PeriodError, LookupError) as error:
+        return problem("This view cannot be shown", str(error))
+
+    sparklines = dict(tuple(history.groupby("metric_id", sort=False)))
+    filters = {"period": period, "compare": compare, "segment": segment}
+    tiles = [
+        kpi_tile(
+            row,
+            sparklines.get(row.metric_id),
+            href(f"/metric/{row.metric_id}", **filters),
+            view.comparison.label,
+        )
+        for row in card.itertuples(index=False)
+    ]
+    controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, segment)
+    return html.Div(
+        [
+            page_header("Scorecard", segment_name, view, controls),
+            status_summary(card, queries.STATUSES),
+            html.Div(tiles, className="tile-grid"),
+            html.Details(
+                [
+                    html.Summary("Table view and CSV"),
+                    dbc.Button(
+                        [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "Download CSV"],
+                        id=CSV_BUTTON,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="my-2",
+                    ),
+                    dcc.Download(id=CSV_DOWNLOAD),
+                    kpi_table(card),
+                ],
+                className="table-view",
+            ),
         ],
         id=ROOT,
-        **{
-            "data-period-start": view.period.start.isoformat(),
-            "data-period-end": view.period.end.isoformat(),
-            "data-as-of": view.as_of.isoformat(),
-        },
+        className="scorecard",
+        **view_attributes(view),
     )
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(CONTROLS.period, "value"),
+    Input(CONTROLS.compare, "value"),
+    Input(CONTROLS.segment, "value"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def apply_view_controls(period, compare, segment, search):
+    return with_changes(search, period=period, compare=compare, segment=chosen(segment))
+
+
+@callback(
+    Output(CSV_DOWNLOAD, "data"),
+    Input(CSV_BUTTON, "n_clicks"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def download_csv(_clicks, search):
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    view, _segments, _name, card = _scorecard(
+        params.get("period"), params.get("compare"), params.get("segment")
+    )
+    return {
+        "content": kpi_csv(card, view.period.start, view.period.end),
+        "filename": f"beacon-scorecard-{view.period.start}-{view.period.end}.csv",
+        "type": "text/csv",
+    }

@@ -7,18 +7,24 @@ queries.scorecard(v, segment_id="smb")
 
 from queries.api import (
     BREAKDOWNS,
+    annotations,
     as_of,
     breakdown,
+    data_range,
+    distribution,
     kpis,
     metrics,
+    monthly_history,
     owners,
     scorecard,
     segments,
     touchpoints,
+    trend,
+    verbatims,
     view,
 )
-from queries.kpi import STATUSES
-from queries.periods import PeriodError, View
+from queries.kpi import STATUSES, score_bands
+from queries.periods import PeriodError, View, period_choices
 from queries.runner import WarehouseError
 
 __all__ = [
@@ -27,13 +33,21 @@ __all__ = [
     "PeriodError",
     "View",
     "WarehouseError",
+    "annotations",
     "as_of",
     "breakdown",
+    "data_range",
+    "distribution",
     "kpis",
     "metrics",
+    "monthly_history",
     "owners",
+    "period_choices",
+    "score_bands",
     "scorecard",
     "segments",
     "touchpoints",
+    "trend",
+    "verbatims",
     "view",
 ]

@@ -1,6 +1,6 @@
 """What pages ask the warehouse, in the users' words: the catalogue, the view, and KPIs for it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -38,7 +38,7 @@ def _catalogue(metric_id: str | None) -> pd.DataFrame:
     return catalogue if metric_id is None else catalogue[catalogue["metric_id"] == metric_id]
 
 
-def _sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dict:
+def sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dict:
     return {
         "metric_id": metric_id,
         "touchpoint_id": touchpoint_id,
@@ -49,12 +49,17 @@ def _sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dic
     }
 
 
+def data_range() -> tuple[date, date]:
+    """The first and the latest data dates in the warehouse."""
+    row = run("as_of").iloc[0]
+    if pd.isna(row["as_of"]):
+        raise WarehouseError("The warehouse holds no data yet. Load some with `python -m data.ingest PATH`.")
+    return pd.Timestamp(row["first_day"]).date(), pd.Timestamp(row["as_of"]).date()
+
+
 def as_of() -> date:
     """The latest data date in the warehouse."""
-    latest = run("as_of")["as_of"].iloc[0]
-    if pd.isna(latest):
-        raise WarehouseError("The warehouse holds no data yet. Load some with `python -m data.ingest PATH`.")
-    return pd.Timestamp(latest).date()
+    return data_range()[1]
 
 
 def view(period: str | None = None, compare: str | None = None) -> View:
@@ -82,7 +87,7 @@ def kpis(
     if unknown:
         raise ValueError(f"Breakdowns are by {' and '.join(BREAKDOWNS)}, not {', '.join(sorted(unknown))}.")
     keys = ["metric_id", *(BREAKDOWNS[b] for b in by)]
-    params = _sums_params(metric_id, touchpoint_id, segment_id, by)
+    params = sums_params(metric_id, touchpoint_id, segment_id, by)
     not_keys = ["bucket_start", *(c for c in BREAKDOWNS.values() if c not in keys)]
     current = run(sums, start=view.period.start, end=view.period.end, **params).drop(columns=not_keys)
     previous = run(sums, start=view.comparison.start, end=view.comparison.end, **params).drop(
@@ -136,7 +141,7 @@ def trend(
     if grain not in GRAINS:
         raise ValueError(f"Trends are by {' or '.join(GRAINS)}, not {grain}.")
     sums = run(
-        "kpi_sums", start=start, end=end, **_sums_params(metric_id, touchpoint_id, segment_id, grain=grain)
+        "kpi_sums", start=start, end=end, **sums_params(metric_id, touchpoint_id, segment_id, grain=grain)
     )
     frame = _catalogue(metric_id).merge(sums.drop(columns=list(BREAKDOWNS.values())), on="metric_id")
     frame = kpi.add_values(frame)
@@ -152,3 +157,73 @@ def trend(
     frame = kpi.pick_targets(frame, run("targets", metric_id=metric_id))
     frame["n"] = frame["n"].astype("Int64").mask(frame["kind"] == "ratio")
     return frame.sort_values(["sort_order", "bucket_start"], ignore_index=True)
+
+
+def annotations(start: date, end: date, metric_id: str | None = None, touchpoint_id: str | None = None):
+    """Annotations (day, metric_id, touchpoint_id, title) in [start, end] for a metric and touchpoint."""
+    return run("annotations", start=start, end=end, metric_id=metric_id, touchpoint_id=touchpoint_id)
+
+
+def _time_range(view: View) -> dict:
+    return {"start": view.period.start, "end_exclusive": view.period.end + timedelta(days=1)}
+
+
+def distribution(
+    view: View, metric_id: str, touchpoint_id: str | None = None, segment_id: str | None = None
+) -> pd.DataFrame:
+    """Responses per score of a survey metric in the view's period, each score with its band."""
+    counts = run(
+        "distribution",
+        metric_id=metric_id,
+        touchpoint_id=touchpoint_id,
+        segment_id=segment_id,
+        **_time_range(view),
+    )
+    metric = _catalogue(metric_id).iloc[0]
+    bands = kpi.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    band_of = {
+        score: band for band, (_label, low, high) in bands.items() for score in range(int(low), int(high) + 1)
+    }
+    return counts.assign(band=counts["score"].map(lambda score: band_of.get(int(score))))
+
+
+def verbatims(
+    view: View,
+    metric_id: str,
+    touchpoint_id: str | None = None,
+    segment_id: str | None = None,
+    band: str | None = None,
+    page: int = 1,
+    page_size: int = 10,
+) -> tuple[pd.DataFrame, int]:
+    """One page of verbatim comments, newest first, and how many match in all."""
+    metric = _catalogue(metric_id).iloc[0]
+    bands = kpi.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    _label, min_score, max_score = bands.get(band, (None, None, None))
+    frame = run(
+        "verbatims",
+        metric_id=metric_id,
+        touchpoint_id=touchpoint_id,
+        segment_id=segment_id,
+        min_score=min_score,
+        max_score=max_score,
+        limit=page_size,
+        offset=(max(page, 1) - 1) * page_size,
+        **_time_range(view),
+    )
+    total = int(frame["matching"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns="matching"), total
+
+
+def monthly_history(
+    end: date, months: int = 12, segment_id: str | None = None, touchpoint_id: str | None = None
+) -> pd.DataFrame:
+    """Every metric's value and target for each of the `months` calendar months ending with `end`'s,
+    one row per metric and month, NaN where a month has no data (so sparklines keep their spacing)."""
+    first = (pd.Timestamp(end).to_period("M") - (months - 1)).start_time
+    found = trend(first.date(), end, "month", touchpoint_id=touchpoint_id, segment_id=segment_id)
+    grid = pd.MultiIndex.from_product(
+        [metrics()["metric_id"], pd.date_range(first, periods=months, freq="MS")],
+        names=["metric_id", "bucket_start"],
+    )
+    return found.set_index(["metric_id", "bucket_start"])[["value", "target"]].reindex(grid).reset_index()

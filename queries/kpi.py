@@ -164,3 +164,22 @@ def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -
         change=both["value"].to_numpy(dtype=float) - both["value_before"].to_numpy(dtype=float),
         change_significant=pd.array(np.where(np.isnan(significant), None, significant == 1), dtype="boolean"),
     )
+
+
+def score_bands(kind: str, scale_min: float, scale_max: float) -> dict[str, tuple[str, float, float]]:
+    """Score bands of a survey metric, worst answers first: {band: (label, lowest, highest score)}.
+
+    NPS has its detractors, passives and promoters; other scales a bottom-2, middle and top-2 box.
+    """
+    if kind == "nps":
+        return {
+            "low": ("Detractors (0–6)", 0, 6),
+            "middle": ("Passives (7–8)", 7, 8),
+            "high": ("Promoters (9–10)", 9, 10),
+        }
+    low_top, high_bottom = scale_min + 1, scale_max - 1
+    return {
+        "low": (f"Bottom 2 ({scale_min:g}–{low_top:g})", scale_min, low_top),
+        "middle": (f"Middle ({low_top + 1:g}–{high_bottom - 1:g})", low_top + 1, high_bottom - 1),
+        "high": (f"Top 2 ({high_bottom:g}–{scale_max:g})", high_bottom, scale_max),
+    }

@@ -136,3 +136,19 @@ def resolve_view(period: str | None, compare: str | None, as_of: date) -> View:
     current = parse_period(period, as_of)
     compare = (compare or DEFAULT_COMPARE).strip()
     return View(current, comparison_period(current, compare), compare, as_of)
+
+
+def period_choices(first_day: date, as_of: date) -> list[tuple[str, str]]:
+    """(key, label) of the periods a selector offers: this quarter to date and the trailing windows
+    first, then every quarter, month and year with data, newest first."""
+    keys = [quarter_of(as_of), *(f"t{days}" for days in TRAILING_DAYS)]
+    quarter = _previous_key(quarter_of(as_of))
+    while _calendar_bounds(quarter)[1] >= first_day:
+        keys.append(quarter)
+        quarter = _previous_key(quarter)
+    month = f"{as_of.year}-{as_of.month:02d}"
+    while _calendar_bounds(month)[1] >= first_day:
+        keys.append(month)
+        month = _previous_key(month)
+    keys += [str(year) for year in range(as_of.year, first_day.year - 1, -1)]
+    return [(key, parse_period(key, as_of).label) for key in keys]

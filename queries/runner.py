@@ -115,7 +115,8 @@ def run_uncached(name: str, params: dict | None = None, snapshot: _Snapshot | No
     try:
         cursor.execute("USE warehouse")
         return cursor.execute(sql_text(name), params or {}).df()
-    except duckdb.Error as error:
+    except (duckdb.CatalogException, duckdb.BinderException, duckdb.IOException) as error:
+        # A table or column of the contract is missing or unreadable; anything else is a bug and is raised.
         raise WarehouseError(
             f"The warehouse does not match Beacon's contract ({type(error).__name__}: {error}). {_FIX}"
         ) from error

@@ -62,19 +62,12 @@ def query_rows(runs: int) -> list[tuple[str, float, float]]:
     # Imported here so that config.WAREHOUSE is set first and the app's cache is this process's.
     import queries
     from app import server
+    from queries.api import sums_params
     from queries.runner import result_cache, run_uncached
 
     view = queries.view()
     first_survey_metric = queries.metrics().query("kind != 'ratio'")["metric_id"].iloc[0]
-    params = {
-        "start": view.period.start,
-        "end": view.period.end,
-        "metric_id": None,
-        "touchpoint_id": None,
-        "segment_id": None,
-        "by_touchpoint": False,
-        "by_segment": False,
-    }
+    params = {"start": view.period.start, "end": view.period.end, **sums_params(None, None, None)}
     rows = [
         ("bare DuckDB: kpi_sums.sql, one period", *timings(lambda: run_uncached("kpi_sums", params), runs)),
         (

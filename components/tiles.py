@@ -1,0 +1,135 @@
+"""KPI tiles and the status summary strip: what an executive reads in the two minutes before a review.
+
+A tile shows one row of a KPI frame (queries.kpis): name, value, interval, target, status by colour,
+icon and word, the change and whether it is real, whether the gap to target is clear, a 12-month
+sparkline, the owner and n. Every page that shows KPIs uses these builders.
+"""
+
+import pandas as pd
+from dash import html
+
+from components.attributes import kpi_attributes
+from components.format import (
+    format_change,
+    format_count,
+    format_interval,
+    format_target,
+    format_value,
+    rounds_to_zero,
+)
+from components.sparkline import sparkline_svg
+from components.status import STATUS_LABELS, status_badge
+
+
+def change_text(row, comparison_label: str) -> html.Div:
+    """'▲ +2.1 pts vs Q3 2026 · significant': the arrow, the size, and whether it is real or noise."""
+    if pd.isna(row.change):
+        return html.Div(f"No comparison with {comparison_label}", className="tile-change text-body-secondary")
+    flat = rounds_to_zero(row.change, row.unit)
+    arrow = "bi-arrow-right" if flat else "bi-arrow-up-right" if row.change > 0 else "bi-arrow-down-right"
+    better = None if flat else (row.change > 0) == bool(row.higher_is_better)
+    if pd.isna(row.change_significant):
+        # Census data (ratios) have no sampling noise: any change is real.
+        verdict, tone = "real (census)", "" if flat else "better" if better else "worse"
+    elif row.change_significant:
+        verdict, tone = "significant", "" if flat else "better" if better else "worse"
+    else:
+        verdict, tone = "within noise", "noise"
+    return html.Div(
+        [
+            html.I(className=f"bi {arrow}", **{"aria-hidden": "true"}),
+            html.Span(format_change(row.change, row.unit), className="fw-semibold"),
+            html.Span(f" vs {comparison_label} · "),
+            html.Span(verdict, className="verdict"),
+        ],
+        className=f"tile-change change-{tone}",
+    )
+
+
+def gap_text(row) -> str:
+    if row.status in ("no_data", "no_target"):
+        return ""
+    if row.status == "on_track":
+        return "Meets target"
+    if pd.isna(row.gap_clear):
+        return ""
+    return "Gap to target is clear" if row.gap_clear else "Gap to target is within noise"
+
+
+def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_label: str):
+    """One KPI as a tile, a link to `href` when given; `sparkline` holds its monthly value and target."""
+    if row.status == "insufficient":
+        detail = f"Too little data: n {format_count(row.n)} of {int(row.min_sample)} needed"
+    elif row.status == "no_data":
+        detail = "No data in this period"
+    else:
+        interval = format_interval(row.low, row.high, row.unit)
+        n = "" if pd.isna(row.n) else f" · n {format_count(row.n)}"
+        detail = f"95% interval {interval}{n}" if interval != "—" else f"Census data{n}"
+    image = (
+        sparkline_svg(sparkline["value"], sparkline["target"])
+        if sparkline is not None and len(sparkline)
+        else ""
+    )
+    container = html.A if href else html.Div
+    link = {"href": href} if href else {}
+    return container(
+        [
+            html.Div(
+                [html.H2(row.name, className="tile-name"), status_badge(row.status)], className="tile-head"
+            ),
+            html.Div(format_value(row.value, row.unit), className="tile-value"),
+            html.Div(detail, className="tile-detail"),
+            html.Div(
+                [
+                    html.Span(
+                        "No target set"
+                        if pd.isna(row.target)
+                        else f"Target {format_target(row.target, row.tolerance, row.unit, row.higher_is_better)}"
+                    ),
+                    html.Span(gap_text(row), className="tile-gap"),
+                ],
+                className="tile-target",
+            ),
+            change_text(row, comparison_label),
+            html.Div(
+                [
+                    html.Img(
+                        src=image, alt=f"{row.name}, last 12 months, with target", className="tile-sparkline"
+                    )
+                    if image
+                    else html.Div(className="tile-sparkline"),
+                    html.Span(
+                        row.owner_name if not pd.isna(row.owner_name) else "No owner",
+                        className="tile-owner",
+                        title="Owner",
+                    ),
+                ],
+                className="tile-foot",
+            ),
+        ],
+        **link,
+        className=f"kpi-tile status-border-{row.status}",
+        **kpi_attributes(row),
+    )
+
+
+def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
+    """How many KPIs have each status, worst first; statuses nobody has are left out."""
+    counts = frame["status"].value_counts()
+    chips = [
+        html.Span(
+            [
+                html.Span(str(counts[status]), className="summary-count"),
+                status_badge(status),
+            ],
+            className=f"summary-chip status-{status}",
+            **{"data-status": status, "data-count": str(counts[status])},
+        )
+        for status in statuses
+        if counts.get(status, 0)
+    ]
+    label = f"{len(frame)} KPIs: " + ", ".join(
+        f"{counts[s]} {STATUS_LABELS[s][0].lower()}" for s in statuses if counts.get(s, 0)
+    )
+    return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})

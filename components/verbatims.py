@@ -1,0 +1,31 @@
+"""Verbatim comments, newest first, always rendered as plain text (never HTML)."""
+
+import pandas as pd
+from dash import html
+
+
+def verbatim_list(
+    frame: pd.DataFrame, touchpoint_names: pd.Series, segment_names: pd.Series, bands
+) -> html.Ul:
+    """`bands` maps a score to its band ('low', 'middle', 'high') for the score badge's colour."""
+    if frame.empty:
+        return html.P("No comments match these filters.", className="text-body-secondary")
+    items = [
+        html.Li(
+            [
+                html.Div(
+                    [
+                        html.Span(f"{row.score:g}", className=f"score-badge band-{bands(row.score)}"),
+                        html.Span(f"{pd.Timestamp(row.responded_at):%-d %b %Y}"),
+                        html.Span(touchpoint_names.get(row.touchpoint_id, row.touchpoint_id)),
+                        html.Span(segment_names.get(row.segment_id, row.segment_id)),
+                    ],
+                    className="verbatim-meta",
+                ),
+                html.P(row.comment, className="verbatim-text"),  # a text child: Dash escapes it
+            ],
+            className="verbatim",
+        )
+        for row in frame.itertuples(index=False)
+    ]
+    return html.Ul(items, className="verbatim-list")

@@ -1,0 +1,485 @@
+"""`/metric/<metric_id>` — one metric in full: trend, breakdowns, distribution, verbatims, definition.
+
+Filters live in the URL (?period=&compare=&segment=&touchpoint=). Clicking a touchpoint or segment
+bar, or a heatmap cell, filters the page to it; the breadcrumb shows the path and clears it.
+Each breakdown applies the *other* dimension's filter, so the bars stay comparable.
+"""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+import queries
+from components import ids
+from components.controls import ALL, ControlIds, chosen, view_controls
+from components.definition import definition_panel
+from components.feedback import problem
+from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
+from components.kpi_table import kpi_csv, kpi_table
+from components.links import href, with_changes
+from components.tiles import kpi_tile
+from components.verbatims import verbatim_list
+from pages.scorecard import page_header, view_attributes
+
+dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
+
+ROOT = "metric-root"
+PARAMS = "metric-params"
+CONTROLS = ControlIds(
+    period="metric-period", compare="metric-compare", segment="metric-segment", touchpoint="metric-touchpoint"
+)
+TREND = "metric-trend"
+BY_TOUCHPOINT = "metric-by-touchpoint"
+BY_SEGMENT = "metric-by-segment"
+HEATMAP = "metric-heatmap"
+DISTRIBUTION = "metric-distribution"
+VERBATIM_TOUCHPOINT = "metric-verbatim-touchpoint"
+VERBATIM_SEGMENT = "metric-verbatim-segment"
+VERBATIM_BAND = "metric-verbatim-band"
+VERBATIM_PAGES = "metric-verbatim-pages"
+VERBATIM_LIST = "metric-verbatim-list"
+VERBATIM_COUNT = "metric-verbatim-count"
+VERBATIMS_PER_PAGE = 10
+
+
+def csv_button(table: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Button(
+                [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV"],
+                id={"type": "metric-csv-button", "table": table},
+                size="sm",
+                color="secondary",
+                outline=True,
+            ),
+            dcc.Download(id={"type": "metric-csv-download", "table": table}),
+        ]
+    )
+
+
+def card(title: str, body, actions=None, class_name: str = "") -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.Div([html.H2(title, className="card-title h6 mb-0"), actions], className="card-head")
+            ),
+            dbc.CardBody(body),
+        ],
+        className=f"metric-card {class_name}",
+    )
+
+
+def graph(graph_id: str, filename: str) -> dcc.Graph:
+    """A chart with Plotly's PNG download and nothing else in its mode bar."""
+    return dcc.Graph(
+        id=graph_id,
+        config={
+            "displaylogo": False,
+            "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        },
+        className="metric-graph",
+    )
+
+
+def numbers(table) -> html.Details:
+    return html.Details([html.Summary("Show the numbers"), table], className="table-view")
+
+
+def _names(frame, column) -> dict:
+    return frame.set_index(column)["name"]
+
+
+def _slice(params: dict):
+    """Everything the URL asks for, validated: (view, metric row, names...); raises LookupError."""
+    view = queries.view(params.get("period"), params.get("compare"))
+    metric_id = params["metric_id"]
+    catalogue = queries.metrics()
+    if metric_id not in set(catalogue["metric_id"]):
+        raise LookupError(f"There is no metric “{metric_id}”. Pick one from the scorecard.")
+    touchpoints, segments = queries.touchpoints(), queries.segments()
+    touchpoint, segment = params.get("touchpoint"), params.get("segment")
+    if touchpoint and touchpoint not in set(touchpoints["touchpoint_id"]):
+        raise LookupError(f"There is no touchpoint “{touchpoint}”.")
+    if segment and segment not in set(segments["segment_id"]):
+        raise LookupError(f"There is no customer segment “{segment}”.")
+    return view, touchpoints, segments
+
+
+def _breakdowns(view, params: dict) -> dict:
+    """The metric by touchpoint (under the segment filter), by segment (under the touchpoint filter)
+    and per cell (unfiltered)."""
+    metric_id, touchpoint, segment = params["metric_id"], params.get("touchpoint"), params.get("segment")
+    return {
+        "touchpoint": queries.breakdown(view, metric_id, "touchpoint", segment_id=segment or None),
+        "segment": queries.breakdown(view, metric_id, "segment", touchpoint_id=touchpoint or None),
+        "cell": queries.breakdown(view, metric_id, "cell"),
+    }
+
+
+def _trend(view, params: dict):
+    """Weekly for periods up to a quarter, else monthly, from the comparison period's start."""
+    grain = "week" if view.period.days <= 92 else "month"
+    start = min(view.comparison.start, view.period.start)
+    trend = queries.trend(
+        start,
+        view.period.end,
+        grain,
+        params["metric_id"],
+        params.get("touchpoint") or None,
+        params.get("segment") or None,
+    )
+    return trend, queries.annotations(
+        start, view.period.end, params["metric_id"], params.get("touchpoint") or None
+    )
+
+
+def breadcrumb(metric_name: str, params: dict, touchpoint_names, segment_names) -> html.Nav:
+    view_filters = {k: params.get(k) for k in ("period", "compare")}
+    path = f"/metric/{params['metric_id']}"
+    crumbs = [html.Li(html.A("Scorecard", href=href("/", **view_filters)), className="breadcrumb-item")]
+    crumbs.append(html.Li(html.A(metric_name, href=href(path, **view_filters)), className="breadcrumb-item"))
+    for key, names, label in (
+        ("touchpoint", touchpoint_names, "touchpoint"),
+        ("segment", segment_names, "segment"),
+    ):
+        value = params.get(key)
+        if value:
+            others = {k: v for k, v in params.items() if k not in ("metric_id", key)}
+            crumbs.append(
+                html.Li(
+                    [
+                        names.get(value, value),
+                        html.A(
+                            html.I(className="bi bi-x-circle", **{"aria-hidden": "true"}),
+                            href=href(path, **others),
+                            className="clear-filter",
+                            title=f"Clear the {label} filter",
+                            **{"aria-label": f"Clear the {label} filter"},
+                        ),
+                    ],
+                    className="breadcrumb-item active",
+                )
+            )
+    return html.Nav(html.Ol(crumbs, className="breadcrumb mb-2"), **{"aria-label": "breadcrumb"})
+
+
+def layout(metric_id: str | None = None, **query):
+    params = {
+        "metric_id": metric_id,
+        **{k: query.get(k) for k in ("period", "compare", "segment", "touchpoint")},
+    }
+    try:
+        view, touchpoints, segments = _slice(params)
+        first_day, _ = queries.data_range()
+        touchpoint, segment = params["touchpoint"] or None, params["segment"] or None
+        headline = queries.kpis(view, metric_id=metric_id, touchpoint_id=touchpoint, segment_id=segment)
+        breakdowns = _breakdowns(view, params)
+        history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+    except (queries.PeriodError, LookupError) as error:
+        return problem("This view cannot be shown", str(error))
+
+    metric = headline.iloc[0]
+    touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
+    survey = metric.kind != "ratio"
+    controls = view_controls(
+        CONTROLS,
+        view,
+        queries.period_choices(first_day, view.as_of),
+        segments,
+        segment,
+        touchpoints,
+        touchpoint,
+    )
+    scope = " · ".join(
+        [touchpoint_names.get(touchpoint, "All touchpoints"), segment_names.get(segment, "All customers")]
+    )
+    tile = kpi_tile(
+        next(headline.itertuples(index=False)),
+        history[history["metric_id"] == metric_id],
+        None,
+        view.comparison.label,
+    )
+
+    def table(frame, id_column, names, first_column):
+        frame = frame.set_index(id_column, drop=False).reindex(
+            [i for i in names.index if i in set(frame[id_column])]
+        )
+        return kpi_table(
+            frame, lambda row: names.get(getattr(row, id_column), getattr(row, id_column)), first_column
+        )
+
+    sections = [
+        dbc.Row(
+            [
+                dbc.Col([tile, card("Definition", definition_panel(metric), class_name="mt-3")], lg=4),
+                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), csv_button("trend")), lg=8),
+            ],
+            className="g-3",
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    card(
+                        "By touchpoint",
+                        [
+                            graph(BY_TOUCHPOINT, f"{metric_id}-by-touchpoint"),
+                            numbers(
+                                table(
+                                    breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, "Touchpoint"
+                                )
+                            ),
+                        ],
+                        csv_button("touchpoint"),
+                    ),
+                    lg=6,
+                ),
+                dbc.Col(
+                    card(
+                        "By segment",
+                        [
+                            graph(BY_SEGMENT, f"{metric_id}-by-segment"),
+                            numbers(table(breakdowns["segment"], "segment_id", segment_names, "Segment")),
+                        ],
+                        csv_button("segment"),
+                    ),
+                    lg=6,
+                ),
+            ],
+            className="g-3 mt-0",
+        ),
+        dbc.Row(
+            dbc.Col(
+                card(
+                    "Touchpoint × segment",
+                    [
+                        graph(HEATMAP, f"{metric_id}-heatmap"),
+                        numbers(
+                            kpi_table(
+                                breakdowns["cell"],
+                                lambda row: (
+                                    f"{touchpoint_names.get(row.touchpoint_id)} × "
+                                    f"{segment_names.get(row.segment_id)}"
+                                ),
+                                "Touchpoint × segment",
+                            )
+                        ),
+                    ],
+                    csv_button("cell"),
+                )
+            ),
+            className="g-3 mt-0",
+        ),
+    ]
+    if survey:
+        sections.append(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        card("Distribution of scores", graph(DISTRIBUTION, f"{metric_id}-distribution")), lg=5
+                    ),
+                    dbc.Col(
+                        card("Verbatim comments", verbatim_panel(metric, touchpoints, segments, params)), lg=7
+                    ),
+                ],
+                className="g-3 mt-0",
+            )
+        )
+    return html.Div(
+        [
+            dcc.Store(id=PARAMS, data=params),
+            breadcrumb(metric["name"], params, touchpoint_names, segment_names),
+            page_header(metric["name"], scope, view, controls),
+            *sections,
+        ],
+        id=ROOT,
+        className="metric-page",
+        **view_attributes(view),
+    )
+
+
+def verbatim_panel(metric, touchpoints, segments, params) -> list:
+    bands = queries.score_bands(metric.kind, metric.scale_min, metric.scale_max)
+
+    def select(select_id, label, options, value):
+        return html.Div(
+            [
+                dbc.Label(
+                    f"Comments from: {label.lower()}", html_for=select_id, class_name="visually-hidden"
+                ),
+                dbc.Select(
+                    id=select_id,
+                    options=[{"label": label, "value": ALL}, *({"label": t, "value": v} for v, t in options)],
+                    value=value or ALL,
+                    size="sm",
+                ),
+            ]
+        )
+
+    return [
+        html.Div(
+            [
+                select(
+                    VERBATIM_TOUCHPOINT,
+                    "All touchpoints",
+                    touchpoints[["touchpoint_id", "name"]].itertuples(index=False),
+                    params.get("touchpoint"),
+                ),
+                select(
+                    VERBATIM_SEGMENT,
+                    "All segments",
+                    segments[["segment_id", "name"]].itertuples(index=False),
+                    params.get("segment"),
+                ),
+                select(
+                    VERBATIM_BAND,
+                    "All scores",
+                    [(band, label) for band, (label, _lo, _hi) in bands.items()],
+                    None,
+                ),
+            ],
+            className="verbatim-filters",
+        ),
+        html.Div(id=VERBATIM_COUNT, className="small text-body-secondary my-2"),
+        html.Div(id=VERBATIM_LIST),
+        dbc.Pagination(id=VERBATIM_PAGES, max_value=1, active_page=1, fully_expanded=False, size="sm"),
+    ]
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(CONTROLS.period, "value"),
+    Input(CONTROLS.compare, "value"),
+    Input(CONTROLS.segment, "value"),
+    Input(CONTROLS.touchpoint, "value"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def apply_view_controls(period, compare, segment, touchpoint, search):
+    return with_changes(
+        search, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
+    )
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(BY_TOUCHPOINT, "clickData"),
+    Input(BY_SEGMENT, "clickData"),
+    Input(HEATMAP, "clickData"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
+    """A click on a bar or a cell filters the page to that touchpoint and/or segment."""
+    click = {BY_TOUCHPOINT: touchpoint_click, BY_SEGMENT: segment_click, HEATMAP: cell_click}[
+        ctx.triggered_id
+    ]
+    if not click:  # a graph resets clickData when it gets a new figure
+        raise PreventUpdate
+    chosen_id = click["points"][0]["customdata"]
+    if ctx.triggered_id == BY_TOUCHPOINT:
+        return with_changes(search, touchpoint=chosen_id)
+    if ctx.triggered_id == BY_SEGMENT:
+        return with_changes(search, segment=chosen_id)
+    return with_changes(search, touchpoint=chosen_id[0], segment=chosen_id[1])
+
+
+@callback(
+    Output(TREND, "figure"),
+    Output(BY_TOUCHPOINT, "figure"),
+    Output(BY_SEGMENT, "figure"),
+    Output(HEATMAP, "figure"),
+    Input(ids.COLOUR_MODE, "data"),
+    Input(PARAMS, "data"),
+)
+def draw_charts(mode, params):
+    view, touchpoints, segments = _slice(params)
+    trend, notes = _trend(view, params)
+    breakdowns = _breakdowns(view, params)
+    touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
+    unit = queries.metrics().set_index("metric_id").loc[params["metric_id"], "unit"]
+    return (
+        trend_figure(trend, notes, unit, mode),
+        breakdown_figure(breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, mode),
+        breakdown_figure(breakdowns["segment"], "segment_id", segment_names, mode),
+        heatmap_figure(breakdowns["cell"], touchpoint_names, segment_names, mode),
+    )
+
+
+@callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
+def draw_distribution(mode, params):
+    view, _touchpoints, _segments = _slice(params)
+    metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
+    bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    counts = queries.distribution(view, params["metric_id"], params.get("touchpoint"), params.get("segment"))
+    return distribution_figure(counts, {band: label for band, (label, _lo, _hi) in bands.items()}, mode)
+
+
+@callback(
+    Output(VERBATIM_LIST, "children"),
+    Output(VERBATIM_COUNT, "children"),
+    Output(VERBATIM_PAGES, "max_value"),
+    Output(VERBATIM_PAGES, "active_page"),
+    Input(VERBATIM_TOUCHPOINT, "value"),
+    Input(VERBATIM_SEGMENT, "value"),
+    Input(VERBATIM_BAND, "value"),
+    Input(VERBATIM_PAGES, "active_page"),
+    State(PARAMS, "data"),
+)
+def show_verbatims(touchpoint, segment, band, page, params):
+    # A new filter starts again at the first page.
+    page = page if ctx.triggered_id == VERBATIM_PAGES else 1
+    view, touchpoints, segments = _slice(params)
+    metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
+    bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    frame, total = queries.verbatims(
+        view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), page, VERBATIMS_PER_PAGE
+    )
+    band_of = {s: b for b, (_label, lo, hi) in bands.items() for s in range(int(lo), int(hi) + 1)}
+    pages = max(1, -(-total // VERBATIMS_PER_PAGE))
+    return (
+        verbatim_list(
+            frame,
+            _names(touchpoints, "touchpoint_id"),
+            _names(segments, "segment_id"),
+            lambda s: band_of.get(int(s)),
+        ),
+        f"{total:,} comments, newest first".replace(",", "\u202f"),
+        pages,
+        page,
+    )
+
+
+@callback(
+    Output({"type": "metric-csv-download", "table": MATCH}, "data"),
+    Input({"type": "metric-csv-button", "table": MATCH}, "n_clicks"),
+    State(PARAMS, "data"),
+    prevent_initial_call=True,
+)
+def download_csv(_clicks, params):
+    view, _touchpoints, _segments = _slice(params)
+    table = ctx.triggered_id["table"]
+    if table == "trend":
+        trend, _notes = _trend(view, params)
+        columns = [
+            "metric_id",
+            "bucket_start",
+            "bucket_end",
+            "n",
+            "value",
+            "low",
+            "high",
+            "target",
+            "tolerance",
+        ]
+        content = trend[columns].to_csv(index=False)
+    else:
+        content = kpi_csv(_breakdowns(view, params)[table], view.period.start, view.period.end)
+    return {
+        "content": content,
+        "filename": f"beacon-{params['metric_id']}-{table}-{view.period.start}-{view.period.end}.csv",
+        "type": "text/csv",
+    }
