@@ -6,7 +6,7 @@ import pandas as pd
 
 from queries import kpi
 from queries.periods import View, resolve_view
-from queries.runner import WarehouseError, run
+from queries.runner import WarehouseError, memoised, run
 
 #: Calendar buckets a trend may use.
 GRAINS = ("month", "week")
@@ -67,6 +67,7 @@ def view(period: str | None = None, compare: str | None = None) -> View:
     return resolve_view(period, compare, as_of())
 
 
+@memoised
 def kpis(
     view: View,
     by: tuple[str, ...] = (),
@@ -125,6 +126,7 @@ def breakdown(
     return kpis(view, dimensions, metric_id=metric_id, segment_id=segment_id, touchpoint_id=touchpoint_id)
 
 
+@memoised
 def trend(
     start: date,
     end: date,
@@ -168,6 +170,7 @@ def _time_range(view: View) -> dict:
     return {"start": view.period.start, "end_exclusive": view.period.end + timedelta(days=1)}
 
 
+@memoised
 def distribution(
     view: View, metric_id: str, touchpoint_id: str | None = None, segment_id: str | None = None
 ) -> pd.DataFrame:
@@ -187,6 +190,7 @@ def distribution(
     return counts.assign(band=counts["score"].map(lambda score: band_of.get(int(score))))
 
 
+@memoised
 def verbatims(
     view: View,
     metric_id: str,
@@ -215,6 +219,7 @@ def verbatims(
     return frame.drop(columns="matching"), total
 
 
+@memoised
 def monthly_history(
     end: date, months: int = 12, segment_id: str | None = None, touchpoint_id: str | None = None
 ) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 
 import duckdb
@@ -124,14 +124,34 @@ def run_uncached(name: str, params: dict | None = None, snapshot: _Snapshot | No
         cursor.close()
 
 
-def run(name: str, **params) -> pd.DataFrame:
-    """`run_uncached`, memoised on the query name, its parameters and the snapshot version."""
+def _cached(name: str, arguments, compute):
+    """compute(snapshot), memoised on `name`, `arguments` and the snapshot version (a new snapshot
+    invalidates everything at once). Uncached outside a Flask app context."""
     snapshot = _current()
     if not has_app_context():
-        return run_uncached(name, params, snapshot)
-    key = f"{snapshot.version}:{name}:{json.dumps(params, sort_keys=True, default=str)}"
+        return compute(snapshot)
+    key = f"{snapshot.version}:{name}:{json.dumps(arguments, sort_keys=True, default=str)}"
     result = result_cache.get(key)
     if result is None:
-        result = run_uncached(name, params, snapshot)
+        result = compute(snapshot)
         result_cache.set(key, result)
     return result
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """`run_uncached`, memoised on the query name, its parameters and the snapshot version."""
+    return _cached(name, params, lambda snapshot: run_uncached(name, params, snapshot))
+
+
+def memoised(function):
+    """Memoise a query-layer function on its arguments and the snapshot version, like `run`.
+
+    For results assembled from several queries with pandas (KPI frames), whose assembly costs more
+    than the SQL on small frames.
+    """
+
+    @wraps(function)
+    def memoised_function(*args, **kwargs):
+        return _cached(function.__qualname__, [args, kwargs], lambda _snapshot: function(*args, **kwargs))
+
+    return memoised_function
