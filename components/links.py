@@ -21,3 +21,9 @@ def with_changes(search: str | None, **changes) -> str:
     params = dict(parse_qsl((search or "").lstrip("?")))
     params.update(changes)
     return query_string(**params)
+
+
+def changed_filters(shown: dict, **chosen) -> dict:
+    """The chosen filter values that differ from the view being shown (`shown`, as resolved by the
+    page). Empty when nothing changed: controls also report their values when they first render."""
+    return {name: value for name, value in chosen.items() if value != shown.get(name)}

@@ -17,7 +17,7 @@ from components.definition import definition_panel
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import href, with_changes
+from components.links import changed_filters, href, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import verbatim_list
 from pages.scorecard import page_header, view_attributes
@@ -25,7 +25,8 @@ from pages.scorecard import page_header, view_attributes
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
 
 ROOT = "metric-root"
-PARAMS = "metric-params"
+PARAMS = "metric-params"  # the URL's parameters, for callbacks
+SHOWN = "metric-shown"  # the filters of the view on screen, as the page resolved them
 CONTROLS = ControlIds(
     period="metric-period", compare="metric-compare", segment="metric-segment", touchpoint="metric-touchpoint"
 )
@@ -291,6 +292,15 @@ def layout(metric_id: str | None = None, **query):
     return html.Div(
         [
             dcc.Store(id=PARAMS, data=params),
+            dcc.Store(
+                id=SHOWN,
+                data={
+                    "period": view.period.key,
+                    "compare": view.compare,
+                    "segment": segment,
+                    "touchpoint": touchpoint,
+                },
+            ),
             breadcrumb(metric["name"], params, touchpoint_names, segment_names),
             page_header(metric["name"], scope, view, controls),
             *sections,
@@ -356,12 +366,16 @@ def verbatim_panel(metric, touchpoints, segments, params) -> list:
     Input(CONTROLS.segment, "value"),
     Input(CONTROLS.touchpoint, "value"),
     State(ids.URL, "search"),
+    State(SHOWN, "data"),
     prevent_initial_call=True,
 )
-def apply_view_controls(period, compare, segment, touchpoint, search):
-    return with_changes(
-        search, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
+def apply_view_controls(period, compare, segment, touchpoint, search, shown):
+    changes = changed_filters(
+        shown, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
     )
+    if not changes:
+        raise PreventUpdate
+    return with_changes(search, **changes)
 
 
 @callback(

@@ -9,19 +9,21 @@ from urllib.parse import parse_qsl
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 import queries
 from components import ids
 from components.controls import ControlIds, chosen, view_controls
 from components.feedback import problem
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import href, with_changes
+from components.links import changed_filters, href, with_changes
 from components.tiles import kpi_tile, status_summary
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
 
 ROOT = "scorecard-root"
 CONTROLS = ControlIds(period="scorecard-period", compare="scorecard-compare", segment="scorecard-segment")
+SHOWN = "scorecard-shown"  # the filters of the view on screen, as the page resolved them
 CSV_BUTTON = "scorecard-csv-button"
 CSV_DOWNLOAD = "scorecard-csv-download"
 
@@ -92,8 +94,10 @@ def layout(period: str | None = None, compare: str | None = None, segment: str |
         for row in card.itertuples(index=False)
     ]
     controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, segment)
+    shown = {"period": view.period.key, "compare": view.compare, "segment": segment or None}
     return html.Div(
         [
+            dcc.Store(id=SHOWN, data=shown),
             page_header("Scorecard", segment_name, view, controls),
             status_summary(card, queries.STATUSES),
             html.Div(tiles, className="tile-grid"),
@@ -126,10 +130,14 @@ def layout(period: str | None = None, compare: str | None = None, segment: str |
     Input(CONTROLS.compare, "value"),
     Input(CONTROLS.segment, "value"),
     State(ids.URL, "search"),
+    State(SHOWN, "data"),
     prevent_initial_call=True,
 )
-def apply_view_controls(period, compare, segment, search):
-    return with_changes(search, period=period, compare=compare, segment=chosen(segment))
+def apply_view_controls(period, compare, segment, search, shown):
+    changes = changed_filters(shown, period=period, compare=compare, segment=chosen(segment))
+    if not changes:
+        raise PreventUpdate
+    return with_changes(search, **changes)
 
 
 @callback(

@@ -1,0 +1,203 @@
+"""Page benchmark: server time of each Dash callback, cold and warm, against bare DuckDB time for the
+same SQL, and the time to the first full render of the scorecard in headless Chromium.
+
+    python -m tests.bench.bench_pages [--warehouse PATH] [--responses 10000000] [--runs 15]
+
+A real gunicorn server (one worker, as in production) and a real Chromium: server time is read from
+the browser's timing of each `_dash-update-component` request (request sent to first response
+byte, on loopback). "cold" = the first request for those arguments (nothing cached), taken with a
+different period each run; "warm" = the same view reloaded. Not a test: nothing is asserted.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import config
+from tests.browser import beacon_server, chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+COLD_PERIODS = [
+    "2026-Q3",
+    "2026-Q2",
+    "2026-Q1",
+    "2025-Q4",
+    "2025-Q3",
+    "2025-Q2",
+    "2025-Q1",
+    "t30",
+    "t90",
+    "t365",
+]
+COLD_PERIODS += [
+    "2026-10",
+    "2026-09",
+    "2026-08",
+    "2026-07",
+    "2026-06",
+    "2026-05",
+    "2026-04",
+    "2026-03",
+    "2026",
+]
+PAGES = {"scorecard": "/", "metric (survey)": "/metric/tnps", "metric (ratio)": "/metric/aht"}
+READY = {
+    "scorecard": ".kpi-tile",
+    "metric (survey)": ".verbatim",
+    "metric (ratio)": "#metric-heatmap .main-svg",
+}
+
+
+def percentile(samples, q):
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, round(q * (len(samples) - 1)))]
+
+
+def callback_name(request) -> str:
+    """A readable name for a Dash callback request: its output ids."""
+    try:
+        output = json.loads(request.post_data)["output"]
+    except (TypeError, ValueError, KeyError):
+        return "?"
+    names = []
+    for part in output.strip(".").split("..."):
+        component = part.rsplit(".", 1)[0]
+        names.append(
+            component if not component.startswith("{") else json.loads(component).get("type", component)
+        )
+    return "+".join(dict.fromkeys(names))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path(tempfile.gettempdir()) / "beacon-bench-10000000.duckdb"
+    )
+    parser.add_argument("--responses", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    if not args.warehouse.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "data.demo",
+                "--out",
+                str(args.warehouse),
+                "--responses",
+                str(args.responses),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+    config.WAREHOUSE = args.warehouse
+
+    cold, warm, renders = defaultdict(list), defaultdict(list), []
+    with beacon_server(args.warehouse) as base, chromium() as browser:
+        for label, path in PAGES.items():
+            for run in range(args.runs):
+                period = COLD_PERIODS[run % len(COLD_PERIODS)]
+                visit_and_record(
+                    browser, f"{base}{path}?period={period}&compare=yoy", READY[label], cold, label
+                )
+            for run in range(args.runs + 1):
+                elapsed = visit_and_record(browser, f"{base}{path}", READY[label], warm, label)
+                if label == "scorecard" and run:
+                    renders.append(elapsed)
+
+    bare = bare_duckdb_times(args.runs)
+    print(f"warehouse: {args.warehouse} ({args.warehouse.stat().st_size / 1e6:.0f} MB)")
+    print(
+        f"{'page':<16} | {'callback (outputs)':<44} | {'cold p50':>8} | {'cold p95':>8} | {'warm p50':>8} | {'warm p95':>8}"
+    )
+    print("-" * 108)
+    for key in sorted(set(cold) | set(warm)):
+        c, w = cold.get(key, [float("nan")]), warm.get(key, [float("nan")])
+        print(
+            f"{key[0]:<16} | {key[1][:44]:<44} | {statistics.median(c):>8.1f} | {percentile(c, 0.95):>8.1f} | "
+            f"{statistics.median(w):>8.1f} | {percentile(w, 0.95):>8.1f}"
+        )
+    print()
+    for label, (p50, p95) in bare.items():
+        print(f"bare DuckDB, {label:<56} | p50 {p50:>7.1f} ms | p95 {p95:>7.1f} ms")
+    print(
+        f"first full render of / in Chromium (warm server) | p50 {statistics.median(renders):.0f} ms | p95 {percentile(renders, 0.95):.0f} ms"
+    )
+
+
+def visit_and_record(browser, url, ready, into, label) -> float:
+    """Open `url` in a fresh context, wait until `ready` shows; collect the server time (request sent to
+    first response byte) of every callback into `into`. Returns ms from navigation to the render."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    records = []
+
+    def on_finished(request):
+        if "_dash-update-component" in request.url:
+            timing = request.timing
+            records.append((callback_name(request), timing["responseStart"] - timing["requestStart"]))
+
+    page.on("requestfinished", on_finished)
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=60_000)
+    rendered = (time.perf_counter() - started) * 1000
+    page.wait_for_load_state("networkidle")
+    for name, server_ms in records:
+        into[(label, name)].append(server_ms)
+    context.close()
+    return rendered
+
+
+def bare_duckdb_times(runs: int) -> dict:
+    """The SQL behind the scorecard and the metric page's heaviest callbacks, uncached, in process."""
+    import queries
+    from queries.api import sums_params
+    from queries.runner import run_uncached
+
+    view = queries.view()
+    period = {"start": view.period.start, "end": view.period.end}
+    comparison = {"start": view.comparison.start, "end": view.comparison.end}
+    end_exclusive = {"start": view.period.start, "end_exclusive": view.period.end + timedelta(days=1)}
+
+    def scorecard_sql():
+        run_uncached("kpi_sums", {**period, **sums_params(None, None, None)})
+        run_uncached("kpi_sums", {**comparison, **sums_params(None, None, None)})
+        run_uncached("kpi_sums", {**period, **sums_params(None, None, None, grain="month")})
+        run_uncached("targets", {"metric_id": None})
+        run_uncached("metrics")
+
+    def breakdown_sql():
+        for by in (("touchpoint",), ("segment",), ("touchpoint", "segment")):
+            run_uncached("kpi_sums", {**period, **sums_params("tnps", None, None, by)})
+            run_uncached("kpi_sums", {**comparison, **sums_params("tnps", None, None, by)})
+
+    def verbatims_sql():
+        params = {"metric_id": "tnps", "touchpoint_id": None, "segment_id": None, "min_score": None}
+        run_uncached("verbatims", {**params, "max_score": None, "limit": 10, "offset": 0, **end_exclusive})
+
+    results = {}
+    for label, action in (
+        ("scorecard SQL (2 periods + 12-month trend + catalogue)", scorecard_sql),
+        ("metric breakdowns SQL (3 breakdowns x 2 periods)", breakdown_sql),
+        ("verbatims SQL (one page, newest first)", verbatims_sql),
+    ):
+        action()
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            action()
+            samples.append((time.perf_counter() - started) * 1000)
+        results[label] = (statistics.median(samples), percentile(samples, 0.95))
+    return results
+
+
+if __name__ == "__main__":
+    main()
