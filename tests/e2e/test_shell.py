@@ -11,14 +11,14 @@ pytestmark = pytest.mark.e2e
 def test_root_serves_the_shell_without_console_errors(browser, server):
     """`/` shows the navbar with every page to come and the scorecard, with no browser errors."""
     page = open_page(browser, server + "/")
-    expect(page.locator("[data-metric-id]")).to_have_count(6)
+    expect(page.locator(".kpi-tile[data-metric-id]")).to_have_count(6)
     nav = page.locator(".shell-navbar")
     for label in ["Scorecard", "Journey", "Segments", "Owners", "Commitments", "Data", "Wall"]:
         assert nav.get_by_text(label, exact=True).count() == 1
     root = page.locator("#scorecard-root")
     assert root.get_attribute("data-period-start") == "2026-10-01"
     assert root.get_attribute("data-as-of") == "2026-11-20"
-    assert page.locator("[data-metric-id=fcr]").get_attribute("data-value").startswith("89.215686")
+    assert page.locator(".kpi-tile[data-metric-id=fcr]").get_attribute("data-value").startswith("89.215686")
     assert page.problems == []
 
 
@@ -42,7 +42,7 @@ def test_unknown_path_shows_not_found_page(browser, server):
 
 def test_bad_url_parameters_give_a_message_not_a_traceback(browser, server):
     page = open_page(browser, server + "/?period=2026-Q9")
-    expect(page.locator(".problem")).to_contain_text("That period cannot be shown")
+    expect(page.locator(".problem")).to_contain_text("This view cannot be shown")
     expect(page.locator(".problem")).to_contain_text("2026-Q9")
     page = open_page(browser, server + "/?segment=nobody")
     expect(page.locator(".problem")).to_contain_text("nobody")
