@@ -121,7 +121,7 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
         marker={"color": colours},
         text=text,
         textposition="auto",
-        insidetextanchor="end",
+        insidetextanchor="start",  # clear of the target marker and whiskers near the bar's end
         customdata=frame[id_column],
         error_x={
             "type": "data",
@@ -159,39 +159,53 @@ def heatmap_figure(
     touchpoints = [t for t in touchpoint_names.index if t in set(cells["touchpoint_id"])]
     segments = [s for s in segment_names.index if s in set(cells["segment_id"])]
     grid = cells.set_index(["touchpoint_id", "segment_id"])
-    z, text, custom = [], [], []
+    z, thin, text, custom = [], [], [], []
     for touchpoint in touchpoints:
-        z_row, text_row, custom_row = [], [], []
+        z_row, thin_row, text_row, custom_row = [], [], [], []
         for segment in segments:
             custom_row.append([touchpoint, segment])
-            if (touchpoint, segment) not in grid.index:
-                z_row.append(None)
-                text_row.append("")
-                continue
-            cell = grid.loc[(touchpoint, segment)]
-            if cell["status"] == "insufficient":
-                z_row.append(None)
-                text_row.append(f"n {format_count(cell['n'])}")
-            else:
-                z_row.append(cell["value"])
-                text_row.append(format_value(cell["value"], cell["unit"]))
+            cell = grid.loc[(touchpoint, segment)] if (touchpoint, segment) in grid.index else None
+            is_thin = cell is not None and cell["status"] == "insufficient"
+            z_row.append(None if cell is None or is_thin else cell["value"])
+            thin_row.append(0 if is_thin else None)
+            text_row.append(
+                ""
+                if cell is None
+                else f"n {format_count(cell['n'])}"
+                if is_thin
+                else format_value(cell["value"], cell["unit"])
+            )
         z.append(z_row)
+        thin.append(thin_row)
         text.append(text_row)
         custom.append(custom_row)
     higher = bool(cells["higher_is_better"].iloc[0])
+    x = [segment_names[s] for s in segments]
+    y = [touchpoint_names[t] for t in touchpoints]
     figure = _figure(mode, max(260, 34 * len(touchpoints) + 90), margin={"l": 8, "r": 8, "t": 40, "b": 8})
+    common = {"x": x, "y": y, "customdata": custom, "xgap": 2, "ygap": 2}
     figure.add_heatmap(
         z=z,
-        x=[segment_names[s] for s in segments],
-        y=[touchpoint_names[t] for t in touchpoints],
         text=text,
         texttemplate="%{text}",
-        customdata=custom,
         colorscale="RdYlBu" if higher else "RdYlBu_r",
         hovertemplate="%{y} × %{x}: %{text}<extra></extra>",
-        xgap=2,
-        ygap=2,
         colorbar={"thickness": 10},
+        **common,
+    )
+    # Thin cells: a grey layer of their own, labelled with n, so no colour suggests a value.
+    figure.add_heatmap(
+        z=thin,
+        text=[
+            [t if v == 0 else "" for t, v in zip(tr, thr, strict=True)]
+            for tr, thr in zip(text, thin, strict=True)
+        ],
+        texttemplate="%{text}",
+        textfont={"color": "#212529"},
+        colorscale=[[0, THIN], [1, THIN]],
+        showscale=False,
+        hovertemplate="%{y} × %{x}: too little data (%{text})<extra></extra>",
+        **common,
     )
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(side="top")
@@ -203,7 +217,13 @@ def distribution_figure(counts: pd.DataFrame, band_labels: dict[str, str], mode:
     if counts.empty:
         return empty_figure(mode, "No responses in this period")
     share = 100 * counts["responses"] / counts["responses"].sum()
-    figure = _figure(mode, 260, showlegend=True, legend={"orientation": "h", "y": -0.25}, bargap=0.15)
+    figure = _figure(
+        mode,
+        280,
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        bargap=0.15,
+    )
     for band, label in band_labels.items():
         part = counts[counts["band"] == band]
         figure.add_bar(

@@ -216,7 +216,7 @@ def layout(metric_id: str | None = None, **query):
     sections = [
         dbc.Row(
             [
-                dbc.Col([tile, card("Definition", definition_panel(metric), class_name="mt-3")], lg=4),
+                dbc.Col(tile, lg=4),
                 dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), csv_button("trend")), lg=8),
             ],
             className="g-3",
@@ -289,6 +289,12 @@ def layout(metric_id: str | None = None, **query):
                 className="g-3 mt-0",
             )
         )
+    sections.append(
+        dbc.Row(
+            dbc.Col(card("Definition", definition_panel(metric), class_name="definition")),
+            className="g-3 mt-0",
+        )
+    )
     return html.Div(
         [
             dcc.Store(id=PARAMS, data=params),

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser import beacon_server, chromium
+from tests.browser import beacon_server, chromium, open_page
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +14,36 @@ def server(tiny_warehouse_path):
     """Beacon under gunicorn, as `make run` serves it, on the hand-made warehouse."""
     with beacon_server(tiny_warehouse_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_warehouse_path):
+    """Beacon under gunicorn on the 20 000-response demo warehouse."""
+    with beacon_server(demo_warehouse_path) as url:
+        yield url
+
+
+@pytest.fixture(params=["tiny", "demo"])
+def site(request):
+    """The base URL of a server on the tiny or the demo warehouse, with the query layer pointed at
+    the same file, so a test can compare the screen with what `queries` computes."""
+    if request.param == "tiny":
+        request.getfixturevalue("tiny_warehouse")
+        return request.getfixturevalue("server")
+    request.getfixturevalue("demo_warehouse")
+    return request.getfixturevalue("demo_server")
+
+
+@pytest.fixture
+def visit(browser):
+    """open_page(browser, url) whose pages are closed after the test."""
+    pages = []
+
+    def visit(url: str, **options):
+        page = open_page(browser, url, **options)
+        pages.append(page)
+        return page
+
+    yield visit
+    for page in pages:
+        page.context.close()
