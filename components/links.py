@@ -23,7 +23,9 @@ def with_changes(search: str | None, **changes) -> str:
     return query_string(**params)
 
 
-def changed_filters(shown: dict, **chosen) -> dict:
-    """The chosen filter values that differ from the view being shown (`shown`, as resolved by the
-    page). Empty when nothing changed: controls also report their values when they first render."""
-    return {name: value for name, value in chosen.items() if value != shown.get(name)}
+def search_after_change(search: str | None, shown: dict, **chosen) -> str | None:
+    """The query string once the chosen filter values replace those of the view being shown
+    (`shown`, as the page resolved them); None when nothing differs, as when controls report their
+    values on first render."""
+    changes = {name: value for name, value in chosen.items() if value != shown.get(name)}
+    return with_changes(search, **changes) if changes else None

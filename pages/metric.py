@@ -7,7 +7,7 @@ Each breakdown applies the *other* dimension's filter, so the bars stay comparab
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 import queries
@@ -17,7 +17,7 @@ from components.definition import definition_panel
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import changed_filters, href, with_changes
+from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import verbatim_list
 from pages.scorecard import page_header, view_attributes
@@ -225,30 +225,21 @@ def layout(metric_id: str | None = None, **query):
             [
                 dbc.Col(
                     card(
-                        "By touchpoint",
+                        f"By {dimension}",
                         [
-                            graph(BY_TOUCHPOINT, f"{metric_id}-by-touchpoint"),
+                            graph(graph_id, f"{metric_id}-by-{dimension}"),
                             numbers(
-                                table(
-                                    breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, "Touchpoint"
-                                )
+                                table(breakdowns[dimension], f"{dimension}_id", names, dimension.capitalize())
                             ),
                         ],
-                        csv_button("touchpoint"),
+                        csv_button(dimension),
                     ),
                     lg=6,
-                ),
-                dbc.Col(
-                    card(
-                        "By segment",
-                        [
-                            graph(BY_SEGMENT, f"{metric_id}-by-segment"),
-                            numbers(table(breakdowns["segment"], "segment_id", segment_names, "Segment")),
-                        ],
-                        csv_button("segment"),
-                    ),
-                    lg=6,
-                ),
+                )
+                for dimension, graph_id, names in (
+                    ("touchpoint", BY_TOUCHPOINT, touchpoint_names),
+                    ("segment", BY_SEGMENT, segment_names),
+                )
             ],
             className="g-3 mt-0",
         ),
@@ -376,12 +367,10 @@ def verbatim_panel(metric, touchpoints, segments, params) -> list:
     prevent_initial_call=True,
 )
 def apply_view_controls(period, compare, segment, touchpoint, search, shown):
-    changes = changed_filters(
-        shown, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
+    new_search = search_after_change(
+        search, shown, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
     )
-    if not changes:
-        raise PreventUpdate
-    return with_changes(search, **changes)
+    return no_update if new_search is None else new_search
 
 
 @callback(

@@ -8,15 +8,14 @@ from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 import queries
 from components import ids
 from components.controls import ControlIds, chosen, view_controls
 from components.feedback import problem
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import changed_filters, href, with_changes
+from components.links import href, search_after_change
 from components.tiles import kpi_tile, status_summary
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
@@ -134,10 +133,8 @@ def layout(period: str | None = None, compare: str | None = None, segment: str |
     prevent_initial_call=True,
 )
 def apply_view_controls(period, compare, segment, search, shown):
-    changes = changed_filters(shown, period=period, compare=compare, segment=chosen(segment))
-    if not changes:
-        raise PreventUpdate
-    return with_changes(search, **changes)
+    new_search = search_after_change(search, shown, period=period, compare=compare, segment=chosen(segment))
+    return no_update if new_search is None else new_search
 
 
 @callback(

@@ -46,6 +46,11 @@ def build(path: Path, responses: int) -> tuple[float, float]:
     return seconds, peak_mb
 
 
+def percentile(samples, q: float) -> float:
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, round(q * (len(samples) - 1)))]
+
+
 def timings(action, runs: int) -> tuple[float, float]:
     """(p50, p95) in milliseconds of `action()` over `runs` runs, after one untimed run."""
     action()
@@ -54,8 +59,7 @@ def timings(action, runs: int) -> tuple[float, float]:
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), percentile(samples, 0.95)
 
 
 def query_rows(runs: int) -> list[tuple[str, float, float]]:

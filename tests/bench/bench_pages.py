@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import config
+from tests.bench.bench_foundation import percentile, timings
 from tests.browser import beacon_server, chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,11 +54,6 @@ READY = {
     "metric (survey)": ".verbatim",
     "metric (ratio)": "#metric-heatmap .main-svg",
 }
-
-
-def percentile(samples, q):
-    samples = sorted(samples)
-    return samples[min(len(samples) - 1, round(q * (len(samples) - 1)))]
 
 
 def callback_name(request) -> str:
@@ -183,20 +179,14 @@ def bare_duckdb_times(runs: int) -> dict:
         params = {"metric_id": "tnps", "touchpoint_id": None, "segment_id": None, "min_score": None}
         run_uncached("verbatims", {**params, "max_score": None, "limit": 10, "offset": 0, **end_exclusive})
 
-    results = {}
-    for label, action in (
-        ("scorecard SQL (2 periods + 12-month trend + catalogue)", scorecard_sql),
-        ("metric breakdowns SQL (3 breakdowns x 2 periods)", breakdown_sql),
-        ("verbatims SQL (one page, newest first)", verbatims_sql),
-    ):
-        action()
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            action()
-            samples.append((time.perf_counter() - started) * 1000)
-        results[label] = (statistics.median(samples), percentile(samples, 0.95))
-    return results
+    return {
+        label: timings(action, runs)
+        for label, action in (
+            ("scorecard SQL (2 periods + 12-month trend + catalogue)", scorecard_sql),
+            ("metric breakdowns SQL (3 breakdowns x 2 periods)", breakdown_sql),
+            ("verbatims SQL (one page, newest first)", verbatims_sql),
+        )
+    }
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import pandas as pd
 from components.attributes import kpi_attributes
 from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_change, format_count, format_interval, format_target, format_value
-from components.links import changed_filters, href, with_changes
+from components.links import href, search_after_change, with_changes
 from components.sparkline import sparkline_svg
 from components.status import STATUS_LABELS, status_badge
 from components.theme import figure_template
@@ -47,9 +47,15 @@ def test_urls_carry_filters_and_drop_empty_ones():
         with_changes("?period=2026-Q3&segment=smb", segment=None, touchpoint="web")
         == "?period=2026-Q3&touchpoint=web"
     )
-    shown = {"period": "2026-Q4", "compare": "prev", "segment": None}
-    assert changed_filters(shown, period="2026-Q4", compare="prev", segment=None) == {}
-    assert changed_filters(shown, period="t30", compare="prev", segment=None) == {"period": "t30"}
+    shown = {"period": "2026-Q4", "compare": "prev", "segment": "smb"}
+    # Controls report the values on screen when they first render: no new URL.
+    assert search_after_change("", shown, period="2026-Q4", compare="prev", segment="smb") is None
+    assert (
+        search_after_change("?segment=smb", shown, period="t30", compare="prev", segment="smb")
+        == "?segment=smb&period=t30"
+    )
+    # Back to all customers and the default view: an empty query string, not "no change".
+    assert search_after_change("?segment=smb", shown, period="2026-Q4", compare="prev", segment=None) == ""
 
 
 def test_sparkline_draws_value_target_and_gaps():
