@@ -41,7 +41,10 @@ VERBATIM_BAND = "metric-verbatim-band"
 VERBATIM_PAGES = "metric-verbatim-pages"
 VERBATIM_LIST = "metric-verbatim-list"
 VERBATIM_COUNT = "metric-verbatim-count"
+VERBATIM_CSV_BUTTON = "metric-verbatim-csv-button"
+VERBATIM_CSV_DOWNLOAD = "metric-verbatim-csv-download"
 VERBATIMS_PER_PAGE = 10
+VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
 
 
 def csv_button(table: str) -> html.Div:
@@ -490,5 +493,27 @@ def download_csv(_clicks, params):
     return {
         "content": content,
         "filename": f"beacon-{params['metric_id']}-{table}-{view.period.start}-{view.period.end}.csv",
+        "type": "text/csv",
+    }
+
+
+@callback(
+    Output(VERBATIM_CSV_DOWNLOAD, "data"),
+    Input(VERBATIM_CSV_BUTTON, "n_clicks"),
+    State(VERBATIM_TOUCHPOINT, "value"),
+    State(VERBATIM_SEGMENT, "value"),
+    State(VERBATIM_BAND, "value"),
+    State(PARAMS, "data"),
+    prevent_initial_call=True,
+)
+def download_verbatims(_clicks, touchpoint, segment, band, params):
+    """Every comment matching the verbatim filters, newest first."""
+    view, _touchpoints, _segments = _slice(params)
+    frame, _total = queries.verbatims(
+        view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
+    )
+    return {
+        "content": frame.to_csv(index=False),
+        "filename": f"beacon-{params['metric_id']}-comments-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }
