@@ -43,6 +43,14 @@ def _select(label: str, control_id: str, options: list[tuple[str, str]], value: 
     )
 
 
+def _with_shown_period(choices: list[tuple[str, str]], view: View) -> list[tuple[str, str]]:
+    """The choices, plus the period on screen when it is not among them (a URL may ask for a period
+    before the data starts): a select must never show another period than the one displayed."""
+    if any(key == view.period.key for key, _label in choices):
+        return choices
+    return [(view.period.key, view.period.label), *choices]
+
+
 def view_controls(
     ids: ControlIds,
     view: View,
@@ -53,7 +61,7 @@ def view_controls(
     touchpoint_id: str | None = None,
 ) -> html.Div:
     controls = [
-        _select("Period", ids.period, period_choices, view.period.key),
+        _select("Period", ids.period, _with_shown_period(period_choices, view), view.period.key),
         _select("Compare with", ids.compare, list(COMPARISONS.items()), view.compare),
         _select(
             "Segment",

@@ -16,6 +16,7 @@ from components.controls import ALL, ControlIds, chosen, view_controls
 from components.definition import definition_panel
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
+from components.format import format_count
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
@@ -459,7 +460,7 @@ def show_verbatims(touchpoint, segment, band, page, params):
             _names(segments, "segment_id"),
             lambda s: band_of.get(int(s)),
         ),
-        f"{total:,} comments, newest first".replace(",", "\u202f"),
+        f"{format_count(total)} {'comment' if total == 1 else 'comments'}, newest first",
         pages,
         page,
     )

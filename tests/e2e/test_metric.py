@@ -59,9 +59,7 @@ def open_metric(visit, url: str):
     return page
 
 
-@pytest.mark.parametrize(
-    ("warehouse", "metric_id"), [("tiny", "nps"), ("tiny", "fcr"), ("demo", "rnps"), ("demo", "aht")]
-)
+@pytest.mark.parametrize(("warehouse", "metric_id"), [("tiny", "nps"), ("demo", "rnps"), ("demo", "aht")])
 def test_breakdown_tables_match_the_query_layer(visit, request, warehouse, metric_id):
     """The period attributes, and one row per touchpoint, segment and cell with the query layer's numbers."""
     request.getfixturevalue(f"{warehouse}_warehouse")
@@ -116,10 +114,12 @@ def test_clicking_a_touchpoint_bar_filters_the_page_and_the_breadcrumb_clears_it
 
     crumb.locator(".clear-filter").click()
     expect(page).to_have_url(server + "/metric/nps")
+    unfiltered = page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]:not([data-touchpoint-id])")
+    expect(unfiltered).to_have_count(1)
     expect(page.locator(".clear-filter")).to_have_count(0)
-    expect(page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]")).not_to_have_attribute(
-        "data-touchpoint-id", re.compile(".*")
-    )
+    everyone = queries.kpis(queries.view(), metric_id="nps").iloc[0]
+    assert float(unfiltered.get_attribute("data-value")) == pytest.approx(everyone["value"])
+    expect(page.locator("#metric-touchpoint")).to_have_value("all")
     assert page.problems == []
 
 
@@ -135,14 +135,14 @@ def test_verbatims_newest_first_filter_by_band_and_page(visit, demo_server, demo
 
     second, _total = queries.verbatims(view, "rnps", page=2)
     page.locator("#metric-verbatim-pages").get_by_text("2", exact=True).click()
-    expect(page.locator("#metric-verbatim-list .verbatim-text").first).to_have_text(second["comment"].iloc[0])
+    expect(page.locator("#metric-verbatim-pages .active")).to_contain_text("2")
     assert comments(page) == list(second["comment"])
     assert second["responded_at"].max() <= first["responded_at"].min()
 
     low, low_total = queries.verbatims(view, "rnps", band="low")
     assert 0 < low_total < total
     page.select_option("#metric-verbatim-band", "low")
-    expect(page.locator("#metric-verbatim-count")).to_contain_text(str(low_total))
+    expect(page.locator("#metric-verbatim-count")).to_have_text(re.compile(rf"^{low_total}\D"))
     assert comment_count(page) == low_total
     assert comments(page) == list(low["comment"])  # a new filter starts again at page 1
     badges = page.locator("#metric-verbatim-list .score-badge")
@@ -151,9 +151,9 @@ def test_verbatims_newest_first_filter_by_band_and_page(visit, demo_server, demo
     assert page.problems == []
 
 
-def test_verbatim_markup_is_shown_as_literal_text(visit, server, tiny_warehouse):
+def test_verbatim_markup_is_shown_as_literal_text(visit, server):
     """'Great <b>service</b> & fast' is shown as typed: no <b> element is created."""
-    page = open_metric(visit, server + "/metric/nps")
+    page = visit(server + "/metric/nps")
     text = page.locator("#metric-verbatim-list .verbatim-text")
     expect(text).to_have_count(1)
     expect(text).to_have_text("Great <b>service</b> & fast")
@@ -161,9 +161,9 @@ def test_verbatim_markup_is_shown_as_literal_text(visit, server, tiny_warehouse)
     assert page.problems == []
 
 
-def test_verbatim_count_reads_as_a_sentence(visit, server, tiny_warehouse):
+def test_verbatim_count_reads_as_a_sentence(visit, server):
     """The count line reads 'N comments, newest first' (the comma is kept)."""
-    page = open_metric(visit, server + "/metric/nps")
+    page = visit(server + "/metric/nps")
     count = page.locator("#metric-verbatim-count")
     expect(count).to_have_text(re.compile(r"^1 comments?, newest first$"))
     assert page.problems == []
@@ -178,8 +178,8 @@ def test_touchpoint_csv_matches_the_breakdown(visit, demo_server, demo_warehouse
         button.click()
     csv = pd.read_csv(io.StringIO(download.value.path().read_text()))
     expected = queries.breakdown(view, "rnps", "touchpoint")
+    assert sorted(csv["touchpoint_id"]) == sorted(expected["touchpoint_id"])
     csv = csv.set_index("touchpoint_id").loc[list(expected["touchpoint_id"])]
-    assert len(csv) == len(expected)
     assert list(csv["status"]) == list(expected["status"])
     assert list(csv["value"]) == pytest.approx(list(expected["value"].astype(float)), nan_ok=True)
     assert list(csv["n"]) == list(expected["n"])
