@@ -7,6 +7,7 @@ Each breakdown applies the *other* dimension's filter, so the bars stay comparab
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -17,11 +18,11 @@ from components.definition import definition_panel
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
 from components.format import format_count
+from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import verbatim_list
-from pages.scorecard import page_header, view_attributes
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
 
@@ -92,12 +93,14 @@ def numbers(table) -> html.Details:
     return html.Details([html.Summary("Show the numbers"), table], className="table-view")
 
 
-def _names(frame, column) -> dict:
+def _names(frame, column) -> pd.Series:
+    """id → display name, in the frame's order (journey order for touchpoints)."""
     return frame.set_index(column)["name"]
 
 
 def _slice(params: dict):
-    """Everything the URL asks for, validated: (view, metric row, names...); raises LookupError."""
+    """The view, touchpoints and segments for the URL's parameters, after checking that the metric,
+    touchpoint and segment exist (LookupError with a plain message if not)."""
     view = queries.view(params.get("period"), params.get("compare"))
     metric_id = params["metric_id"]
     catalogue = queries.metrics()

@@ -14,6 +14,7 @@ import queries
 from components import ids
 from components.controls import ControlIds, chosen, view_controls
 from components.feedback import problem
+from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change
 from components.tiles import kpi_tile, status_summary
@@ -25,35 +26,6 @@ CONTROLS = ControlIds(period="scorecard-period", compare="scorecard-compare", se
 SHOWN = "scorecard-shown"  # the filters of the view on screen, as the page resolved them
 CSV_BUTTON = "scorecard-csv-button"
 CSV_DOWNLOAD = "scorecard-csv-download"
-
-
-def page_header(title: str, subtitle: str, view: queries.View, controls) -> html.Div:
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.H1(title),
-                    html.Div(subtitle, className="page-subtitle"),
-                    html.Div(
-                        f"{view.period.label} vs {view.comparison.label} · data as of {view.as_of:%-d %b %Y}",
-                        className="as-of",
-                    ),
-                ],
-                className="page-title",
-            ),
-            controls,
-        ],
-        className="page-header",
-    )
-
-
-def view_attributes(view: queries.View) -> dict:
-    """DESIGN.md's attributes on the root of a data page."""
-    return {
-        "data-period-start": view.period.start.isoformat(),
-        "data-period-end": view.period.end.isoformat(),
-        "data-as-of": view.as_of.isoformat(),
-    }
 
 
 def _scorecard(period, compare, segment):
