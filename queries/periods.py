@@ -18,6 +18,8 @@ _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"(\d{4})")
 _TRAILING = re.compile(r"t(\d+)")
+#: Calendar periods Beacon accepts; anything else is a typo, not a request for ancient history.
+FIRST_YEAR, LAST_YEAR = 1900, 9999
 _MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -57,6 +59,9 @@ def _month_end(year: int, month: int) -> date:
 
 def _calendar_bounds(key: str) -> tuple[date, date, str] | None:
     """(first day, last day, label) of a calendar period key, or None if the key is not one."""
+    year = re.match(r"\d{4}", key)
+    if year is None or not FIRST_YEAR <= int(year[0]) <= LAST_YEAR:
+        return None
     if m := _QUARTER.fullmatch(key):
         year, quarter = int(m[1]), int(m[2])
         return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), f"Q{quarter} {year}"
@@ -83,7 +88,7 @@ def parse_period(key: str | None, as_of: date) -> Period:
     if bounds is None:
         raise PeriodError(
             f"“{key}” is not a period. Use a quarter (2026-Q3), a month (2026-11), a year (2026) "
-            "or a trailing window (t30, t90, t365)."
+            f"from {FIRST_YEAR} on, or a trailing window (t30, t90, t365)."
         )
     start, end, label = bounds
     if start > as_of:
@@ -127,7 +132,10 @@ def comparison_period(period: Period, compare: str) -> Period:
         end = period.start - timedelta(days=1)
         return Period(period.key, f"Previous {period.days} days", end - timedelta(days=period.days - 1), end)
     key = _previous_key(period.key)
-    start, end, label = _calendar_bounds(key)
+    bounds = _calendar_bounds(key)
+    if bounds is None:
+        raise PeriodError(f"There is no period before {period.label} to compare with.")
+    start, end, label = bounds
     return Period(key, label, start, end)
 
 
