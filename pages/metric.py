@@ -179,14 +179,22 @@ def layout(metric_id: str | None = None, **query):
         **{k: query.get(k) for k in ("period", "compare", "segment", "touchpoint")},
     }
     try:
+        return _page(params)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+@queries.memoised
+def _page(params: dict):
+    """The page for a metric and view (memoised: its tables are a thousand components)."""
+    metric_id = params["metric_id"]
+    try:
         view, touchpoints, segments = _slice(params)
         first_day, _ = queries.data_range()
         touchpoint, segment = params["touchpoint"] or None, params["segment"] or None
         headline = queries.kpis(view, metric_id=metric_id, touchpoint_id=touchpoint, segment_id=segment)
         breakdowns = _breakdowns(view, params)
         history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint)
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
     except (queries.PeriodError, LookupError) as error:
         return problem("This view cannot be shown", str(error))
 
@@ -412,26 +420,36 @@ def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
+    return _charts(mode, params)
+
+
+@queries.memoised
+def _charts(mode: str, params: dict) -> tuple[dict, ...]:
+    """The trend, both breakdowns and the heatmap, as figure dicts (memoised: Plotly's validation
+    costs more than the cached queries behind them)."""
     view, touchpoints, segments = _slice(params)
     trend, notes = _trend(view, params)
     breakdowns = _breakdowns(view, params)
     touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
     unit = queries.metrics().set_index("metric_id").loc[params["metric_id"], "unit"]
-    return (
+    figures = (
         trend_figure(trend, notes, unit, mode),
         breakdown_figure(breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, mode),
         breakdown_figure(breakdowns["segment"], "segment_id", segment_names, mode),
         heatmap_figure(breakdowns["cell"], touchpoint_names, segment_names, mode),
     )
+    return tuple(figure.to_dict() for figure in figures)
 
 
 @callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
+@queries.memoised
 def draw_distribution(mode, params):
     view, _touchpoints, _segments = _slice(params)
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
     bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
     counts = queries.distribution(view, params["metric_id"], params.get("touchpoint"), params.get("segment"))
-    return distribution_figure(counts, {band: label for band, (label, _lo, _hi) in bands.items()}, mode)
+    figure = distribution_figure(counts, {band: label for band, (label, _lo, _hi) in bands.items()}, mode)
+    return figure.to_dict()
 
 
 @callback(

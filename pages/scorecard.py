@@ -45,11 +45,18 @@ def _scorecard(period, compare, segment):
 
 def layout(period: str | None = None, compare: str | None = None, segment: str | None = None, **_other):
     try:
+        return _page(period, compare, segment)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+@queries.memoised
+def _page(period: str | None, compare: str | None, segment: str | None):
+    """The page for a view (memoised: building a hundred components costs more than the cached queries)."""
+    try:
         view, segments, segment_name, card = _scorecard(period, compare, segment)
         history = queries.monthly_history(view.as_of, segment_id=segment or None)
         first_day, _ = queries.data_range()
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
     except (queries.PeriodError, LookupError) as error:
         return problem("This view cannot be shown", str(error))
 

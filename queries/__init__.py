@@ -25,7 +25,7 @@ from queries.api import (
 )
 from queries.kpi import STATUSES, score_bands
 from queries.periods import PeriodError, View, period_choices
-from queries.runner import WarehouseError
+from queries.runner import WarehouseError, memoised
 
 __all__ = [
     "BREAKDOWNS",
@@ -39,6 +39,7 @@ __all__ = [
     "data_range",
     "distribution",
     "kpis",
+    "memoised",
     "metrics",
     "monthly_history",
     "owners",

@@ -144,10 +144,9 @@ def run(name: str, **params) -> pd.DataFrame:
 
 
 def memoised(function):
-    """Memoise a query-layer function on its arguments and the snapshot version, like `run`.
-
-    For results assembled from several queries with pandas (KPI frames), whose assembly costs more
-    than the SQL on small frames.
+    """Memoise a function of the warehouse's content on its (JSON-able) arguments and the snapshot
+    version, like `run`: KPI frames assembled from several queries, or figures drawn from them, whose
+    assembly costs more than the SQL. Results must be picklable and are returned as copies.
     """
 
     @wraps(function)

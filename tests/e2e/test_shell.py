@@ -63,12 +63,11 @@ def test_bad_warehouse_shows_what_is_wrong_and_the_fix(browser, tmp_path, tiny_w
         shutil.copy(tiny_warehouse_path, path)
         with duckdb.connect(str(path)) as con:
             con.execute("DROP TABLE targets")
+    expected = {"missing": "No warehouse file", "corrupt": "cannot be read", "missing_table": "targets"}
     with beacon_server(path) as url:
-        page = open_page(browser, url + "/")
-        message = page.locator(".problem").inner_text()
-    expected = {"missing": "No warehouse file", "corrupt": "cannot be read", "missing_table": "targets"}[
-        damage
-    ]
-    assert expected in message
-    assert "python -m data.demo" in message
-    assert "Traceback" not in message
+        for page_path in ("/", "/metric/nps"):
+            page = open_page(browser, url + page_path)
+            message = page.locator(".problem").inner_text()
+            assert expected[damage] in message, page_path
+            assert "python -m data.demo" in message
+            assert "Traceback" not in message
