@@ -107,3 +107,17 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mo
     page.goto(url)
     page.wait_for_selector("._dash-loading", state="detached", timeout=30_000)
     return page
+
+
+def expect_clear_message(page, *named: str) -> None:
+    """The page shows a `.problem` box naming each of `named`, with a link back and no traceback,
+    and the browser logged no error."""
+    from playwright.sync_api import expect
+
+    problem = page.locator(".problem")
+    expect(problem).to_contain_text("This view cannot be shown")
+    for text in named:
+        expect(problem).to_contain_text(text)
+    expect(problem.locator("a[href='/']")).to_have_count(1)
+    assert "Traceback" not in problem.inner_text()
+    assert page.problems == []

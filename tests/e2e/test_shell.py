@@ -40,15 +40,6 @@ def test_unknown_path_shows_not_found_page(browser, server):
     assert page.problems == []
 
 
-def test_bad_url_parameters_give_a_message_not_a_traceback(browser, server):
-    page = open_page(browser, server + "/?period=2026-Q9")
-    expect(page.locator(".problem")).to_contain_text("This view cannot be shown")
-    expect(page.locator(".problem")).to_contain_text("2026-Q9")
-    page = open_page(browser, server + "/?segment=nobody")
-    expect(page.locator(".problem")).to_contain_text("nobody")
-    assert page.problems == []
-
-
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "missing_table"])
 def test_bad_warehouse_shows_what_is_wrong_and_the_fix(browser, tmp_path, tiny_warehouse_path, damage):
     """No file, a file that is not DuckDB, or one missing a table: the app starts and says so."""
