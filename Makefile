@@ -56,8 +56,11 @@ format: setup-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: setup-dev
+# Benchmarks (not tests): demo build and query set at 1 M and 10 M responses, then page callbacks and
+# first render in Chromium on the 10 M warehouse. Several minutes and some GB in /tmp.
+bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_foundation
+	$(PY) -m tests.bench.bench_pages
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache
