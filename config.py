@@ -22,5 +22,7 @@ PORT = int(os.environ.get("BEACON_PORT", "8050"))
 AUTH = os.environ.get("BEACON_AUTH", "none")
 # Only the loopback demo may run without a secret; sign-in (BEACON_AUTH) will refuse to start without one.
 SECRET_KEY = os.environ.get("BEACON_SECRET_KEY", "")
+# DuckDB's memory per app process (its buffer pool caches what raw scans read): keeps workers bounded.
+DUCKDB_MEMORY_LIMIT = os.environ.get("BEACON_DUCKDB_MEMORY_LIMIT", "200MB")
 # Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.
 CACHE_TIMEOUT = int(os.environ.get("BEACON_CACHE_TIMEOUT", "3600"))

@@ -70,7 +70,7 @@ def snapshot_version(path: Path | None = None) -> str:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(":memory:")
+    connection = duckdb.connect(":memory:", config={"memory_limit": config.DUCKDB_MEMORY_LIMIT})
     try:
         connection.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(path)})
     except duckdb.Error as error:
