@@ -232,3 +232,22 @@ def monthly_history(
         names=["metric_id", "bucket_start"],
     )
     return found.set_index(["metric_id", "bucket_start"])[["value", "target"]].reindex(grid).reset_index()
+
+
+def movers(view: View, metric_id: str, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The largest real changes of one metric across touchpoint × segment cells against the comparison
+    period: (improvements, deteriorations), largest first. Real means significant at 95% for survey
+    metrics; ratio metrics are census data, so any change is real. Changes within noise never appear."""
+    cells = breakdown(view, metric_id, "cell")
+    census = cells["kind"].eq("ratio") & cells["change"].fillna(0).ne(0)
+    real = cells[cells["change_significant"].fillna(False).astype(bool) | census]
+    ranked = real.assign(size=real["change"].abs()).sort_values("size", ascending=False)
+    higher_is_better = bool(_catalogue(metric_id)["higher_is_better"].iloc[0])
+    improved = (ranked["change"] > 0) == higher_is_better
+    return ranked[improved].head(limit), ranked[~improved].head(limit)
+
+
+@memoised
+def segment_comparison(view: View) -> pd.DataFrame:
+    """Every metric per segment, each with whether it differs significantly from the other customers."""
+    return kpi.add_difference_from_rest(kpis(view, ("segment",)), kpis(view))

@@ -183,3 +183,24 @@ def score_bands(kind: str, scale_min: float, scale_max: float) -> dict[str, tupl
         "middle": (f"Middle ({low_top + 1:g}–{high_bottom - 1:g})", low_top + 1, high_bottom - 1),
         "high": (f"Top 2 ({high_bottom:g}–{scale_max:g})", high_bottom, scale_max),
     }
+
+
+def add_difference_from_rest(segments: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
+    """Add `rest_value` and `differs_significantly`: each segment against all *other* customers.
+
+    A segment is part of "all customers", so it is tested against the rest (all minus the segment) as
+    two independent samples, with the same tests as a change between periods (`add_change`, the rest
+    standing in for the earlier period). NA for ratio metrics, which are census data.
+    """
+    keys = ["metric_id", "segment_id"]
+    both = segments[[*keys, *SUMS]].merge(
+        everyone[["metric_id", *SUMS]], on="metric_id", suffixes=("", "_all")
+    )
+    rest = both[keys].assign(**{column: both[f"{column}_all"] - both[column] for column in SUMS})
+    catalogue = segments[[*keys, "kind", "unit", "scale_min", "scale_max"]]
+    rest = add_values(catalogue.merge(rest, on=keys))
+    compared = add_change(segments.drop(columns=["change_significant"]), rest, keys)
+    return segments.assign(
+        rest_value=compared["previous_value"].to_numpy(),
+        differs_significantly=compared["change_significant"].array,
+    )

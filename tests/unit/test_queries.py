@@ -99,3 +99,22 @@ def test_catalogue_queries():
 def test_unknown_breakdown_is_refused():
     with pytest.raises(ValueError, match="channel"):
         queries.kpis(queries.view(), ("channel",))
+
+
+def test_segment_against_the_rest_worked_by_hand():
+    """smb NPS 40 (P 6, D 2 of 10) vs the rest, ent 0 (P 1, D 1 of 4):
+    Var = (0.6 + 0.2 − 0.4²)/10 = 0.064 and (0.25 + 0.25 − 0)/4 = 0.125; z = 0.4/√0.189 = 0.92, noise."""
+    rows = queries.segment_comparison(queries.view()).set_index(["metric_id", "segment_id"])
+    assert rows.loc[("nps", "smb"), "value"] == pytest.approx(40.0)
+    assert rows.loc[("nps", "smb"), "rest_value"] == pytest.approx(0.0)
+    assert not rows.loc[("nps", "smb"), "differs_significantly"]
+    assert rows.loc[("fcr", "smb"), "differs_significantly"] is pd.NA  # census: no test
+
+
+def test_movers_are_real_changes_only():
+    """On the tiny warehouse NPS at web/smb moved +70 points (40 vs −30), z = 0.7/√(0.064 + 0.061) = 1.98."""
+    improved, worsened = queries.movers(queries.view(), "nps")
+    # Var Q4 = 0.64/10, Var Q3 = (0.2 + 0.5 − 0.09)/10 = 0.061: just significant.
+    assert list(zip(improved["touchpoint_id"], improved["segment_id"], strict=True)) == [("web", "smb")]
+    assert improved["change"].iloc[0] == pytest.approx(70.0)
+    assert worsened.empty
