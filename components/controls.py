@@ -80,3 +80,10 @@ def view_controls(
             )
         )
     return html.Div(controls, className="view-controls")
+
+
+def metric_select(control_id: str, metrics: pd.DataFrame, metric_id: str) -> html.Div:
+    """Which metric a page colours or charts by, in catalogue order."""
+    return _select(
+        "Metric", control_id, list(metrics[["metric_id", "name"]].itertuples(index=False)), metric_id
+    )

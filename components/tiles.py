@@ -133,3 +133,16 @@ def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
         f"{counts[s]} {STATUS_LABELS[s][0].lower()}" for s in statuses if counts.get(s, 0)
     )
     return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})
+
+
+def tile_grid(card: pd.DataFrame, history: pd.DataFrame, link, comparison_label: str) -> html.Div:
+    """A tile per row of a KPI frame, each with its sparkline from `history` (queries.monthly_history)
+    and linking to `link(row)`."""
+    sparklines = dict(tuple(history.groupby("metric_id", sort=False)))
+    return html.Div(
+        [
+            kpi_tile(row, sparklines.get(row.metric_id), link(row), comparison_label)
+            for row in card.itertuples(index=False)
+        ],
+        className="tile-grid",
+    )

@@ -7,7 +7,11 @@ from dash import html
 def verbatim_list(
     frame: pd.DataFrame, touchpoint_names: pd.Series, segment_names: pd.Series, bands
 ) -> html.Ul:
-    """`bands` maps a score to its band ('low', 'middle', 'high') for the score badge's colour."""
+    """`bands` are the metric's score bands (queries.score_bands): they colour each score badge."""
+
+    def band(score):
+        return next((name for name, (_label, low, high) in bands.items() if low <= score <= high), "middle")
+
     if frame.empty:
         return html.P("No comments match these filters.", className="text-body-secondary")
     items = [
@@ -15,7 +19,7 @@ def verbatim_list(
             [
                 html.Div(
                     [
-                        html.Span(f"{row.score:g}", className=f"score-badge band-{bands(row.score)}"),
+                        html.Span(f"{row.score:g}", className=f"score-badge band-{band(row.score)}"),
                         html.Span(f"{pd.Timestamp(row.responded_at):%-d %b %Y}"),
                         html.Span(touchpoint_names.get(row.touchpoint_id, row.touchpoint_id)),
                         html.Span(segment_names.get(row.segment_id, row.segment_id)),

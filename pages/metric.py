@@ -472,14 +472,13 @@ def show_verbatims(touchpoint, segment, band, page, params):
     frame, total = queries.verbatims(
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), page, VERBATIMS_PER_PAGE
     )
-    band_of = {s: b for b, (_label, lo, hi) in bands.items() for s in range(int(lo), int(hi) + 1)}
     pages = max(1, -(-total // VERBATIMS_PER_PAGE))
     return (
         verbatim_list(
             frame,
             _names(touchpoints, "touchpoint_id"),
             _names(segments, "segment_id"),
-            lambda s: band_of.get(int(s)),
+            bands,
         ),
         f"{format_count(total)} {'comment' if total == 1 else 'comments'}, newest first",
         pages,

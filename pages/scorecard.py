@@ -17,7 +17,7 @@ from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change
-from components.tiles import kpi_tile, status_summary
+from components.tiles import status_summary, tile_grid
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
 
@@ -60,17 +60,7 @@ def _page(period: str | None, compare: str | None, segment: str | None):
     except (queries.PeriodError, LookupError) as error:
         return problem("This view cannot be shown", str(error))
 
-    sparklines = dict(tuple(history.groupby("metric_id", sort=False)))
     filters = {"period": period, "compare": compare, "segment": segment}
-    tiles = [
-        kpi_tile(
-            row,
-            sparklines.get(row.metric_id),
-            href(f"/metric/{row.metric_id}", **filters),
-            view.comparison.label,
-        )
-        for row in card.itertuples(index=False)
-    ]
     controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, segment)
     shown = {"period": view.period.key, "compare": view.compare, "segment": segment or None}
     return html.Div(
@@ -78,7 +68,9 @@ def _page(period: str | None, compare: str | None, segment: str | None):
             dcc.Store(id=SHOWN, data=shown),
             page_header("Scorecard", segment_name, view, controls),
             status_summary(card, queries.STATUSES),
-            html.Div(tiles, className="tile-grid"),
+            tile_grid(
+                card, history, lambda row: href(f"/metric/{row.metric_id}", **filters), view.comparison.label
+            ),
             html.Details(
                 [
                     html.Summary("Table view and CSV"),

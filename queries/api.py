@@ -236,11 +236,16 @@ def monthly_history(
 
 def movers(view: View, metric_id: str, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The largest real changes of one metric across touchpoint × segment cells against the comparison
-    period: (improvements, deteriorations), largest first. Real means significant at 95% for survey
-    metrics; ratio metrics are census data, so any change is real. Changes within noise never appear."""
+    period: (improvements, deteriorations), largest first. Real means significant at 95% with the
+    minimum sample in both periods for survey metrics; ratio metrics are census data, so any change is
+    real. Changes within noise, and thin cells, never appear."""
     cells = breakdown(view, metric_id, "cell")
     census = cells["kind"].eq("ratio") & cells["change"].fillna(0).ne(0)
-    real = cells[cells["change_significant"].fillna(False).astype(bool) | census]
+    # A test on a handful of responses means nothing: both periods need the minimum sample.
+    enough = (cells["n"].fillna(0) >= cells["min_sample"]) & (
+        cells["previous_n"].fillna(0) >= cells["min_sample"]
+    )
+    real = cells[(cells["change_significant"].fillna(False).astype(bool) & enough) | census]
     ranked = real.assign(size=real["change"].abs()).sort_values("size", ascending=False)
     higher_is_better = bool(_catalogue(metric_id)["higher_is_better"].iloc[0])
     improved = (ranked["change"] > 0) == higher_is_better

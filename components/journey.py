@@ -1,0 +1,138 @@
+"""The customer journey map and the top movers: pure builders over KPI frames (queries.kpis)."""
+
+import pandas as pd
+from dash import html
+
+from components.attributes import kpi_attributes
+from components.format import format_change, format_count, format_value
+from components.links import href
+from components.status import STATUS_LABELS, status_badge
+
+# Statuses from worst to best, for "the worst status stands out"; words without a verdict come last.
+_SEVERITY = {"off_track": 0, "at_risk": 1, "insufficient": 2, "on_track": 3, "no_target": 4, "no_data": 5}
+
+
+def _metric_line(row) -> html.Li:
+    label, icon = STATUS_LABELS[row.status]
+    return html.Li(
+        [
+            html.Span(row.name, className="journey-metric-name"),
+            html.Span(
+                [
+                    format_value(row.value, row.unit),
+                    html.I(
+                        className=f"bi {icon} ms-1 status-{row.status}", title=label, **{"aria-label": label}
+                    ),
+                ],
+                className="journey-metric-value",
+            ),
+        ],
+        className="journey-metric",
+        **kpi_attributes(row),
+    )
+
+
+def touchpoint_card(touchpoint, rows: pd.DataFrame, selected_metric: str, link: str) -> html.A:
+    """A touchpoint coloured by the selected metric's status, with that metric large, then the other
+    metrics measured here that need attention (off track or at risk), and how many others are fine."""
+    selected = rows[rows["metric_id"] == selected_metric]
+    others = rows[rows["metric_id"] != selected_metric]
+    attention = others[others["status"].isin(["off_track", "at_risk"])].sort_values(
+        "status", key=lambda status: status.map(_SEVERITY)
+    )
+    rest = len(others) - len(attention)
+    if len(selected):
+        row = next(selected.itertuples(index=False))
+        headline = html.Div(
+            [
+                html.Span(format_value(row.value, row.unit), className="journey-value"),
+                status_badge(row.status),
+            ],
+            className="journey-headline",
+            **kpi_attributes(row),
+        )
+        colour_status = row.status
+    else:
+        headline = html.Div("Not measured here", className="journey-headline text-body-secondary")
+        colour_status = "no_data"
+    return html.A(
+        [
+            html.Div(
+                [html.Span(touchpoint.name, className="journey-touchpoint"), html.Span(touchpoint.channel)],
+                className="journey-card-head",
+            ),
+            headline,
+            html.Ul(
+                [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
+            ),
+            html.Div(
+                f"{rest} other metric{'s' if rest != 1 else ''} without alarm" if rest else None,
+                className="journey-rest",
+            ),
+        ],
+        href=link,
+        className=f"journey-card status-border-{colour_status}",
+        **{"data-touchpoint-id": touchpoint.touchpoint_id, "data-status": colour_status},
+    )
+
+
+def journey_map(
+    touchpoints: pd.DataFrame, kpis: pd.DataFrame, selected_metric: str, filters: dict
+) -> html.Div:
+    """Stages left to right by stage_order, each a column of its touchpoints' cards."""
+    columns = []
+    for (_order, stage), stage_touchpoints in touchpoints.groupby(
+        ["stage_order", "journey_stage"], sort=True
+    ):
+        cards = [
+            touchpoint_card(
+                touchpoint,
+                kpis[kpis["touchpoint_id"] == touchpoint.touchpoint_id],
+                selected_metric,
+                href(f"/touchpoint/{touchpoint.touchpoint_id}", **filters),
+            )
+            for touchpoint in stage_touchpoints.itertuples(index=False)
+        ]
+        columns.append(
+            html.Section(
+                [html.H2(stage.capitalize(), className="journey-stage-name"), *cards],
+                className="journey-stage",
+                **{"data-journey-stage": stage},
+            )
+        )
+    return html.Div(columns, className="journey-map")
+
+
+def mover_list(title: str, movers: pd.DataFrame, touchpoint_names, segment_names, link) -> html.Div:
+    """Cells whose change is real (significant, or census), largest first; `link(row)` is each item's URL."""
+    if movers.empty:
+        return html.Div(
+            [
+                html.H3(title, className="h6"),
+                html.P("No real change in this direction.", className="text-body-secondary"),
+            ]
+        )
+    items = [
+        html.Li(
+            html.A(
+                [
+                    html.Span(
+                        f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}",
+                        className="mover-cell",
+                    ),
+                    html.Span(format_change(row.change, row.unit), className="mover-change"),
+                    html.Span(
+                        f"{format_value(row.previous_value, row.unit)} → {format_value(row.value, row.unit)}"
+                        + ("" if pd.isna(row.n) else f" · n {format_count(row.n)}"),
+                        className="mover-detail",
+                    ),
+                ],
+                href=link(row),
+            ),
+            className="mover",
+            **kpi_attributes(row),
+            **{"data-change": repr(float(row.change))},
+        )
+        for row in movers.itertuples(index=False)
+    ]
+    return html.Div([html.H3(title, className="h6"), html.Ol(items, className="mover-list")])
