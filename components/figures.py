@@ -237,3 +237,11 @@ def distribution_figure(counts: pd.DataFrame, band_labels: dict[str, str], mode:
     figure.update_xaxes(dtick=1, title_text="score")
     figure.update_yaxes(title_text="responses")
     return figure
+
+
+def clicked_cell(point: dict, touchpoint_names: pd.Series, segment_names: pd.Series) -> tuple[str, str]:
+    """(touchpoint_id, segment_id) of a clicked heatmap cell. Dash's click data for heatmaps carries the
+    axis labels but not the cell's customdata, so the names are mapped back to ids."""
+    touchpoint = touchpoint_names.index[touchpoint_names == point["y"]][0]
+    segment = segment_names.index[segment_names == point["x"]][0]
+    return touchpoint, segment

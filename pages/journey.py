@@ -14,7 +14,7 @@ import queries
 from components import ids
 from components.controls import ControlIds, chosen, metric_select, view_controls
 from components.feedback import problem
-from components.figures import heatmap_figure
+from components.figures import clicked_cell, heatmap_figure
 from components.header import page_header, view_attributes
 from components.journey import journey_map, mover_list
 from components.kpi_table import kpi_table
@@ -23,7 +23,8 @@ from components.links import href, search_after_change
 dash.register_page(__name__, path="/journey", name="Journey", title="Journey · Beacon", order=1)
 
 ROOT = "journey-root"
-PARAMS = "journey-params"  # the view on screen, resolved: what callbacks and the controls compare with
+PARAMS = "journey-params"  # the URL's parameters, for callbacks
+SHOWN = "journey-shown"  # the filters of the view on screen, as the page resolved them
 CONTROLS = ControlIds(period="journey-period", compare="journey-compare", segment="journey-segment")
 METRIC = "journey-metric"
 HEATMAP = "journey-heatmap"
@@ -89,7 +90,8 @@ def _page(params: dict):
 
     return html.Div(
         [
-            dcc.Store(id=PARAMS, data={**params, **shown}),
+            dcc.Store(id=PARAMS, data=params),
+            dcc.Store(id=SHOWN, data=shown),
             page_header(
                 "Customer journey",
                 f"{segment_names.get(segment, 'All customers')} · coloured by {names[metric_id]}",
@@ -174,7 +176,7 @@ def _page(params: dict):
     Input(CONTROLS.segment, "value"),
     Input(METRIC, "value"),
     State(ids.URL, "search"),
-    State(PARAMS, "data"),
+    State(SHOWN, "data"),
     prevent_initial_call=True,
 )
 def apply_view_controls(period, compare, segment, metric, search, shown):
@@ -205,7 +207,11 @@ def open_clicked_cell(click, params):
     """A heatmap cell opens its touchpoint, filtered to the cell's segment."""
     if not click:  # a graph resets clickData when it gets a new figure
         raise PreventUpdate
-    touchpoint, segment = click["points"][0]["customdata"]
+    touchpoint, segment = clicked_cell(
+        click["points"][0],
+        queries.touchpoints().set_index("touchpoint_id")["name"],
+        queries.segments().set_index("segment_id")["name"],
+    )
     return href(
         f"/touchpoint/{touchpoint}",
         period=params.get("period"),

@@ -16,7 +16,13 @@ from components import ids
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.definition import definition_panel
 from components.feedback import problem
-from components.figures import breakdown_figure, distribution_figure, heatmap_figure, trend_figure
+from components.figures import (
+    breakdown_figure,
+    clicked_cell,
+    distribution_figure,
+    heatmap_figure,
+    trend_figure,
+)
 from components.format import format_count
 from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
@@ -403,12 +409,15 @@ def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
     ]
     if not click:  # a graph resets clickData when it gets a new figure
         raise PreventUpdate
-    chosen_id = click["points"][0]["customdata"]
+    point = click["points"][0]
     if ctx.triggered_id == BY_TOUCHPOINT:
-        return with_changes(search, touchpoint=chosen_id)
+        return with_changes(search, touchpoint=point["customdata"])
     if ctx.triggered_id == BY_SEGMENT:
-        return with_changes(search, segment=chosen_id)
-    return with_changes(search, touchpoint=chosen_id[0], segment=chosen_id[1])
+        return with_changes(search, segment=point["customdata"])
+    touchpoint, segment = clicked_cell(
+        point, _names(queries.touchpoints(), "touchpoint_id"), _names(queries.segments(), "segment_id")
+    )
+    return with_changes(search, touchpoint=touchpoint, segment=segment)
 
 
 @callback(

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 import queries
-from tests.browser import expect_clear_message
+from tests.browser import click_heatmap_cell, expect_clear_message
 
 pytestmark = pytest.mark.e2e
 
@@ -222,4 +222,14 @@ def test_metric_page_for_a_period_without_data_shows_no_data(visit, server, tiny
     expect(page.locator("#metric-by-touchpoint")).to_contain_text("No data in this period")
     expect(page.locator("#metric-verbatim-list")).to_contain_text("No comments")
     assert page.locator(".problem").count() == 0
+    assert page.problems == []
+
+
+def test_clicking_a_heatmap_cell_filters_to_touchpoint_and_segment(visit, server, tiny_warehouse):
+    """The Website × Small business cell filters the page to both; the breadcrumb shows them."""
+    page = visit(server + "/metric/nps")
+    click_heatmap_cell(page, "#metric-heatmap", "Small business", "Website")
+    expect(page).to_have_url(f"{server}/metric/nps?touchpoint=web&segment=smb")
+    expect(page.locator(".breadcrumb")).to_contain_text("Website")
+    expect(page.locator(".breadcrumb")).to_contain_text("Small business")
     assert page.problems == []
