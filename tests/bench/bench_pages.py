@@ -48,11 +48,13 @@ COLD_PERIODS += [
     "2026-03",
     "2026",
 ]
-PAGES = {"scorecard": "/", "metric (survey)": "/metric/tnps", "metric (ratio)": "/metric/aht"}
-READY = {
-    "scorecard": ".kpi-tile",
-    "metric (survey)": ".verbatim",
-    "metric (ratio)": "#metric-heatmap .main-svg",
+# Page, its URL, and what shows once it has fully rendered.
+PAGES = {
+    "scorecard": ("/", ".kpi-tile"),
+    "metric (survey)": ("/metric/tnps", ".verbatim"),
+    "metric (ratio)": ("/metric/aht", "#metric-heatmap .main-svg"),
+    "journey": ("/journey", "#journey-heatmap .main-svg"),
+    "touchpoint": ("/touchpoint/contact_centre", ".kpi-tile"),
 }
 
 
@@ -97,14 +99,12 @@ def main() -> None:
 
     cold, warm, renders = defaultdict(list), defaultdict(list), []
     with beacon_server(args.warehouse) as base, chromium() as browser:
-        for label, path in PAGES.items():
+        for label, (path, ready) in PAGES.items():
             for run in range(args.runs):
                 period = COLD_PERIODS[run % len(COLD_PERIODS)]
-                visit_and_record(
-                    browser, f"{base}{path}?period={period}&compare=yoy", READY[label], cold, label
-                )
+                visit_and_record(browser, f"{base}{path}?period={period}&compare=yoy", ready, cold, label)
             for run in range(args.runs + 1):
-                elapsed = visit_and_record(browser, f"{base}{path}", READY[label], warm, label)
+                elapsed = visit_and_record(browser, f"{base}{path}", ready, warm, label)
                 if label == "scorecard" and run:
                     renders.append(elapsed)
 
