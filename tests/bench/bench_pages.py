@@ -55,6 +55,8 @@ PAGES = {
     "metric (ratio)": ("/metric/aht", "#metric-heatmap .main-svg"),
     "journey": ("/journey", "#journey-heatmap .main-svg"),
     "touchpoint": ("/touchpoint/contact_centre", ".kpi-tile"),
+    "segments": ("/segments", ".crosstab"),
+    "segment": ("/segment/smb", ".crosstab"),
 }
 
 
