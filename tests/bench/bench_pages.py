@@ -177,6 +177,16 @@ def bare_duckdb_times(runs: int) -> dict:
             run_uncached("kpi_sums", {**period, **sums_params("tnps", None, None, by)})
             run_uncached("kpi_sums", {**comparison, **sums_params("tnps", None, None, by)})
 
+    def journey_sql():
+        for by, metric in ((("touchpoint",), None), (("touchpoint", "segment"), "tnps")):
+            run_uncached("kpi_sums", {**period, **sums_params(metric, None, None, by)})
+            run_uncached("kpi_sums", {**comparison, **sums_params(metric, None, None, by)})
+
+    def segments_sql():
+        for by in ((), ("segment",)):
+            run_uncached("kpi_sums", {**period, **sums_params(None, None, None, by)})
+            run_uncached("kpi_sums", {**comparison, **sums_params(None, None, None, by)})
+
     def verbatims_sql():
         params = {"metric_id": "tnps", "touchpoint_id": None, "segment_id": None, "min_score": None}
         run_uncached("verbatims", {**params, "max_score": None, "limit": 10, "offset": 0, **end_exclusive})
@@ -187,6 +197,8 @@ def bare_duckdb_times(runs: int) -> dict:
             ("scorecard SQL (2 periods + 12-month trend + catalogue)", scorecard_sql),
             ("metric breakdowns SQL (3 breakdowns x 2 periods)", breakdown_sql),
             ("verbatims SQL (one page, newest first)", verbatims_sql),
+            ("journey SQL (all metrics by touchpoint, cells, 2 periods)", journey_sql),
+            ("segments SQL (all metrics, by segment, 2 periods)", segments_sql),
         )
     }
 
