@@ -8,16 +8,17 @@ from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html
 
 import queries
 from components import ids
-from components.controls import ControlIds, chosen, view_controls
+from components.controls import ControlIds, view_controls
 from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import href, search_after_change
+from components.links import href
 from components.tiles import status_summary, tile_grid
+from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
 
@@ -94,18 +95,7 @@ def _page(period: str | None, compare: str | None, segment: str | None):
     )
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(CONTROLS.period, "value"),
-    Input(CONTROLS.compare, "value"),
-    Input(CONTROLS.segment, "value"),
-    State(ids.URL, "search"),
-    State(SHOWN, "data"),
-    prevent_initial_call=True,
-)
-def apply_view_controls(period, compare, segment, search, shown):
-    new_search = search_after_change(search, shown, period=period, compare=compare, segment=chosen(segment))
-    return no_update if new_search is None else new_search
+write_view_controls_to_url(CONTROLS, SHOWN)
 
 
 @callback(

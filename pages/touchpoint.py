@@ -6,17 +6,17 @@ and the owners involved. URL: ?period=&compare=&segment=.
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
 import queries
-from components import ids
-from components.controls import ControlIds, chosen, view_controls
+from components.controls import ControlIds, view_controls
 from components.crosstab import kpi_crosstab
 from components.feedback import problem
 from components.header import page_header, view_attributes
-from components.links import href, search_after_change
+from components.links import href
 from components.tiles import status_summary, tile_grid
 from components.verbatims import verbatim_list
+from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
 
@@ -183,15 +183,4 @@ def _page(params: dict):
     )
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(CONTROLS.period, "value"),
-    Input(CONTROLS.compare, "value"),
-    Input(CONTROLS.segment, "value"),
-    State(ids.URL, "search"),
-    State(SHOWN, "data"),
-    prevent_initial_call=True,
-)
-def apply_view_controls(period, compare, segment, search, shown):
-    new_search = search_after_change(search, shown, period=period, compare=compare, segment=chosen(segment))
-    return no_update if new_search is None else new_search
+write_view_controls_to_url(CONTROLS, SHOWN)
