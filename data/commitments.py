@@ -1,0 +1,316 @@
+"""Commitments: what an owner has promised to do about a metric, kept in the state database.
+
+Every save checks the version the editor started from (optimistic concurrency): a save made from a
+stale version is refused with the change that got there first, and nothing is overwritten. Every
+change, creation included, is appended to the commitment's history.
+
+`validate` is pure: it turns what a form holds into clean values, or says what is wrong beside each
+field. The store functions take clean values only.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from data import state
+
+KINDS = {"action": "Action", "redesign sprint": "Redesign sprint"}
+STATUSES = {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+OPEN_STATUSES = ("planned", "in_progress")
+#: A redesign sprint is time-boxed: its due date is its 20th working day (Monday to Friday).
+SPRINT_WORKING_DAYS = 20
+TITLE_MAX, DESCRIPTION_MAX, NOTE_MAX = 120, 2000, 500
+
+#: The fields a person edits, in form order. Everything else is kept by the store.
+FIELDS = (
+    "metric_id",
+    "touchpoint_id",
+    "segment_id",
+    "owner_id",
+    "title",
+    "description",
+    "kind",
+    "start_on",
+    "due_on",
+    "status",
+    "progress",
+    "completed_on",
+    "expected_value",
+)
+FIELD_LABELS = {
+    "metric_id": "Metric",
+    "touchpoint_id": "Touchpoint",
+    "segment_id": "Segment",
+    "owner_id": "Owner",
+    "title": "Title",
+    "description": "Description",
+    "kind": "Kind",
+    "start_on": "Start",
+    "due_on": "Due",
+    "status": "Status",
+    "progress": "Progress",
+    "completed_on": "Completed",
+    "expected_value": "Expected effect",
+}
+
+
+class ConflictError(Exception):
+    """A save from a stale version: `changes` are the history entries saved since that version."""
+
+    def __init__(self, commitment_id: int, current: dict, changes: list[dict]):
+        self.commitment_id, self.current, self.changes = commitment_id, current, changes
+        super().__init__(f"Commitment {commitment_id} was changed by someone else.")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The ids a commitment may refer to, from the warehouse."""
+
+    metrics: frozenset[str]
+    touchpoints: frozenset[str]
+    segments: frozenset[str]
+    owners: frozenset[str]
+
+
+def sprint_due(start: date) -> date:
+    """The due date of a redesign sprint starting on `start`: its 20th working day, counting the start
+    (a weekend start counts from the Monday after)."""
+    return np.busday_offset(start, SPRINT_WORKING_DAYS - 1, roll="forward").astype(date)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _date(value, label: str, errors: dict, field: str) -> date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        errors[field] = f"{label} must be a date like 2026-11-30."
+        return None
+
+
+def validate(values: dict, catalogue: Catalogue, today: date) -> tuple[dict, dict]:
+    """(clean values, {field: message}) for what a form holds; clean is only complete without errors.
+
+    Derived here so that every form agrees: a redesign sprint's due date follows from its start; a
+    commitment marked done is 100% done and completed today unless a completion date is given; a
+    commitment not done has no completion date.
+    """
+    errors: dict[str, str] = {}
+    clean: dict = {}
+
+    for field, known, noun in (
+        ("metric_id", catalogue.metrics, "metric"),
+        ("owner_id", catalogue.owners, "owner"),
+    ):
+        text = _text(values.get(field))
+        if not text:
+            errors[field] = f"Choose the {noun}."
+        elif text not in known:
+            errors[field] = f"There is no {noun} “{text}”."
+        clean[field] = text
+    for field, known, noun in (
+        ("touchpoint_id", catalogue.touchpoints, "touchpoint"),
+        ("segment_id", catalogue.segments, "segment"),
+    ):
+        text = _text(values.get(field))
+        if text and text not in known:
+            errors[field] = f"There is no {noun} “{text}”."
+        clean[field] = text or None
+
+    clean["title"] = _text(values.get("title"))
+    if not clean["title"]:
+        errors["title"] = "Give the commitment a title."
+    elif len(clean["title"]) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(clean['title'])})."
+    clean["description"] = _text(values.get("description"))
+    if len(clean["description"]) > DESCRIPTION_MAX:
+        errors["description"] = (
+            f"Keep the description to {DESCRIPTION_MAX} characters (it has {len(clean['description'])})."
+        )
+
+    clean["kind"] = _text(values.get("kind")) or "action"
+    if clean["kind"] not in KINDS:
+        errors["kind"] = f"Kind must be one of: {', '.join(KINDS.values())}."
+    clean["status"] = _text(values.get("status")) or "planned"
+    if clean["status"] not in STATUSES:
+        errors["status"] = f"Status must be one of: {', '.join(STATUSES.values())}."
+
+    start = _date(values.get("start_on"), "Start", errors, "start_on")
+    if start is None and "start_on" not in errors:
+        errors["start_on"] = "Give the start date."
+    due = sprint_due(start) if start and clean["kind"] == "redesign sprint" else None
+    if due is None:
+        due = _date(values.get("due_on"), "Due", errors, "due_on")
+        if due is None and "due_on" not in errors:
+            errors["due_on"] = "Give the due date."
+    if start and due and due < start:
+        errors["due_on"] = f"The due date must be on or after the start ({start:%-d %b %Y})."
+    clean["start_on"], clean["due_on"] = start, due
+
+    progress_text = _text(values.get("progress"))
+    try:
+        progress = float(progress_text) if progress_text else 0.0
+        if not 0 <= progress <= 100 or progress != int(progress):
+            raise ValueError
+        clean["progress"] = int(progress)
+    except ValueError:
+        errors["progress"] = "Progress is a whole number from 0 to 100."
+        clean["progress"] = None
+
+    completed = _date(values.get("completed_on"), "Completed", errors, "completed_on")
+    if clean["status"] == "done":
+        completed = completed or today
+        clean["progress"] = 100
+        if start and completed < start:
+            errors["completed_on"] = f"It cannot be completed before it started ({start:%-d %b %Y})."
+        elif completed > today:
+            errors["completed_on"] = "The completion date cannot be in the future."
+    else:
+        completed = None
+    clean["completed_on"] = completed
+
+    expected_text = _text(values.get("expected_value"))
+    try:
+        clean["expected_value"] = float(expected_text) if expected_text else None
+        if clean["expected_value"] is not None and not np.isfinite(clean["expected_value"]):
+            raise ValueError
+    except ValueError:
+        errors["expected_value"] = "The expected effect is a number in the metric's unit, such as 45."
+        clean["expected_value"] = None
+    return clean, errors
+
+
+def _row(connection, commitment_id: int) -> dict | None:
+    found = connection.execute(
+        sa.select(state.commitments).where(state.commitments.c.commitment_id == commitment_id)
+    ).first()
+    return dict(found._mapping) if found else None
+
+
+def _history_entry(connection, commitment_id, version, user, changes, note, when) -> None:
+    connection.execute(
+        state.history.insert().values(
+            commitment_id=commitment_id,
+            version=version,
+            changed_at=when,
+            changed_by=user,
+            changes={field: [_plain(before), _plain(after)] for field, (before, after) in changes.items()},
+            note=note or "",
+        )
+    )
+
+
+def _plain(value):
+    """A value as JSON keeps it: dates as ISO text."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def create(values: dict, user: str, note: str = "", url: str | None = None) -> int:
+    """Store a new commitment from clean values (`validate`); returns its id."""
+    now = datetime.now().replace(microsecond=0)
+    record = {field: values.get(field) for field in FIELDS}
+    record["description"] = record["description"] or ""
+    with state.writing(url) as connection:
+        commitment_id = connection.execute(
+            state.commitments.insert().values(
+                **record, created_at=now, created_by=user, updated_at=now, updated_by=user, version=1
+            )
+        ).inserted_primary_key[0]
+        changes = {field: (None, value) for field, value in record.items() if value not in (None, "")}
+        _history_entry(connection, commitment_id, 1, user, changes, note, now)
+    return commitment_id
+
+
+def update(
+    commitment_id: int, version: int, values: dict, user: str, note: str = "", url: str | None = None
+) -> int:
+    """Save changed fields of a commitment edited from `version`; returns the new version.
+
+    Raises LookupError when there is no such commitment and ConflictError when someone saved since
+    `version`. Saving nothing new but a note still records the note.
+    """
+    now = datetime.now().replace(microsecond=0)
+    with state.writing(url) as connection:
+        current = _row(connection, commitment_id)
+        if current is None:
+            raise LookupError(f"There is no commitment {commitment_id}.")
+        if current["version"] != version:
+            raise ConflictError(commitment_id, current, _entries(connection, commitment_id, after=version))
+        changes = {
+            field: (current[field], values[field])
+            for field in FIELDS
+            if field in values and values[field] != current[field]
+        }
+        if not changes and not note:
+            return version
+        updated = connection.execute(
+            state.commitments.update()
+            .where(
+                state.commitments.c.commitment_id == commitment_id,
+                state.commitments.c.version == version,
+            )
+            .values(
+                **{field: after for field, (_before, after) in changes.items()},
+                updated_at=now,
+                updated_by=user,
+                version=version + 1,
+            )
+        )
+        if updated.rowcount != 1:  # only reachable on a database without a write lock at BEGIN
+            raise ConflictError(commitment_id, current, _entries(connection, commitment_id, after=version))
+        _history_entry(connection, commitment_id, version + 1, user, changes, note, now)
+    return version + 1
+
+
+def _entries(connection, commitment_id: int, after: int = 0) -> list[dict]:
+    rows = connection.execute(
+        sa.select(state.history)
+        .where(state.history.c.commitment_id == commitment_id, state.history.c.version > after)
+        .order_by(state.history.c.version, state.history.c.history_id)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def get(commitment_id: int, url: str | None = None) -> dict | None:
+    with state.reading(url) as connection:
+        return _row(connection, commitment_id)
+
+
+def history(commitment_id: int, url: str | None = None) -> list[dict]:
+    """Every change to a commitment, oldest first: version, changed_at, changed_by, changes, note."""
+    with state.reading(url) as connection:
+        return _entries(connection, commitment_id)
+
+
+COLUMNS = [column.name for column in state.commitments.columns]
+
+
+def register(url: str | None = None, today: date | None = None, **filters) -> pd.DataFrame:
+    """Commitments (all, or those matching `filters` such as owner_id="o1"), with `overdue` and
+    `on_time` (done by the due date; NA unless done) worked out for `today`."""
+    query = sa.select(state.commitments).order_by(state.commitments.c.commitment_id)
+    for field, value in filters.items():
+        if value is not None:
+            query = query.where(state.commitments.c[field] == value)
+    with state.reading(url) as connection:
+        frame = pd.DataFrame(connection.execute(query).fetchall(), columns=COLUMNS)
+    return with_deadlines(frame, today or date.today())
+
+
+def with_deadlines(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Add `overdue` (open and past its due date) and `on_time` (done by the due date; NA unless done)."""
+    due = pd.to_datetime(frame["due_on"])
+    done = frame["status"].eq("done")
+    on_time = pd.to_datetime(frame["completed_on"]) <= due
+    return frame.assign(
+        overdue=frame["status"].isin(OPEN_STATUSES) & (due < pd.Timestamp(today)),
+        on_time=pd.array(np.where(done, on_time, None), dtype="boolean"),
+    )

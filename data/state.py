@@ -1,0 +1,147 @@
+"""Beacon's state database: commitments and their history, through SQLAlchemy Core.
+
+SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
+migrates the schema itself on start (`migrate`), under a lock, so several processes starting at once
+apply each migration exactly once. Every app process opens its engine lazily, after gunicorn forks.
+"""
+
+import os
+from contextlib import contextmanager
+from datetime import datetime
+
+import sqlalchemy as sa
+
+import config
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+commitments = sa.Table(
+    "commitments",
+    metadata,
+    sa.Column("commitment_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("metric_id", sa.String(64), nullable=False),
+    sa.Column("touchpoint_id", sa.String(64)),
+    sa.Column("segment_id", sa.String(64)),
+    sa.Column("owner_id", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("start_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("completed_on", sa.Date),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("progress", sa.Integer, nullable=False, default=0),
+    sa.Column("expected_value", sa.Float),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+history = sa.Table(
+    "commitment_history",
+    metadata,
+    sa.Column("history_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("commitment_id", sa.Integer, sa.ForeignKey("commitments.commitment_id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    # {"field": [before, after], ...} as JSON; before is null when the commitment was created.
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+)
+
+
+def _create_v1(connection) -> None:
+    for table in (commitments, history):
+        table.create(connection)
+    sa.Index("commitments_by_owner", commitments.c.owner_id).create(connection)
+    sa.Index("commitments_by_metric", commitments.c.metric_id).create(connection)
+    sa.Index("history_by_commitment", history.c.commitment_id, history.c.version).create(connection)
+
+
+#: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.
+MIGRATIONS = ((1, _create_v1),)
+LATEST = MIGRATIONS[-1][0]
+
+_engines: dict[tuple[int, str], sa.Engine] = {}
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers go on while a writer commits; the busy timeout makes a second writer wait its
+    # turn instead of failing at once ("database is locked").
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get('sqlite_begin', '')}")
+
+
+def engine(url: str | None = None) -> sa.Engine:
+    """The process's engine for `url` (default BEACON_STATE_URL), created on first use after a fork."""
+    url = url or config.STATE_URL
+    key = (os.getpid(), url)
+    if key not in _engines:
+        made = sa.create_engine(url, pool_pre_ping=True)
+        if made.dialect.name == "sqlite":
+            sa.event.listen(made, "connect", _sqlite_pragmas)
+            # pysqlite would defer BEGIN itself; take it over so that writes (see `writing`) take the
+            # write lock when they start, not halfway through, where two writers would deadlock.
+            sa.event.listen(made, "connect", lambda dbapi, _r: setattr(dbapi, "isolation_level", None))
+            sa.event.listen(made, "begin", _sqlite_begin)
+        _engines[key] = made
+    return _engines[key]
+
+
+@contextmanager
+def writing(url: str | None = None):
+    """A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE)."""
+    with engine(url).connect() as connection:
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            yield connection
+
+
+def reading(url: str | None = None):
+    """A read-only use of the database: readers never block each other or a writer."""
+    return engine(url).connect()
+
+
+def current_version(connection) -> int:
+    if not sa.inspect(connection).has_table(schema_version.name):
+        return 0
+    return connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(url: str | None = None) -> int:
+    """Bring the schema up to LATEST and return the version; a no-op when it already is."""
+    made = engine(url)
+    if made.dialect.name == "sqlite":
+        database = made.url.database
+        if database and database != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
+    with writing(url) as connection:
+        if connection.dialect.name == "postgresql":
+            # The schema lock, held to the end of the transaction (SQLite's BEGIN IMMEDIATE is one).
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242071)"))
+        version = current_version(connection)
+        if version == 0:
+            schema_version.create(connection, checkfirst=True)
+        for number, step in MIGRATIONS:
+            if number > version:
+                step(connection)
+                connection.execute(schema_version.insert().values(version=number, applied_at=datetime.now()))
+                version = number
+        return version
