@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
 from components import ids, shell
+from data import state
 from queries.runner import init_cache
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
@@ -31,6 +32,8 @@ app = Dash(
 server = app.server
 server.config["SECRET_KEY"] = config.SECRET_KEY or None
 init_cache(server)
+# Create or migrate the state database (commitments) before serving; safe when workers start together.
+state.migrate()
 
 
 def layout():

@@ -20,6 +20,8 @@ CACHE_URL = os.environ.get("BEACON_CACHE_URL", "")
 HOST = os.environ.get("BEACON_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BEACON_PORT", "8050"))
 AUTH = os.environ.get("BEACON_AUTH", "none")
+# Who is acting, written into every commitment's history, until sign-in (BEACON_AUTH) says who.
+ACTING_USER = os.environ.get("BEACON_USER") or "Local user"
 # Only the loopback demo may run without a secret; sign-in (BEACON_AUTH) will refuse to start without one.
 SECRET_KEY = os.environ.get("BEACON_SECRET_KEY", "")
 # DuckDB's memory per app process (its buffer pool caches what raw scans read): keeps workers bounded.

@@ -25,3 +25,14 @@ def kpi_attributes(row) -> dict:
         if value is not None and not pd.isna(value):
             attributes[f"data-{column.replace('_', '-')}"] = value
     return attributes
+
+
+def commitment_attributes(row) -> dict:
+    """Attributes of a commitment row or card (a register row, data.commitments.register)."""
+    return {
+        "data-commitment-id": str(row.commitment_id),
+        "data-status": row.status,
+        "data-owner-id": row.owner_id,
+        "data-overdue": "true" if row.overdue else "false",
+        "data-metric-id": row.metric_id,
+    }

@@ -185,6 +185,9 @@ def validate(values: dict, catalogue: Catalogue, today: date) -> tuple[dict, dic
     except ValueError:
         errors["expected_value"] = "The expected effect is a number in the metric's unit, such as 45."
         clean["expected_value"] = None
+    clean["note"] = _text(values.get("note"))
+    if len(clean["note"]) > NOTE_MAX:
+        errors["note"] = f"Keep the note to {NOTE_MAX} characters (it has {len(clean['note'])})."
     return clean, errors
 
 

@@ -1,0 +1,148 @@
+"""The accountability board: each owner with their metrics and commitments, and what needs attention.
+
+Pure builders over queries.accountability.owner_board / metric_plans frames and the register.
+"""
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components.commitments import icon
+from components.links import href
+from components.status import STATUS_LABELS
+
+#: Commitment counts on an owner card: (column, label, tone when non-zero).
+COUNTS = (
+    ("open", "open", ""),
+    ("overdue", "overdue", "count-bad"),
+    ("done_on_time", "done on time", "count-good"),
+    ("done_late", "done late", "count-warn"),
+)
+
+
+def metric_chip(metric_id: str, name: str, status: str, no_plan: bool) -> html.A:
+    """A metric's name with its status icon; "no plan" when off track with no open commitment."""
+    label, status_icon = STATUS_LABELS[status]
+    return html.A(
+        [
+            html.I(className=f"bi {status_icon} status-{status}", title=label, **{"aria-hidden": "true"}),
+            html.Span(name),
+            html.Span(f"({label.lower()})", className="visually-hidden"),
+            html.Span("no plan", className="no-plan-flag") if no_plan else None,
+        ],
+        href=f"/metric/{metric_id}",
+        className="metric-chip",
+        **{
+            "data-metric-id": metric_id,
+            "data-status": status,
+            "data-no-plan": "true" if no_plan else "false",
+        },
+    )
+
+
+def owner_card(owner, plans: pd.DataFrame) -> html.Div:
+    """One owner (a row of owner_board) with their metrics' chips and commitment counts."""
+    mine = plans[plans["metric_id"].isin(owner.metric_ids)]
+    counts = [
+        html.Span(
+            [html.Span(str(getattr(owner, column)), className="count"), f" {label}"],
+            className=f"owner-count {tone if getattr(owner, column) else ''}",
+            **{f"data-{column.replace('_', '-')}": str(getattr(owner, column))},
+        )
+        for column, label, tone in COUNTS
+    ]
+    has_owner = owner.owner_id is not None and not pd.isna(owner.owner_id)
+    heading = html.A(owner.name, href=f"/owner/{owner.owner_id}") if has_owner else owner.name
+    needs_attention = bool(owner.no_plan_ids) or owner.overdue > 0 or not has_owner
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H2(heading, className="h6 mb-0"),
+                    html.Div(owner.title, className="small text-body-secondary") if owner.title else None,
+                ],
+                className="owner-card-head",
+            ),
+            html.Div(
+                [metric_chip(m.metric_id, m.name, m.status, m.no_plan) for m in mine.itertuples(index=False)]
+                or html.Span("No metrics owned", className="text-body-secondary small"),
+                className="metric-chips",
+            ),
+            html.Div(counts, className="owner-counts") if has_owner else None,
+        ],
+        className=f"owner-card{' needs-attention' if needs_attention else ''}",
+        **{"data-owner-id": owner.owner_id if has_owner else ""},
+    )
+
+
+def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view_params: dict) -> html.Div:
+    """What needs attention first: metrics off track with no plan, overdue commitments, metrics
+    without an owner; each with the link that fixes it."""
+    no_plan = plans[plans["no_plan"]]
+    unowned = plans[plans["owner_id"].isna()]
+    sections = [
+        (
+            "no-plan",
+            "bi-exclamation-octagon-fill",
+            f"{len(no_plan)} off-track metric{'s' if len(no_plan) != 1 else ''} with no plan",
+            [
+                html.Li(
+                    [
+                        html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)),
+                        f" · {names['owner'].get(row.owner_id, 'no owner')} · ",
+                        html.A("Add a commitment", href=href("/commitment/new", metric=row.metric_id)),
+                    ],
+                    **{"data-metric-id": row.metric_id},
+                )
+                for row in no_plan.itertuples(index=False)
+            ],
+        ),
+        (
+            "overdue",
+            "bi-alarm-fill",
+            f"{len(overdue)} overdue commitment{'s' if len(overdue) != 1 else ''}",
+            [
+                html.Li(
+                    [
+                        html.A(row.title, href=f"/commitment/{row.commitment_id}"),
+                        f" · {names['owner'].get(row.owner_id, row.owner_id)} · due {pd.Timestamp(row.due_on):%-d %b}",
+                    ],
+                    **{"data-commitment-id": str(row.commitment_id)},
+                )
+                for row in overdue.itertuples(index=False)
+            ],
+        ),
+        (
+            "unowned",
+            "bi-person-x-fill",
+            f"{len(unowned)} metric{'s' if len(unowned) != 1 else ''} without an owner",
+            [
+                html.Li(html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)))
+                for row in unowned.itertuples(index=False)
+            ],
+        ),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H2([icon(section_icon, "me-2"), title], className="h6"),
+                    html.Ul(items, className="attention-items") if items else None,
+                ],
+                className=f"attention attention-{key}{' is-clear' if not items else ''}",
+                **{"data-attention": key, "data-count": str(len(items))},
+            )
+            for key, section_icon, title, items in sections
+        ],
+        className="attention-strip",
+    )
+
+
+def board_grid(board: pd.DataFrame, plans: pd.DataFrame) -> html.Div:
+    """Owner cards, those that need attention first (then in board order)."""
+    calm = board["no_plan_ids"].map(len).eq(0) & board["overdue"].eq(0) & board["owner_id"].notna()
+    ordered = board.assign(calm=calm).sort_values("calm", kind="stable")
+    return dbc.Row(
+        [dbc.Col(owner_card(owner, plans), md=6, xl=4, xxl=3) for owner in ordered.itertuples(index=False)],
+        className="g-3 owner-grid",
+    )

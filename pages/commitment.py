@@ -1,0 +1,241 @@
+"""`/commitment/<id>` — one commitment: edit every field, see its history and whether it worked.
+
+`/commitment/new?metric=…&touchpoint=…&segment=…` opens the same form empty, pre-filled from the
+tile, metric page or touchpoint page it was opened from. A save from a stale version is refused and
+the form keeps what the user typed; a successful save reloads the page with the saved state.
+"""
+
+from datetime import date, timedelta
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+import queries
+from components import ids
+from components.attributes import commitment_attributes
+from components.commitments import (
+    commitment_badge,
+    commitment_form,
+    conflict_message,
+    due_text,
+    effect_panel,
+    field_id,
+    history_list,
+)
+from components.controls import chosen
+from components.feedback import problem
+from components.links import href
+from data import commitments
+from pages._acting_user import acting_user
+from pages._commitment_context import catalogue, choices, names, unit_of
+from queries.accountability import commitment_effect
+
+dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
+
+PAGE = "commitment"  # prefix of the form's pattern-matching ids
+ROOT = "commitment-root"
+SAVE = "commitment-save"
+MESSAGE = "commitment-message"
+EDITING = "commitment-editing"  # {"commitment_id": id or None, "version": the version being edited}
+NEW = "new"
+#: A new action is due in four weeks unless the owner says otherwise.
+DEFAULT_ACTION_DAYS = 28
+SAVED_MESSAGES = {"created": "Commitment created.", "saved": "Saved."}
+
+
+def _unit_hint(metric_id: str | None) -> str:
+    unit = unit_of(metric_id)
+    return f"The value the metric should reach, in {unit}" if unit else "The value the metric should reach"
+
+
+def _new_values(metric: str | None, touchpoint: str | None, segment: str | None, today: date) -> dict:
+    """A new commitment's fields, pre-filled from the page it was opened from (unknown ids left out)."""
+    known = catalogue()
+    owners = queries.metrics().set_index("metric_id")["owner_id"]
+    metric = metric if metric in known.metrics else None
+    return {
+        "metric_id": metric,
+        "touchpoint_id": touchpoint if touchpoint in known.touchpoints else None,
+        "segment_id": segment if segment in known.segments else None,
+        "owner_id": owners.get(metric) if metric else None,
+        "kind": "action",
+        "status": "planned",
+        "progress": 0,
+        "start_on": today,
+        "due_on": today + timedelta(days=DEFAULT_ACTION_DAYS),
+    }
+
+
+def layout(
+    commitment_id: str | None = None, metric=None, touchpoint=None, segment=None, saved=None, **_other
+):
+    try:
+        return _page(commitment_id, metric, touchpoint, segment, saved)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+def _page(commitment_id, metric, touchpoint, segment, saved):
+    today = date.today()
+    labels = names()
+    if commitment_id == NEW:
+        values, row = _new_values(metric, touchpoint, segment, today), None
+    else:
+        row = commitments.get(int(commitment_id)) if (commitment_id or "").isdigit() else None
+        if row is None:
+            return problem(
+                "This commitment cannot be shown",
+                f"There is no commitment “{commitment_id}”. Find it in the commitments register.",
+                back_href="/commitments",
+            )
+        values = row
+    form = dbc.Card(
+        [
+            dbc.CardBody(
+                [
+                    commitment_form(PAGE, values, {}, choices(), _unit_hint(values.get("metric_id"))),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                "Create commitment" if row is None else "Save changes",
+                                id=SAVE,
+                                color="primary",
+                            ),
+                            html.A("Cancel", href="/commitments", className="btn btn-link"),
+                        ],
+                        className="d-flex gap-2",
+                    ),
+                ]
+            )
+        ],
+        className="commitment-form-card",
+    )
+    message = (
+        dbc.Alert(SAVED_MESSAGES[saved], color="success", className="mb-3")
+        if saved in SAVED_MESSAGES
+        else None
+    )
+    side = []
+    attributes = {}
+    if row is not None:
+        register_row = commitments.with_deadlines(pd.DataFrame([row]), today).iloc[0]
+        attributes = commitment_attributes(register_row)
+        effect = commitment_effect(row, queries.as_of())
+        if effect is not None:
+            side.append(_card("Did it move the metric?", effect_panel(effect, unit_of(row["metric_id"]))))
+        side.append(_card("History", history_list(commitments.history(row["commitment_id"]), labels)))
+    title = "New commitment" if row is None else row["title"]
+    return html.Div(
+        [
+            dcc.Store(id=EDITING, data={"commitment_id": row and row["commitment_id"], "version": row and row["version"]}),
+            html.Nav(
+                html.Ol(
+                    [
+                        html.Li(html.A("Commitments", href="/commitments"), className="breadcrumb-item"),
+                        html.Li(title, className="breadcrumb-item active"),
+                    ],
+                    className="breadcrumb mb-2",
+                ),
+                **{"aria-label": "breadcrumb"},
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H1(title),
+                            html.Div(
+                                [
+                                    commitment_badge(row["status"], bool(register_row["overdue"])),
+                                    html.Span(due_text(register_row, today), className="ms-2"),
+                                    html.Span(
+                                        [" · ", html.A(labels["owner"].get(row["owner_id"], row["owner_id"]), href=f"/owner/{row['owner_id']}")]
+                                    ),
+                                ]
+                                if row is not None
+                                else "Pre-filled from where you came; every field can be changed.",
+                                className="page-subtitle",
+                            ),
+                        ],
+                        className="page-title",
+                    ),
+                ],
+                className="page-header",
+            ),
+            html.Div(message, id=MESSAGE),
+            dbc.Row([dbc.Col(form, lg=8 if side else 12), dbc.Col(side, lg=4) if side else None], className="g-3"),
+        ],
+        id=ROOT,
+        className="commitment-page",
+        **attributes,
+    )  # fmt: skip
+
+
+def _card(title: str, body) -> dbc.Card:
+    return dbc.Card(
+        [dbc.CardHeader(html.H2(title, className="card-title h6 mb-0")), dbc.CardBody(body)], className="mb-3"
+    )
+
+
+@callback(
+    Output(field_id(PAGE, "due_on"), "value"),
+    Output(field_id(PAGE, "due_on"), "disabled"),
+    Input(field_id(PAGE, "kind"), "value"),
+    Input(field_id(PAGE, "start_on"), "value"),
+    State(field_id(PAGE, "due_on"), "value"),
+    prevent_initial_call=True,
+)
+def derive_sprint_due(kind, start, due):
+    """A redesign sprint's due date follows from its start; an action's is the owner's to set."""
+    if kind != "redesign sprint":
+        return no_update, False
+    try:
+        return commitments.sprint_due(date.fromisoformat(start)).isoformat(), True
+    except (TypeError, ValueError):
+        return due, True
+
+
+@callback(
+    Output({"type": f"{PAGE}-field", "field": ALL}, "invalid"),
+    Output({"type": f"{PAGE}-feedback", "field": ALL}, "children"),
+    Output(MESSAGE, "children"),
+    Output(ids.URL, "href", allow_duplicate=True),
+    Input(SAVE, "n_clicks"),
+    State({"type": f"{PAGE}-field", "field": ALL}, "value"),
+    State(EDITING, "data"),
+    prevent_initial_call=True,
+)
+def save(clicks, typed, editing):
+    """Validate and save; on any problem say what and where, and leave the form as typed."""
+    if not clicks:
+        raise PreventUpdate
+    fields = [item["id"]["field"] for item in ctx.states_list[0]]
+    values = dict(zip(fields, typed, strict=True))
+    values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})
+    clean, errors = commitments.validate(values, catalogue(), date.today())
+    invalid = [field in errors for field in fields]
+    messages = [errors.get(field, "") for field in fields]
+    if errors:
+        alert = dbc.Alert(
+            f"Not saved: {len(errors)} field{'s' if len(errors) > 1 else ''} to correct, marked below.",
+            color="danger",
+        )
+        return invalid, messages, alert, no_update
+    user, note = acting_user(), clean.pop("note")
+    if editing["commitment_id"] is None:
+        created = commitments.create(clean, user, note)
+        return invalid, messages, no_update, href(f"/commitment/{created}", saved="created")
+    try:
+        version = commitments.update(editing["commitment_id"], editing["version"], clean, user, note)
+    except commitments.ConflictError as conflict:
+        return (
+            invalid,
+            messages,
+            dbc.Alert(conflict_message(conflict.changes, names()), color="danger", className="conflict"),
+            no_update,
+        )
+    except LookupError as missing:
+        return invalid, messages, dbc.Alert(str(missing), color="danger"), no_update
+    return invalid, messages, no_update, href(f"/commitment/{editing['commitment_id']}", saved="saved", version=version)  # fmt: skip

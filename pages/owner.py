@@ -1,0 +1,191 @@
+"""`/owner/<owner_id>` — "my page": my metrics as scorecard tiles, and my commitments, editable in
+place (status, progress, dates, a note for the history).
+
+A save from a stale version is refused with the change that got there first; the card keeps what
+the owner typed.
+"""
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import MATCH, Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
+
+import queries
+from components.commitments import (
+    IN_PLACE_FIELDS,
+    commitment_badge,
+    commitment_card,
+    conflict_message,
+    edit_id,
+    icon,
+)
+from components.feedback import problem
+from components.header import page_header, view_attributes
+from components.links import href
+from components.tiles import tile_grid
+from data import commitments
+from pages._acting_user import acting_user
+from pages._commitment_context import catalogue, effects, names
+from queries.accountability import metric_plans
+
+dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
+
+ROOT = "owner-root"
+#: Sections of the commitment list: (title, which rows), in the order an owner works through them.
+SECTIONS = (
+    ("Overdue", lambda r: r["overdue"]),
+    ("Open", lambda r: r["status"].isin(commitments.OPEN_STATUSES) & ~r["overdue"]),
+    ("Done", lambda r: r["status"].eq("done")),
+    ("Dropped", lambda r: r["status"].eq("dropped")),
+)
+
+
+def layout(owner_id: str | None = None, period: str | None = None, compare: str | None = None, **_other):
+    try:
+        return _page(owner_id, period, compare)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+def _page(owner_id, period, compare):
+    owners = queries.owners().set_index("owner_id")
+    if owner_id not in owners.index:
+        return problem("This page cannot be shown", f"There is no owner “{owner_id}”.", back_href="/owners")
+    try:
+        view = queries.view(period, compare)
+    except queries.PeriodError as error:
+        return problem("This view cannot be shown", str(error))
+    owner = owners.loc[owner_id]
+    today, labels = date.today(), names()
+    card = queries.scorecard(view)
+    mine = card[card["owner_id"] == owner_id]
+    register = commitments.register(today=today, owner_id=owner_id)
+    plans = metric_plans(mine, commitments.register(today=today))
+    found = effects(register, queries.as_of())
+    units = queries.metrics().set_index("metric_id")["unit"]
+    filters = {"period": period, "compare": compare}
+
+    sections = []
+    for title, rows_of in SECTIONS:
+        rows = register[rows_of(register)].sort_values("due_on", ascending=title not in ("Done", "Dropped"))
+        if rows.empty:
+            continue
+        sections.append(
+            html.Section(
+                [
+                    html.H3(f"{title} ({len(rows)})", className="h6 section-title"),
+                    *(
+                        commitment_card(
+                            row,
+                            labels,
+                            found.get(row.commitment_id, (None, ""))[0],
+                            units.get(row.metric_id, ""),
+                            today,
+                        )
+                        for row in rows.itertuples(index=False)
+                    ),
+                ],
+                className=f"commitment-section section-{title.lower()}",
+            )
+        )
+    no_plan = plans[plans["no_plan"]]
+    return html.Div(
+        [
+            page_header(owner["name"], f"{owner['title']} · {owner['email']}", view, None),
+            dbc.Alert(
+                [
+                    icon("bi-exclamation-octagon-fill", "me-2"),
+                    "Off track with no open commitment: ",
+                    *[
+                        html.Span([html.A(row.name, href=href("/commitment/new", metric=row.metric_id)), " "])
+                        for row in no_plan.itertuples(index=False)
+                    ],
+                    "— add a plan.",
+                ],
+                color="danger",
+                className="no-plan-alert",
+            )
+            if len(no_plan)
+            else None,
+            html.H2("My metrics", className="h5 mt-3"),
+            tile_grid(
+                mine,
+                queries.monthly_history(view.as_of),
+                lambda row: href(f"/metric/{row.metric_id}", **filters),
+                view.comparison.label,
+            )
+            if len(mine)
+            else html.P("No metric has this owner.", className="text-body-secondary"),
+            html.Div(
+                [
+                    html.H2("My commitments", className="h5 mb-0"),
+                    html.A(
+                        [icon("bi-plus-lg", "me-1"), "New commitment"],
+                        href=href("/commitment/new", metric=mine["metric_id"].iloc[0] if len(mine) else None),
+                        className="btn btn-primary btn-sm",
+                    ),
+                ],
+                className="d-flex justify-content-between align-items-center mt-4 mb-2",
+            ),
+            *(sections or [html.P("No commitments yet.", className="text-body-secondary")]),
+        ],
+        id=ROOT,
+        className="owner-page",
+        **{"data-owner-id": owner_id},
+        **view_attributes(view),
+    )  # fmt: skip
+
+
+@callback(
+    *(Output(edit_id(field, MATCH), "invalid") for field in IN_PLACE_FIELDS),
+    *(Output(edit_id(f"{field}-feedback", MATCH), "children") for field in IN_PLACE_FIELDS),
+    Output(edit_id("message", MATCH), "children"),
+    Output(edit_id("version", MATCH), "data"),
+    Output(edit_id("badge", MATCH), "children"),
+    Output(edit_id("note", MATCH), "value"),
+    Input(edit_id("save", MATCH), "n_clicks"),
+    *(State(edit_id(field, MATCH), "value") for field in IN_PLACE_FIELDS),
+    State(edit_id("version", MATCH), "data"),
+    prevent_initial_call=True,
+)
+def save_in_place(clicks, status, progress, start_on, due_on, note, version):
+    """Save what the owner changed on one card; the rest of the commitment stays as stored."""
+    if not clicks:
+        raise PreventUpdate
+    commitment_id = dash.ctx.triggered_id["commitment"]
+    stored = commitments.get(commitment_id)
+    if stored is None:
+        raise PreventUpdate
+    typed = {"status": status, "progress": progress, "start_on": start_on, "due_on": due_on, "note": note}
+    # The stored completion date only stands while the commitment stays done; validate fills it in.
+    clean, errors = commitments.validate(
+        {**stored, **typed, "completed_on": stored["completed_on"] if status == "done" else None},
+        catalogue(),
+        date.today(),
+    )
+    invalid = [field in errors for field in IN_PLACE_FIELDS]
+    feedback = [errors.get(field, "") for field in IN_PLACE_FIELDS]
+    unplaced = [message for field, message in errors.items() if field not in IN_PLACE_FIELDS]
+    if errors:
+        text = "Not saved: " + (" ".join(unplaced) if unplaced else "correct the marked fields.")
+        return (
+            *invalid,
+            *feedback,
+            dbc.Alert(text, color="danger", className="py-1 px-2 mb-0"),
+            *[dash.no_update] * 3,
+        )
+    try:
+        new_version = commitments.update(commitment_id, version, clean, acting_user(), clean["note"])
+    except commitments.ConflictError as conflict:
+        alert = dbc.Alert(
+            conflict_message(conflict.changes, names()), color="danger", className="conflict mb-0"
+        )
+        return *invalid, *feedback, alert, *[dash.no_update] * 3
+    saved = commitments.with_deadlines(pd.DataFrame([commitments.get(commitment_id)]), date.today()).iloc[0]
+    message = html.Span(
+        [icon("bi-check-lg", "me-1"), f"Saved · version {new_version}"], className="text-success small"
+    )
+    return *invalid, *feedback, message, new_version, commitment_badge(saved["status"], bool(saved["overdue"])), ""  # fmt: skip

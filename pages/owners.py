@@ -1,0 +1,51 @@
+"""`/owners` — the accountability board: every owner with their metrics' statuses and commitments,
+and what needs attention (off-track metrics with no plan, overdue commitments, metrics without owner).
+
+The view (?period=&compare=) decides the statuses, as on the scorecard.
+"""
+
+from datetime import date
+
+import dash
+from dash import html
+
+import queries
+from components.board import attention_list, board_grid
+from components.feedback import problem
+from components.header import page_header, view_attributes
+from data import commitments
+from pages._commitment_context import names
+from queries.accountability import metric_plans, owner_board
+
+dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Beacon", order=3)
+
+ROOT = "owners-root"
+
+
+def layout(period: str | None = None, compare: str | None = None, **_other):
+    try:
+        return _page(period, compare)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+def _page(period, compare):
+    try:
+        view = queries.view(period, compare)
+    except queries.PeriodError as error:
+        return problem("This view cannot be shown", str(error))
+    card = queries.scorecard(view)
+    register = commitments.register(today=date.today())
+    plans = metric_plans(card, register)
+    board = owner_board(card, register, queries.owners())
+    view_params = {"period": period, "compare": compare}
+    return html.Div(
+        [
+            page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
+            attention_list(plans, register[register["overdue"]], names(), view_params),
+            board_grid(board, plans),
+        ],
+        id=ROOT,
+        className="owners-page",
+        **view_attributes(view),
+    )

@@ -1,0 +1,145 @@
+"""Accountability: who owns what, whether each off-track metric has a plan, and whether a finished
+commitment moved its metric.
+
+The board functions are pure (KPI frame and commitments in, frames out); `commitment_effect` asks the
+warehouse for the metric in equal windows before a commitment started and after it was completed, and
+tests the change with DESIGN.md's significance tests (`queries.kpis` against a comparison period).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from data.commitments import OPEN_STATUSES
+from queries.api import kpis
+from queries.periods import Period, View
+
+#: Length of the before and after windows: four whole weeks, so weekday mix cannot fake an effect.
+EFFECT_WINDOW_DAYS = 28
+
+EFFECT_LABELS = {
+    "moved": "Moved (significant)",
+    "no_change": "No measurable change",
+    "too_little_data": "Too little data",
+}
+
+
+@dataclass(frozen=True)
+class Effect:
+    verdict: str  # a key of EFFECT_LABELS
+    reason: str  # one sentence saying what was compared, or what is missing
+    before: Period | None = None
+    after: Period | None = None
+    value_before: float | None = None
+    value_after: float | None = None
+    change: float | None = None
+    better: bool | None = None  # whether the move is in the metric's good direction
+
+
+def effect_windows(start_on: date, completed_on: date) -> tuple[Period, Period]:
+    """The window just before a commitment started and the equal window just after it was completed."""
+    days = timedelta(days=EFFECT_WINDOW_DAYS)
+    before = Period(
+        "before", f"{EFFECT_WINDOW_DAYS} days before the start", start_on - days, start_on - timedelta(1)
+    )
+    after = Period(
+        "after",
+        f"{EFFECT_WINDOW_DAYS} days after completion",
+        completed_on + timedelta(1),
+        completed_on + days,
+    )
+    return before, after
+
+
+def commitment_effect(commitment: dict, as_of: date) -> Effect | None:
+    """Whether a done commitment moved its metric on its touchpoint and segment; None unless done."""
+    if commitment["status"] != "done" or commitment["completed_on"] is None:
+        return None
+    before, after = effect_windows(commitment["start_on"], commitment["completed_on"])
+    if after.end > as_of:
+        return Effect(
+            "too_little_data",
+            f"The {EFFECT_WINDOW_DAYS} days after completion run to {after.end:%-d %b %Y}; "
+            f"data runs to {as_of:%-d %b %Y}.",
+            before,
+            after,
+        )
+    frame = kpis(
+        View(after, before, "commitment", as_of),
+        metric_id=commitment["metric_id"],
+        touchpoint_id=commitment["touchpoint_id"],
+        segment_id=commitment["segment_id"],
+    )
+    if frame.empty:
+        return Effect("too_little_data", "The metric is no longer in the warehouse.", before, after)
+    row = frame.iloc[0]
+    measured = {
+        "before": before,
+        "after": after,
+        "value_before": None if pd.isna(row["previous_value"]) else float(row["previous_value"]),
+        "value_after": None if pd.isna(row["value"]) else float(row["value"]),
+    }
+    survey = row["kind"] != "ratio"
+    thin = [
+        label
+        for label, n in (("before", row["previous_n"]), ("after", row["n"]))
+        if survey and (pd.isna(n) or n < row["min_sample"])
+    ]
+    if measured["value_before"] is None or measured["value_after"] is None or thin:
+        missing = thin or [label for label in ("before", "after") if measured[f"value_{label}"] is None]
+        return Effect(
+            "too_little_data",
+            f"Not enough responses {' and '.join(missing)} (at least {int(row['min_sample'])} needed in each window).",
+            **measured,
+        )
+    change = measured["value_after"] - measured["value_before"]
+    better = (change > 0) == bool(row["higher_is_better"])
+    # Ratios are census data: any change is real (DESIGN.md); survey changes must pass the test.
+    moved = bool(row["change_significant"]) if survey else change != 0
+    reason = "significant at 95%" if survey else "census data, any change is real"
+    if not moved:
+        reason = "the change is within sampling noise"
+    return Effect(
+        "moved" if moved else "no_change", reason, change=change, better=better if moved else None, **measured
+    )
+
+
+def owner_board(card: pd.DataFrame, register: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
+    """One row per owner (plus one for metrics without an owner, owner_id NA) with their metrics'
+    statuses and their commitments' counts: open, overdue, done_on_time, done_late, no_plan (metrics
+    off track with no open commitment), and metric_ids / no_plan_ids as lists."""
+    flagged = metric_plans(card, register)
+    rows = []
+    for owner in [*owners.itertuples(index=False), None]:
+        owner_id = None if owner is None else owner.owner_id
+        mine = (
+            flagged[flagged["owner_id"].isna()] if owner is None else flagged[flagged["owner_id"] == owner_id]
+        )
+        if owner is None and mine.empty:
+            continue
+        theirs = register[register["owner_id"] == owner_id] if owner is not None else register.iloc[0:0]
+        done = theirs[theirs["status"] == "done"]
+        rows.append(
+            {
+                "owner_id": owner_id,
+                "name": "No owner" if owner is None else owner.name,
+                "title": "" if owner is None else owner.title,
+                "metric_ids": list(mine["metric_id"]),
+                "statuses": list(mine["status"]),
+                "no_plan_ids": list(mine.loc[mine["no_plan"], "metric_id"]),
+                "open": int(theirs["status"].isin(OPEN_STATUSES).sum()),
+                "overdue": int(theirs["overdue"].sum()),
+                "done_on_time": int(done["on_time"].fillna(False).sum()),
+                "done_late": int((~done["on_time"].fillna(True)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def metric_plans(card: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """The KPI frame with `open_commitments` per metric and `no_plan`: off track with none open."""
+    open_ones = register[register["status"].isin(OPEN_STATUSES)]
+    counts = open_ones.groupby("metric_id").size()
+    plans = card["metric_id"].map(counts).fillna(0).astype(int)
+    return card.assign(open_commitments=plans, no_plan=card["status"].eq("off_track") & plans.eq(0))
