@@ -473,3 +473,55 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
         className=f"commitment-card commitment-card-{'overdue' if row.overdue else row.status}",
         **commitment_attributes(row),
     )  # fmt: skip
+
+
+def commitment_list(frame: pd.DataFrame, names: dict, effects: dict, today: date) -> html.Ul:
+    """A short list of commitments (a metric's or a touchpoint's): title, owner, status, dates, effect."""
+    return html.Ul(
+        [
+            html.Li(
+                [
+                    html.Div(
+                        [
+                            html.A(
+                                row.title, href=f"/commitment/{row.commitment_id}", className="fw-semibold"
+                            ),
+                            commitment_badge(row.status, row.overdue),
+                        ],
+                        className="d-flex justify-content-between gap-2",
+                    ),
+                    html.Div(
+                        [
+                            names["owner"].get(row.owner_id, row.owner_id),
+                            " · ",
+                            due_text(row, today),
+                            " ",
+                            effect_badge(*effects[row.commitment_id])
+                            if row.commitment_id in effects
+                            else None,
+                        ],
+                        className="small text-body-secondary",
+                    ),
+                ],
+                className="commitment-item",
+                **commitment_attributes(row),
+            )
+            for row in frame.itertuples(index=False)
+        ],
+        className="commitment-list",
+    )
+
+
+def milestones(frame: pd.DataFrame) -> tuple:
+    """Commitment starts and completions for a trend chart: ((ISO day, "start" | "done", title), …)."""
+    starts = [
+        (str(row.start_on), "start", row.title)
+        for row in frame.itertuples(index=False)
+        if row.status != "dropped"
+    ]
+    done = [
+        (str(row.completed_on), "done", row.title)
+        for row in frame.itertuples(index=False)
+        if row.status == "done" and row.completed_on is not None and not pd.isna(row.completed_on)
+    ]
+    return tuple(starts + done)

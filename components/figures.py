@@ -27,8 +27,15 @@ def empty_figure(mode: str, message: str, height: int = 260) -> go.Figure:
     return figure
 
 
-def trend_figure(trend: pd.DataFrame, annotations: pd.DataFrame, unit: str, mode: str) -> go.Figure:
-    """Value per bucket with its 95% band, the target as a step line, and annotations as markers."""
+#: How a commitment milestone is drawn on a trend: (marker symbol, hover verb).
+MILESTONES = {"start": ("triangle-right", "Started"), "done": ("star", "Completed")}
+
+
+def trend_figure(
+    trend: pd.DataFrame, annotations: pd.DataFrame, unit: str, mode: str, milestones: list | tuple = ()
+) -> go.Figure:
+    """Value per bucket with its 95% band, the target as a step line, annotations as markers, and
+    commitment `milestones` [(ISO day, "start" | "done", title)] as symbols along the bottom."""
     if trend.empty:
         return empty_figure(mode, "No data in this range")
     x = trend["bucket_start"]
@@ -81,7 +88,36 @@ def trend_figure(trend: pd.DataFrame, annotations: pd.DataFrame, unit: str, mode
             bgcolor="rgba(0,0,0,0)",
         )
     figure.update_yaxes(title_text=unit if unit not in ("score",) else None, rangemode="normal")
+    _add_milestones(figure, milestones, x.min(), x.max() + pd.offsets.MonthEnd(0))
     return figure
+
+
+def _add_milestones(figure: go.Figure, milestones, first: pd.Timestamp, last: pd.Timestamp) -> None:
+    """Commitment starts and completions inside the chart's range, on an axis of their own (0 to 1)
+    so they sit along the bottom whatever the metric's scale."""
+    shown = [
+        (pd.Timestamp(day), event, title)
+        for day, event, title in milestones
+        if first <= pd.Timestamp(day) <= last
+    ]
+    for event, (symbol, verb) in MILESTONES.items():
+        these = [(day, title) for day, kind, title in shown if kind == event]
+        if not these:
+            continue
+        figure.add_scatter(
+            x=[day for day, _title in these],
+            y=[0.05] * len(these),
+            yaxis="y2",
+            mode="markers",
+            name=f"Commitment {verb.lower()}",
+            marker={"symbol": symbol, "size": 13, "color": SERIES[2], "line": {"width": 1, "color": "#fff"}},
+            customdata=[title for _day, title in these],
+            hovertemplate=f"{verb}: %{{customdata}}<extra></extra>",
+        )
+    if shown:
+        figure.update_layout(
+            yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
+        )
 
 
 def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode: str) -> go.Figure:

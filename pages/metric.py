@@ -5,6 +5,8 @@ bar, or a heatmap cell, filters the page to it; the breadcrumb shows the path an
 Each breakdown applies the *other* dimension's filter, so the bars stay comparable.
 """
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,6 +15,7 @@ from dash.exceptions import PreventUpdate
 
 import queries
 from components import ids
+from components.commitments import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.definition import definition_panel
 from components.feedback import problem
@@ -29,6 +32,9 @@ from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import verbatim_list
+from data import commitments
+from pages import _commitment_context
+from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
 
@@ -42,6 +48,7 @@ TREND = "metric-trend"
 BY_TOUCHPOINT = "metric-by-touchpoint"
 BY_SEGMENT = "metric-by-segment"
 HEATMAP = "metric-heatmap"
+COMMITMENTS = "metric-commitments"
 DISTRIBUTION = "metric-distribution"
 VERBATIM_TOUCHPOINT = "metric-verbatim-touchpoint"
 VERBATIM_SEGMENT = "metric-verbatim-segment"
@@ -243,6 +250,25 @@ def _page(params: dict):
             className="g-3",
         ),
         dbc.Row(
+            dbc.Col(
+                card(
+                    "Commitments",
+                    html.Div(id=COMMITMENTS),
+                    html.A(
+                        [
+                            html.I(className="bi bi-plus-lg me-1", **{"aria-hidden": "true"}),
+                            "Add a commitment",
+                        ],
+                        href=href(
+                            "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
+                        ),
+                        className="btn btn-outline-primary btn-sm",
+                    ),
+                )
+            ),
+            className="g-3 mt-0",
+        ),
+        dbc.Row(
             [
                 dbc.Col(
                     card(
@@ -429,20 +455,41 @@ def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
-    return _charts(mode, params)
+    return _charts(mode, params, milestones(_commitments(params)))
+
+
+def _commitments(params: dict):
+    """The commitments on this metric that bear on the view's touchpoint and segment."""
+    return commitments_in_view(
+        commitments.register(today=date.today()),
+        params["metric_id"],
+        params.get("touchpoint") or None,
+        params.get("segment") or None,
+    )
+
+
+@callback(Output(COMMITMENTS, "children"), Input(PARAMS, "data"))
+def show_commitments(params):
+    """Read fresh on every visit: commitments change without the warehouse changing."""
+    found = _commitments(params)
+    if found.empty:
+        return html.P("No commitments on this metric yet.", className="text-body-secondary mb-0")
+    return commitment_list(
+        found, _commitment_context.names(), _commitment_context.effects(found, queries.as_of()), date.today()
+    )
 
 
 @queries.memoised
-def _charts(mode: str, params: dict) -> tuple[dict, ...]:
+def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
     """The trend, both breakdowns and the heatmap, as figure dicts (memoised: Plotly's validation
-    costs more than the cached queries behind them)."""
+    costs more than the cached queries behind them); `marks` are commitment milestones."""
     view, touchpoints, segments = _slice(params)
     trend, notes = _trend(view, params)
     breakdowns = _breakdowns(view, params)
     touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
     unit = queries.metrics().set_index("metric_id").loc[params["metric_id"], "unit"]
     figures = (
-        trend_figure(trend, notes, unit, mode),
+        trend_figure(trend, notes, unit, mode, marks),
         breakdown_figure(breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, mode),
         breakdown_figure(breakdowns["segment"], "segment_id", segment_names, mode),
         heatmap_figure(breakdowns["cell"], touchpoint_names, segment_names, mode),

@@ -143,3 +143,20 @@ def metric_plans(card: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     counts = open_ones.groupby("metric_id").size()
     plans = card["metric_id"].map(counts).fillna(0).astype(int)
     return card.assign(open_commitments=plans, no_plan=card["status"].eq("off_track") & plans.eq(0))
+
+
+def commitments_in_view(
+    register: pd.DataFrame,
+    metric_id: str | None = None,
+    touchpoint_id: str | None = None,
+    segment_id: str | None = None,
+) -> pd.DataFrame:
+    """The commitments that bear on a view: on its metric (any, when None), and on its touchpoint and
+    segment or on all of them; an unfiltered view shows the commitments on every slice."""
+    keep = pd.Series(True, index=register.index)
+    if metric_id:
+        keep &= register["metric_id"].eq(metric_id)
+    for column, value in (("touchpoint_id", touchpoint_id), ("segment_id", segment_id)):
+        if value:
+            keep &= register[column].isna() | register[column].eq(value)
+    return register[keep]
