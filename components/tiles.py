@@ -135,14 +135,33 @@ def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
     return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})
 
 
-def tile_grid(card: pd.DataFrame, history: pd.DataFrame, link, comparison_label: str) -> html.Div:
-    """A tile per row of a KPI frame, each with its sparkline from `history` (queries.monthly_history)
-    and linking to `link(row)`."""
-    sparklines = dict(tuple(history.groupby("metric_id", sort=False)))
+def with_commitment_action(tile, row, href: str) -> html.Div:
+    """A tile with an "add a commitment" button beside its value. The button sits outside the tile's
+    link (a link inside a link is invalid HTML) and is laid over the tile's empty corner."""
+    label = f"Add a commitment for {row.name}"
     return html.Div(
         [
-            kpi_tile(row, sparklines.get(row.metric_id), link(row), comparison_label)
-            for row in card.itertuples(index=False)
+            tile,
+            html.A(
+                html.I(className="bi bi-plus-lg", **{"aria-hidden": "true"}),
+                href=href,
+                className="tile-action",
+                title=label,
+                **{"aria-label": label, "data-metric-id": row.metric_id},
+            ),
         ],
-        className="tile-grid",
+        className="tile-cell",
     )
+
+
+def tile_grid(
+    card: pd.DataFrame, history: pd.DataFrame, link, comparison_label: str, new_commitment=None
+) -> html.Div:
+    """A tile per row of a KPI frame, each with its sparkline from `history` (queries.monthly_history)
+    and linking to `link(row)`; with `new_commitment(row)`, each offers to add a commitment there."""
+    sparklines = dict(tuple(history.groupby("metric_id", sort=False)))
+    tiles = []
+    for row in card.itertuples(index=False):
+        tile = kpi_tile(row, sparklines.get(row.metric_id), link(row), comparison_label)
+        tiles.append(with_commitment_action(tile, row, new_commitment(row)) if new_commitment else tile)
+    return html.Div(tiles, className="tile-grid")

@@ -116,6 +116,7 @@ def _page(owner_id, period, compare):
                 queries.monthly_history(view.as_of),
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
+                lambda row: href("/commitment/new", metric=row.metric_id),
             )
             if len(mine)
             else html.P("No metric has this owner.", className="text-body-secondary"),

@@ -70,7 +70,11 @@ def _page(period: str | None, compare: str | None, segment: str | None):
             page_header("Scorecard", segment_name, view, controls),
             status_summary(card, queries.STATUSES),
             tile_grid(
-                card, history, lambda row: href(f"/metric/{row.metric_id}", **filters), view.comparison.label
+                card,
+                history,
+                lambda row: href(f"/metric/{row.metric_id}", **filters),
+                view.comparison.label,
+                lambda row: href("/commitment/new", metric=row.metric_id, segment=segment),
             ),
             html.Details(
                 [

@@ -124,6 +124,9 @@ def _page(params: dict):
                     f"/metric/{row.metric_id}", **filters, segment=segment, touchpoint=touchpoint_id
                 ),
                 view.comparison.label,
+                lambda row: href(
+                    "/commitment/new", metric=row.metric_id, touchpoint=touchpoint_id, segment=segment
+                ),
             ),
             _section(
                 "By segment",
