@@ -34,9 +34,11 @@ assets/vendor/VERSIONS: scripts/vendor.sh
 vendor:
 	scripts/vendor.sh
 
-# Builds the demo warehouse only when there is none: your own data is never overwritten.
+# Builds the demo warehouse only when there is none, and seeds demo commitments only into an empty state
+# database over the demo warehouse: your own data is never overwritten.
 demo: $(VENV)/.runtime
 	@test -f "$(WAREHOUSE)" || $(PY) -m data.demo --out "$(WAREHOUSE)"
+	@$(PY) -m data.demo_commitments
 
 # Debian's Chromium and its driver for the browser tests (never a browser download).
 chromium:

@@ -263,6 +263,8 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
     and segment offer ALL ("all of them"), which `chosen` turns back into no value.
     """
 
+    # Numbers are typed in text inputs too: a browser's number input sends nothing at all for a value it
+    # rejects (150 in a 0–100 field), so the form could not say what is wrong and would save a blank.
     def control(field: str, kind: str = "text", **props):
         value = form_value(values.get(field))
         if field in ("touchpoint_id", "segment_id"):
@@ -301,9 +303,9 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
                         width=3,
                     ),
                     _field(page, "status", control("status", "select", options=_options(STATUSES.items())), errors, width=3),
-                    _field(page, "progress", control("progress", "number", min=0, max=100, step=1), errors, "Percent done, 0–100", width=3),
+                    _field(page, "progress", control("progress", inputMode="numeric"), errors, "Percent done, 0–100", width=3),
                     _field(page, "completed_on", control("completed_on", "date"), errors, "Today when marked done", width=3),
-                    _field(page, "expected_value", control("expected_value", "number", step="any"), errors, unit_hint, width=3),
+                    _field(page, "expected_value", control("expected_value", inputMode="decimal"), errors, unit_hint, width=3),
                     _field(page, "description", control("description", "textarea", rows=3, maxLength=DESCRIPTION_MAX * 2), errors, width=12),
                     _field(page, "note", control("note", "textarea", rows=2, maxLength=NOTE_MAX * 2, placeholder="Why this change (kept in the history)"), errors, width=12),
                 ]
@@ -460,7 +462,7 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
             html.Div(
                 [
                     labelled("status", dbc.Select(id=edit_id("status", cid), options=_options(STATUSES.items()), value=row.status, size="sm"), "w-status"),
-                    labelled("progress", dbc.Input(id=edit_id("progress", cid), type="number", min=0, max=100, step=1, value=int(row.progress), size="sm"), "w-progress"),
+                    labelled("progress", dbc.Input(id=edit_id("progress", cid), value=str(int(row.progress)), inputMode="numeric", size="sm"), "w-progress"),
                     labelled("start_on", dbc.Input(id=edit_id("start_on", cid), type="date", value=form_value(row.start_on), size="sm"), "w-date"),
                     labelled("due_on", dbc.Input(id=edit_id("due_on", cid), type="date", value=form_value(row.due_on), size="sm", disabled=row.kind == "redesign sprint"), "w-date"),
                     labelled("note", dbc.Input(id=edit_id("note", cid), type="text", placeholder="What happened (kept in the history)", maxLength=NOTE_MAX * 2, size="sm"), "w-note"),

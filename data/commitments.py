@@ -305,6 +305,10 @@ def register(url: str | None = None, today: date | None = None, **filters) -> pd
             query = query.where(state.commitments.c[field] == value)
     with state.reading(url) as connection:
         frame = pd.DataFrame(connection.execute(query).fetchall(), columns=COLUMNS)
+    # pandas would turn a missing touchpoint into NaN; keep None, as `get` does, so a row means the same
+    # whichever way it was read.
+    optional = ["touchpoint_id", "segment_id", "completed_on", "expected_value"]
+    frame[optional] = frame[optional].astype(object).where(frame[optional].notna(), None)
     return with_deadlines(frame, today or date.today())
 
 

@@ -44,6 +44,8 @@ commitments = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("updated_by", sa.String(200), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("commitments_by_owner", "owner_id"),
+    sa.Index("commitments_by_metric", "metric_id"),
 )
 
 history = sa.Table(
@@ -57,15 +59,13 @@ history = sa.Table(
     # {"field": [before, after], ...} as JSON; before is null when the commitment was created.
     sa.Column("changes", sa.JSON, nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Index("history_by_commitment", "commitment_id", "version"),
 )
 
 
 def _create_v1(connection) -> None:
     for table in (commitments, history):
-        table.create(connection)
-    sa.Index("commitments_by_owner", commitments.c.owner_id).create(connection)
-    sa.Index("commitments_by_metric", commitments.c.metric_id).create(connection)
-    sa.Index("history_by_commitment", history.c.commitment_id, history.c.version).create(connection)
+        table.create(connection)  # with its indexes
 
 
 #: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.

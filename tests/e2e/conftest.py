@@ -9,17 +9,27 @@ def browser():
         yield browser
 
 
+def _state(tmp_path_factory) -> dict:
+    """A state database of the server's own, empty at the start of the session."""
+    return {"BEACON_STATE_URL": f"sqlite:///{tmp_path_factory.mktemp('state') / 'state.db'}"}
+
+
 @pytest.fixture(scope="session")
-def server(tiny_warehouse_path):
+def server_state(tmp_path_factory):
+    return _state(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def server(tiny_warehouse_path, server_state):
     """Beacon under gunicorn, as `make run` serves it, on the hand-made warehouse."""
-    with beacon_server(tiny_warehouse_path) as url:
+    with beacon_server(tiny_warehouse_path, extra_env=server_state) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def demo_server(demo_warehouse_path):
+def demo_server(demo_warehouse_path, tmp_path_factory):
     """Beacon under gunicorn on the 20 000-response demo warehouse."""
-    with beacon_server(demo_warehouse_path) as url:
+    with beacon_server(demo_warehouse_path, extra_env=_state(tmp_path_factory)) as url:
         yield url
 
 
