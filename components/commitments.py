@@ -59,11 +59,15 @@ def due_text(row, today: date) -> str:
     return f"Due {format_day(due)}"
 
 
-def effect_badge(effect: Effect | None, unit: str) -> html.Span | str:
+#: Effect verdicts in a table's few words; the full words are in the badge's tooltip.
+SHORT_EFFECT_LABELS = {"moved": "Moved", "no_change": "No change", "too_little_data": "Too little data"}
+
+
+def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.Span | str:
     """Whether a done commitment moved its metric, in words, with the change when it did."""
     if effect is None:
         return ""
-    text = EFFECT_LABELS[effect.verdict]
+    text = (SHORT_EFFECT_LABELS if short else EFFECT_LABELS)[effect.verdict]
     tone = effect.verdict
     if effect.verdict == "moved":
         tone = "moved-better" if effect.better else "moved-worse"
@@ -71,7 +75,7 @@ def effect_badge(effect: Effect | None, unit: str) -> html.Span | str:
     return html.Span(
         [icon(EFFECT_ICONS[effect.verdict]), text],
         className=f"effect-badge effect-{tone}",
-        title=effect.reason,
+        title=f"{EFFECT_LABELS[effect.verdict]}: {effect.reason}",
         **{"data-effect": effect.verdict},
     )
 
@@ -185,8 +189,8 @@ def register_table(
                         ],
                         className="progress-cell",
                     ),
-                    html.Td(due_text(row, today), className="text-nowrap"),
-                    html.Td(effect_badge(effect, unit)),
+                    html.Td(due_text(row, today)),
+                    html.Td(effect_badge(effect, unit, short=True)),
                 ],
                 **commitment_attributes(row),
             )
