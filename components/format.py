@@ -8,6 +8,14 @@ MINUS = "\u2212"  # a true minus sign, as wide as the plus
 # Decimal places shown per unit; data attributes keep full precision.
 _DECIMALS = {"pts": 1, "%": 1, "s": 0, "score": 2, "per1000": 2}
 _SUFFIX = {"pts": "", "%": "%", "s": " s", "score": "", "per1000": " ‰"}
+#: Each unit in words, for a field asking for a value in it.
+UNIT_WORDS = {
+    "pts": "points",
+    "%": "percent",
+    "s": "seconds",
+    "score": "score points",
+    "per1000": "‰ (per 1 000)",
+}
 # A change of a percentage is in percentage points, not percent.
 _CHANGE_SUFFIX = {"pts": " pts", "%": " pp", "s": " s", "score": "", "per1000": " ‰"}
 

@@ -216,9 +216,16 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def create(values: dict, user: str, note: str = "", url: str | None = None) -> int:
-    """Store a new commitment from clean values (`validate`); returns its id."""
-    now = datetime.now().replace(microsecond=0)
+def _moment(at: datetime | None) -> datetime:
+    return (at or datetime.now()).replace(microsecond=0)
+
+
+def create(
+    values: dict, user: str, note: str = "", url: str | None = None, at: datetime | None = None
+) -> int:
+    """Store a new commitment from clean values (`validate`); returns its id. `at` is when it was
+    made (default now; given when importing or seeding a history)."""
+    now = _moment(at)
     record = {field: values.get(field) for field in FIELDS}
     record["description"] = record["description"] or ""
     with state.writing(url) as connection:
@@ -233,14 +240,20 @@ def create(values: dict, user: str, note: str = "", url: str | None = None) -> i
 
 
 def update(
-    commitment_id: int, version: int, values: dict, user: str, note: str = "", url: str | None = None
+    commitment_id: int,
+    version: int,
+    values: dict,
+    user: str,
+    note: str = "",
+    url: str | None = None,
+    at: datetime | None = None,
 ) -> int:
     """Save changed fields of a commitment edited from `version`; returns the new version.
 
     Raises LookupError when there is no such commitment and ConflictError when someone saved since
-    `version`. Saving nothing new but a note still records the note.
+    `version`. Saving nothing new but a note still records the note. `at` as for `create`.
     """
-    now = datetime.now().replace(microsecond=0)
+    now = _moment(at)
     with state.writing(url) as connection:
         current = _row(connection, commitment_id)
         if current is None:

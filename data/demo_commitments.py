@@ -15,7 +15,7 @@ containment), three with no measurable change, one too recent to judge; and rela
 left with no open commitment so the board shows a metric with no plan.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -429,13 +429,28 @@ def seed_commitments(url: str, as_of: date) -> int:
     made = plans(as_of)
     for plan in made:
         values = _clean(plan.values, as_of)
-        commitment_id = commitments.create(values, NAMES[values["owner_id"]], plan.note, url)
+        # Dated as the owner would have saved them, so the histories read like a programme's past.
+        at = _working_hours(min(values["start_on"] - 3 * DAY, as_of), 9)
+        commitment_id = commitments.create(values, NAMES[values["owner_id"]], plan.note, url, at)
         version = 1
         for step in plan.steps:
             values = _clean({**values, **step.changes}, as_of)
+            at = max(at, _working_hours(_step_day(values, as_of), 16))
             by = NAMES[step.by or values["owner_id"]]
-            version = commitments.update(commitment_id, version, values, by, step.note, url)
+            version = commitments.update(commitment_id, version, values, by, step.note, url, at)
     return len(made)
+
+
+def _step_day(values: dict, as_of: date) -> date:
+    """When a step was saved: on completion for "done", else as far into the plan as its progress."""
+    if values["completed_on"] is not None:
+        return values["completed_on"]
+    span = (values["due_on"] - values["start_on"]).days
+    return min(values["start_on"] + round(span * values["progress"] / 100) * DAY, as_of)
+
+
+def _working_hours(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 30))
 
 
 def _where(url: str) -> str:

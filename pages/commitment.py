@@ -27,6 +27,7 @@ from components.commitments import (
 )
 from components.controls import chosen
 from components.feedback import problem
+from components.format import UNIT_WORDS
 from components.links import href
 from data import commitments
 from pages._acting_user import acting_user
@@ -48,7 +49,8 @@ SAVED_MESSAGES = {"created": "Commitment created.", "saved": "Saved."}
 
 def _unit_hint(metric_id: str | None) -> str:
     unit = unit_of(metric_id)
-    return f"The value the metric should reach, in {unit}" if unit else "The value the metric should reach"
+    words = UNIT_WORDS.get(unit, unit)
+    return f"The value the metric should reach, in {words}" if words else "The value the metric should reach"
 
 
 def _new_values(metric: str | None, touchpoint: str | None, segment: str | None, today: date) -> dict:
@@ -90,6 +92,7 @@ def _page(commitment_id, metric, touchpoint, segment, saved):
                 "This commitment cannot be shown",
                 f"There is no commitment “{commitment_id}”. Find it in the commitments register.",
                 back_href="/commitments",
+                back_label="Back to the commitments register",
             )
         values = row
     form = dbc.Card(

@@ -114,7 +114,12 @@ def _page(params: dict):
     try:
         rows = filtered(register, params, labels)
     except ValueError as error:
-        return problem("This register view cannot be shown", str(error), back_href="/commitments")
+        return problem(
+            "This register view cannot be shown",
+            str(error),
+            back_href="/commitments",
+            back_label="Show every commitment",
+        )
     found = effects(rows, queries.as_of())
     choices = {name: list(labels[name].items()) for name in ("owner", "metric", "touchpoint", "segment")}
     choices["status"] = list(STATUS_CHOICES.items())

@@ -53,7 +53,12 @@ def layout(owner_id: str | None = None, period: str | None = None, compare: str 
 def _page(owner_id, period, compare):
     owners = queries.owners().set_index("owner_id")
     if owner_id not in owners.index:
-        return problem("This page cannot be shown", f"There is no owner “{owner_id}”.", back_href="/owners")
+        return problem(
+            "This page cannot be shown",
+            f"There is no owner “{owner_id}”.",
+            back_href="/owners",
+            back_label="Back to the owners board",
+        )
     try:
         view = queries.view(period, compare)
     except queries.PeriodError as error:
