@@ -59,10 +59,12 @@ format: setup-dev
 	$(VENV)/bin/ruff format .
 
 # Benchmarks (not tests): demo build and query set at 1 M and 10 M responses, then page callbacks and
-# first render in Chromium on the 10 M warehouse. Several minutes and some GB in /tmp.
+# first render in Chromium on the 10 M warehouse, then commitment saves and the accountability pages.
+# Several minutes and some GB in /tmp.
 bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_foundation
 	$(PY) -m tests.bench.bench_pages
+	$(PY) -m tests.bench.bench_commitments
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache

@@ -40,9 +40,9 @@ def metric_chip(metric_id: str, name: str, status: str, no_plan: bool) -> html.A
     )
 
 
-def owner_card(owner, plans: pd.DataFrame) -> html.Div:
+def owner_card(owner, metric_names: dict) -> html.Div:
     """One owner (a row of owner_board) with their metrics' chips and commitment counts."""
-    mine = plans[plans["metric_id"].isin(owner.metric_ids)]
+    no_plan = set(owner.no_plan_ids)
     counts = [
         html.Span(
             [html.Span(str(getattr(owner, column)), className="count"), f" {label}"],
@@ -64,7 +64,10 @@ def owner_card(owner, plans: pd.DataFrame) -> html.Div:
                 className="owner-card-head",
             ),
             html.Div(
-                [metric_chip(m.metric_id, m.name, m.status, m.no_plan) for m in mine.itertuples(index=False)]
+                [
+                    metric_chip(metric_id, metric_names[metric_id], status, metric_id in no_plan)
+                    for metric_id, status in zip(owner.metric_ids, owner.statuses, strict=True)
+                ]
                 or html.Span("No metrics owned", className="text-body-secondary small"),
                 className="metric-chips",
             ),
@@ -138,11 +141,14 @@ def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view
     )
 
 
-def board_grid(board: pd.DataFrame, plans: pd.DataFrame) -> html.Div:
+def board_grid(board: pd.DataFrame, metric_names: dict) -> html.Div:
     """Owner cards, those that need attention first (then in board order)."""
     calm = board["no_plan_ids"].map(len).eq(0) & board["overdue"].eq(0) & board["owner_id"].notna()
     ordered = board.assign(calm=calm).sort_values("calm", kind="stable")
     return dbc.Row(
-        [dbc.Col(owner_card(owner, plans), md=6, xl=4, xxl=3) for owner in ordered.itertuples(index=False)],
+        [
+            dbc.Col(owner_card(owner, metric_names), md=6, xl=4, xxl=3)
+            for owner in ordered.itertuples(index=False)
+        ],
         className="g-3 owner-grid",
     )

@@ -34,16 +34,18 @@ def _page(period, compare):
         view = queries.view(period, compare)
     except queries.PeriodError as error:
         return problem("This view cannot be shown", str(error))
-    card = queries.scorecard(view)
+    # Only what the board shows: narrow frames keep the per-owner filtering cheap.
+    card = queries.scorecard(view)[["metric_id", "name", "owner_id", "status"]]
     register = commitments.register(today=date.today())
     plans = metric_plans(card, register)
     board = owner_board(card, register, queries.owners())
     view_params = {"period": period, "compare": compare}
+    labels = names()
     return html.Div(
         [
             page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
-            attention_list(plans, register[register["overdue"]], names(), view_params),
-            board_grid(board, plans),
+            attention_list(plans, register[register["overdue"]], labels, view_params),
+            board_grid(board, labels["metric"]),
         ],
         id=ROOT,
         className="owners-page",

@@ -60,6 +60,13 @@ PAGES = {
 }
 
 
+def ensure_warehouse(path: Path, responses: int) -> None:
+    """Build the demo warehouse at `path` with `responses` survey responses unless it exists."""
+    if not path.exists():
+        command = [sys.executable, "-m", "data.demo", "--out", str(path), "--responses", str(responses)]
+        subprocess.run(command, cwd=ROOT, check=True)
+
+
 def callback_name(request) -> str:
     """A readable name for a Dash callback request: its output ids."""
     try:
@@ -83,24 +90,12 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    if not args.warehouse.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "data.demo",
-                "--out",
-                str(args.warehouse),
-                "--responses",
-                str(args.responses),
-            ],
-            cwd=ROOT,
-            check=True,
-        )
+    ensure_warehouse(args.warehouse, args.responses)
     config.WAREHOUSE = args.warehouse
 
     cold, warm, renders = defaultdict(list), defaultdict(list), []
-    with beacon_server(args.warehouse) as base, chromium() as browser:
+    state = {"BEACON_STATE_URL": f"sqlite:///{Path(tempfile.mkdtemp()) / 'state.db'}"}
+    with beacon_server(args.warehouse, extra_env=state) as base, chromium() as browser:
         for label, (path, ready) in PAGES.items():
             for run in range(args.runs):
                 period = COLD_PERIODS[run % len(COLD_PERIODS)]

@@ -1,5 +1,6 @@
 """The state database under real concurrency: separate OS processes (spawned, as gunicorn workers are
-separate processes), released together by a barrier, on one SQLite file.
+separate processes), released together by a barrier, on one SQLite file, and on a PostgreSQL database
+when this machine has PostgreSQL.
 
 The parent process never migrates: every migration runs in a fresh child, which is what app workers
 do on start (and keeps these tests independent of what else ran in the pytest process).
@@ -11,6 +12,7 @@ import time
 import traceback
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from data import commitments, state
@@ -130,17 +132,23 @@ def setup_child(name, barrier, results, url) -> None:
 # --- tests ----------------------------------------------------------------------------------------
 
 
-def test_four_processes_migrate_a_fresh_file_at_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'state.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """A fresh, empty state database of each kind Beacon supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.db'}"
+    return request.getfixturevalue("postgres_cluster")()
+
+
+def test_four_processes_migrate_a_fresh_file_at_once(url):
     assert run_together(migrate_child, 4, url) == [1, 1, 1, 1]
     with state.reading(url) as connection:
         assert connection.execute(sa.select(state.schema_version.c.version)).scalars().all() == [1]
         assert {"commitments", "commitment_history"} <= set(sa.inspect(connection).get_table_names())
 
 
-def test_two_processes_create_25_commitments_each_at_once(tmp_path):
+def test_two_processes_create_25_commitments_each_at_once(url):
     """Every create is its own write transaction; the second writer waits its turn, never fails."""
-    url = f"sqlite:///{tmp_path / 'state.db'}"
     outcomes = run_together(create_child, 2, url, 25)
     for outcome in outcomes:
         assert isinstance(outcome, list), outcome  # a crash carries its traceback ("database is locked"?)
@@ -159,10 +167,9 @@ def test_two_processes_create_25_commitments_each_at_once(tmp_path):
     assert sum(row.title.startswith("writer 0 ") for row in rows) == 25
 
 
-def test_two_processes_editing_the_same_version_one_wins_one_conflicts(tmp_path):
+def test_two_processes_editing_the_same_version_one_wins_one_conflicts(url):
     """Both editors load version 1, meet at a barrier and save: one save lands, the other is refused
     with the winner's change, and nothing the winner saved is overwritten."""
-    url = f"sqlite:///{tmp_path / 'state.db'}"
     [commitment_id] = run_together(setup_child, 1, url)
     assert isinstance(commitment_id, int), commitment_id
 

@@ -1,0 +1,165 @@
+"""Commitments benchmark: the time to save an edit, in the store and through the owner page, and the
+server time of the accountability pages (board, owner page, register) on the 10 M demo.
+
+    python -m tests.bench.bench_commitments [--warehouse PATH] [--responses 10000000] [--runs 20]
+
+The store is timed in process on a fresh SQLite file, one writer and then two processes writing at
+once. The pages are timed as tests/bench/bench_pages.py does: gunicorn with two workers, as in
+production, Chromium's timing of each `_dash-update-component` request (request sent to first response
+byte), over a state database seeded with the demo commitments. Not a test: nothing is asserted.
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+import config
+from data import commitments, state
+from data.demo_commitments import seed_commitments
+from tests.bench.bench_foundation import percentile
+from tests.bench.bench_pages import COLD_PERIODS, callback_name, ensure_warehouse, visit_and_record
+from tests.browser import beacon_server, chromium
+
+PAGES = {
+    "owners board": ("/owners", ".owner-card"),
+    "owner page": ("/owner/reka_szabo", ".commitment-card"),
+    "register": ("/commitments", ".commitment-register"),
+}
+CATALOGUE = commitments.Catalogue(frozenset({"nps"}), frozenset(), frozenset(), frozenset({"owner"}))
+
+
+def _draft(title: str) -> dict:
+    clean, errors = commitments.validate(
+        {
+            "metric_id": "nps",
+            "owner_id": "owner",
+            "title": title,
+            "start_on": "2026-11-02",
+            "due_on": "2026-12-18",
+        },
+        CATALOGUE,
+        date(2026, 11, 25),
+    )
+    assert not errors, errors
+    return clean
+
+
+def _save_edits(url: str, runs: int) -> list[float]:
+    """ms per `commitments.update` of one commitment, `runs` times in a row."""
+    draft = _draft("Benchmark")
+    commitment_id, version, samples = commitments.create(draft, "bench", url=url), 1, []
+    for run in range(runs):
+        started = time.perf_counter()
+        version = commitments.update(
+            commitment_id, version, {**draft, "progress": run % 100}, "bench", "", url
+        )
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def store_rows(runs: int) -> list[tuple[str, list[float]]]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'state.db'}"
+        state.migrate(url)
+        alone = _save_edits(url, runs)
+        with get_context("spawn").Pool(2) as pool:
+            together = [ms for samples in pool.starmap(_save_edits, [(url, runs)] * 2) for ms in samples]
+        for n in range(2000):
+            commitments.create(_draft(f"Commitment {n}"), "bench", url=url)
+        listing = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            commitments.register(url=url)
+            listing.append((time.perf_counter() - started) * 1000)
+    return [
+        ("save an edit (store, one writer)", alone),
+        ("save an edit (store, two processes at once)", together),
+        ("read the register (2 000 commitments)", listing),
+    ]
+
+
+def save_in_place(browser, base: str, runs: int) -> list[float]:
+    """Server ms of the owner page's save callback: type a progress, click Save, `runs` times."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    samples = []
+
+    def on_finished(request):
+        if "_dash-update-component" in request.url and "owner-edit-message" in callback_name(request):
+            timing = request.timing
+            samples.append(timing["responseStart"] - timing["requestStart"])
+
+    page.on("requestfinished", on_finished)
+    page.goto(f"{base}/owner/reka_szabo")
+    card = page.locator(".commitment-card").first
+    card.wait_for(timeout=60_000)
+    message = card.locator(".in-place-message")
+    for run in range(runs):
+        before = message.inner_text()
+        card.locator("input[inputmode=numeric]").fill(str(10 + run % 80))
+        card.locator("button", has_text="Save").click()
+        expect(message).not_to_have_text(before, timeout=10_000)
+    page.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path(tempfile.gettempdir()) / "beacon-bench-10000000.duckdb"
+    )
+    parser.add_argument("--responses", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    ensure_warehouse(args.warehouse, args.responses)
+    config.WAREHOUSE = args.warehouse
+    import queries
+
+    rows = store_rows(args.runs * 5)
+    cold, warm = defaultdict(list), defaultdict(list)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'state.db'}"
+        seed_commitments(url, queries.as_of())
+        with (
+            beacon_server(args.warehouse, workers=2, extra_env={"BEACON_STATE_URL": url}) as base,
+            chromium() as browser,
+        ):
+            for label, (path, ready) in PAGES.items():
+                for run in range(args.runs):
+                    period = COLD_PERIODS[run % len(COLD_PERIODS)]
+                    visit_and_record(browser, f"{base}{path}?period={period}&compare=yoy", ready, cold, label)
+                visit_and_record(browser, f"{base}{path}", ready, defaultdict(list), label)
+                for _run in range(args.runs):
+                    visit_and_record(browser, f"{base}{path}", ready, warm, label)
+            rows.append(
+                ("save an edit (owner page callback, server)", save_in_place(browser, base, args.runs))
+            )
+
+    print(f"warehouse: {args.warehouse} ({args.warehouse.stat().st_size / 1e6:.0f} MB)")
+    print(f"{'what':<48} | {'n':>4} | {'p50 ms':>7} | {'p95 ms':>7}")
+    print("-" * 76)
+    for label, samples in rows:
+        print(
+            f"{label:<48} | {len(samples):>4} | {statistics.median(samples):>7.1f} | {percentile(samples, 0.95):>7.1f}"
+        )
+    print()
+    print(
+        f"{'page':<14} | {'callback (outputs)':<40} | {'cold p50':>8} | {'cold p95':>8} | {'warm p50':>8} | {'warm p95':>8}"
+    )
+    print("-" * 104)
+    for key in sorted(set(cold) | set(warm)):
+        c, w = cold.get(key, [float("nan")]), warm.get(key, [float("nan")])
+        print(
+            f"{key[0]:<14} | {key[1][:40]:<40} | {statistics.median(c):>8.1f} | {percentile(c, 0.95):>8.1f} | "
+            f"{statistics.median(w):>8.1f} | {percentile(w, 0.95):>8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
