@@ -12,3 +12,11 @@ preload_app = False
 # gunicorn 27's runtime control socket is not used by Beacon.
 control_socket_disable = True
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Let Dash set itself up before the worker takes requests. Dash does it on its first request, and
+    under threads the requests that arrive meanwhile find no scripts registered and fail with a 500
+    (plotly/dash#3971): a fresh worker's first page load came out broken."""
+    if hasattr(worker.wsgi, "test_client"):  # not when the app failed to load: gunicorn shows why
+        worker.wsgi.test_client().get("/")

@@ -67,8 +67,9 @@ def _page(owner_id, period, compare):
     today, labels = date.today(), names()
     card = queries.scorecard(view)
     mine = card[card["owner_id"] == owner_id]
-    register = commitments.register(today=today, owner_id=owner_id)
-    plans = metric_plans(mine, commitments.register(today=today))
+    everyone = commitments.register(today=today)  # a metric's plans may be someone else's commitments
+    register = everyone[everyone["owner_id"] == owner_id]
+    plans = metric_plans(mine, everyone)
     found = effects(register, queries.as_of())
     units = queries.metrics().set_index("metric_id")["unit"]
     filters = {"period": period, "compare": compare}
