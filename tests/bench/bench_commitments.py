@@ -9,7 +9,6 @@ production, Chromium's timing of each `_dash-update-component` request (request 
 byte), over a state database seeded with the demo commitments. Not a test: nothing is asserted.
 """
 
-import argparse
 import statistics
 import tempfile
 import time
@@ -20,11 +19,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-import config
 from data import commitments, state
 from data.demo_commitments import seed_commitments
 from tests.bench.bench_foundation import percentile
-from tests.bench.bench_pages import COLD_PERIODS, callback_name, ensure_warehouse, visit_and_record
+from tests.bench.bench_pages import COLD_PERIODS, callback_name, visit_and_record, warehouse_arguments
 from tests.browser import beacon_server, chromium
 
 PAGES = {
@@ -110,16 +108,8 @@ def save_in_place(browser, base: str, runs: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--warehouse", type=Path, default=Path(tempfile.gettempdir()) / "beacon-bench-10000000.duckdb"
-    )
-    parser.add_argument("--responses", type=int, default=10_000_000)
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    ensure_warehouse(args.warehouse, args.responses)
-    config.WAREHOUSE = args.warehouse
-    import queries
+    args = warehouse_arguments(__doc__, runs=20)
+    import queries  # after the warehouse is chosen
 
     rows = store_rows(args.runs * 5)
     cold, warm = defaultdict(list), defaultdict(list)

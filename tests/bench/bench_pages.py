@@ -82,16 +82,23 @@ def callback_name(request) -> str:
     return "+".join(dict.fromkeys(names))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def warehouse_arguments(doc: str, runs: int) -> argparse.Namespace:
+    """The command line of a page benchmark (--warehouse, --responses, --runs), with the warehouse
+    built when missing and the query layer pointed at it."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument(
         "--warehouse", type=Path, default=Path(tempfile.gettempdir()) / "beacon-bench-10000000.duckdb"
     )
     parser.add_argument("--responses", type=int, default=10_000_000)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=runs)
     args = parser.parse_args()
     ensure_warehouse(args.warehouse, args.responses)
     config.WAREHOUSE = args.warehouse
+    return args
+
+
+def main() -> None:
+    args = warehouse_arguments(__doc__, runs=15)
 
     cold, warm, renders = defaultdict(list), defaultdict(list), []
     state = {"BEACON_STATE_URL": f"sqlite:///{Path(tempfile.mkdtemp()) / 'state.db'}"}
