@@ -34,7 +34,7 @@ def _page(period, compare):
         view = queries.view(period, compare)
     except queries.PeriodError as error:
         return problem("This view cannot be shown", str(error))
-    # Only what the board shows: narrow frames keep the per-owner filtering cheap.
+    # Only the columns the board shows: the KPI frame has forty.
     card = queries.scorecard(view)[["metric_id", "name", "owner_id", "status"]]
     register = commitments.register(today=date.today())
     plans = metric_plans(card, register)

@@ -1,0 +1,178 @@
+"""The commitment builders and the view filter: pure functions, checked against values worked by hand."""
+
+from datetime import date
+
+import pandas as pd
+
+from components.commitments import (
+    commitment_badge,
+    due_text,
+    effect_badge,
+    form_value,
+    milestones,
+    register_csv,
+)
+from components.figures import trend_figure
+from data.commitments import COLUMNS, with_deadlines
+from queries.accountability import Effect, commitments_in_view
+from queries.periods import Period
+
+TODAY = date(2026, 11, 25)
+
+
+def _row(**values) -> dict:
+    row = dict.fromkeys(COLUMNS)
+    row.update(
+        commitment_id=1,
+        metric_id="nps",
+        owner_id="ana",
+        title="Fix it",
+        description="",
+        kind="action",
+        start_on=date(2026, 11, 2),
+        due_on=date(2026, 11, 20),
+        status="in_progress",
+        progress=40,
+        version=1,
+    )
+    row.update(values)
+    return row
+
+
+def _register(*rows) -> pd.DataFrame:
+    return with_deadlines(pd.DataFrame(list(rows), columns=COLUMNS), TODAY)
+
+
+def _text(component) -> str:
+    """Every string inside a component, in order."""
+    if isinstance(component, str):
+        return component
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    if not isinstance(children, list | tuple):
+        children = [children]
+    return "".join(_text(child) for child in children)
+
+
+def test_due_text_says_how_late_or_when():
+    register = _register(
+        _row(commitment_id=1),  # open, due 20 Nov: 5 days overdue on 25 Nov
+        _row(commitment_id=2, due_on=date(2026, 11, 24)),  # 1 day overdue
+        _row(commitment_id=3, due_on=date(2026, 11, 25)),  # due today: not overdue
+        _row(commitment_id=4, status="done", completed_on=date(2026, 11, 22)),  # 2 days late
+        _row(commitment_id=5, status="done", completed_on=date(2026, 11, 20)),  # on the due date
+    )
+    rows = list(register.itertuples(index=False))
+    assert [due_text(row, TODAY) for row in rows] == [
+        "5 days overdue (due 20 Nov 2026)",
+        "1 day overdue (due 24 Nov 2026)",
+        "Due 25 Nov 2026",
+        "Done 22 Nov 2026 · 2 days late",
+        "Done 20 Nov 2026 · on time",
+    ]
+
+
+def test_commitment_badge_puts_overdue_first_but_keeps_the_status():
+    assert _text(commitment_badge("in_progress", True)) == "Overdue · in progress"
+    assert commitment_badge("in_progress", True).className == "commitment-badge commitment-overdue"
+    assert _text(commitment_badge("done", False)) == "Done"
+
+
+def test_effect_badge_words_and_direction():
+    window = Period("before", "", date(2026, 1, 1), date(2026, 1, 28))
+    moved = Effect("moved", "significant at 95%", window, window, 20.0, 27.5, 7.5, True)
+    assert _text(effect_badge(moved, "pts")) == "Moved (significant): +7.5 pts"
+    assert _text(effect_badge(moved, "pts", short=True)) == "Moved: +7.5 pts"
+    assert "effect-moved-better" in effect_badge(moved, "pts").className
+    worse = Effect("moved", "census data", window, window, 5.0, 3.0, -2.0, False)
+    assert "effect-moved-worse" in effect_badge(worse, "%").className
+    assert _text(effect_badge(Effect("no_change", "within noise"), "pts")) == "No measurable change"
+    assert effect_badge(None, "pts") == ""
+
+
+def test_milestones_mark_starts_and_completions_but_not_dropped_plans():
+    frame = _register(
+        _row(commitment_id=1, title="A"),
+        _row(commitment_id=2, title="B", status="done", completed_on=date(2026, 11, 21)),
+        _row(commitment_id=3, title="C", status="dropped"),
+    )
+    assert milestones(frame) == (
+        ("2026-11-02", "start", "A"),
+        ("2026-11-02", "start", "B"),
+        ("2026-11-21", "done", "B"),
+    )
+
+
+def test_trend_figure_draws_milestones_inside_its_range_only():
+    trend = pd.DataFrame(
+        {
+            "bucket_start": pd.to_datetime(["2026-09-01", "2026-10-01", "2026-11-01"]),
+            "value": [10.0, 12.0, 15.0],
+            "low": [8.0, 10.0, 13.0],
+            "high": [12.0, 14.0, 17.0],
+            "n": pd.array([100, 110, 120], dtype="Int64"),
+            "target": [11.0, 11.0, 11.0],
+        }
+    )
+    notes = pd.DataFrame(columns=["day", "title"])
+    marks = (
+        ("2026-10-05", "start", "Inside"),
+        ("2026-11-30", "done", "Month end"),
+        ("2025-01-01", "start", "Old"),
+    )
+    figure = trend_figure(trend, notes, "pts", "light", marks)
+    drawn = {
+        trace.name: list(trace.customdata)
+        for trace in figure.data
+        if (trace.name or "").startswith("Commitment")
+    }
+    assert drawn == {"Commitment started": ["Inside"], "Commitment completed": ["Month end"]}
+
+
+def test_commitments_in_view_keeps_those_on_the_slice_or_on_everything():
+    register = _register(
+        _row(commitment_id=1),
+        _row(commitment_id=2, touchpoint_id="web"),
+        _row(commitment_id=3, touchpoint_id="shop"),
+        _row(commitment_id=4, segment_id="smb"),
+        _row(commitment_id=5, metric_id="csat"),
+    )
+    ids = lambda frame: list(frame["commitment_id"])  # noqa: E731
+    assert ids(commitments_in_view(register, "nps")) == [1, 2, 3, 4]
+    assert ids(commitments_in_view(register, "nps", touchpoint_id="web")) == [1, 2, 4]
+    assert ids(commitments_in_view(register, "nps", touchpoint_id="web", segment_id="consumer")) == [1, 2]
+
+
+def test_register_csv_names_ids_and_says_the_effect():
+    register = _register(
+        _row(commitment_id=7, status="done", completed_on=date(2026, 11, 22), touchpoint_id="web"),
+        _row(commitment_id=8),
+    )
+    names = {
+        "metric": {"nps": "NPS"},
+        "touchpoint": {"web": "Website"},
+        "segment": {},
+        "owner": {"ana": "Ana Silva"},
+    }
+    effect = Effect("no_change", "within noise", change=0.4)
+    lines = register_csv(register, names, {7: (effect, "pts")}).splitlines()
+    header = lines[0].split(",")
+    first = dict(zip(header, lines[1].split(","), strict=True))
+    second = dict(zip(header, lines[2].split(","), strict=True))
+    assert (first["metric"], first["touchpoint"], first["owner"], first["effect"]) == (
+        "NPS",
+        "Website",
+        "Ana Silva",
+        "no_change",
+    )
+    assert (first["on_time"], first["overdue"]) == ("False", "False")
+    assert (second["effect"], second["overdue"], second["on_time"]) == ("", "True", "")
+
+
+def test_form_value_shows_stored_values_as_typed():
+    assert form_value(date(2026, 11, 2)) == "2026-11-02"
+    assert form_value(45.0) == "45"
+    assert form_value(45.5) == "45.5"
+    assert form_value(None) == ""
+    assert form_value(float("nan")) == ""
