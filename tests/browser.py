@@ -98,7 +98,11 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mo
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
+    # A request the page itself cancels (a callback made moot by navigating on) is not a failure.
+    page.on(
+        "requestfailed",
+        lambda r: r.failure != "net::ERR_ABORTED" and page.problems.append(f"request failed: {r.url}"),
+    )
     if colour_mode:
         # Only the first load: a reload must show what the page itself stored.
         page.add_init_script(
