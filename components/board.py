@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.attributes import commitment_attributes
 from components.commitments import icon
 from components.links import href
 from components.status import STATUS_LABELS
@@ -20,7 +21,7 @@ COUNTS = (
 )
 
 
-def metric_chip(metric_id: str, name: str, status: str, no_plan: bool) -> html.A:
+def metric_chip(metric_id: str, name: str, status: str, no_plan: bool, view_params: dict) -> html.A:
     """A metric's name with its status icon; "no plan" when off track with no open commitment."""
     label, status_icon = STATUS_LABELS[status]
     return html.A(
@@ -30,7 +31,7 @@ def metric_chip(metric_id: str, name: str, status: str, no_plan: bool) -> html.A
             html.Span(f"({label.lower()})", className="visually-hidden"),
             html.Span("no plan", className="no-plan-flag") if no_plan else None,
         ],
-        href=f"/metric/{metric_id}",
+        href=href(f"/metric/{metric_id}", **view_params),
         className="metric-chip",
         **{
             "data-metric-id": metric_id,
@@ -40,7 +41,7 @@ def metric_chip(metric_id: str, name: str, status: str, no_plan: bool) -> html.A
     )
 
 
-def owner_card(owner, metric_names: dict) -> html.Div:
+def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
     """One owner (a row of owner_board) with their metrics' chips and commitment counts."""
     no_plan = set(owner.no_plan_ids)
     counts = [
@@ -65,7 +66,7 @@ def owner_card(owner, metric_names: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    metric_chip(metric_id, metric_names[metric_id], status, metric_id in no_plan)
+                    metric_chip(metric_id, metric_names[metric_id], status, metric_id in no_plan, view_params)
                     for metric_id, status in zip(owner.metric_ids, owner.statuses, strict=True)
                 ]
                 or html.Span("No metrics owned", className="text-body-secondary small"),
@@ -110,7 +111,7 @@ def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view
                         html.A(row.title, href=f"/commitment/{row.commitment_id}"),
                         f" · {names['owner'].get(row.owner_id, row.owner_id)} · due {pd.Timestamp(row.due_on):%-d %b}",
                     ],
-                    **{"data-commitment-id": str(row.commitment_id)},
+                    **commitment_attributes(row),
                 )
                 for row in overdue.itertuples(index=False)
             ],
@@ -141,13 +142,13 @@ def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view
     )
 
 
-def board_grid(board: pd.DataFrame, metric_names: dict) -> html.Div:
+def board_grid(board: pd.DataFrame, metric_names: dict, view_params: dict) -> html.Div:
     """Owner cards, those that need attention first (then in board order)."""
     calm = board["no_plan_ids"].map(len).eq(0) & board["overdue"].eq(0) & board["owner_id"].notna()
     ordered = board.assign(calm=calm).sort_values("calm", kind="stable")
     return dbc.Row(
         [
-            dbc.Col(owner_card(owner, metric_names), md=6, xl=4, xxl=3)
+            dbc.Col(owner_card(owner, metric_names, view_params), md=6, xl=4, xxl=3)
             for owner in ordered.itertuples(index=False)
         ],
         className="g-3 owner-grid",

@@ -47,15 +47,20 @@ def format_day(day) -> str:
     return "—" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}"
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
 def due_text(row, today: date) -> str:
     """'Due 30 Nov 2026', '12 days overdue', 'Done 3 Nov 2026 · 2 days late'."""
     due = pd.Timestamp(row.due_on).date()
     if row.status == "done" and row.completed_on is not None and not pd.isna(row.completed_on):
         late = (pd.Timestamp(row.completed_on).date() - due).days
-        return f"Done {format_day(row.completed_on)}" + (f" · {late} days late" if late > 0 else " · on time")
+        return f"Done {format_day(row.completed_on)}" + (
+            f" · {_days(late)} late" if late > 0 else " · on time"
+        )
     if row.overdue:
-        days = (today - due).days
-        return f"{days} day{'s' if days != 1 else ''} overdue (due {format_day(due)})"
+        return f"{_days((today - due).days)} overdue (due {format_day(due)})"
     return f"Due {format_day(due)}"
 
 
@@ -68,6 +73,8 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     if effect is None:
         return ""
     text = (SHORT_EFFECT_LABELS if short else EFFECT_LABELS)[effect.verdict]
+    if effect.census and effect.verdict == "moved" and not short:
+        text = "Moved (census data)"
     tone = effect.verdict
     if effect.verdict == "moved":
         tone = "moved-better" if effect.better else "moved-worse"
@@ -75,7 +82,7 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     return html.Span(
         [icon(EFFECT_ICONS[effect.verdict]), text],
         className=f"effect-badge effect-{tone}",
-        title=f"{EFFECT_LABELS[effect.verdict]}: {effect.reason}",
+        title=effect.reason[:1].upper() + effect.reason[1:],
         **{"data-effect": effect.verdict},
     )
 
@@ -201,8 +208,14 @@ def register_table(
     )
 
 
+def _inert(text: str) -> str:
+    """Text a spreadsheet will not run as a formula: a leading = + - @ is quoted away."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def register_csv(frame: pd.DataFrame, names: dict, effects: dict) -> str:
     """The register as CSV: ids and names, dates as ISO, and the effect verdict of done ones."""
+    frame = frame.assign(title=frame["title"].map(_inert), description=frame["description"].map(_inert))
     export = frame.assign(
         metric=frame["metric_id"].map(names["metric"]),
         touchpoint=frame["touchpoint_id"].map(names["touchpoint"]),
@@ -396,7 +409,7 @@ def conflict_message(entries: list[dict], names: dict) -> list:
         *[
             html.Div(
                 [
-                    html.Div(f"{entry['changed_by']} saved version {entry['version']} at {entry['changed_at']:%H:%M}:"),
+                    html.Div(f"{entry['changed_by']} saved version {entry['version']} on {entry['changed_at']:%-d %b %Y at %H:%M}:"),
                     change_list(entry, names),
                     html.Blockquote(entry["note"], className="history-note") if entry["note"] else None,
                 ]
@@ -412,16 +425,26 @@ def conflict_message(entries: list[dict], names: dict) -> list:
 
 def edit_id(field: str, commitment_id) -> dict:
     """Ids of the in-place editor of one commitment card: field is a form field, "save", "message",
-    "version" or "badge"."""
+    "version" or "card" (the card's frame, which a save fills anew)."""
     return {"type": f"owner-edit-{field}", "commitment": commitment_id}
 
 
 #: What an owner edits in place on a commitment card; the rest is on the commitment's own page.
-IN_PLACE_FIELDS = ("status", "progress", "start_on", "due_on", "note")
+IN_PLACE_FIELDS = ("status", "progress", "start_on", "due_on", "completed_on", "note")
 
 
 def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: date) -> html.Div:
-    """One commitment as a card on its owner's page, editable in place (status, progress, dates, note)."""
+    """One commitment as a card on its owner's page, editable in place (status, progress, dates, note):
+    a frame that a save fills anew with `commitment_card_body`."""
+    return html.Div(
+        commitment_card_body(row, names, effect, unit, today), id=edit_id("card", int(row.commitment_id))
+    )
+
+
+def commitment_card_body(
+    row, names: dict, effect: Effect | None, unit: str, today: date, message=None
+) -> html.Div:
+    """The card itself, with `message` (what the last save said) under its editor."""
     cid = int(row.commitment_id)
     scope = " · ".join(
         names[kind].get(value, value)
@@ -429,7 +452,7 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
         if value
     )
 
-    def labelled(field: str, control, width: str) -> html.Div:
+    def labelled(field: str, control, width: str, shown: bool = True) -> html.Div:
         return html.Div(
             [
                 dbc.Label(
@@ -440,7 +463,7 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
                 control,
                 dbc.FormFeedback("", id=edit_id(f"{field}-feedback", cid), type="invalid"),
             ],
-            className=f"in-place-field {width}",
+            className=f"in-place-field {width}{'' if shown else ' d-none'}",
         )
 
     return html.Div(
@@ -449,7 +472,7 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
             html.Div(
                 [
                     html.A(row.title, href=f"/commitment/{cid}", className="commitment-title"),
-                    html.Span(commitment_badge(row.status, row.overdue), id=edit_id("badge", cid)),
+                    commitment_badge(row.status, row.overdue),
                 ],
                 className="commitment-card-head",
             ),
@@ -469,12 +492,14 @@ def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: d
                     labelled("progress", dbc.Input(id=edit_id("progress", cid), value=str(int(row.progress)), inputMode="numeric", size="sm"), "w-progress"),
                     labelled("start_on", dbc.Input(id=edit_id("start_on", cid), type="date", value=form_value(row.start_on), size="sm"), "w-date"),
                     labelled("due_on", dbc.Input(id=edit_id("due_on", cid), type="date", value=form_value(row.due_on), size="sm", disabled=row.kind == "redesign sprint"), "w-date"),
+                    # Only a done commitment has a completion date; marking one done fills in today.
+                    labelled("completed_on", dbc.Input(id=edit_id("completed_on", cid), type="date", value=form_value(row.completed_on), size="sm"), "w-date", shown=row.status == "done"),
                     labelled("note", dbc.Input(id=edit_id("note", cid), type="text", placeholder="What happened (kept in the history)", maxLength=NOTE_MAX * 2, size="sm"), "w-note"),
                     dbc.Button("Save", id=edit_id("save", cid), size="sm", color="primary", className="align-self-end"),
                 ],
                 className="in-place-editor",
             ),
-            html.Div(id=edit_id("message", cid), className="in-place-message", role="status"),
+            html.Div(message, id=edit_id("message", cid), className="in-place-message", role="status"),
         ],
         className=f"commitment-card commitment-card-{'overdue' if row.overdue else row.status}",
         **commitment_attributes(row),

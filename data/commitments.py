@@ -90,40 +90,39 @@ def _date(value, label: str, errors: dict, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text[:10])
+        return date.fromisoformat(text)
     except ValueError:
         errors[field] = f"{label} must be a date like 2026-11-30."
         return None
 
 
-def validate(values: dict, catalogue: Catalogue, today: date) -> tuple[dict, dict]:
+def validate(
+    values: dict, catalogue: Catalogue, today: date, stored: dict | None = None
+) -> tuple[dict, dict]:
     """(clean values, {field: message}) for what a form holds; clean is only complete without errors.
 
     Derived here so that every form agrees: a redesign sprint's due date follows from its start; a
     commitment marked done is 100% done and completed today unless a completion date is given; a
-    commitment not done has no completion date.
+    commitment not done has no completion date. With `stored` (the commitment being edited), an id
+    it already had stands even when the warehouse no longer knows it, so the commitment can still be
+    closed or dropped.
     """
     errors: dict[str, str] = {}
     clean: dict = {}
 
-    for field, known, noun in (
-        ("metric_id", catalogue.metrics, "metric"),
-        ("owner_id", catalogue.owners, "owner"),
+    for field, known, noun, required in (
+        ("metric_id", catalogue.metrics, "metric", True),
+        ("owner_id", catalogue.owners, "owner", True),
+        ("touchpoint_id", catalogue.touchpoints, "touchpoint", False),
+        ("segment_id", catalogue.segments, "segment", False),
     ):
         text = _text(values.get(field))
-        if not text:
+        kept = stored is not None and text == _text(stored.get(field))
+        if not text and required:
             errors[field] = f"Choose the {noun}."
-        elif text not in known:
+        elif text and text not in known and not kept:
             errors[field] = f"There is no {noun} “{text}”."
-        clean[field] = text
-    for field, known, noun in (
-        ("touchpoint_id", catalogue.touchpoints, "touchpoint"),
-        ("segment_id", catalogue.segments, "segment"),
-    ):
-        text = _text(values.get(field))
-        if text and text not in known:
-            errors[field] = f"There is no {noun} “{text}”."
-        clean[field] = text or None
+        clean[field] = text if required else (text or None)
 
     clean["title"] = _text(values.get("title"))
     if not clean["title"]:
@@ -139,6 +138,8 @@ def validate(values: dict, catalogue: Catalogue, today: date) -> tuple[dict, dic
     clean["kind"] = _text(values.get("kind")) or "action"
     if clean["kind"] not in KINDS:
         errors["kind"] = f"Kind must be one of: {', '.join(KINDS.values())}."
+    if clean["kind"] == "redesign sprint" and not clean["touchpoint_id"] and "touchpoint_id" not in errors:
+        errors["touchpoint_id"] = "A redesign sprint redesigns one touchpoint: choose it."
     clean["status"] = _text(values.get("status")) or "planned"
     if clean["status"] not in STATUSES:
         errors["status"] = f"Status must be one of: {', '.join(STATUSES.values())}."

@@ -22,50 +22,59 @@ schema_version = sa.Table(
     sa.Column("applied_at", sa.DateTime, nullable=False),
 )
 
-commitments = sa.Table(
-    "commitments",
-    metadata,
-    sa.Column("commitment_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("metric_id", sa.String(64), nullable=False),
-    sa.Column("touchpoint_id", sa.String(64)),
-    sa.Column("segment_id", sa.String(64)),
-    sa.Column("owner_id", sa.String(64), nullable=False),
-    sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("description", sa.Text, nullable=False, default=""),
-    sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("start_on", sa.Date, nullable=False),
-    sa.Column("due_on", sa.Date, nullable=False),
-    sa.Column("completed_on", sa.Date),
-    sa.Column("status", sa.String(32), nullable=False),
-    sa.Column("progress", sa.Integer, nullable=False, default=0),
-    sa.Column("expected_value", sa.Float),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("created_by", sa.String(200), nullable=False),
-    sa.Column("updated_at", sa.DateTime, nullable=False),
-    sa.Column("updated_by", sa.String(200), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Index("commitments_by_owner", "owner_id"),
-    sa.Index("commitments_by_metric", "metric_id"),
-)
 
-history = sa.Table(
-    "commitment_history",
-    metadata,
-    sa.Column("history_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("commitment_id", sa.Integer, sa.ForeignKey("commitments.commitment_id"), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("changed_at", sa.DateTime, nullable=False),
-    sa.Column("changed_by", sa.String(200), nullable=False),
-    # {"field": [before, after], ...} as JSON; before is null when the commitment was created.
-    sa.Column("changes", sa.JSON, nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Index("history_by_commitment", "commitment_id", "version"),
-)
+def _tables_v1(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The commitments and history tables as schema version 1 made them. Frozen: a later version
+    changes them in a migration of its own and in the module's tables below, never here."""
+    commitments = sa.Table(
+        "commitments",
+        into,
+        sa.Column("commitment_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("metric_id", sa.String(64), nullable=False),
+        sa.Column("touchpoint_id", sa.String(64)),
+        sa.Column("segment_id", sa.String(64)),
+        sa.Column("owner_id", sa.String(64), nullable=False),
+        sa.Column("title", sa.String(200), nullable=False),
+        sa.Column("description", sa.Text, nullable=False, default=""),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("start_on", sa.Date, nullable=False),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("completed_on", sa.Date),
+        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("progress", sa.Integer, nullable=False, default=0),
+        sa.Column("expected_value", sa.Float),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("updated_by", sa.String(200), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Index("commitments_by_owner", "owner_id"),
+        sa.Index("commitments_by_metric", "metric_id"),
+    )
+    history = sa.Table(
+        "commitment_history",
+        into,
+        sa.Column("history_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("commitment_id", sa.Integer, sa.ForeignKey("commitments.commitment_id"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("changed_at", sa.DateTime, nullable=False),
+        sa.Column("changed_by", sa.String(200), nullable=False),
+        # {"field": [before, after], ...} as JSON; before is null when the commitment was created.
+        sa.Column("changes", sa.JSON, nullable=False),
+        sa.Column("note", sa.Text, nullable=False, default=""),
+        sa.Index("history_by_commitment", "commitment_id", "version"),
+    )
+    return commitments, history
+
+
+#: The tables as the latest schema version has them: what the store reads and writes.
+commitments, history = _tables_v1(metadata)
 
 
 def _create_v1(connection) -> None:
-    for table in (commitments, history):
-        table.create(connection)  # with its indexes
+    version_1 = sa.MetaData()
+    _tables_v1(version_1)
+    version_1.create_all(connection)  # tables with their indexes
 
 
 #: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.

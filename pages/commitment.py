@@ -5,6 +5,7 @@ tile, metric page or touchpoint page it was opened from. A save from a stale ver
 the form keeps what the user typed; a successful save reloads the page with the saved state.
 """
 
+import re
 from datetime import date, timedelta
 
 import dash
@@ -53,8 +54,9 @@ def _unit_hint(metric_id: str | None) -> str:
     return f"The value the metric should reach, in {words}" if words else "The value the metric should reach"
 
 
-def _new_values(metric: str | None, touchpoint: str | None, segment: str | None, today: date) -> dict:
-    """A new commitment's fields, pre-filled from the page it was opened from (unknown ids left out)."""
+def _new_values(metric, touchpoint, segment, owner, today: date) -> dict:
+    """A new commitment's fields, pre-filled from the page it was opened from (unknown ids left out);
+    the owner is the one asked for, else the metric's."""
     known = catalogue()
     owners = queries.metrics().set_index("metric_id")["owner_id"]
     metric = metric if metric in known.metrics else None
@@ -62,7 +64,7 @@ def _new_values(metric: str | None, touchpoint: str | None, segment: str | None,
         "metric_id": metric,
         "touchpoint_id": touchpoint if touchpoint in known.touchpoints else None,
         "segment_id": segment if segment in known.segments else None,
-        "owner_id": owners.get(metric) if metric else None,
+        "owner_id": owner if owner in known.owners else owners.get(metric) if metric else None,
         "kind": "action",
         "status": "planned",
         "progress": 0,
@@ -71,22 +73,23 @@ def _new_values(metric: str | None, touchpoint: str | None, segment: str | None,
     }
 
 
-def layout(
-    commitment_id: str | None = None, metric=None, touchpoint=None, segment=None, saved=None, **_other
-):
+def layout(commitment_id: str | None = None, saved=None, version=None, **prefill):
     try:
-        return _page(commitment_id, metric, touchpoint, segment, saved)
+        return _page(commitment_id, saved, version, prefill)
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
 
-def _page(commitment_id, metric, touchpoint, segment, saved):
+def _page(commitment_id, saved, version, prefill: dict):
     today = date.today()
     labels = names()
     if commitment_id == NEW:
-        values, row = _new_values(metric, touchpoint, segment, today), None
+        wanted = (prefill.get(key) for key in ("metric", "touchpoint", "segment", "owner"))
+        values, row = _new_values(*wanted, today), None
     else:
-        row = commitments.get(int(commitment_id)) if (commitment_id or "").isdigit() else None
+        row = (
+            commitments.get(int(commitment_id)) if re.fullmatch(r"[0-9]{1,9}", commitment_id or "") else None
+        )
         if row is None:
             return problem(
                 "This commitment cannot be shown",
@@ -116,9 +119,11 @@ def _page(commitment_id, metric, touchpoint, segment, saved):
         ],
         className="commitment-form-card",
     )
+    # The banner only while the commitment is as this save left it: not after someone else's save.
+    fresh = row is None or str(row["version"]) == (version or "1")
     message = (
         dbc.Alert(SAVED_MESSAGES[saved], color="success", className="mb-3")
-        if saved in SAVED_MESSAGES
+        if saved in SAVED_MESSAGES and fresh
         else None
     )
     side = []
@@ -208,6 +213,7 @@ def derive_sprint_due(kind, start, due):
     Input(SAVE, "n_clicks"),
     State({"type": f"{PAGE}-field", "field": ALL}, "value"),
     State(EDITING, "data"),
+    running=[(Output(SAVE, "disabled"), True, False)],  # a double click saves once
     prevent_initial_call=True,
 )
 def save(clicks, typed, editing):
@@ -217,7 +223,8 @@ def save(clicks, typed, editing):
     fields = [item["id"]["field"] for item in ctx.states_list[0]]
     values = dict(zip(fields, typed, strict=True))
     values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})
-    clean, errors = commitments.validate(values, catalogue(), date.today())
+    stored = commitments.get(editing["commitment_id"]) if editing["commitment_id"] else None
+    clean, errors = commitments.validate(values, catalogue(), date.today(), stored)
     invalid = [field in errors for field in fields]
     messages = [errors.get(field, "") for field in fields]
     if errors:
@@ -241,4 +248,11 @@ def save(clicks, typed, editing):
         )
     except LookupError as missing:
         return invalid, messages, dbc.Alert(str(missing), color="danger"), no_update
+    if version == editing["version"]:
+        return (
+            invalid,
+            messages,
+            dbc.Alert("Nothing to save: no field was changed.", color="secondary"),
+            no_update,
+        )
     return invalid, messages, no_update, href(f"/commitment/{editing['commitment_id']}", saved="saved", version=version)  # fmt: skip

@@ -65,7 +65,7 @@ def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame
         known = STATUS_CHOICES if name == "status" else labels[name]
         if value not in known:
             raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
-        if value == "open":
+        if name == "status" and value == "open":
             register = register[register["status"].isin(commitments.OPEN_STATUSES)]
         else:
             register = register[register[column] == value]
@@ -140,7 +140,7 @@ def _page(params: dict):
     )
     open_count = int(register["status"].isin(commitments.OPEN_STATUSES).sum())
     summary = (
-        f"{len(rows)} of {len(register)} commitments shown · {open_count} open · "
+        f"{len(rows)} of {len(register)} commitments shown · in all, {open_count} open and "
         f"{int(register['overdue'].sum())} overdue"
     )
     sort = params.get("sort") or DEFAULT_SORT

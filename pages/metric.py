@@ -473,7 +473,9 @@ def show_commitments(params):
     """Read fresh on every visit: commitments change without the warehouse changing."""
     found = _commitments(params)
     if found.empty:
-        return html.P("No commitments on this metric yet.", className="text-body-secondary mb-0")
+        scoped = params.get("touchpoint") or params.get("segment")
+        text = "No commitments on this metric" + (" for this touchpoint and segment." if scoped else " yet.")
+        return html.P(text, className="text-body-secondary mb-0")
     return commitment_list(
         found, _commitment_context.names(), _commitment_context.effects(found, queries.as_of()), date.today()
     )

@@ -10,14 +10,14 @@ from datetime import date
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, html
+from dash import MATCH, Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import queries
 from components.commitments import (
     IN_PLACE_FIELDS,
-    commitment_badge,
     commitment_card,
+    commitment_card_body,
     conflict_message,
     edit_id,
     icon,
@@ -131,7 +131,7 @@ def _page(owner_id, period, compare):
                     html.H2("My commitments", className="h5 mb-0"),
                     html.A(
                         [icon("bi-plus-lg", "me-1"), "New commitment"],
-                        href=href("/commitment/new", metric=mine["metric_id"].iloc[0] if len(mine) else None),
+                        href=href("/commitment/new", owner=owner_id),
                         className="btn btn-primary btn-sm",
                     ),
                 ],
@@ -150,49 +150,55 @@ def _page(owner_id, period, compare):
     *(Output(edit_id(field, MATCH), "invalid") for field in IN_PLACE_FIELDS),
     *(Output(edit_id(f"{field}-feedback", MATCH), "children") for field in IN_PLACE_FIELDS),
     Output(edit_id("message", MATCH), "children"),
-    Output(edit_id("version", MATCH), "data"),
-    Output(edit_id("badge", MATCH), "children"),
-    Output(edit_id("note", MATCH), "value"),
+    Output(edit_id("card", MATCH), "children"),
     Input(edit_id("save", MATCH), "n_clicks"),
     *(State(edit_id(field, MATCH), "value") for field in IN_PLACE_FIELDS),
     State(edit_id("version", MATCH), "data"),
+    running=[(Output(edit_id("save", MATCH), "disabled"), True, False)],  # a double click saves once
     prevent_initial_call=True,
 )
-def save_in_place(clicks, status, progress, start_on, due_on, note, version):
-    """Save what the owner changed on one card; the rest of the commitment stays as stored."""
+def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note, version):
+    """Save what the owner changed on one card, the rest of the commitment as stored; a saved card is
+    drawn anew from what was stored, a refused one keeps what the owner typed."""
     if not clicks:
         raise PreventUpdate
     commitment_id = dash.ctx.triggered_id["commitment"]
     stored = commitments.get(commitment_id)
     if stored is None:
         raise PreventUpdate
-    typed = {"status": status, "progress": progress, "start_on": start_on, "due_on": due_on, "note": note}
-    # The stored completion date only stands while the commitment stays done; validate fills it in.
-    clean, errors = commitments.validate(
-        {**stored, **typed, "completed_on": stored["completed_on"] if status == "done" else None},
-        catalogue(),
-        date.today(),
-    )
+    typed = {
+        "status": status,
+        "progress": progress,
+        "start_on": start_on,
+        "due_on": due_on,
+        # Shown only once done: a commitment just marked done is completed today unless a day is given.
+        "completed_on": completed_on if stored["status"] == "done" else None,
+        "note": note,
+    }
+    today = date.today()
+    clean, errors = commitments.validate({**stored, **typed}, catalogue(), today, stored)
     invalid = [field in errors for field in IN_PLACE_FIELDS]
     feedback = [errors.get(field, "") for field in IN_PLACE_FIELDS]
     unplaced = [message for field, message in errors.items() if field not in IN_PLACE_FIELDS]
     if errors:
         text = "Not saved: " + (" ".join(unplaced) if unplaced else "correct the marked fields.")
-        return (
-            *invalid,
-            *feedback,
-            dbc.Alert(text, color="danger", className="py-1 px-2 mb-0"),
-            *[dash.no_update] * 3,
-        )
+        alert = dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
+        return *invalid, *feedback, alert, no_update
     try:
         new_version = commitments.update(commitment_id, version, clean, acting_user(), clean["note"])
     except commitments.ConflictError as conflict:
         alert = dbc.Alert(
             conflict_message(conflict.changes, names()), color="danger", className="conflict mb-0"
         )
-        return *invalid, *feedback, alert, *[dash.no_update] * 3
-    saved = commitments.with_deadlines(pd.DataFrame([commitments.get(commitment_id)]), date.today()).iloc[0]
-    message = html.Span(
-        [icon("bi-check-lg", "me-1"), f"Saved · version {new_version}"], className="text-success small"
-    )
-    return *invalid, *feedback, message, new_version, commitment_badge(saved["status"], bool(saved["overdue"])), ""  # fmt: skip
+        return *invalid, *feedback, alert, no_update
+    saved = commitments.with_deadlines(pd.DataFrame([commitments.get(commitment_id)]), today)
+    row = next(saved.itertuples(index=False))
+    effect, unit = effects(saved, queries.as_of()).get(commitment_id, (None, ""))
+    if new_version == version:
+        message = html.Span("Nothing to save: no field was changed.", className="text-body-secondary small")
+    else:
+        message = html.Span(
+            [icon("bi-check-lg", "me-1"), f"Saved · version {new_version}"], className="text-success small"
+        )
+    body = commitment_card_body(row, names(), effect, unit, today, message)
+    return *[no_update] * (2 * len(IN_PLACE_FIELDS)), no_update, body

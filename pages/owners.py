@@ -45,7 +45,7 @@ def _page(period, compare):
         [
             page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
             attention_list(plans, register[register["overdue"]], labels, view_params),
-            board_grid(board, labels["metric"]),
+            board_grid(board, labels["metric"], view_params),
         ],
         id=ROOT,
         className="owners-page",

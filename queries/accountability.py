@@ -35,6 +35,7 @@ class Effect:
     value_after: float | None = None
     change: float | None = None
     better: bool | None = None  # whether the move is in the metric's good direction
+    census: bool = False  # a ratio metric: every case counted, no significance test
 
 
 def effect_windows(start_on: date, completed_on: date) -> tuple[Period, Period]:
@@ -80,28 +81,38 @@ def commitment_effect(commitment: dict, as_of: date) -> Effect | None:
         "value_before": None if pd.isna(row["previous_value"]) else float(row["previous_value"]),
         "value_after": None if pd.isna(row["value"]) else float(row["value"]),
     }
-    survey = row["kind"] != "ratio"
-    thin = [
-        label
-        for label, n in (("before", row["previous_n"]), ("after", row["n"]))
-        if survey and (pd.isna(n) or n < row["min_sample"])
-    ]
-    if measured["value_before"] is None or measured["value_after"] is None or thin:
-        missing = thin or [label for label in ("before", "after") if measured[f"value_{label}"] is None]
-        return Effect(
-            "too_little_data",
-            f"Not enough responses {' and '.join(missing)} (at least {int(row['min_sample'])} needed in each window).",
-            **measured,
-        )
-    change = measured["value_after"] - measured["value_before"]
+    if row["kind"] == "ratio":
+        # Census data (DESIGN.md): no sampling noise to test against, so any change is a change.
+        missing = [label for label in ("before", "after") if measured[f"value_{label}"] is None]
+        if missing:
+            return Effect("too_little_data", f"No data in the window {' or '.join(missing)}.", **measured)
+        change = measured["value_after"] - measured["value_before"]
+        moved, reason = change != 0, "census data: every case is counted, so any change is real"
+    else:
+        thin = [
+            label
+            for label, n in (("before", row["previous_n"]), ("after", row["n"]))
+            if pd.isna(n) or n < row["min_sample"]
+        ]
+        if thin or pd.isna(row["change_significant"]):
+            return Effect(
+                "too_little_data",
+                f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}"
+                if thin
+                else "Too few responses to test the change.",
+                **measured,
+            )
+        change = measured["value_after"] - measured["value_before"]
+        moved = bool(row["change_significant"])
+        reason = "significant at 95%" if moved else "the change is within sampling noise"
     better = (change > 0) == bool(row["higher_is_better"])
-    # Ratios are census data: any change is real (DESIGN.md); survey changes must pass the test.
-    moved = bool(row["change_significant"]) if survey else change != 0
-    reason = "significant at 95%" if survey else "census data, any change is real"
-    if not moved:
-        reason = "the change is within sampling noise"
     return Effect(
-        "moved" if moved else "no_change", reason, change=change, better=better if moved else None, **measured
+        "moved" if moved else "no_change",
+        reason,
+        change=change,
+        better=better if moved else None,
+        census=row["kind"] == "ratio",
+        **measured,
     )
 
 

@@ -39,7 +39,9 @@ def test_owner_edits_a_commitment_in_place(visit, server, server_state, tiny_war
     control(page, "note", commitment_id).fill(note)
     control(page, "save", commitment_id).click()
     expect(control(page, "message", commitment_id)).to_have_text("Saved · version 2")
-    expect(control(page, "badge", commitment_id)).to_have_text("In progress")
+    # The card is drawn anew from what was stored: its badge, attributes and an empty note.
+    expect(card.locator(".commitment-badge")).to_have_text("In progress")
+    expect(card).to_have_attribute("data-status", "in_progress")
     expect(control(page, "note", commitment_id)).to_have_value("")
     row = stored(server_state, commitment_id)
     assert (row["status"], row["progress"], row["version"], row["updated_by"]) == (
@@ -141,4 +143,40 @@ def test_board_counts_overdue_commitments_and_flags_off_track_metrics_with_no_pl
     no_plan = page.locator(".attention[data-attention='no-plan']")
     expect(no_plan.locator("li[data-metric-id='effort']")).to_have_count(1)
     expect(no_plan.locator("li[data-metric-id='nps']")).to_have_count(0)
+    assert page.problems == []
+
+
+def test_marking_an_overdue_commitment_done_in_place_redraws_its_card(
+    visit, server, server_state, tiny_warehouse
+):
+    """An overdue card marked done is drawn anew: no longer overdue, done today (late), its completion
+    date now editable; saving it again unchanged says so instead of making a version."""
+    commitment_id = seed(
+        server_state,
+        owner_id="ben",
+        metric_id="fcr",
+        title=unique("Late fix"),
+        start_on=TODAY - timedelta(days=30),
+        due_on=TODAY - timedelta(days=3),
+        status="in_progress",
+        progress=60,
+    )
+    page = visit(f"{server}/owner/ben")
+    card = page.locator(f".commitment-card[data-commitment-id='{commitment_id}']")
+    expect(card).to_have_attribute("data-overdue", "true")
+    expect(control(page, "completed_on", commitment_id)).to_be_hidden()
+
+    control(page, "status", commitment_id).select_option("done")
+    control(page, "save", commitment_id).click()
+    expect(control(page, "message", commitment_id)).to_have_text("Saved · version 2")
+    expect(card).to_have_attribute("data-overdue", "false")
+    expect(card).to_have_attribute("data-status", "done")
+    expect(card.locator(".commitment-meta")).to_contain_text(f"Done {TODAY:%-d %b %Y} · 3 days late")
+    expect(control(page, "completed_on", commitment_id)).to_have_value(TODAY.isoformat())
+    row = stored(server_state, commitment_id)
+    assert (row["status"], row["progress"], row["completed_on"]) == ("done", 100, TODAY)
+
+    control(page, "save", commitment_id).click()
+    expect(control(page, "message", commitment_id)).to_have_text("Nothing to save: no field was changed.")
+    assert stored(server_state, commitment_id)["version"] == 2
     assert page.problems == []

@@ -61,7 +61,10 @@ def _recorded_save(browser, base: str) -> dict:
         ),
     )
     card = page.locator(".commitment-card").first
-    card.locator("input[inputmode=numeric]").fill("5")
+    progress = card.locator("input[inputmode=numeric]")
+    progress.fill(
+        str((int(progress.input_value()) + 5) % 100)
+    )  # a change: the same value again saves nothing
     card.locator("button", has_text="Save").click()
     card.locator(".in-place-message", has_text="Saved").wait_for()
     assert page.problems == []

@@ -1,5 +1,6 @@
 """The commitment builders and the view filter: pure functions, checked against values worked by hand."""
 
+import io
 from datetime import date
 
 import pandas as pd
@@ -176,3 +177,11 @@ def test_form_value_shows_stored_values_as_typed():
     assert form_value(45.5) == "45.5"
     assert form_value(None) == ""
     assert form_value(float("nan")) == ""
+
+
+def test_register_csv_keeps_spreadsheets_from_running_typed_formulas():
+    register = _register(_row(title='=HYPERLINK("http://x")', description="+1 call"), _row(commitment_id=2))
+    names = {"metric": {}, "touchpoint": {}, "segment": {}, "owner": {}}
+    frame = pd.read_csv(io.StringIO(register_csv(register, names, {})))
+    assert list(frame["title"]) == ['\'=HYPERLINK("http://x")', "Fix it"]
+    assert frame["description"].iloc[0] == "'+1 call"

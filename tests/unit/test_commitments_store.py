@@ -249,6 +249,32 @@ def test_redesign_sprint_needs_no_due_date_typed_in():
     assert values["due_on"] == date(2026, 11, 27)
 
 
+def test_a_redesign_sprint_needs_its_touchpoint():
+    _values, errors = validate(form(kind="redesign sprint", touchpoint_id=""), CATALOGUE, TODAY)
+    assert set(errors) == {"touchpoint_id"}
+
+
+def test_an_id_the_warehouse_dropped_still_stands_on_the_commitment_that_has_it():
+    """A metric removed from the warehouse must not lock its commitments: they can still be dropped."""
+    stored = clean() | {"metric_id": "retired", "touchpoint_id": "old-kiosk"}
+    edited = form(metric_id="retired", touchpoint_id="old-kiosk", status="dropped")
+    values, errors = validate(edited, CATALOGUE, TODAY, stored=stored)
+    assert errors == {}
+    assert (values["metric_id"], values["touchpoint_id"], values["status"]) == (
+        "retired",
+        "old-kiosk",
+        "dropped",
+    )
+    # Choosing an unknown id anew is still refused.
+    _values, errors = validate(form(segment_id="gone"), CATALOGUE, TODAY, stored=stored)
+    assert set(errors) == {"segment_id"}
+
+
+def test_date_text_with_anything_after_the_date_is_rejected():
+    _values, errors = validate(form(start_on="2026-11-02junk"), CATALOGUE, TODAY)
+    assert set(errors) == {"start_on"}
+
+
 def test_done_is_100_percent_and_completed_today_unless_given():
     values, errors = validate(form(status="done", progress="30"), CATALOGUE, TODAY)
     assert errors == {}
