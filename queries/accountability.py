@@ -14,6 +14,7 @@ import pandas as pd
 from data.commitments import OPEN_STATUSES
 from queries.api import kpis
 from queries.periods import Period, View
+from queries.runner import memoised
 
 #: Length of the before and after windows: four whole weeks, so weekday mix cannot fake an effect.
 EFFECT_WINDOW_DAYS = 28
@@ -57,7 +58,20 @@ def commitment_effect(commitment: dict, as_of: date) -> Effect | None:
     """Whether a done commitment moved its metric on its touchpoint and segment; None unless done."""
     if commitment["status"] != "done" or commitment["completed_on"] is None:
         return None
-    before, after = effect_windows(commitment["start_on"], commitment["completed_on"])
+    return _effect(
+        commitment["metric_id"],
+        commitment["touchpoint_id"],
+        commitment["segment_id"],
+        commitment["start_on"],
+        commitment["completed_on"],
+        as_of,
+    )
+
+
+@memoised
+def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: date, as_of: date) -> Effect:
+    """Memoised like a query: a register shows the effect of every done commitment on each visit."""
+    before, after = effect_windows(start_on, completed_on)
     if after.end > as_of:
         return Effect(
             "too_little_data",
@@ -68,9 +82,9 @@ def commitment_effect(commitment: dict, as_of: date) -> Effect | None:
         )
     frame = kpis(
         View(after, before, "commitment", as_of),
-        metric_id=commitment["metric_id"],
-        touchpoint_id=commitment["touchpoint_id"],
-        segment_id=commitment["segment_id"],
+        metric_id=metric_id,
+        touchpoint_id=touchpoint_id,
+        segment_id=segment_id,
     )
     if frame.empty:
         return Effect("too_little_data", "The metric is no longer in the warehouse.", before, after)

@@ -151,6 +151,8 @@ def memoised(function):
 
     @wraps(function)
     def memoised_function(*args, **kwargs):
-        return _cached(function.__qualname__, [args, kwargs], lambda _snapshot: function(*args, **kwargs))
+        # Module and name: two pages may each have a memoised `_page`.
+        name = f"{function.__module__}.{function.__qualname__}"
+        return _cached(name, [args, kwargs], lambda _snapshot: function(*args, **kwargs))
 
     return memoised_function
