@@ -12,7 +12,6 @@ byte), over a state database seeded with the demo commitments. Not a test: nothi
 import statistics
 import tempfile
 import time
-from collections import defaultdict
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -22,7 +21,7 @@ from playwright.sync_api import expect
 from data import commitments, state
 from data.demo_commitments import seed_commitments
 from tests.bench.bench_foundation import percentile
-from tests.bench.bench_pages import COLD_PERIODS, callback_name, visit_and_record, warehouse_arguments
+from tests.bench.bench_pages import callback_name, print_callback_table, time_pages, warehouse_arguments
 from tests.browser import beacon_server, chromium
 
 PAGES = {
@@ -112,7 +111,6 @@ def main() -> None:
     import queries  # after the warehouse is chosen
 
     rows = store_rows(args.runs * 5)
-    cold, warm = defaultdict(list), defaultdict(list)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'state.db'}"
         seed_commitments(url, queries.as_of())
@@ -120,13 +118,7 @@ def main() -> None:
             beacon_server(args.warehouse, workers=2, extra_env={"BEACON_STATE_URL": url}) as base,
             chromium() as browser,
         ):
-            for label, (path, ready) in PAGES.items():
-                for run in range(args.runs):
-                    period = COLD_PERIODS[run % len(COLD_PERIODS)]
-                    visit_and_record(browser, f"{base}{path}?period={period}&compare=yoy", ready, cold, label)
-                visit_and_record(browser, f"{base}{path}", ready, defaultdict(list), label)
-                for _run in range(args.runs):
-                    visit_and_record(browser, f"{base}{path}", ready, warm, label)
+            cold, warm, _renders = time_pages(browser, base, PAGES, args.runs)
             rows.append(
                 ("save an edit (owner page callback, server)", save_in_place(browser, base, args.runs))
             )
@@ -139,16 +131,7 @@ def main() -> None:
             f"{label:<48} | {len(samples):>4} | {statistics.median(samples):>7.1f} | {percentile(samples, 0.95):>7.1f}"
         )
     print()
-    print(
-        f"{'page':<14} | {'callback (outputs)':<40} | {'cold p50':>8} | {'cold p95':>8} | {'warm p50':>8} | {'warm p95':>8}"
-    )
-    print("-" * 104)
-    for key in sorted(set(cold) | set(warm)):
-        c, w = cold.get(key, [float("nan")]), warm.get(key, [float("nan")])
-        print(
-            f"{key[0]:<14} | {key[1][:40]:<40} | {statistics.median(c):>8.1f} | {percentile(c, 0.95):>8.1f} | "
-            f"{statistics.median(w):>8.1f} | {percentile(w, 0.95):>8.1f}"
-        )
+    print_callback_table(cold, warm)
 
 
 if __name__ == "__main__":

@@ -100,22 +100,38 @@ def warehouse_arguments(doc: str, runs: int) -> argparse.Namespace:
 def main() -> None:
     args = warehouse_arguments(__doc__, runs=15)
 
-    cold, warm, renders = defaultdict(list), defaultdict(list), []
     state = {"BEACON_STATE_URL": f"sqlite:///{Path(tempfile.mkdtemp()) / 'state.db'}"}
     with beacon_server(args.warehouse, extra_env=state) as base, chromium() as browser:
-        for label, (path, ready) in PAGES.items():
-            for run in range(args.runs):
-                period = COLD_PERIODS[run % len(COLD_PERIODS)]
-                visit_and_record(browser, f"{base}{path}?period={period}&compare=yoy", ready, cold, label)
-            # One untimed visit first: the default view was not among the cold ones, so it fills the cache.
-            visit_and_record(browser, f"{base}{path}", ready, defaultdict(list), label)
-            for _run in range(args.runs):
-                elapsed = visit_and_record(browser, f"{base}{path}", ready, warm, label)
-                if label == "scorecard":
-                    renders.append(elapsed)
+        cold, warm, renders = time_pages(browser, base, PAGES, args.runs)
 
     bare = bare_duckdb_times(args.runs)
     print(f"warehouse: {args.warehouse} ({args.warehouse.stat().st_size / 1e6:.0f} MB)")
+    print_callback_table(cold, warm)
+    print()
+    for label, (p50, p95) in bare.items():
+        print(f"bare DuckDB, {label:<56} | p50 {p50:>7.1f} ms | p95 {p95:>7.1f} ms")
+    print(
+        f"first full render of / in Chromium (warm server) | p50 {statistics.median(renders['scorecard']):.0f} ms | p95 {percentile(renders['scorecard'], 0.95):.0f} ms"
+    )
+
+
+def time_pages(browser, base: str, pages: dict, runs: int) -> tuple[dict, dict, dict]:
+    """Visit each page `runs` times cold (a different period each time) and `runs` times warm (its
+    default view again); returns the callbacks' server ms cold and warm by (page, callback), and each
+    page's warm render times."""
+    cold, warm, renders = defaultdict(list), defaultdict(list), defaultdict(list)
+    for label, (path, ready) in pages.items():
+        for run in range(runs):
+            period = COLD_PERIODS[run % len(COLD_PERIODS)]
+            visit_and_record(browser, f"{base}{path}?period={period}&compare=yoy", ready, cold, label)
+        # One untimed visit first: the default view was not among the cold ones, so it fills the cache.
+        visit_and_record(browser, f"{base}{path}", ready, defaultdict(list), label)
+        for _run in range(runs):
+            renders[label].append(visit_and_record(browser, f"{base}{path}", ready, warm, label))
+    return cold, warm, renders
+
+
+def print_callback_table(cold: dict, warm: dict) -> None:
     print(
         f"{'page':<16} | {'callback (outputs)':<44} | {'cold p50':>8} | {'cold p95':>8} | {'warm p50':>8} | {'warm p95':>8}"
     )
@@ -126,12 +142,6 @@ def main() -> None:
             f"{key[0]:<16} | {key[1][:44]:<44} | {statistics.median(c):>8.1f} | {percentile(c, 0.95):>8.1f} | "
             f"{statistics.median(w):>8.1f} | {percentile(w, 0.95):>8.1f}"
         )
-    print()
-    for label, (p50, p95) in bare.items():
-        print(f"bare DuckDB, {label:<56} | p50 {p50:>7.1f} ms | p95 {p95:>7.1f} ms")
-    print(
-        f"first full render of / in Chromium (warm server) | p50 {statistics.median(renders):.0f} ms | p95 {percentile(renders, 0.95):.0f} ms"
-    )
 
 
 def visit_and_record(browser, url, ready, into, label) -> float:
