@@ -5,6 +5,7 @@ Defaults run the local demo with no configuration at all.
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent
 
@@ -20,6 +21,11 @@ CACHE_URL = os.environ.get("BEACON_CACHE_URL", "")
 HOST = os.environ.get("BEACON_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BEACON_PORT", "8050"))
 AUTH = os.environ.get("BEACON_AUTH", "none")
+# The business's time zone (IANA name, e.g. Europe/Helsinki): when "today" is for overdue commitments and
+# the clock of their histories. Unset: the server's own. A wrong name stops the app at start, named.
+TIMEZONE = os.environ.get("BEACON_TIMEZONE", "")
+if TIMEZONE:
+    ZoneInfo(TIMEZONE)
 # Who is acting, written into every commitment's history, until sign-in (BEACON_AUTH) says who.
 ACTING_USER = os.environ.get("BEACON_USER") or "Local user"
 # Only the loopback demo may run without a secret; sign-in (BEACON_AUTH) will refuse to start without one.

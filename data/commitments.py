@@ -10,11 +10,13 @@ field. The store functions take clean values only.
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+import config
 from data import state
 
 KINDS = {"action": "Action", "redesign sprint": "Redesign sprint"}
@@ -217,8 +219,20 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
+def current_time() -> datetime:
+    """The time in the business's time zone (BEACON_TIMEZONE, else the server's), to the second and
+    without zone, as histories store it."""
+    zone = ZoneInfo(config.TIMEZONE) if config.TIMEZONE else None
+    return datetime.now(zone).replace(tzinfo=None, microsecond=0)
+
+
+def current_date() -> date:
+    """Today in the business's time zone: what "overdue" and "not in the future" are measured against."""
+    return current_time().date()
+
+
 def _moment(at: datetime | None) -> datetime:
-    return (at or datetime.now()).replace(microsecond=0)
+    return (at or current_time()).replace(microsecond=0)
 
 
 def create(
@@ -324,7 +338,7 @@ def register(url: str | None = None, today: date | None = None, **filters) -> pd
     # whichever way it was read.
     for column in ("touchpoint_id", "segment_id", "completed_on", "expected_value"):
         frame[column] = pd.Series([row._mapping[column] for row in rows], dtype=object)
-    return with_deadlines(frame, today or date.today())
+    return with_deadlines(frame, today or current_date())
 
 
 def with_deadlines(frame: pd.DataFrame, today: date) -> pd.DataFrame:

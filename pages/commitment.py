@@ -81,7 +81,7 @@ def layout(commitment_id: str | None = None, saved=None, version=None, **prefill
 
 
 def _page(commitment_id, saved, version, prefill: dict):
-    today = date.today()
+    today = commitments.current_date()
     labels = names()
     if commitment_id == NEW:
         wanted = (prefill.get(key) for key in ("metric", "touchpoint", "segment", "owner"))
@@ -224,7 +224,7 @@ def save(clicks, typed, editing):
     values = dict(zip(fields, typed, strict=True))
     values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})
     stored = commitments.get(editing["commitment_id"]) if editing["commitment_id"] else None
-    clean, errors = commitments.validate(values, catalogue(), date.today(), stored)
+    clean, errors = commitments.validate(values, catalogue(), commitments.current_date(), stored)
     invalid = [field in errors for field in fields]
     messages = [errors.get(field, "") for field in fields]
     if errors:

@@ -4,7 +4,6 @@ Filters and sort live in the URL (?owner=&metric=&touchpoint=&segment=&status=&o
 so a filtered register can be shared. Each row opens the commitment to see and edit it.
 """
 
-from datetime import date
 from urllib.parse import parse_qsl
 
 import dash
@@ -108,7 +107,7 @@ def layout(**params):
 
 
 def _page(params: dict):
-    today = date.today()
+    today = commitments.current_date()
     labels = names()
     register = commitments.register(today=today)
     try:
@@ -218,6 +217,6 @@ def download_csv(_clicks, search):
     rows = filtered(commitments.register(), params, labels)
     return {
         "content": register_csv(rows, labels, effects(rows, queries.as_of())),
-        "filename": f"beacon-commitments-{date.today()}.csv",
+        "filename": f"beacon-commitments-{commitments.current_date()}.csv",
         "type": "text/csv",
     }

@@ -5,8 +5,6 @@ bar, or a heatmap cell, filters the page to it; the breadcrumb shows the path an
 Each breakdown applies the *other* dimension's filter, so the bars stay comparable.
 """
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -461,7 +459,7 @@ def draw_charts(mode, params):
 def _commitments(params: dict):
     """The commitments on this metric that bear on the view's touchpoint and segment."""
     return commitments_in_view(
-        commitments.register(today=date.today()),
+        commitments.register(),
         params["metric_id"],
         params.get("touchpoint") or None,
         params.get("segment") or None,
@@ -477,7 +475,10 @@ def show_commitments(params):
         text = "No commitments on this metric" + (" for this touchpoint and segment." if scoped else " yet.")
         return html.P(text, className="text-body-secondary mb-0")
     return commitment_list(
-        found, _commitment_context.names(), _commitment_context.effects(found, queries.as_of()), date.today()
+        found,
+        _commitment_context.names(),
+        _commitment_context.effects(found, queries.as_of()),
+        commitments.current_date(),
     )
 
 

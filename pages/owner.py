@@ -5,8 +5,6 @@ A save from a stale version is refused with the change that got there first; the
 the owner typed.
 """
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -64,7 +62,7 @@ def _page(owner_id, period, compare):
     except queries.PeriodError as error:
         return problem("This view cannot be shown", str(error))
     owner = owners.loc[owner_id]
-    today, labels = date.today(), names()
+    today, labels = commitments.current_date(), names()
     card = queries.scorecard(view)
     mine = card[card["owner_id"] == owner_id]
     everyone = commitments.register(today=today)  # a metric's plans may be someone else's commitments
@@ -175,7 +173,7 @@ def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note
         "completed_on": completed_on if stored["status"] == "done" else None,
         "note": note,
     }
-    today = date.today()
+    today = commitments.current_date()
     clean, errors = commitments.validate({**stored, **typed}, catalogue(), today, stored)
     invalid = [field in errors for field in IN_PLACE_FIELDS]
     feedback = [errors.get(field, "") for field in IN_PLACE_FIELDS]

@@ -4,8 +4,6 @@ and what needs attention (off-track metrics with no plan, overdue commitments, m
 The view (?period=&compare=) decides the statuses, as on the scorecard.
 """
 
-from datetime import date
-
 import dash
 from dash import html
 
@@ -36,7 +34,7 @@ def _page(period, compare):
         return problem("This view cannot be shown", str(error))
     # Only the columns the board shows: the KPI frame has forty.
     card = queries.scorecard(view)[["metric_id", "name", "owner_id", "status"]]
-    register = commitments.register(today=date.today())
+    register = commitments.register()
     plans = metric_plans(card, register)
     board = owner_board(card, register, queries.owners())
     view_params = {"period": period, "compare": compare}

@@ -2,14 +2,19 @@
 history and optimistic concurrency, and the register with its deadline flags. Never mocks."""
 
 import multiprocessing
+import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import config
 from data import commitments, state
 from data.commitments import Catalogue, ConflictError, validate
 
@@ -539,3 +544,24 @@ def test_register_of_an_empty_store(url):
     frame = commitments.register(url, TODAY)
     assert frame.empty
     assert {"overdue", "on_time"} <= set(frame.columns)
+
+
+def test_today_is_the_business_time_zone(monkeypatch):
+    """BEACON_TIMEZONE decides what "today" is: 25 hours apart, Kiritimati is always a day or two ahead."""
+    monkeypatch.setattr(config, "TIMEZONE", "Pacific/Kiritimati")  # UTC+14
+    east = commitments.current_date()
+    monkeypatch.setattr(config, "TIMEZONE", "Pacific/Pago_Pago")  # UTC−11
+    west = commitments.current_date()
+    assert (east - west).days in (1, 2)
+
+
+def test_a_wrong_time_zone_stops_the_app_at_start_naming_it():
+    found = subprocess.run(
+        [sys.executable, "-c", "import config"],
+        env={**os.environ, "BEACON_TIMEZONE": "Mars/Olympus_Mons"},
+        capture_output=True,
+        text=True,
+        cwd=Path(config.__file__).parent,
+    )
+    assert found.returncode != 0
+    assert "Mars/Olympus_Mons" in found.stderr
