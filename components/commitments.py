@@ -47,6 +47,15 @@ def format_day(day) -> str:
     return "—" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}"
 
 
+def scope_text(row, names: dict) -> str:
+    """'Website · Small business': the touchpoint and segment a commitment is on, '' when on all."""
+    return " · ".join(
+        names[kind].get(value, value)
+        for kind, value in (("touchpoint", row.touchpoint_id), ("segment", row.segment_id))
+        if value
+    )
+
+
 def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
 
@@ -82,7 +91,7 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     return html.Span(
         [icon(EFFECT_ICONS[effect.verdict]), text],
         className=f"effect-badge effect-{tone}",
-        title=effect.reason[:1].upper() + effect.reason[1:],
+        title=effect.reason,
         **{"data-effect": effect.verdict},
     )
 
@@ -109,7 +118,7 @@ def effect_panel(effect: Effect | None, unit: str) -> html.Div | None:
     return html.Div(
         [
             html.Div(effect_badge(effect, unit), className="mb-2"),
-            html.P(effect.reason[:1].upper() + effect.reason[1:], className="small text-body-secondary"),
+            html.P(effect.reason, className="small text-body-secondary"),
             html.Table(html.Tbody(rows), className="table table-sm effect-table") if rows else None,
         ],
         className="effect-panel",
@@ -170,11 +179,7 @@ def register_table(
         )
     rows = []
     for row in frame.itertuples(index=False):
-        scope = " · ".join(
-            names[kind].get(value, value)
-            for kind, value in (("touchpoint", row.touchpoint_id), ("segment", row.segment_id))
-            if value
-        )
+        scope = scope_text(row, names)
         effect, unit = effects.get(row.commitment_id, (None, ""))
         rows.append(
             html.Tr(
@@ -446,11 +451,7 @@ def commitment_card_body(
 ) -> html.Div:
     """The card itself, with `message` (what the last save said) under its editor."""
     cid = int(row.commitment_id)
-    scope = " · ".join(
-        names[kind].get(value, value)
-        for kind, value in (("touchpoint", row.touchpoint_id), ("segment", row.segment_id))
-        if value
-    )
+    scope = scope_text(row, names)
 
     def labelled(field: str, control, width: str, shown: bool = True) -> html.Div:
         return html.Div(

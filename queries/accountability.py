@@ -29,7 +29,7 @@ EFFECT_LABELS = {
 @dataclass(frozen=True)
 class Effect:
     verdict: str  # a key of EFFECT_LABELS
-    reason: str  # one sentence saying what was compared, or what is missing
+    reason: str  # a sentence saying what was compared, or what is missing
     before: Period | None = None
     after: Period | None = None
     value_before: float | None = None
@@ -101,7 +101,7 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
         if missing:
             return Effect("too_little_data", f"No data in the window {' or '.join(missing)}.", **measured)
         change = measured["value_after"] - measured["value_before"]
-        moved, reason = change != 0, "census data: every case is counted, so any change is real"
+        moved, reason = change != 0, "Census data: every case is counted, so any change is real."
     else:
         thin = [
             label
@@ -111,14 +111,14 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
         if thin or pd.isna(row["change_significant"]):
             return Effect(
                 "too_little_data",
-                f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}"
+                f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}."
                 if thin
                 else "Too few responses to test the change.",
                 **measured,
             )
         change = measured["value_after"] - measured["value_before"]
         moved = bool(row["change_significant"])
-        reason = "significant at 95%" if moved else "the change is within sampling noise"
+        reason = "Significant at 95%." if moved else "The change is within sampling noise."
     better = (change > 0) == bool(row["higher_is_better"])
     return Effect(
         "moved" if moved else "no_change",
