@@ -71,4 +71,5 @@ clientside_callback(
 )
 
 if __name__ == "__main__":
-    app.run(host=config.HOST, port=config.PORT, debug=True)
+    # No version check: dev tools would call plotly's server, and Beacon makes no outside calls.
+    app.run(host=config.HOST, port=config.PORT, debug=True, dev_tools_disable_version_check=True)

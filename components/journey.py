@@ -32,9 +32,21 @@ def _metric_line(row) -> html.Li:
     )
 
 
-def touchpoint_card(touchpoint, rows: pd.DataFrame, selected_metric: str, link: str) -> html.A:
+def default_metric(by_touchpoint: pd.DataFrame) -> str:
+    """The metric measured at the most touchpoints (it colours most of the map), then with the most
+    responses: touchpoint NPS rather than relationship NPS in the demo."""
+    reach = by_touchpoint.groupby("metric_id", sort=False).agg(
+        touchpoints=("touchpoint_id", "nunique"), responses=("n", "sum")
+    )
+    return reach.sort_values(["touchpoints", "responses"], ascending=False).index[0]
+
+
+def touchpoint_card(
+    touchpoint, rows: pd.DataFrame, selected_metric: str, link: str, compact: bool = False
+) -> html.A:
     """A touchpoint coloured by the selected metric's status, with that metric large, then the other
-    metrics measured here that need attention (off track or at risk), and how many others are fine."""
+    metrics measured here that need attention (off track or at risk), and how many others are fine.
+    `compact` (the wall) counts the ones needing attention instead of listing them."""
     selected = rows[rows["metric_id"] == selected_metric]
     others = rows[rows["metric_id"] != selected_metric]
     attention = others[others["status"].isin(["off_track", "at_risk"])].sort_values(
@@ -58,17 +70,14 @@ def touchpoint_card(touchpoint, rows: pd.DataFrame, selected_metric: str, link: 
     return html.A(
         [
             html.Div(
-                [html.Span(touchpoint.name, className="journey-touchpoint"), html.Span(touchpoint.channel)],
+                [
+                    html.Span(touchpoint.name, className="journey-touchpoint"),
+                    html.Span(touchpoint.channel, className="journey-channel"),
+                ],
                 className="journey-card-head",
             ),
             headline,
-            html.Ul(
-                [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
-            ),
-            html.Div(
-                f"{rest} other metric{'s' if rest != 1 else ''} without alarm" if rest else None,
-                className="journey-rest",
-            ),
+            *(_attention_count(attention) if compact else _attention_lines(attention, rest)),
         ],
         href=link,
         className=f"journey-card status-border-{colour_status}",
@@ -76,10 +85,42 @@ def touchpoint_card(touchpoint, rows: pd.DataFrame, selected_metric: str, link: 
     )
 
 
+def _attention_lines(attention: pd.DataFrame, rest: int) -> list:
+    return [
+        html.Ul(
+            [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
+        ),
+        html.Div(
+            f"{rest} other metric{'s' if rest != 1 else ''} without alarm" if rest else None,
+            className="journey-rest",
+        ),
+    ]
+
+
+def _attention_count(attention: pd.DataFrame) -> list:
+    if attention.empty:
+        return [html.Div("No other in alarm", className="journey-rest")]
+    worst = attention["status"].iloc[0]
+    icon = STATUS_LABELS[worst][1]
+    count = len(attention)
+    return [
+        html.Div(
+            [
+                html.I(className=f"bi {icon} status-{worst}", **{"aria-hidden": "true"}),
+                f" {count} other{'s' if count != 1 else ''} in alarm",
+            ],
+            className="journey-rest journey-attention-count",
+            title=", ".join(attention["name"]),
+            **{"data-count": str(count)},
+        )
+    ]
+
+
 def journey_map(
-    touchpoints: pd.DataFrame, kpis: pd.DataFrame, selected_metric: str, filters: dict
+    touchpoints: pd.DataFrame, kpis: pd.DataFrame, selected_metric: str, filters: dict, compact: bool = False
 ) -> html.Div:
-    """Stages left to right by stage_order, each a column of its touchpoints' cards."""
+    """Stages left to right by stage_order, each a column of its touchpoints' cards (`compact` ones on
+    the wall)."""
     columns = []
     for (_order, stage), stage_touchpoints in touchpoints.groupby(
         ["stage_order", "journey_stage"], sort=True
@@ -90,6 +131,7 @@ def journey_map(
                 kpis[kpis["touchpoint_id"] == touchpoint.touchpoint_id],
                 selected_metric,
                 href(f"/touchpoint/{touchpoint.touchpoint_id}", **filters),
+                compact,
             )
             for touchpoint in stage_touchpoints.itertuples(index=False)
         ]
@@ -103,12 +145,18 @@ def journey_map(
     return html.Div(columns, className="journey-map")
 
 
-def mover_list(title: str, movers: pd.DataFrame, touchpoint_names, segment_names, link) -> html.Div:
-    """Cells whose change is real (significant, or census), largest first; `link(row)` is each item's URL."""
+def cell_label(touchpoint_names, segment_names):
+    """'Online checkout · Students': a mover's label for touchpoint × segment cells."""
+    return lambda row: f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}"
+
+
+def mover_list(title: str, movers: pd.DataFrame, label, link, heading: str = "h6") -> html.Div:
+    """Rows whose change is real (significant, or census), in the order given: `label(row)` names each
+    (a cell, a metric), `link(row)` is its URL."""
     if movers.empty:
         return html.Div(
             [
-                html.H3(title, className="h6"),
+                html.H3(title, className=heading),
                 html.P("No real change in this direction.", className="text-body-secondary"),
             ]
         )
@@ -116,10 +164,7 @@ def mover_list(title: str, movers: pd.DataFrame, touchpoint_names, segment_names
         html.Li(
             html.A(
                 [
-                    html.Span(
-                        f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}",
-                        className="mover-cell",
-                    ),
+                    html.Span(label(row), className="mover-cell"),
                     html.Span(format_change(row.change, row.unit), className="mover-change"),
                     html.Span(
                         f"{format_value(row.previous_value, row.unit)} → {format_value(row.value, row.unit)}"
@@ -135,4 +180,4 @@ def mover_list(title: str, movers: pd.DataFrame, touchpoint_names, segment_names
         )
         for row in movers.itertuples(index=False)
     ]
-    return html.Div([html.H3(title, className="h6"), html.Ol(items, className="mover-list")])
+    return html.Div([html.H3(title, className=heading), html.Ol(items, className="mover-list")])

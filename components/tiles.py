@@ -47,7 +47,8 @@ def change_text(row, comparison_label: str) -> html.Div:
 
 
 def gap_text(row) -> str:
-    if row.status in ("no_data", "no_target"):
+    # Too little data already says the gap cannot be judged.
+    if row.status in ("no_data", "no_target", "insufficient"):
         return ""
     if row.status == "on_track":
         return "Meets target"
@@ -58,14 +59,16 @@ def gap_text(row) -> str:
 
 def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_label: str):
     """One KPI as a tile, a link to `href` when given; `sparkline` holds its monthly value and target."""
+    # The detail's kind is a class too, so a compact view (the wall) can keep only the warnings.
     if row.status == "insufficient":
-        detail = f"Too little data: n {format_count(row.n)} of {int(row.min_sample)} needed"
+        detail, kind = f"Too little data: n {format_count(row.n)} of {int(row.min_sample)} needed", "warning"
     elif row.status == "no_data":
-        detail = "No data in this period"
+        detail, kind = "No data in this period", "warning"
     else:
         interval = format_interval(row.low, row.high, row.unit)
         n = "" if pd.isna(row.n) else f" · n {format_count(row.n)}"
         detail = f"95% interval {interval}{n}" if interval != "—" else f"Census data{n}"
+        kind = "precision"
     image = (
         sparkline_svg(sparkline["value"], sparkline["target"])
         if sparkline is not None and len(sparkline)
@@ -79,7 +82,7 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
                 [html.H2(row.name, className="tile-name"), status_badge(row.status)], className="tile-head"
             ),
             html.Div(format_value(row.value, row.unit), className="tile-value"),
-            html.Div(detail, className="tile-detail"),
+            html.Div(detail, className=f"tile-detail tile-detail-{kind}"),
             html.Div(
                 [
                     html.Span(

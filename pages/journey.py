@@ -16,7 +16,7 @@ from components.controls import ControlIds, chosen, metric_select, view_controls
 from components.feedback import problem
 from components.figures import clicked_cell, heatmap_figure
 from components.header import page_header, view_attributes
-from components.journey import journey_map, mover_list
+from components.journey import cell_label, default_metric, journey_map, mover_list
 from components.kpi_table import kpi_table
 from components.links import href, search_after_change
 
@@ -28,15 +28,6 @@ SHOWN = "journey-shown"  # the filters of the view on screen, as the page resolv
 CONTROLS = ControlIds(period="journey-period", compare="journey-compare", segment="journey-segment")
 METRIC = "journey-metric"
 HEATMAP = "journey-heatmap"
-
-
-def default_metric(by_touchpoint) -> str:
-    """The metric measured at the most touchpoints (it colours most of the map), then with the most
-    responses: touchpoint NPS rather than relationship NPS in the demo."""
-    reach = by_touchpoint.groupby("metric_id", sort=False).agg(
-        touchpoints=("touchpoint_id", "nunique"), responses=("n", "sum")
-    )
-    return reach.sort_values(["touchpoints", "responses"], ascending=False).index[0]
 
 
 def layout(**query):
@@ -84,6 +75,8 @@ def _page(params: dict):
         className="view-controls",
     )
     shown = {"period": view.period.key, "compare": view.compare, "segment": segment, "metric": metric_id}
+
+    cells_named = cell_label(touchpoint_names, segment_names)
 
     def cell_link(row):
         return href(f"/touchpoint/{row.touchpoint_id}", **{**filters, "segment": row.segment_id})
@@ -141,12 +134,8 @@ def _page(params: dict):
                                 ),
                                 dbc.CardBody(
                                     [
-                                        mover_list(
-                                            "Improved", improved, touchpoint_names, segment_names, cell_link
-                                        ),
-                                        mover_list(
-                                            "Worsened", worsened, touchpoint_names, segment_names, cell_link
-                                        ),
+                                        mover_list("Improved", improved, cells_named, cell_link),
+                                        mover_list("Worsened", worsened, cells_named, cell_link),
                                         html.P(
                                             "Only real changes: significant at 95% for survey metrics; "
                                             "ratio metrics are census data.",

@@ -50,10 +50,7 @@ def _page(params: dict):
             raise LookupError(f"There is no touchpoint “{touchpoint_id}”. Pick one on the journey map.")
         if segment and segment not in set(segments["segment_id"]):
             raise LookupError(f"There is no customer segment “{segment}”.")
-        measured = queries.kpis(view, ("touchpoint",))
-        here = set(measured.loc[measured["touchpoint_id"] == touchpoint_id, "metric_id"])
-        card = queries.scorecard(view, segment_id=segment, touchpoint_id=touchpoint_id)
-        card = card[card["metric_id"].isin(here)]
+        card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
         history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
         by_segment = queries.kpis(view, ("segment",), touchpoint_id=touchpoint_id)
         notes = queries.annotations(view.comparison.start, view.period.end, None, touchpoint_id)
@@ -67,11 +64,10 @@ def _page(params: dict):
     filters = {"period": params.get("period"), "compare": params.get("compare")}
     controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, segment)
     shown = {"period": view.period.key, "compare": view.compare, "segment": segment}
-    surveys = card[card["kind"] != "ratio"].sort_values("n", ascending=False)
     comments = html.P("No survey metric is measured here.", className="text-body-secondary")
-    if len(surveys):
-        # The survey metric with the most answers here speaks for the touchpoint; its page has them all.
-        voice = surveys.iloc[0]
+    voice = queries.voice_metric(card)
+    if voice is not None:
+        # Its metric page has all the comments.
         latest, total = queries.verbatims(
             view, voice["metric_id"], touchpoint_id, segment, page_size=LATEST_COMMENTS
         )

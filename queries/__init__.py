@@ -17,15 +17,18 @@ from queries.api import (
     monthly_history,
     movers,
     owners,
+    real_changes,
     scorecard,
     segment_comparison,
     segments,
+    touchpoint_scorecard,
     touchpoints,
     trend,
     verbatims,
     view,
+    voice_metric,
 )
-from queries.kpi import STATUSES, score_bands
+from queries.kpi import STATUSES, score_bands, without_thin_values
 from queries.periods import PeriodError, View, period_choices
 from queries.runner import WarehouseError, memoised
 
@@ -47,12 +50,16 @@ __all__ = [
     "movers",
     "owners",
     "period_choices",
+    "real_changes",
     "score_bands",
     "scorecard",
     "segment_comparison",
     "segments",
+    "touchpoint_scorecard",
     "touchpoints",
     "trend",
     "verbatims",
     "view",
+    "voice_metric",
+    "without_thin_values",
 ]

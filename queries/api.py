@@ -118,6 +118,21 @@ def scorecard(view: View, segment_id: str | None = None, touchpoint_id: str | No
     return kpis(view, segment_id=segment_id, touchpoint_id=touchpoint_id)
 
 
+def touchpoint_scorecard(view: View, touchpoint_id: str, segment_id: str | None = None) -> pd.DataFrame:
+    """The KPIs of the metrics measured at a touchpoint (by anyone, in the view), for one segment or all."""
+    measured = kpis(view, ("touchpoint",))
+    here = set(measured.loc[measured["touchpoint_id"] == touchpoint_id, "metric_id"])
+    card = scorecard(view, segment_id=segment_id, touchpoint_id=touchpoint_id)
+    return card[card["metric_id"].isin(here)]
+
+
+def voice_metric(card: pd.DataFrame):
+    """The survey metric with the most answers in a KPI frame, whose comments speak for its slice; None
+    when the frame has no survey metric."""
+    surveys = card[card["kind"] != "ratio"].sort_values("n", ascending=False)
+    return surveys.iloc[0] if len(surveys) else None
+
+
 def breakdown(
     view: View, metric_id: str, by: str, segment_id: str | None = None, touchpoint_id: str | None = None
 ) -> pd.DataFrame:
@@ -223,7 +238,7 @@ def verbatims(
 def monthly_history(
     end: date, months: int = 12, segment_id: str | None = None, touchpoint_id: str | None = None
 ) -> pd.DataFrame:
-    """Every metric's value and target for each of the `months` calendar months ending with `end`'s,
+    """Every metric's n, value and target for each of the `months` calendar months ending with `end`'s,
     one row per metric and month, NaN where a month has no data (so sparklines keep their spacing)."""
     first = (pd.Timestamp(end).to_period("M") - (months - 1)).start_time
     found = trend(first.date(), end, "month", touchpoint_id=touchpoint_id, segment_id=segment_id)
@@ -231,25 +246,37 @@ def monthly_history(
         [metrics()["metric_id"], pd.date_range(first, periods=months, freq="MS")],
         names=["metric_id", "bucket_start"],
     )
-    return found.set_index(["metric_id", "bucket_start"])[["value", "target"]].reindex(grid).reset_index()
+    monthly = found.set_index(["metric_id", "bucket_start"])[["n", "value", "target"]].reindex(grid)
+    # Each metric's kind and minimum sample ride along, so a public screen can blank thin months.
+    return monthly.reset_index().merge(metrics()[["metric_id", "kind", "min_sample"]], on="metric_id")
 
 
-def movers(view: View, metric_id: str, limit: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The largest real changes of one metric across touchpoint × segment cells against the comparison
-    period: (improvements, deteriorations), largest first. Real means significant at 95% with the
+def real_changes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a KPI frame whose change against the comparison period is real, split into
+    (improvements, deteriorations) by each metric's direction. Real means significant at 95% with the
     minimum sample in both periods for survey metrics; ratio metrics are census data, so any change is
-    real. Changes within noise, and thin cells, never appear."""
-    cells = breakdown(view, metric_id, "cell")
-    census = cells["kind"].eq("ratio") & cells["change"].fillna(0).ne(0)
+    real. Changes within noise, and thin slices, never appear."""
+    census = frame["kind"].eq("ratio") & frame["change"].fillna(0).ne(0)
     # A test on a handful of responses means nothing: both periods need the minimum sample.
-    enough = (cells["n"].fillna(0) >= cells["min_sample"]) & (
-        cells["previous_n"].fillna(0) >= cells["min_sample"]
+    enough = (frame["n"].fillna(0) >= frame["min_sample"]) & (
+        frame["previous_n"].fillna(0) >= frame["min_sample"]
     )
-    real = cells[(cells["change_significant"].fillna(False).astype(bool) & enough) | census]
-    ranked = real.assign(size=real["change"].abs()).sort_values("size", ascending=False)
-    higher_is_better = bool(_catalogue(metric_id)["higher_is_better"].iloc[0])
-    improved = (ranked["change"] > 0) == higher_is_better
-    return ranked[improved].head(limit), ranked[~improved].head(limit)
+    real = frame[(frame["change_significant"].fillna(False).astype(bool) & enough) | census]
+    improved = (real["change"] > 0) == real["higher_is_better"].astype(bool)
+    return real[improved], real[~improved]
+
+
+def movers(
+    view: View, metric_id: str, limit: int = 5, segment_id: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The largest real changes (`real_changes`) of one metric across touchpoint × segment cells (of one
+    segment, when given): (improvements, deteriorations), largest first."""
+    cells = breakdown(view, metric_id, "cell")
+    if segment_id:
+        cells = cells[cells["segment_id"].eq(segment_id)]
+    ranked = cells.assign(size=cells["change"].abs()).sort_values("size", ascending=False)
+    improved, worsened = real_changes(ranked)
+    return improved.head(limit), worsened.head(limit)
 
 
 @memoised

@@ -135,6 +135,21 @@ def add_status(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(status=words, gap_clear=pd.array(np.where(known, clear, None), dtype="boolean"))
 
 
+def without_thin_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every figure drawn from fewer answers than the metric's minimum sample blanked:
+    what a screen in a public place may show. The count (n) and the status stay, so the screen still
+    says "too little data". Census (ratio) metrics have no sample and are never blanked."""
+    survey = frame["kind"].ne("ratio")
+    thin = survey & (frame["n"].astype(float).fillna(0) < frame["min_sample"])
+    masks = {column: thin for column in ("value", "low", "high", "gap_clear") if column in frame}
+    if "previous_n" in frame:
+        # A change is only as good as the thinner of its two periods.
+        thin_before = survey & (frame["previous_n"].astype(float).fillna(0) < frame["min_sample"])
+        for column in ("previous_value", "change", "change_significant"):
+            masks[column] = thin | thin_before
+    return frame.assign(**{column: frame[column].mask(mask) for column, mask in masks.items()})
+
+
 def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Add `previous_value`, `previous_n`, `change` and `change_significant` (NA for ratios).
 

@@ -1,0 +1,83 @@
+// The wall screen's browser side (pages/wall.py): rotation, clock and connection check. They run here so
+// they go on while the server is away, and the last good slides stay on screen.
+(function () {
+  // Consecutive failed checks before the screen says "reconnecting": one lost request is not an outage.
+  const FAILURES_BEFORE_BANNER = 2;
+  const CHECK_TIMEOUT_MS = 4000;
+  let failures = 0;
+  let lastAnswer = Date.now();
+
+  function twoDigits(value) {
+    return String(value).padStart(2, "0");
+  }
+
+  function clockText(moment) {
+    return `${twoDigits(moment.getHours())}:${twoDigits(moment.getMinutes())}`;
+  }
+
+  // Anything the server answers proves it is there; no-store so no cache answers for it.
+  function serverAnswers() {
+    let prefix = "/";
+    try {
+      prefix = JSON.parse(document.getElementById("_dash-config").textContent).requests_pathname_prefix || "/";
+    } catch (error) {
+      prefix = "/";
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), CHECK_TIMEOUT_MS);
+    return fetch(`${prefix}assets/wall.js`, { method: "HEAD", cache: "no-store", signal: controller.signal })
+      .then((response) => response.ok)
+      .catch(() => false)
+      .finally(() => clearTimeout(timer));
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    wall: {
+      // The slide showing is worked out from the wall clock, so screens with the same URL agree and a
+      // restarted browser picks up where the rotation is. Returns the deck's and the progress bar's
+      // styles, the clock and "2 of 7 · next: Journey".
+      tick: function (_n, settings, deck) {
+        const titles = (deck && deck.titles) || [];
+        const count = Math.max(titles.length, 1);
+        const dwell = (settings && settings.dwell) || 20;
+        const seconds = Date.now() / 1000;
+        const active = Math.floor(seconds / dwell) % count;
+        const fraction = (seconds % dwell) / dwell;
+        const position =
+          titles.length > 1
+            ? `${active + 1} of ${titles.length} · next: ${titles[(active + 1) % titles.length]}`
+            : "";
+        return [
+          { "--active": active },
+          { "--active": active, "--fraction": fraction.toFixed(3) },
+          clockText(new Date()),
+          position,
+        ];
+      },
+
+      // Returns the connection store (changed only when it flips, which makes the server refresh at
+      // once on recovery), whether the banner is hidden, and its message.
+      heartbeat: function (_n, connection) {
+        const noUpdate = window.dash_clientside.no_update;
+        return serverAnswers().then((answered) => {
+          const wasOnline = !connection || connection.online !== false;
+          if (answered) {
+            failures = 0;
+            lastAnswer = Date.now();
+            return wasOnline ? [noUpdate, true, noUpdate] : [{ online: true, since: Date.now() }, true, ""];
+          }
+          failures += 1;
+          if (!wasOnline || failures < FAILURES_BEFORE_BANNER) {
+            return [noUpdate, noUpdate, noUpdate];
+          }
+          const since = new Date(lastAnswer);
+          return [
+            { online: false, since: since.getTime() },
+            false,
+            `The server has not answered since ${clockText(since)}. The figures on screen are the last good ones; the wall carries on by itself when it is back.`,
+          ];
+        });
+      },
+    },
+  });
+})();

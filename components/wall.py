@@ -1,0 +1,233 @@
+"""The wall screen: a frame (clock, "as of", banners, rotation progress) around slides built from the
+scorecard's, journey's and commitments' own builders. Pure builders: frames in, components out.
+
+Sizes are left to CSS (assets/beacon.css, `.wall-root`): the wall sets the root font size from the
+viewport, so every builder's rem-based styles scale, and 1080p and 4K screens look the same.
+"""
+
+from datetime import date
+
+import pandas as pd
+from dash import html
+
+from components.commitments import commitment_list, format_day
+from components.journey import journey_map, mover_list
+from components.tiles import status_summary, tile_grid
+from components.verbatims import verbatim_list
+from data.commitments import OPEN_STATUSES
+
+#: Items each list on the commitments slide shows; the rest are counted.
+COMMITMENTS_SHOWN = 4
+
+
+def _no_link(_row) -> None:
+    return None
+
+
+def wall_slide(index: int, slide_id: str, title: str, subtitle: str, body) -> html.Section:
+    """One slide of the deck: its own heading, then the body. `slide_id` ("scorecard",
+    "touchpoint:web") names it for tests and for the rotation's step titles."""
+    return html.Section(
+        [
+            html.Header(
+                [html.H1(title, className="wall-title"), html.Div(subtitle, className="wall-subtitle")],
+                className="wall-slide-head",
+            ),
+            html.Div(body, className="wall-slide-body"),
+        ],
+        className="wall-slide",
+        style={"--index": index},
+        **{"data-slide": slide_id, "data-slide-index": str(index), "aria-label": title},
+    )
+
+
+def scorecard_body(card: pd.DataFrame, history: pd.DataFrame, comparison_label: str, statuses) -> list:
+    """The scorecard's summary strip and tiles, without links or buttons: nobody touches a wall."""
+    return [
+        status_summary(card, statuses),
+        tile_grid(card, history, _no_link, comparison_label),
+    ]
+
+
+def touchpoint_body(
+    card: pd.DataFrame, history: pd.DataFrame, comparison_label: str, voice: dict | None
+) -> list:
+    """A touchpoint's tiles, and when `voice` is given ({"metric": name, "comments": frame,
+    "touchpoint_names", "segment_names", "bands"}) its latest comments beneath."""
+    parts = [tile_grid(card, history, _no_link, comparison_label)]
+    if voice is not None and len(voice["comments"]):
+        parts.append(
+            html.Section(
+                [
+                    html.H2(f"Latest comments on {voice['metric']}", className="wall-section-title"),
+                    verbatim_list(
+                        voice["comments"], voice["touchpoint_names"], voice["segment_names"], voice["bands"]
+                    ),
+                ],
+                className="wall-comments",
+            )
+        )
+    return parts
+
+
+def journey_body(touchpoints: pd.DataFrame, by_touchpoint: pd.DataFrame, metric_id: str) -> html.Div:
+    return journey_map(touchpoints, by_touchpoint, metric_id, {}, compact=True)
+
+
+def _metric_name(row) -> str:
+    return row.name
+
+
+def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name: str) -> list:
+    """Real changes, improved beside worsened: the KPIs company-wide (`kpi_movers`, as
+    queries.real_changes gives them) then one metric's touchpoint × segment cells (queries.movers),
+    each cell named by `cells_named(row)`."""
+    columns = []
+    for index, (title, icon, tone) in enumerate(
+        (("Improved", "bi-arrow-up-right", "improved"), ("Worsened", "bi-arrow-down-right", "worsened"))
+    ):
+        columns.append(
+            html.Section(
+                [
+                    html.H2(
+                        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), title],
+                        className="wall-section-title",
+                    ),
+                    mover_list("KPIs", kpi_movers[index], _metric_name, _no_link, "wall-list-title"),
+                    mover_list(
+                        f"{metric_name} by touchpoint × segment",
+                        cell_movers[index],
+                        cells_named,
+                        _no_link,
+                        "wall-list-title",
+                    ),
+                ],
+                className=f"wall-movers-column movers-{tone}",
+            )
+        )
+    return [
+        html.Div(columns, className="wall-movers movers"),
+        html.P(
+            "Only real changes: significant at 95% with enough answers in both periods; "
+            "ratio metrics are census data, where every change is real.",
+            className="wall-footnote",
+        ),
+    ]
+
+
+def _commitment_column(title: str, icon: str, frame: pd.DataFrame, names, effects, today, empty: str):
+    shown = frame.head(COMMITMENTS_SHOWN)
+    more = len(frame) - len(shown)
+    return html.Section(
+        [
+            html.H2(
+                [
+                    html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+                    f"{title} ",
+                    html.Span(len(frame)),
+                ],
+                className="wall-section-title",
+            ),
+            commitment_list(shown, names, effects, today)
+            if len(shown)
+            else html.P(empty, className="wall-empty"),
+            html.P(f"and {more} more", className="wall-more") if more else None,
+        ],
+        className="wall-commitment-column",
+        **{"data-count": str(len(frame))},
+    )
+
+
+def commitments_body(register: pd.DataFrame, names: dict, effects: dict, today: date, period) -> html.Div:
+    """Overdue, due next, and done in the period (with whether each moved its metric), each a short list
+    with its count. `register` comes from data.commitments.register; `period` is the view's."""
+    open_ones = register[register["status"].isin(OPEN_STATUSES)].sort_values("due_on")
+    completed = pd.to_datetime(register["completed_on"])
+    done = register[
+        register["status"].eq("done")
+        & completed.ge(pd.Timestamp(period.start))
+        & completed.le(pd.Timestamp(period.end))
+    ].sort_values("completed_on", ascending=False)
+    return html.Div(
+        [
+            _commitment_column(
+                "Overdue",
+                "bi-alarm-fill",
+                open_ones[open_ones["overdue"]],
+                names,
+                effects,
+                today,
+                "Nothing overdue.",
+            ),
+            _commitment_column(
+                "Due next",
+                "bi-calendar-event",
+                open_ones[~open_ones["overdue"]],
+                names,
+                effects,
+                today,
+                "Nothing open.",
+            ),
+            _commitment_column(
+                f"Done in {period.label}",
+                "bi-check-circle-fill",
+                done,
+                names,
+                effects,
+                today,
+                "Nothing finished yet in this period.",
+            ),
+        ],
+        className="wall-commitments",
+    )
+
+
+def progress_steps(titles: list[str]) -> list:
+    """One step per slide; CSS fills them from the rotation's position (see assets/wall.js)."""
+    return [
+        html.Span(
+            html.Span(className="wall-step-fill"),
+            className="wall-step",
+            style={"--index": index},
+            title=title,
+        )
+        for index, title in enumerate(titles)
+    ]
+
+
+def as_of_text(as_of: date) -> str:
+    return f"Data as of {format_day(as_of)}"
+
+
+def stale_banner(as_of: date, today: date, stale_days: int):
+    """A warning when the latest data is older than the expected cadence (`stale_days`); else None."""
+    age = (today - as_of).days
+    if age <= stale_days:
+        return None
+    every = "every day" if stale_days <= 1 else f"at least every {stale_days} days"
+    return html.Div(
+        [
+            html.I(className="bi bi-hourglass-bottom", **{"aria-hidden": "true"}),
+            html.Strong("Stale data"),
+            html.Span(
+                f"The latest data is from {format_day(as_of)}, {age} days ago; new data is expected {every}."
+            ),
+        ],
+        className="wall-banner wall-banner-stale",
+        role="alert",
+        **{"data-banner": "stale"},
+    )
+
+
+def data_problem_banner(message: str) -> html.Div:
+    """The data could not be refreshed: say why, while the last good data stays on screen."""
+    return html.Div(
+        [
+            html.I(className="bi bi-exclamation-octagon-fill", **{"aria-hidden": "true"}),
+            html.Strong("Cannot refresh"),
+            html.Span(f"{message} The figures on screen are the last good ones."),
+        ],
+        className="wall-banner wall-banner-problem",
+        role="alert",
+        **{"data-banner": "problem"},
+    )

@@ -1,0 +1,349 @@
+"""`/wall` — the office wall screen: full screen, no controls, slides rotating, data refreshing by itself.
+
+Configured entirely by the URL (pages/_wall_settings.py):
+/wall?slides=scorecard,journey,movers,commitments,touchpoints&dwell=20&refresh=60&public=1
+
+Rotation, the clock and the connection check run in the browser (assets/wall.js), so they go on while
+the server is away; the server only sends the slides, and only when they have changed. Every screen with
+the same URL shows the same slide at the same time: the rotation is worked out from the clock.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import dash
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from plotly.utils import PlotlyJSONEncoder
+
+import queries
+from components.feedback import problem
+from components.header import view_attributes
+from components.journey import cell_label, default_metric
+from components.wall import (
+    as_of_text,
+    commitments_body,
+    data_problem_banner,
+    journey_body,
+    movers_body,
+    progress_steps,
+    scorecard_body,
+    stale_banner,
+    touchpoint_body,
+    wall_slide,
+)
+from data import commitments
+from pages._commitment_context import effects, names
+from pages._wall_settings import WallSettingError, WallSettings, parse_wall_settings
+from queries.accountability import commitments_in_view
+
+dash.register_page(__name__, path="/wall", name="Wall", title="Wall · Beacon", order=6)
+
+ROOT = "wall-root"
+SETTINGS = "wall-settings"  # the parsed URL, for callbacks
+DECK = "wall-deck"  # the slides; its style's --active says which one shows
+DECK_INFO = "wall-deck-info"  # {"titles": [...]}: what the rotation goes through
+DIGEST = "wall-digest"  # fingerprint of the slides on screen: unchanged slides are not sent again
+TICK = "wall-tick"  # every second: the clock and the rotation
+REFRESH = "wall-refresh"  # every `refresh` seconds: fresh data
+HEARTBEAT = "wall-heartbeat"  # every few seconds: can the server be reached?
+CONNECTION = "wall-connection"  # {"online": bool, "since": epoch ms}; changes only when that flips
+CLOCK = "wall-clock"
+AS_OF = "wall-as-of"
+DATA_BANNER = "wall-data-banner"  # stale data, or data that cannot be read
+RECONNECTING = "wall-reconnecting"
+PROGRESS = "wall-progress"
+POSITION = "wall-position"
+
+HEARTBEAT_SECONDS = 5
+LATEST_COMMENTS = 3
+MOVERS_SHOWN = 5  # of each list on the movers slide
+
+
+@dataclass
+class Deck:
+    slides: list  # wall_slide sections, in rotation order
+    titles: list[str]
+    view: queries.View
+    digest: str
+
+
+def layout(**query):
+    try:
+        settings = parse_wall_settings(query)
+    except WallSettingError as error:
+        return _problem_frame("This wall's address needs fixing", str(error))
+    try:
+        deck = _deck(settings)
+    except queries.WarehouseError as error:
+        return _problem_frame("The warehouse cannot be read", str(error))
+    except (queries.PeriodError, LookupError) as error:
+        return _problem_frame("This wall cannot be shown", str(error))
+    banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
+    return html.Div(
+        [
+            dcc.Store(id=SETTINGS, data=settings.to_dict()),
+            dcc.Store(id=DECK_INFO, data={"titles": deck.titles}),
+            dcc.Store(id=DIGEST, data=deck.digest),
+            dcc.Store(id=CONNECTION, data={"online": True}),
+            dcc.Interval(id=TICK, interval=1000),
+            dcc.Interval(id=REFRESH, interval=settings.refresh * 1000),
+            dcc.Interval(id=HEARTBEAT, interval=min(HEARTBEAT_SECONDS, settings.refresh) * 1000),
+            html.Div(
+                [
+                    html.Div(id=CLOCK, className="wall-clock"),
+                    html.Div(as_of_text(deck.view.as_of), id=AS_OF, className="wall-as-of"),
+                ],
+                className="wall-time",
+            ),
+            html.Div(
+                [
+                    html.Div(banner, id=DATA_BANNER),
+                    html.Div(
+                        [
+                            html.I(className="bi bi-wifi-off", **{"aria-hidden": "true"}),
+                            html.Strong("Reconnecting"),
+                            html.Span(id=f"{RECONNECTING}-message"),
+                        ],
+                        id=RECONNECTING,
+                        className="wall-banner wall-banner-reconnecting",
+                        role="alert",
+                        hidden=True,
+                        **{"data-banner": "reconnecting"},
+                    ),
+                ],
+                className="wall-banners",
+            ),
+            html.Div(deck.slides, id=DECK, className="wall-deck", style={"--active": 0}),
+            html.Footer(
+                [
+                    html.Div(
+                        progress_steps(deck.titles),
+                        id=PROGRESS,
+                        className="wall-progress",
+                        style={"--active": 0, "--fraction": 0},
+                    ),
+                    html.Div(id=POSITION, className="wall-position"),
+                ],
+                className="wall-footer",
+            ),
+        ],
+        id=ROOT,
+        className="wall-root" + (" wall-public" if settings.public else ""),
+        **{"data-bs-theme": settings.theme, "data-public": str(settings.public).lower()},
+        **view_attributes(deck.view),
+    )
+
+
+def _problem_frame(title: str, message: str) -> html.Div:
+    """A problem, shown full screen and large, so whoever set up the TV reads it from where they stand."""
+    return html.Div(
+        html.Div(problem(title, message, back_href=None), className="wall-problem"),
+        id=ROOT,
+        className="wall-root",
+        **{"data-bs-theme": "dark"},
+    )
+
+
+def _view_settings(settings: WallSettings) -> dict:
+    """The settings the warehouse slides depend on (not the timing): their memo key."""
+    return {
+        "period": settings.period,
+        "compare": settings.compare,
+        "segment": settings.segment,
+        "metric": settings.metric,
+        "public": settings.public,
+    }
+
+
+def _context(view_settings: dict):
+    """The view, the segment's name, the catalogue and the journey's metric; LookupError if unknown ids."""
+    view = queries.view(view_settings["period"], view_settings["compare"])
+    segments, metrics = queries.segments(), queries.metrics()
+    segment, metric_id = view_settings["segment"], view_settings["metric"]
+    segment_names = segments.set_index("segment_id")["name"]
+    if segment and segment not in segment_names:
+        raise LookupError(f"segment={segment!r}: there is no such customer segment.")
+    if metric_id and metric_id not in set(metrics["metric_id"]):
+        raise LookupError(f"metric={metric_id!r}: there is no such metric.")
+    by_touchpoint = queries.kpis(view, ("touchpoint",), segment_id=segment)
+    return (
+        view,
+        segment_names,
+        metrics.set_index("metric_id"),
+        by_touchpoint,
+        metric_id or default_metric(by_touchpoint),
+    )
+
+
+def _public(frame, view_settings: dict):
+    return queries.without_thin_values(frame) if view_settings["public"] else frame
+
+
+def _period_text(view) -> str:
+    return f"{view.period.label} vs {view.comparison.label}"
+
+
+@queries.memoised
+def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[tuple[str, str, str, object]]:
+    """(slide id, title, subtitle, body) of one `slides=` entry drawn from the warehouse; touchpoints and
+    segments without a key give one slide each."""
+    view, segment_names, metrics, by_touchpoint, metric_id = _context(view_settings)
+    segment = view_settings["segment"]
+    audience = segment_names.get(segment, "All customers")
+    period = _period_text(view)
+    touchpoints = queries.touchpoints()
+    touchpoint_names = touchpoints.set_index("touchpoint_id")["name"]
+
+    def scorecard(segment_id, title, subtitle, slide_id):
+        card = _public(queries.scorecard(view, segment_id=segment_id), view_settings)
+        history = _public(queries.monthly_history(view.as_of, segment_id=segment_id), view_settings)
+        body = scorecard_body(card, history, view.comparison.label, queries.STATUSES)
+        return slide_id, title, subtitle, body
+
+    if kind == "scorecard":
+        return [scorecard(segment, "Scorecard", f"{audience} · {period}", "scorecard")]
+    if kind == "segment":
+        chosen = [key] if key else list(segment_names.index)
+        for segment_id in chosen:
+            if segment_id not in segment_names:
+                raise LookupError(f"slides=segment:{segment_id}: there is no such customer segment.")
+        return [
+            scorecard(
+                segment_id, segment_names[segment_id], f"Customer segment · {period}", f"segment:{segment_id}"
+            )
+            for segment_id in chosen
+        ]
+    if kind == "journey":
+        body = journey_body(touchpoints, _public(by_touchpoint, view_settings), metric_id)
+        subtitle = f"{audience} · coloured by {metrics.loc[metric_id, 'name']} · {period}"
+        return [("journey", "Customer journey", subtitle, body)]
+    if kind == "movers":
+        kpi_movers = queries.real_changes(_public(queries.scorecard(view, segment_id=segment), view_settings))
+        body = movers_body(
+            tuple(frame.head(MOVERS_SHOWN) for frame in kpi_movers),
+            queries.movers(view, metric_id, segment_id=segment),
+            cell_label(touchpoint_names, segment_names),
+            metrics.loc[metric_id, "name"],
+        )
+        return [("movers", "What moved", f"{audience} · real changes, {period}", body)]
+    chosen = [key] if key else list(touchpoints["touchpoint_id"])
+    slides = []
+    for touchpoint_id in chosen:
+        if touchpoint_id not in touchpoint_names:
+            raise LookupError(f"slides=touchpoint:{touchpoint_id}: there is no such touchpoint.")
+        card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
+        history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
+        voice = None if view_settings["public"] else _voice(view, card, touchpoint_id, segment, segment_names)
+        stage = touchpoints.set_index("touchpoint_id").loc[touchpoint_id]
+        slides.append(
+            (
+                f"touchpoint:{touchpoint_id}",
+                touchpoint_names[touchpoint_id],
+                f"{stage['journey_stage'].capitalize()} · {stage['channel']} · {audience} · {period}",
+                touchpoint_body(
+                    _public(card, view_settings),
+                    _public(history, view_settings),
+                    view.comparison.label,
+                    voice,
+                ),
+            )
+        )
+    return slides
+
+
+def _voice(view, card, touchpoint_id, segment, segment_names) -> dict | None:
+    """The latest comments at a touchpoint on its most answered survey metric."""
+    metric = queries.voice_metric(card)
+    if metric is None:
+        return None
+    comments, _total = queries.verbatims(
+        view, metric["metric_id"], touchpoint_id, segment, page_size=LATEST_COMMENTS
+    )
+    return {
+        "metric": metric["name"],
+        "comments": comments,
+        "touchpoint_names": queries.touchpoints().set_index("touchpoint_id")["name"],
+        "segment_names": segment_names,
+        "bands": queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"]),
+    }
+
+
+def _commitments_slide(settings: WallSettings) -> tuple[str, str, str, object]:
+    """Read afresh on every refresh: commitments change without a new warehouse snapshot."""
+    view, segment_names, *_rest = _context(_view_settings(settings))
+    register = commitments_in_view(commitments.register(), segment_id=settings.segment)
+    labels = names()
+    if not settings.public:
+        # Who to ask: an office screen names the owner's address; a public one only the name.
+        owners = queries.owners().set_index("owner_id")
+        labels["owner"] = {
+            owner_id: f"{row['name']} · {row['email']}" if isinstance(row["email"], str) else row["name"]
+            for owner_id, row in owners.iterrows()
+        }
+    body = commitments_body(
+        register, labels, effects(register, view.as_of), commitments.current_date(), view.period
+    )
+    audience = segment_names.get(settings.segment, "All customers")
+    return "commitments", "Commitments", f"{audience} · what owners promised, and where it stands", body
+
+
+def _deck(settings: WallSettings) -> Deck:
+    entries = []
+    for spec in settings.slides:
+        if spec.kind == "commitments":
+            entries.append(_commitments_slide(settings))
+        else:
+            entries.extend(_warehouse_slides(spec.kind, spec.key, _view_settings(settings)))
+    view = _context(_view_settings(settings))[0]
+    slides = [wall_slide(index, *entry) for index, entry in enumerate(entries)]
+    text = json.dumps(slides, cls=PlotlyJSONEncoder, sort_keys=True)
+    return Deck(slides, [entry[1] for entry in entries], view, hashlib.sha256(text.encode()).hexdigest())
+
+
+@callback(
+    Output(DECK, "children"),
+    Output(DECK_INFO, "data"),
+    Output(DIGEST, "data"),
+    Output(AS_OF, "children"),
+    Output(DATA_BANNER, "children"),
+    Input(REFRESH, "n_intervals"),
+    Input(CONNECTION, "data"),
+    State(SETTINGS, "data"),
+    State(DIGEST, "data"),
+    prevent_initial_call=True,
+)
+def refresh(_n, _connection, settings, digest_on_screen):
+    """Fresh slides when anything changed (a new snapshot, an edited commitment, a new day); otherwise
+    nothing is sent, so nothing on screen moves. If the data cannot be read, the last good slides stay."""
+    settings = WallSettings.from_dict(settings)
+    try:
+        deck = _deck(settings)
+    except (queries.WarehouseError, queries.PeriodError, LookupError) as error:
+        return no_update, no_update, no_update, no_update, data_problem_banner(str(error))
+    banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
+    if deck.digest == digest_on_screen:
+        return no_update, no_update, no_update, as_of_text(deck.view.as_of), banner
+    return deck.slides, {"titles": deck.titles}, deck.digest, as_of_text(deck.view.as_of), banner
+
+
+clientside_callback(
+    ClientsideFunction(namespace="wall", function_name="tick"),
+    Output(DECK, "style"),
+    Output(PROGRESS, "style"),
+    Output(CLOCK, "children"),
+    Output(POSITION, "children"),
+    Input(TICK, "n_intervals"),
+    State(SETTINGS, "data"),
+    State(DECK_INFO, "data"),
+)
+
+clientside_callback(
+    ClientsideFunction(namespace="wall", function_name="heartbeat"),
+    Output(CONNECTION, "data"),
+    Output(RECONNECTING, "hidden"),
+    Output(f"{RECONNECTING}-message", "children"),
+    Input(HEARTBEAT, "n_intervals"),
+    State(CONNECTION, "data"),
+    prevent_initial_call=True,
+)
