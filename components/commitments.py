@@ -56,7 +56,8 @@ def scope_text(row, names: dict) -> str:
     )
 
 
-def _days(count: int) -> str:
+def days_text(count: int) -> str:
+    """'1 day', '3 days'."""
     return f"{count} day{'' if count == 1 else 's'}"
 
 
@@ -66,10 +67,10 @@ def due_text(row, today: date) -> str:
     if row.status == "done" and row.completed_on is not None and not pd.isna(row.completed_on):
         late = (pd.Timestamp(row.completed_on).date() - due).days
         return f"Done {format_day(row.completed_on)}" + (
-            f" · {_days(late)} late" if late > 0 else " · on time"
+            f" · {days_text(late)} late" if late > 0 else " · on time"
         )
     if row.overdue:
-        return f"{_days((today - due).days)} overdue (due {format_day(due)})"
+        return f"{days_text((today - due).days)} overdue (due {format_day(due)})"
     return f"Due {format_day(due)}"
 
 

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from components.commitments import commitment_list, format_day
+from components.commitments import commitment_list, days_text, format_day
 from components.journey import journey_map, mover_list
 from components.tiles import status_summary, tile_grid
 from components.verbatims import verbatim_list
@@ -210,7 +210,7 @@ def stale_banner(as_of: date, today: date, stale_days: int):
             html.I(className="bi bi-hourglass-bottom", **{"aria-hidden": "true"}),
             html.Strong("Stale data"),
             html.Span(
-                f"The latest data is from {format_day(as_of)}, {age} days ago; new data is expected {every}."
+                f"The latest data is from {format_day(as_of)}, {days_text(age)} ago; new data is expected {every}."
             ),
         ],
         className="wall-banner wall-banner-stale",

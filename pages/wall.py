@@ -10,7 +10,7 @@ the same URL shows the same slide at the same time: the rotation is worked out f
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
@@ -57,7 +57,7 @@ POSITION = "wall-position"
 
 HEARTBEAT_SECONDS = 5
 LATEST_COMMENTS = 3
-MOVERS_SHOWN = 5  # of each list on the movers slide
+MOVERS_SHOWN = 4  # of each list on the movers slide: eight fit even when they wrap
 
 
 @dataclass
@@ -156,24 +156,23 @@ def _view_settings(settings: WallSettings) -> dict:
     }
 
 
-def _context(view_settings: dict):
-    """The view, the segment's name, the catalogue and the journey's metric; LookupError if unknown ids."""
+def _audience(view_settings: dict):
+    """The view and the segment names, checking the segment; LookupError if it is unknown."""
     view = queries.view(view_settings["period"], view_settings["compare"])
-    segments, metrics = queries.segments(), queries.metrics()
-    segment, metric_id = view_settings["segment"], view_settings["metric"]
-    segment_names = segments.set_index("segment_id")["name"]
+    segment_names = queries.segments().set_index("segment_id")["name"]
+    segment = view_settings["segment"]
     if segment and segment not in segment_names:
         raise LookupError(f"segment={segment!r}: there is no such customer segment.")
-    if metric_id and metric_id not in set(metrics["metric_id"]):
+    return view, segment_names
+
+
+def _journey_metric(view, view_settings: dict, metrics):
+    """The KPIs per touchpoint and the metric colouring the journey: the URL's, else the default."""
+    metric_id = view_settings["metric"]
+    if metric_id and metric_id not in metrics.index:
         raise LookupError(f"metric={metric_id!r}: there is no such metric.")
-    by_touchpoint = queries.kpis(view, ("touchpoint",), segment_id=segment)
-    return (
-        view,
-        segment_names,
-        metrics.set_index("metric_id"),
-        by_touchpoint,
-        metric_id or default_metric(by_touchpoint),
-    )
+    by_touchpoint = queries.kpis(view, ("touchpoint",), segment_id=view_settings["segment"])
+    return by_touchpoint, metric_id or default_metric(by_touchpoint)
 
 
 def _public(frame, view_settings: dict):
@@ -188,7 +187,9 @@ def _period_text(view) -> str:
 def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[tuple[str, str, str, object]]:
     """(slide id, title, subtitle, body) of one `slides=` entry drawn from the warehouse; touchpoints and
     segments without a key give one slide each."""
-    view, segment_names, metrics, by_touchpoint, metric_id = _context(view_settings)
+    view, segment_names = _audience(view_settings)
+    metrics = queries.metrics().set_index("metric_id")
+    by_touchpoint, metric_id = _journey_metric(view, view_settings, metrics)
     segment = view_settings["segment"]
     audience = segment_names.get(segment, "All customers")
     period = _period_text(view)
@@ -222,7 +223,7 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
         kpi_movers = queries.real_changes(_public(queries.scorecard(view, segment_id=segment), view_settings))
         body = movers_body(
             tuple(frame.head(MOVERS_SHOWN) for frame in kpi_movers),
-            queries.movers(view, metric_id, segment_id=segment),
+            queries.movers(view, metric_id, MOVERS_SHOWN, segment_id=segment),
             cell_label(touchpoint_names, segment_names),
             metrics.loc[metric_id, "name"],
         )
@@ -269,9 +270,8 @@ def _voice(view, card, touchpoint_id, segment, segment_names) -> dict | None:
     }
 
 
-def _commitments_slide(settings: WallSettings) -> tuple[str, str, str, object]:
+def _commitments_slide(settings: WallSettings, view, segment_names) -> tuple[str, str, str, object]:
     """Read afresh on every refresh: commitments change without a new warehouse snapshot."""
-    view, segment_names, *_rest = _context(_view_settings(settings))
     register = commitments_in_view(commitments.register(), segment_id=settings.segment)
     labels = names()
     if not settings.public:
@@ -281,24 +281,52 @@ def _commitments_slide(settings: WallSettings) -> tuple[str, str, str, object]:
             owner_id: f"{row['name']} · {row['email']}" if isinstance(row["email"], str) else row["name"]
             for owner_id, row in owners.iterrows()
         }
-    body = commitments_body(
-        register, labels, effects(register, view.as_of), commitments.current_date(), view.period
+    today = commitments.current_date()
+    # The current period runs on to today for commitments, whatever date the data has reached.
+    period = (
+        replace(view.period, end=max(view.period.end, today))
+        if view.period.end == view.as_of
+        else view.period
     )
+    body = commitments_body(register, labels, effects(register, view.as_of), today, period)
     audience = segment_names.get(settings.segment, "All customers")
     return "commitments", "Commitments", f"{audience} · what owners promised, and where it stands", body
 
 
-def _deck(settings: WallSettings) -> Deck:
-    entries = []
+def _fingerprint(value) -> str:
+    return hashlib.sha256(json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True).encode()).hexdigest()
+
+
+@queries.memoised
+def _warehouse_fingerprint(kind: str, key: str | None, view_settings: dict) -> str:
+    """Of `_warehouse_slides`, kept beside it: a refresh compares fingerprints, not slides."""
+    return _fingerprint(_warehouse_slides(kind, key, view_settings))
+
+
+def _deck(settings: WallSettings, on_screen: str | None = None) -> Deck:
+    """The slides the settings ask for; with `on_screen` (the fingerprint of the slides showing), a deck
+    without slides when nothing changed, so an unchanged refresh costs neither building nor sending."""
+    view_settings = _view_settings(settings)
+    view, segment_names = _audience(view_settings)
+    parts = []  # (fingerprint, the slides' entries when they are needed)
     for spec in settings.slides:
         if spec.kind == "commitments":
-            entries.append(_commitments_slide(settings))
+            entry = _commitments_slide(settings, view, segment_names)
+            parts.append((_fingerprint(entry), lambda entry=entry: [entry]))
         else:
-            entries.extend(_warehouse_slides(spec.kind, spec.key, _view_settings(settings)))
-    view = _context(_view_settings(settings))[0]
+            arguments = (spec.kind, spec.key, view_settings)
+            parts.append(
+                (
+                    _warehouse_fingerprint(*arguments),
+                    lambda arguments=arguments: _warehouse_slides(*arguments),
+                )
+            )
+    digest = hashlib.sha256("".join(fingerprint for fingerprint, _entries in parts).encode()).hexdigest()
+    if digest == on_screen:
+        return Deck([], [], view, digest)
+    entries = [entry for _fingerprint, load in parts for entry in load()]
     slides = [wall_slide(index, *entry) for index, entry in enumerate(entries)]
-    text = json.dumps(slides, cls=PlotlyJSONEncoder, sort_keys=True)
-    return Deck(slides, [entry[1] for entry in entries], view, hashlib.sha256(text.encode()).hexdigest())
+    return Deck(slides, [entry[1] for entry in entries], view, digest)
 
 
 @callback(
@@ -318,11 +346,11 @@ def refresh(_n, _connection, settings, digest_on_screen):
     nothing is sent, so nothing on screen moves. If the data cannot be read, the last good slides stay."""
     settings = WallSettings.from_dict(settings)
     try:
-        deck = _deck(settings)
+        deck = _deck(settings, digest_on_screen)
     except (queries.WarehouseError, queries.PeriodError, LookupError) as error:
         return no_update, no_update, no_update, no_update, data_problem_banner(str(error))
     banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
-    if deck.digest == digest_on_screen:
+    if not deck.slides:
         return no_update, no_update, no_update, as_of_text(deck.view.as_of), banner
     return deck.slides, {"titles": deck.titles}, deck.digest, as_of_text(deck.view.as_of), banner
 

@@ -36,9 +36,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = None):
-    """gunicorn serving Beacon on a free loopback port; yields the base URL."""
-    port = free_port()
+def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = None, port: int | None = None):
+    """gunicorn serving Beacon on `port` (default: a free loopback port); yields the base URL."""
+    port = port or free_port()
     env = {
         **os.environ,
         "BEACON_WAREHOUSE": str(warehouse),

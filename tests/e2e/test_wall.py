@@ -1,0 +1,210 @@
+"""The wall screen in headless Chromium: rotation at the dwell, public mode, sizes that scale with the
+screen, new data without a reload, and a server that goes away and comes back."""
+
+import itertools
+import multiprocessing
+import re
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from data.demo_commitments import seed_commitments
+from data.warehouse import write_snapshot
+from tests.browser import beacon_server, free_port, open_page
+
+pytestmark = pytest.mark.e2e
+
+# Which slide shows: the one at full opacity (the others fade out to 0).
+ACTIVE_SLIDE = """() => {
+  const shown = [...document.querySelectorAll('.wall-slide')]
+    .filter((slide) => getComputedStyle(slide).opacity === '1');
+  return shown.length === 1 ? shown[0].dataset.slide : null;
+}"""
+# Anything that overflows what it is clipped to, or a scrollbar on the page.
+OVERFLOWS = """() => {
+  const page = document.scrollingElement;
+  const found = [];
+  if (page.scrollHeight > innerHeight || page.scrollWidth > innerWidth) found.push('page scrolls');
+  for (const element of document.querySelectorAll('.wall-root, .wall-root *')) {
+    const clipped = getComputedStyle(element).overflow !== 'visible';
+    if (clipped && element.scrollHeight > element.clientHeight + 1) {
+      found.push(`${element.className} ${element.scrollHeight}>${element.clientHeight}`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def office(demo_warehouse_path, tmp_path_factory):
+    """Beacon on the demo warehouse with the demo's commitments, as an office would have it. Seeded in a
+    process of its own: `state.migrate` creates one fresh database per process."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('wall-state') / 'state.db'}"
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(seed_commitments, url, date(2026, 11, 23)).result(timeout=120) > 0
+    with beacon_server(demo_warehouse_path, extra_env={"BEACON_STATE_URL": url}) as base:
+        yield base
+
+
+def open_wall(browser, url: str, width: int = 1920, height: int = 1080):
+    """The wall at `url`, once its slides (or its problem) are on screen."""
+    page = open_page(browser, url, width, height)
+    page.wait_for_selector(".wall-slide, .wall-problem", timeout=30_000)
+    return page
+
+
+def _slides_seen(page, seconds: float) -> list[tuple[float, str]]:
+    """(time, slide) each time the slide on screen changes, watched for `seconds`."""
+    seen, started = [], time.monotonic()
+    while time.monotonic() - started < seconds:
+        slide = page.evaluate(ACTIVE_SLIDE)
+        if slide and (not seen or seen[-1][1] != slide):
+            seen.append((time.monotonic(), slide))
+        page.wait_for_timeout(100)
+    return seen
+
+
+def test_slides_rotate_at_the_dwell_with_clock_and_progress(browser, server):
+    """dwell=3: each slide stays about 3 s, in the URL's order, with no navbar or controls; the clock,
+    the as-of date and one progress step per slide are always on screen."""
+    page = open_wall(browser, f"{server}/wall?slides=scorecard,journey,commitments&dwell=3")
+    expect(page.locator(".wall-slide")).to_have_count(3)
+    seen = _slides_seen(page, 10)
+    order = ["scorecard", "journey", "commitments"]
+    changes = seen[1:]
+    assert len(changes) >= 2, seen
+    for (_when, before), (_later, after) in itertools.pairwise(changes):
+        assert order[(order.index(before) + 1) % 3] == after
+    gaps = [later - when for (when, _), (later, _) in itertools.pairwise(changes)]
+    assert gaps and all(2.0 <= gap <= 4.2 for gap in gaps), gaps
+    expect(page.locator(".shell-navbar")).to_be_hidden()
+    assert page.locator(".wall-root select, .wall-root input, .wall-root button").count() == 0
+    expect(page.locator("#wall-clock")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    expect(page.locator("#wall-as-of")).to_have_text("Data as of 20 Nov 2026")
+    expect(page.locator(".wall-step")).to_have_count(3)
+    expect(page.locator("#wall-position")).to_contain_text(" of 3 · next: ")
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.problems == []
+
+
+def test_stale_data_is_flagged_and_bad_settings_are_named(browser, server):
+    """The tiny warehouse's data ends on 20 Nov 2026: older than stale=2 days allows; a typo in the URL
+    is shown full screen, naming the parameter."""
+    page = open_wall(browser, f"{server}/wall?slides=scorecard&stale=2")
+    banner = page.locator("[data-banner=stale]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("The latest data is from 20 Nov 2026")
+    expect(page.locator("[data-banner=reconnecting]")).to_be_hidden()
+
+    page = open_wall(browser, f"{server}/wall?dwell=soon")
+    expect(page.locator(".wall-problem")).to_contain_text("dwell='soon' must be a whole number of seconds")
+    page = open_wall(browser, f"{server}/wall?slides=touchpoint:moon")
+    expect(page.locator(".wall-problem")).to_contain_text("touchpoint:moon")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
+def test_every_slide_is_readable_across_the_room(browser, office, width, height):
+    """On 1080p and 4K: values at least 6% of the screen height, every slide fits without scrolling or
+    clipping, and status is told by colour, icon and word."""
+    slides = "scorecard,journey,movers,commitments,touchpoints,segments"
+    page = open_wall(browser, f"{office}/wall?slides={slides}&dwell=600", width, height)
+    count = page.locator(".wall-slide").count()
+    assert count == 4 + 13 + 5
+    for selector in (".tile-value", ".journey-value"):
+        sizes = page.eval_on_selector_all(
+            selector, "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))"
+        )
+        assert sizes and min(sizes) >= 0.06 * height, (selector, min(sizes))
+    badge = page.locator(".wall-slide[data-slide=scorecard] .kpi-tile .status-badge").first
+    assert badge.locator("i.bi").count() == 1 and badge.inner_text().strip() != ""
+    # Slides are stacked in place; each is checked for what overflows inside it.
+    assert page.evaluate(OVERFLOWS) == []
+    assert page.problems == []
+
+
+def test_public_wall_hides_comments_contact_details_and_thin_cells(browser, office):
+    """public=1: no verbatims, no e-mail addresses, and no value drawn from too few answers; the same
+    wall for the office shows all three, so the test is not vacuous."""
+    slides = "scorecard,journey,commitments,touchpoints"
+    inside = open_wall(browser, f"{office}/wall?slides={slides}")
+    assert inside.locator(".verbatim").count() > 0
+    assert "@example.com" in inside.locator(".wall-root").text_content()
+    thin = inside.locator(".wall-root [data-status=insufficient][data-value]:not([data-value=''])")
+    assert thin.count() > 0
+
+    public = open_wall(browser, f"{office}/wall?slides={slides}&public=1")
+    assert public.locator(".wall-root").get_attribute("data-public") == "true"
+    expect(public.locator(".wall-slide")).to_have_count(3 + 13)
+    assert public.locator(".verbatim").count() == 0
+    assert "@" not in public.locator(".wall-root").text_content()
+    insufficient = public.locator(".wall-root [data-status=insufficient][data-value]")
+    assert insufficient.count() > 0
+    assert set(insufficient.evaluate_all("nodes => nodes.map(n => n.dataset.value)")) == {""}
+    assert public.problems == []
+
+
+def _add_todays_handle_time(live, copy):
+    """A new snapshot: everything in `copy`, plus a day of handle time dated today (2 000 s a contact)."""
+
+    def fill(con):
+        con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(copy)})
+        for table in ("owners", "touchpoints", "segments", "metrics", "targets", "annotations"):
+            con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")
+        con.execute("INSERT INTO responses SELECT * FROM old.responses")
+        con.execute("INSERT INTO measurements SELECT * FROM old.measurements")
+        con.execute(
+            "INSERT INTO measurements VALUES ('aht', $day, 'shop', 'ent', 60000, 30)", {"day": date.today()}
+        )
+        con.execute("DETACH old")
+
+    write_snapshot(live, fill)
+
+
+def test_a_new_snapshot_shows_without_a_page_load(browser, tiny_warehouse_path, tmp_path):
+    """refresh=2: a new warehouse snapshot swapped in under the running wall changes the value on screen
+    and clears the stale banner, in the same page (no reload)."""
+    live, copy = tmp_path / "cx.duckdb", tmp_path / "previous.duckdb"
+    shutil.copy(tiny_warehouse_path, live)
+    shutil.copy(tiny_warehouse_path, copy)
+    state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
+    with beacon_server(live, extra_env=state) as url:
+        page = open_wall(browser, f"{url}/wall?slides=scorecard&refresh=2")
+        tile = page.locator(".kpi-tile[data-metric-id=aht]")
+        assert tile.get_attribute("data-value") == "400.0"
+        expect(page.locator("[data-banner=stale]")).to_be_visible()
+        page.evaluate("window.beaconTestMarker = 'same page'")
+
+        _add_todays_handle_time(live, copy)
+
+        expect(tile).not_to_have_attribute("data-value", "400.0", timeout=15_000)
+        expect(page.locator("[data-banner=stale]")).to_have_count(0)
+        expect(page.locator("#wall-as-of")).to_have_text(f"Data as of {date.today():%-d %b %Y}")
+        assert page.evaluate("window.beaconTestMarker") == "same page"
+        assert page.problems == []
+
+
+def test_the_wall_says_reconnecting_and_recovers_by_itself(browser, tiny_warehouse_path, tmp_path):
+    """Stop the server under a running wall: the last data stays and "reconnecting" shows; start it again
+    on the same port and the banner goes, with no one touching the page."""
+    state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
+    port = free_port()
+    with beacon_server(tiny_warehouse_path, extra_env=state, port=port) as url:
+        page = open_wall(browser, f"{url}/wall?slides=scorecard,journey&dwell=2&refresh=2")
+        page.evaluate("window.beaconTestMarker = 'same page'")
+        banner = page.locator("[data-banner=reconnecting]")
+        expect(banner).to_be_hidden()
+    # The server is gone.
+    expect(banner).to_be_visible(timeout=20_000)
+    expect(banner).to_contain_text("The server has not answered since")
+    expect(page.locator(".kpi-tile[data-metric-id=aht]")).to_have_attribute("data-value", "400.0")
+    seen = _slides_seen(page, 5)  # the rotation carries on with the last good slides
+    assert {slide for _when, slide in seen} == {"scorecard", "journey"}
+    with beacon_server(tiny_warehouse_path, extra_env=state, port=port):
+        expect(banner).to_be_hidden(timeout=20_000)
+        expect(page.locator(".kpi-tile[data-metric-id=aht]")).to_have_attribute("data-value", "400.0")
+        assert page.evaluate("window.beaconTestMarker") == "same page"
