@@ -65,6 +65,7 @@ bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_foundation
 	$(PY) -m tests.bench.bench_pages
 	$(PY) -m tests.bench.bench_commitments
+	$(PY) -m tests.bench.bench_wall
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache

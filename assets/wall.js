@@ -31,6 +31,16 @@
       .finally(() => clearTimeout(timer));
   }
 
+  // The pointer shows while it moves and hides after a few still seconds: nobody wants an arrow left in
+  // the middle of a TV, but someone previewing the wall on a laptop needs theirs. Body, not the wall's
+  // own elements, so React never undoes it.
+  let pointerTimer = null;
+  document.addEventListener("mousemove", () => {
+    document.body.classList.add("wall-pointer-moving");
+    clearTimeout(pointerTimer);
+    pointerTimer = setTimeout(() => document.body.classList.remove("wall-pointer-moving"), 3000);
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     wall: {
       // The slide showing is worked out from the wall clock, so screens with the same URL agree and a

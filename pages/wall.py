@@ -52,6 +52,7 @@ CLOCK = "wall-clock"
 AS_OF = "wall-as-of"
 DATA_BANNER = "wall-data-banner"  # stale data, or data that cannot be read
 RECONNECTING = "wall-reconnecting"
+RECONNECTING_MESSAGE = "wall-reconnecting-message"
 PROGRESS = "wall-progress"
 POSITION = "wall-position"
 
@@ -62,7 +63,7 @@ MOVERS_SHOWN = 4  # of each list on the movers slide: eight fit even when they w
 
 @dataclass
 class Deck:
-    slides: list  # wall_slide sections, in rotation order
+    slides: list  # wall_slide sections, in rotation order; none when those on screen are still current
     titles: list[str]
     view: queries.View
     digest: str
@@ -103,7 +104,7 @@ def layout(**query):
                         [
                             html.I(className="bi bi-wifi-off", **{"aria-hidden": "true"}),
                             html.Strong("Reconnecting"),
-                            html.Span(id=f"{RECONNECTING}-message"),
+                            html.Span(id=RECONNECTING_MESSAGE),
                         ],
                         id=RECONNECTING,
                         className="wall-banner wall-banner-reconnecting",
@@ -129,7 +130,7 @@ def layout(**query):
             ),
         ],
         id=ROOT,
-        className="wall-root" + (" wall-public" if settings.public else ""),
+        className="wall-root",
         **{"data-bs-theme": settings.theme, "data-public": str(settings.public).lower()},
         **view_attributes(deck.view),
     )
@@ -333,6 +334,7 @@ def _deck(settings: WallSettings, on_screen: str | None = None) -> Deck:
     Output(DECK, "children"),
     Output(DECK_INFO, "data"),
     Output(DIGEST, "data"),
+    Output(PROGRESS, "children"),
     Output(AS_OF, "children"),
     Output(DATA_BANNER, "children"),
     Input(REFRESH, "n_intervals"),
@@ -348,11 +350,12 @@ def refresh(_n, _connection, settings, digest_on_screen):
     try:
         deck = _deck(settings, digest_on_screen)
     except (queries.WarehouseError, queries.PeriodError, LookupError) as error:
-        return no_update, no_update, no_update, no_update, data_problem_banner(str(error))
+        return no_update, no_update, no_update, no_update, no_update, data_problem_banner(str(error))
     banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
+    as_of = as_of_text(deck.view.as_of)
     if not deck.slides:
-        return no_update, no_update, no_update, as_of_text(deck.view.as_of), banner
-    return deck.slides, {"titles": deck.titles}, deck.digest, as_of_text(deck.view.as_of), banner
+        return no_update, no_update, no_update, no_update, as_of, banner
+    return deck.slides, {"titles": deck.titles}, deck.digest, progress_steps(deck.titles), as_of, banner
 
 
 clientside_callback(
@@ -370,7 +373,7 @@ clientside_callback(
     ClientsideFunction(namespace="wall", function_name="heartbeat"),
     Output(CONNECTION, "data"),
     Output(RECONNECTING, "hidden"),
-    Output(f"{RECONNECTING}-message", "children"),
+    Output(RECONNECTING_MESSAGE, "children"),
     Input(HEARTBEAT, "n_intervals"),
     State(CONNECTION, "data"),
     prevent_initial_call=True,
