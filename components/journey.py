@@ -150,13 +150,13 @@ def cell_label(touchpoint_names, segment_names):
     return lambda row: f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}"
 
 
-def mover_list(title: str, movers: pd.DataFrame, label, link, heading: str = "h6") -> html.Div:
+def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str = "h6") -> html.Div:
     """Rows whose change is real (significant, or census), in the order given: `label(row)` names each
     (a cell, a metric), `link(row)` is its URL."""
     if movers.empty:
         return html.Div(
             [
-                html.H3(title, className=heading),
+                html.H3(title, className=title_class),
                 html.P("No real change in this direction.", className="text-body-secondary"),
             ]
         )
@@ -180,4 +180,4 @@ def mover_list(title: str, movers: pd.DataFrame, label, link, heading: str = "h6
         )
         for row in movers.itertuples(index=False)
     ]
-    return html.Div([html.H3(title, className=heading), html.Ol(items, className="mover-list")])
+    return html.Div([html.H3(title, className=title_class), html.Ol(items, className="mover-list")])

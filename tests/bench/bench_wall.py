@@ -14,7 +14,9 @@ each `_dash-update-component` request (request sent to first response byte, on l
    Every minute, after a forced garbage collection (Chrome DevTools Protocol): the page's JS heap used,
    its live DOM nodes and event listeners (Performance.getMetrics), the elements in the document, and
    the resident memory of the gunicorn master and of each worker (VmRSS in /proc). Every callback
-   request of the soak is counted, with those answered with an HTTP error or failed outright.
+   request of the soak is counted, with those answered with an HTTP error or failed outright. Every
+   minute a commitment is retitled, so the wall replaces its whole deck once a minute as well as
+   receiving "unchanged" refreshes.
 
 Not a test: nothing is asserted.
 """
@@ -28,6 +30,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from data import commitments
 from data.demo_commitments import seed_commitments
 from tests.bench.bench_foundation import percentile
 from tests.bench.bench_pages import (
@@ -78,7 +81,7 @@ def main() -> None:
         print_callback_table(cold, warm)
         print(flush=True)
         with beacon_server(args.warehouse, extra_env=env) as base, chromium() as browser:
-            soak_run(browser, base, soak.soak_minutes)
+            soak_run(browser, base, soak.soak_minutes, state_url)
 
 
 def time_wall(browser, base: str, runs: int) -> tuple[dict, dict]:
@@ -147,8 +150,20 @@ class CallbackLog:
         return sum(len(samples) for samples in self.server_ms.values()) + len(self.failures)
 
 
-def soak_run(browser, base: str, minutes: float) -> None:
-    """One wall rotating for `minutes`; prints a line of memory every minute and a summary."""
+def edit_a_commitment(state_url: str, minute: int) -> None:
+    """Retitle the commitment due soonest, as an owner would: the commitments slide changes, so the next
+    refresh sends the whole deck anew, not just "unchanged"."""
+    register = commitments.register(state_url)
+    row = register[register["status"].isin(commitments.OPEN_STATUSES)].sort_values("due_on").iloc[0]
+    stored = commitments.get(int(row["commitment_id"]), state_url)
+    title = stored["title"].split(" · edit ")[0]
+    values = {field: stored[field] for field in commitments.FIELDS} | {"title": f"{title} · edit {minute}"}
+    commitments.update(stored["commitment_id"], stored["version"], values, "Soak", "", state_url)
+
+
+def soak_run(browser, base: str, minutes: float, state_url: str) -> None:
+    """One wall rotating for `minutes`, a commitment edited every minute; prints a line of memory every
+    minute and a summary."""
     master = gunicorn_master()
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     log = CallbackLog(page)
@@ -168,6 +183,7 @@ def soak_run(browser, base: str, minutes: float) -> None:
     for minute in range(int(minutes) + 1):
         page.wait_for_timeout(max(0.0, started + minute * 60 - time.monotonic()) * 1000)
         sample = sample_memory(page, cdp, master)
+        edit_a_commitment(state_url, minute)
         samples.append(sample)
         workers = ", ".join(f"{mb:.0f}" for mb in sample["workers"].values()) or "-"
         failed = len(log.http_errors) + len(log.failures)
