@@ -36,6 +36,9 @@
   // own elements, so React never undoes it.
   let pointerTimer = null;
   document.addEventListener("mousemove", () => {
+    if (!document.querySelector(".wall-root")) {
+      return; // this file loads on every page; only the wall hides the pointer
+    }
     document.body.classList.add("wall-pointer-moving");
     clearTimeout(pointerTimer);
     pointerTimer = setTimeout(() => document.body.classList.remove("wall-pointer-moving"), 3000);
