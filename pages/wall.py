@@ -44,7 +44,7 @@ SETTINGS = "wall-settings"  # the parsed URL, for callbacks
 DECK = "wall-deck"  # the slides; its style's --active says which one shows
 DECK_INFO = "wall-deck-info"  # {"titles": [...]}: what the rotation goes through
 DIGEST = "wall-digest"  # fingerprint of the slides on screen: unchanged slides are not sent again
-TICK = "wall-tick"  # every second: the clock and the rotation
+TICK = "wall-tick"  # twice a second: the clock and the rotation
 REFRESH = "wall-refresh"  # every `refresh` seconds: fresh data
 HEARTBEAT = "wall-heartbeat"  # every few seconds: can the server be reached?
 CONNECTION = "wall-connection"  # {"online": bool, "since": epoch ms}; changes only when that flips
@@ -56,6 +56,7 @@ RECONNECTING_MESSAGE = "wall-reconnecting-message"
 PROGRESS = "wall-progress"
 POSITION = "wall-position"
 
+TICK_MS = 500  # a slide changes at most this late
 HEARTBEAT_SECONDS = 5
 LATEST_COMMENTS = 3
 MOVERS_SHOWN = 4  # of each list on the movers slide: eight fit even when they wrap
@@ -87,7 +88,7 @@ def layout(**query):
             dcc.Store(id=DECK_INFO, data={"titles": deck.titles}),
             dcc.Store(id=DIGEST, data=deck.digest),
             dcc.Store(id=CONNECTION, data={"online": True}),
-            dcc.Interval(id=TICK, interval=1000),
+            dcc.Interval(id=TICK, interval=TICK_MS),
             dcc.Interval(id=REFRESH, interval=settings.refresh * 1000),
             dcc.Interval(id=HEARTBEAT, interval=min(HEARTBEAT_SECONDS, settings.refresh) * 1000),
             html.Div(

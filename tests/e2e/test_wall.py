@@ -18,11 +18,11 @@ from tests.browser import beacon_server, free_port, open_page
 
 pytestmark = pytest.mark.e2e
 
-# Which slide shows: the one at full opacity (the others fade out to 0).
+# Which slide shows (the one at full opacity; the others fade out to 0), and the browser's clock.
 ACTIVE_SLIDE = """() => {
   const shown = [...document.querySelectorAll('.wall-slide')]
     .filter((slide) => getComputedStyle(slide).opacity === '1');
-  return shown.length === 1 ? shown[0].dataset.slide : null;
+  return [shown.length === 1 ? shown[0].dataset.slide : null, Date.now() / 1000];
 }"""
 # Anything that overflows what it is clipped to, or a scrollbar on the page.
 OVERFLOWS = """() => {
@@ -58,19 +58,20 @@ def open_wall(browser, url: str, width: int = 1920, height: int = 1080):
 
 
 def _slides_seen(page, seconds: float) -> list[tuple[float, str]]:
-    """(time, slide) each time the slide on screen changes, watched for `seconds`."""
+    """(browser clock in seconds, slide) each time the slide on screen changes, watched for `seconds`."""
     seen, started = [], time.monotonic()
     while time.monotonic() - started < seconds:
-        slide = page.evaluate(ACTIVE_SLIDE)
+        slide, now = page.evaluate(ACTIVE_SLIDE)
         if slide and (not seen or seen[-1][1] != slide):
-            seen.append((time.monotonic(), slide))
+            seen.append((now, slide))
         page.wait_for_timeout(100)
     return seen
 
 
 def test_slides_rotate_at_the_dwell_with_clock_and_progress(browser, server):
-    """dwell=3: each slide stays about 3 s, in the URL's order, with no navbar or controls; the clock,
-    the as-of date and one progress step per slide are always on screen."""
+    """dwell=3: the slides follow each other in the URL's order, each change just after a 3-second mark
+    of the clock (the rotation follows the clock, so screens agree), with no navbar or controls; the
+    clock, the as-of date and one progress step per slide are always on screen."""
     page = open_wall(browser, f"{server}/wall?slides=scorecard,journey,commitments&dwell=3")
     expect(page.locator(".wall-slide")).to_have_count(3)
     seen = _slides_seen(page, 10)
@@ -79,8 +80,9 @@ def test_slides_rotate_at_the_dwell_with_clock_and_progress(browser, server):
     assert len(changes) >= 2, seen
     for (_when, before), (_later, after) in itertools.pairwise(changes):
         assert order[(order.index(before) + 1) % 3] == after
-    gaps = [later - when for (when, _), (later, _) in itertools.pairwise(changes)]
-    assert gaps and all(2.0 <= gap <= 4.2 for gap in gaps), gaps
+    # Seen at most one tick (0.5 s) plus this test's polling and a busy machine's delay after its mark.
+    lateness = [when % 3 for when, _slide in changes]
+    assert all(late < 1.5 for late in lateness), lateness
     expect(page.locator(".shell-navbar")).to_be_hidden()
     assert page.locator(".wall-root select, .wall-root input, .wall-root button").count() == 0
     expect(page.locator("#wall-clock")).to_have_text(re.compile(r"^\d\d:\d\d$"))
