@@ -92,15 +92,19 @@ def _responses() -> pd.DataFrame:
     return frame
 
 
-def _measurements() -> pd.DataFrame:
+def _measurements(extra: list[tuple]) -> pd.DataFrame:
     rows = [("fcr", day, "shop", "smb", num, den) for day, num, den in FCR]
     rows += [("aht", day, "shop", "ent", num, den) for day, num, den in AHT]
+    rows += extra
     return pd.DataFrame(
         rows, columns=["metric_id", "day", "touchpoint_id", "segment_id", "numerator", "denominator"]
     )
 
 
-def build_tiny_warehouse(path: Path) -> Path:
+def build_tiny_warehouse(path: Path, extra_measurements: list[tuple] = ()) -> Path:
+    """The hand-made warehouse at `path` (a new snapshot swapped in if one is there), with
+    `extra_measurements` rows (metric_id, day, touchpoint_id, segment_id, numerator, denominator)."""
+
     def fill(con):
         tables = {
             "owners": OWNERS,
@@ -113,7 +117,7 @@ def build_tiny_warehouse(path: Path) -> Path:
         for table, rows in tables.items():
             con.append(table, pd.DataFrame(rows))
         con.append("responses", _responses())
-        con.append("measurements", _measurements())
+        con.append("measurements", _measurements(list(extra_measurements)))
 
     write_snapshot(path, fill)
     return path

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from data.demo_commitments import seed_commitments
-from data.warehouse import write_snapshot
 from tests.browser import beacon_server, free_port, open_page
+from tests.tiny_warehouse import build_tiny_warehouse
 
 pytestmark = pytest.mark.e2e
 
@@ -150,29 +150,11 @@ def test_public_wall_hides_comments_contact_details_and_thin_cells(browser, offi
     assert public.problems == []
 
 
-def _add_todays_handle_time(live, copy):
-    """A new snapshot: everything in `copy`, plus a day of handle time dated today (2 000 s a contact)."""
-
-    def fill(con):
-        con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(copy)})
-        for table in ("owners", "touchpoints", "segments", "metrics", "targets", "annotations"):
-            con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")
-        con.execute("INSERT INTO responses SELECT * FROM old.responses")
-        con.execute("INSERT INTO measurements SELECT * FROM old.measurements")
-        con.execute(
-            "INSERT INTO measurements VALUES ('aht', $day, 'shop', 'ent', 60000, 30)", {"day": date.today()}
-        )
-        con.execute("DETACH old")
-
-    write_snapshot(live, fill)
-
-
 def test_a_new_snapshot_shows_without_a_page_load(browser, tiny_warehouse_path, tmp_path):
     """refresh=2: a new warehouse snapshot swapped in under the running wall changes the value on screen
     and clears the stale banner, in the same page (no reload)."""
-    live, copy = tmp_path / "cx.duckdb", tmp_path / "previous.duckdb"
+    live = tmp_path / "cx.duckdb"
     shutil.copy(tiny_warehouse_path, live)
-    shutil.copy(tiny_warehouse_path, copy)
     state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
     with beacon_server(live, extra_env=state) as url:
         page = open_wall(browser, f"{url}/wall?slides=scorecard&refresh=2")
@@ -181,7 +163,8 @@ def test_a_new_snapshot_shows_without_a_page_load(browser, tiny_warehouse_path, 
         expect(page.locator("[data-banner=stale]")).to_be_visible()
         page.evaluate("window.beaconTestMarker = 'same page'")
 
-        _add_todays_handle_time(live, copy)
+        # The same data plus a day of handle time dated today: 2 000 s a contact.
+        build_tiny_warehouse(live, extra_measurements=[("aht", date.today(), "shop", "ent", 60000.0, 30.0)])
 
         expect(tile).not_to_have_attribute("data-value", "400.0", timeout=15_000)
         expect(page.locator("[data-banner=stale]")).to_have_count(0)

@@ -14,34 +14,11 @@ from components.commitments import (
     register_csv,
 )
 from components.figures import trend_figure
-from data.commitments import COLUMNS, with_deadlines
 from queries.accountability import Effect, commitments_in_view
 from queries.periods import Period
+from tests.commitment_rows import commitment_row, hand_register
 
 TODAY = date(2026, 11, 25)
-
-
-def _row(**values) -> dict:
-    row = dict.fromkeys(COLUMNS)
-    row.update(
-        commitment_id=1,
-        metric_id="nps",
-        owner_id="ana",
-        title="Fix it",
-        description="",
-        kind="action",
-        start_on=date(2026, 11, 2),
-        due_on=date(2026, 11, 20),
-        status="in_progress",
-        progress=40,
-        version=1,
-    )
-    row.update(values)
-    return row
-
-
-def _register(*rows) -> pd.DataFrame:
-    return with_deadlines(pd.DataFrame(list(rows), columns=COLUMNS), TODAY)
 
 
 def _text(component) -> str:
@@ -57,12 +34,13 @@ def _text(component) -> str:
 
 
 def test_due_text_says_how_late_or_when():
-    register = _register(
-        _row(commitment_id=1),  # open, due 20 Nov: 5 days overdue on 25 Nov
-        _row(commitment_id=2, due_on=date(2026, 11, 24)),  # 1 day overdue
-        _row(commitment_id=3, due_on=date(2026, 11, 25)),  # due today: not overdue
-        _row(commitment_id=4, status="done", completed_on=date(2026, 11, 22)),  # 2 days late
-        _row(commitment_id=5, status="done", completed_on=date(2026, 11, 20)),  # on the due date
+    register = hand_register(
+        TODAY,
+        commitment_row(commitment_id=1),  # open, due 20 Nov: 5 days overdue on 25 Nov
+        commitment_row(commitment_id=2, due_on=date(2026, 11, 24)),  # 1 day overdue
+        commitment_row(commitment_id=3, due_on=date(2026, 11, 25)),  # due today: not overdue
+        commitment_row(commitment_id=4, status="done", completed_on=date(2026, 11, 22)),  # 2 days late
+        commitment_row(commitment_id=5, status="done", completed_on=date(2026, 11, 20)),  # on the due date
     )
     rows = list(register.itertuples(index=False))
     assert [due_text(row, TODAY) for row in rows] == [
@@ -93,10 +71,11 @@ def test_effect_badge_words_and_direction():
 
 
 def test_milestones_mark_starts_and_completions_but_not_dropped_plans():
-    frame = _register(
-        _row(commitment_id=1, title="A"),
-        _row(commitment_id=2, title="B", status="done", completed_on=date(2026, 11, 21)),
-        _row(commitment_id=3, title="C", status="dropped"),
+    frame = hand_register(
+        TODAY,
+        commitment_row(commitment_id=1, title="A"),
+        commitment_row(commitment_id=2, title="B", status="done", completed_on=date(2026, 11, 21)),
+        commitment_row(commitment_id=3, title="C", status="dropped"),
     )
     assert milestones(frame) == (
         ("2026-11-02", "start", "A"),
@@ -132,12 +111,13 @@ def test_trend_figure_draws_milestones_inside_its_range_only():
 
 
 def test_commitments_in_view_keeps_those_on_the_slice_or_on_everything():
-    register = _register(
-        _row(commitment_id=1),
-        _row(commitment_id=2, touchpoint_id="web"),
-        _row(commitment_id=3, touchpoint_id="shop"),
-        _row(commitment_id=4, segment_id="smb"),
-        _row(commitment_id=5, metric_id="csat"),
+    register = hand_register(
+        TODAY,
+        commitment_row(commitment_id=1),
+        commitment_row(commitment_id=2, touchpoint_id="web"),
+        commitment_row(commitment_id=3, touchpoint_id="shop"),
+        commitment_row(commitment_id=4, segment_id="smb"),
+        commitment_row(commitment_id=5, metric_id="csat"),
     )
     ids = lambda frame: list(frame["commitment_id"])  # noqa: E731
     assert ids(commitments_in_view(register, "nps")) == [1, 2, 3, 4]
@@ -146,9 +126,10 @@ def test_commitments_in_view_keeps_those_on_the_slice_or_on_everything():
 
 
 def test_register_csv_names_ids_and_says_the_effect():
-    register = _register(
-        _row(commitment_id=7, status="done", completed_on=date(2026, 11, 22), touchpoint_id="web"),
-        _row(commitment_id=8),
+    register = hand_register(
+        TODAY,
+        commitment_row(commitment_id=7, status="done", completed_on=date(2026, 11, 22), touchpoint_id="web"),
+        commitment_row(commitment_id=8),
     )
     names = {
         "metric": {"nps": "NPS"},
@@ -180,7 +161,11 @@ def test_form_value_shows_stored_values_as_typed():
 
 
 def test_register_csv_keeps_spreadsheets_from_running_typed_formulas():
-    register = _register(_row(title='=HYPERLINK("http://x")', description="+1 call"), _row(commitment_id=2))
+    register = hand_register(
+        TODAY,
+        commitment_row(title='=HYPERLINK("http://x")', description="+1 call"),
+        commitment_row(commitment_id=2),
+    )
     names = {"metric": {}, "touchpoint": {}, "segment": {}, "owner": {}}
     frame = pd.read_csv(io.StringIO(register_csv(register, names, {})))
     assert list(frame["title"]) == ['\'=HYPERLINK("http://x")', "Fix it"]

@@ -13,12 +13,12 @@ import queries
 from components.journey import cell_label, mover_list, touchpoint_card
 from components.tiles import gap_text, kpi_tile
 from components.wall import COMMITMENTS_SHOWN, commitments_body, progress_steps, stale_banner
-from data.commitments import COLUMNS, with_deadlines
 from pages._wall_settings import SlideSpec, WallSettingError, WallSettings, parse_wall_settings
 from queries.accountability import Effect
 from queries.api import real_changes
 from queries.kpi import without_thin_values
 from queries.periods import Period
+from tests.commitment_rows import commitment_row, hand_register
 
 TODAY = date(2026, 11, 25)
 Q4_TO_DATE = Period("2026-Q4", "Q4 2026", date(2026, 10, 1), date(2026, 11, 20))
@@ -384,31 +384,15 @@ def test_stale_banner_says_one_day_in_the_singular():
 
 
 def _commitment(commitment_id: int, **values) -> dict:
-    row = dict.fromkeys(COLUMNS)
-    row.update(
-        commitment_id=commitment_id,
-        metric_id="nps",
-        owner_id="ana",
-        title=f"C{commitment_id}",
-        description="",
-        kind="action",
-        start_on=date(2026, 10, 1),
-        due_on=date(2026, 11, 20),
-        status="in_progress",
-        progress=40,
-        version=1,
+    return commitment_row(
+        commitment_id=commitment_id, title=f"C{commitment_id}", start_on=date(2026, 10, 1), **values
     )
-    row.update(values)
-    return row
-
-
-def _commitment_register(*rows) -> pd.DataFrame:
-    return with_deadlines(pd.DataFrame(list(rows), columns=COLUMNS), TODAY)
 
 
 def _hand_register() -> pd.DataFrame:
     overdue = [_commitment(i, due_on=date(2026, 11, 10 + i)) for i in range(6, 0, -1)]  # due 11–16 Nov
-    return _commitment_register(
+    return hand_register(
+        TODAY,
         *overdue,
         _commitment(7, due_on=date(2026, 11, 25), status="planned", progress=0),  # due today: not overdue
         _commitment(8, due_on=date(2026, 12, 15)),
@@ -452,7 +436,7 @@ def test_commitments_body_shows_effects_and_empty_columns():
     done = _with_class(body, "wall-commitment-column")[2]
     assert "No measurable change" in _text(done)
     empty = commitments_body(
-        _commitment_register(_commitment(12, status="dropped")), {"owner": {}}, {}, TODAY, Q4_TO_DATE
+        hand_register(TODAY, _commitment(12, status="dropped")), {"owner": {}}, {}, TODAY, Q4_TO_DATE
     )
     columns = _with_class(empty, "wall-commitment-column")
     assert [_props(column)["data-count"] for column in columns] == ["0", "0", "0"]
