@@ -83,8 +83,23 @@ def check_facts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return problems
 
 
+def previous_path(live_path: Path) -> Path:
+    """Where the snapshot before the live one is kept, for a rollback: beside it, `<name>.previous`."""
+    return Path(live_path).with_name(f"{Path(live_path).name}.previous")
+
+
+def _link_as(source: Path, target: Path) -> None:
+    """Make `target` another name of `source`'s file, atomically (a link beside it, then a rename): no
+    copy, and readers of either name are undisturbed."""
+    held = target.with_name(f".{target.name}.{os.getpid()}.link")
+    held.unlink(missing_ok=True)
+    os.link(source, held)
+    os.replace(held, target)
+
+
 def write_snapshot(live_path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    """Write a complete new snapshot with `fill`, check it, and swap it in over `live_path`.
+    """Write a complete new snapshot with `fill`, check it, and swap it in over `live_path`; the
+    snapshot it replaces is kept as `previous_path(live_path)`.
 
     On any failure the live file is untouched and the half-written file is removed.
     """
@@ -104,8 +119,22 @@ def write_snapshot(live_path: Path, fill: Callable[[duckdb.DuckDBPyConnection], 
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        if live_path.exists():
+            _link_as(live_path, previous_path(live_path))
         os.replace(new_path, live_path)
     except BaseException:
         new_path.unlink(missing_ok=True)
         Path(f"{new_path}.wal").unlink(missing_ok=True)
         raise
+
+
+def rollback(live_path: Path) -> None:
+    """Put the previous snapshot back live. The one it replaces becomes the previous, so a rollback can
+    itself be undone; each step is an atomic rename, so readers see one snapshot or the other."""
+    live_path, previous = Path(live_path), previous_path(live_path)
+    if not previous.exists():
+        raise SnapshotError(f"There is no previous snapshot to roll back to: {previous} does not exist.")
+    rolled_back = live_path.with_name(f".{live_path.name}.rolled-back")
+    _link_as(live_path, rolled_back)
+    os.replace(previous, live_path)
+    os.replace(rolled_back, previous)
