@@ -76,3 +76,14 @@ CREATE TABLE measurements (
     numerator DOUBLE NOT NULL CHECK (numerator >= 0),
     denominator DOUBLE NOT NULL CHECK (denominator >= 0)
 );
+
+-- Derived: one row per publish of this warehouse, newest last, carried forward from snapshot to snapshot
+-- (data.ingest, the demo generator). The /data page reads it; a file without it still serves.
+CREATE TABLE snapshot_log (
+    published_at TIMESTAMP NOT NULL,
+    source VARCHAR NOT NULL,      -- what published it: "ingest", "demo", "rollback"...
+    mode VARCHAR NOT NULL,        -- "append", "replace", "build"
+    files VARCHAR NOT NULL,       -- JSON list of {"path", "table", "rows", "added", "skipped"}
+    rows_added BIGINT NOT NULL,
+    duplicates_skipped BIGINT NOT NULL
+);

@@ -1,0 +1,600 @@
+"""Load a company's own CSV or Parquet files into the warehouse, as a new snapshot.
+
+    python -m data.ingest PATH... [--replace] [--warehouse FILE]
+    python -m data.ingest --rollback [--warehouse FILE]
+
+Each file is named after its table (`responses.csv`, `responses-2026-11.parquet`, `metrics.csv`...);
+a folder stands for the CSV and Parquet files in it. Everything is checked before anything goes live:
+columns and types, required values, unique keys, references, allowed values, scores inside their
+metric's scale, dates not in the future, sensible target periods. A problem is named by file, line,
+column, value and reason; then nothing changes. A good load is written as a complete new snapshot
+beside the live file and swapped in atomically (data.warehouse.write_snapshot), the one before kept
+for `--rollback`.
+
+Append (the default) adds rows whose key is new and counts the others as duplicates, so loading the
+same file twice changes nothing; --replace replaces the tables that files are given for.
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from data.warehouse import SnapshotError, rollback, write_snapshot
+
+#: Tables a file may load, in loading order (what is referred to before what refers to it).
+TABLES = (
+    "owners",
+    "touchpoints",
+    "segments",
+    "metrics",
+    "targets",
+    "annotations",
+    "responses",
+    "measurements",
+)
+#: The key of each table: a row whose key is already there is a duplicate.
+KEYS = {
+    "owners": ("owner_id",),
+    "touchpoints": ("touchpoint_id",),
+    "segments": ("segment_id",),
+    "metrics": ("metric_id",),
+    "targets": ("metric_id", "period_start", "period_end", "touchpoint_id", "segment_id"),
+    "annotations": ("day", "metric_id", "touchpoint_id", "title"),
+    "responses": ("response_id", "metric_id"),
+    "measurements": ("metric_id", "day", "touchpoint_id", "segment_id"),
+}
+#: (table, column, referred table): every value must be a key of the referred table.
+REFERENCES = (
+    ("metrics", "owner_id", "owners"),
+    ("targets", "metric_id", "metrics"),
+    ("targets", "touchpoint_id", "touchpoints"),
+    ("targets", "segment_id", "segments"),
+    ("annotations", "metric_id", "metrics"),
+    ("annotations", "touchpoint_id", "touchpoints"),
+    ("responses", "metric_id", "metrics"),
+    ("responses", "touchpoint_id", "touchpoints"),
+    ("responses", "segment_id", "segments"),
+    ("measurements", "metric_id", "metrics"),
+    ("measurements", "touchpoint_id", "touchpoints"),
+    ("measurements", "segment_id", "segments"),
+)
+#: Columns whose values may not lie after today: facts happen in the past.
+NOT_IN_FUTURE = {"responses": "responded_at", "measurements": "day"}
+ALLOWED = {
+    ("metrics", "kind"): ("nps", "top2box", "mean", "ratio"),
+    ("metrics", "unit"): ("pts", "%", "s", "score", "per1000"),
+}
+#: Rules within a row: (column blamed, condition that makes the row wrong, reason); {column} stands for
+#: the column's typed value.
+TABLE_RULES = {
+    "metrics": (
+        (
+            "scale_min",
+            "{kind} <> 'ratio' AND NOT ({scale_min} < {scale_max})",
+            "a survey metric needs scale_min below scale_max",
+        ),
+        (
+            "scale_min",
+            "{kind} = 'nps' AND ({scale_min} <> 0 OR {scale_max} <> 10)",
+            "an NPS metric is on the 0–10 scale",
+        ),
+        ("min_sample", "{min_sample} < 1", "must be at least 1"),
+    ),
+    "targets": (
+        ("period_end", "{period_end} < {period_start}", "is before period_start"),
+        (
+            "period_end",
+            "{period_end} - {period_start} > 1830",
+            "makes a target period longer than five years",
+        ),
+        ("tolerance", "{tolerance} < 0", "must not be negative"),
+    ),
+    "measurements": (
+        ("numerator", "{numerator} < 0", "must not be negative"),
+        ("denominator", "{denominator} < 0", "must not be negative"),
+    ),
+}
+#: Problems shown in full before the rest are counted by reason.
+SHOWN_IN_FULL = 20
+_TYPE_WORDS = {
+    "DATE": "a date (YYYY-MM-DD)",
+    "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
+    "DOUBLE": "a number",
+    "INTEGER": "a whole number",
+    "BIGINT": "a whole number",
+    "BOOLEAN": "true or false",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None  # the file's line (header = 1) or Parquet row (first = 1); None for the whole file
+    column: str | None
+    value: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"{'row' if self.file.endswith('.parquet') else 'line'} {self.line}")
+        if self.column:
+            where.append(f"column {self.column}")
+        value = "" if self.value is None else f"{json.dumps(self.value, ensure_ascii=False)} "
+        return f"{', '.join(where)}: {value}{self.reason}"
+
+
+class IngestError(ValueError):
+    """Files that cannot be loaded; `problems` says what is wrong and where. Nothing was changed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(report(problems))
+
+
+@dataclass
+class Source:
+    path: Path
+    table: str
+    stage: str = ""  # its staging table while loading
+    rows: int = 0
+    added: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Summary:
+    sources: list[Source]
+    seconds: float
+    mode: str
+    tables: dict[str, int] = field(default_factory=dict)  # rows per table in the new snapshot
+
+    @property
+    def added(self) -> int:
+        return sum(source.added for source in self.sources)
+
+    @property
+    def skipped(self) -> int:
+        return sum(source.skipped for source in self.sources)
+
+
+def report(problems: list[Problem]) -> str:
+    """The first problems in full, then how many of each reason there are in all."""
+    lines = [str(problem) for problem in problems[:SHOWN_IN_FULL]]
+    if len(problems) > SHOWN_IN_FULL:
+        lines.append(f"… and {len(problems) - SHOWN_IN_FULL} more. All problems by reason:")
+        lines += [
+            f"  {count} × {reason}" for reason, count in Counter(p.reason for p in problems).most_common()
+        ]
+    return "\n".join(lines)
+
+
+def table_of(path: Path) -> str | None:
+    """The table a file loads, from its name: `responses.csv`, `responses-2026-11.parquet`."""
+    stem = path.name.split(".")[0]
+    for table in TABLES:
+        if stem == table or stem.startswith((f"{table}-", f"{table}_")):
+            return table
+    return None
+
+
+def find_sources(paths: list[Path]) -> list[Source]:
+    """Every file to load, in table order; IngestError names what cannot be loaded."""
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), None, None, None, "does not exist"))
+    sources = []
+    for path in files:
+        table = table_of(path)
+        if path.suffix.lower() not in (".csv", ".parquet"):
+            problems.append(Problem(str(path), None, None, None, "is neither a .csv nor a .parquet file"))
+        elif table is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    f"names no table: start its name with one of {', '.join(TABLES)}",
+                )
+            )
+        else:
+            sources.append(Source(path, table))
+    if not sources and not problems:
+        problems.append(
+            Problem(", ".join(map(str, paths)), None, None, None, "holds no .csv or .parquet file")
+        )
+    if problems:
+        raise IngestError(problems)
+    return sorted(sources, key=lambda source: TABLES.index(source.table))
+
+
+def _quoted(name: str, allowed) -> str:
+    """An identifier from the warehouse's own schema, quoted; anything else is refused."""
+    if name not in allowed:
+        raise ValueError(f"{name!r} is not a known identifier")
+    return '"' + name + '"'
+
+
+class _Load:
+    """One ingest, inside the new snapshot's connection: stage, check, then insert."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, sources: list[Source], old: Path | None, mode: str, today: date
+    ):
+        self.con, self.sources, self.mode, self.today = con, sources, mode, today
+        self.has_old = old is not None
+        if old is not None:
+            con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(old)})
+        self.columns = {
+            table: {
+                name: (kind, nullable == "YES", default is not None) for name, kind, nullable, default in rows
+            }
+            for table in TABLES
+            for rows in [
+                con.execute(
+                    "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+                    "WHERE table_catalog = current_database() AND table_name = $table ORDER BY ordinal_position",
+                    {"table": table},
+                ).fetchall()
+            ]
+        }
+        self.identifiers = {name for columns in self.columns.values() for name in columns} | set(TABLES)
+        self.problems: list[Problem] = []
+
+    # --- staging ------------------------------------------------------------------------------------
+
+    def stage(self, source: Source, index: int) -> None:
+        """The file in a temporary table `stage_N`, every column as text, with its line number."""
+        source.stage = f"stage_{index}"
+        started = time.perf_counter()
+        if source.path.suffix.lower() == ".parquet":
+            reader = "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _line FROM read_parquet($path, file_row_number = true)"
+        else:
+            reader = "SELECT *, row_number() OVER () + 1 AS _line FROM read_csv($path, header = true, all_varchar = true)"
+        try:
+            self.con.execute(f"CREATE TEMP TABLE {source.stage} AS {reader}", {"path": str(source.path)})
+        except duckdb.Error as error:
+            self.problems.append(Problem(str(source.path), None, None, None, f"cannot be read: {error}"))
+            return
+        source.rows = self.con.execute(f"SELECT count(*) FROM {source.stage}").fetchone()[0]
+        seconds = time.perf_counter() - started
+        print(
+            f"  read {source.path.name}: {source.rows:,} rows in {seconds:.1f} s ({source.rows / max(seconds, 1e-6):,.0f} rows/s)",
+            file=sys.stderr,
+        )
+
+    def _file_columns(self, source: Source) -> list[str]:
+        return [
+            row[0] for row in self.con.execute(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_line"
+        ]
+
+    def _found(
+        self, source: Source, column: str | None, sql: str, reason, params: dict | None = None
+    ) -> None:
+        """Rows of `sql` (line, value) are problems of `source` at `column` with `reason` (or reason(value))."""
+        for line, value in self.con.execute(sql, params or {}).fetchall():
+            text = None if value is None else str(value)
+            self.problems.append(
+                Problem(str(source.path), line, column, text, reason(text) if callable(reason) else reason)
+            )
+
+    # --- checks -------------------------------------------------------------------------------------
+
+    def check_columns(self, source: Source) -> bool:
+        expected = self.columns[source.table]
+        present = self._file_columns(source)
+        for column in present:
+            if column not in expected:
+                self.problems.append(
+                    Problem(
+                        str(source.path),
+                        1,
+                        column,
+                        None,
+                        f"is not a column of {source.table} ({', '.join(expected)})",
+                    )
+                )
+        for column, (_kind, nullable, has_default) in expected.items():
+            if column not in present and not nullable and not has_default:
+                self.problems.append(
+                    Problem(str(source.path), 1, column, None, f"is missing: {source.table} needs it")
+                )
+        return all(column in expected for column in present)
+
+    def value(self, source: Source, column: str) -> str:
+        """SQL for the column's value with its contract type, NULL when the file lacks the column or is blank."""
+        kind = self.columns[source.table][column][0]
+        if column not in self._file_columns(source):
+            return f"CAST(NULL AS {kind})"
+        quoted = f"{source.stage}.{_quoted(column, self.identifiers)}"  # qualified: checks join other tables
+        return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {kind})"
+
+    def check_values(self, source: Source) -> None:
+        stage, table = source.stage, source.table
+        present = self._file_columns(source)
+        for column, (kind, nullable, has_default) in self.columns[table].items():
+            if column not in present:
+                continue
+            quoted = _quoted(column, self.identifiers)
+            text = f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')"
+            if not nullable and not has_default:
+                self._found(
+                    source,
+                    column,
+                    f"SELECT _line, NULL FROM {stage} WHERE {text} IS NULL ORDER BY _line",
+                    "is required",
+                )
+            if kind != "VARCHAR":
+                self._found(
+                    source,
+                    column,
+                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND TRY_CAST({text} AS {kind}) IS NULL ORDER BY _line",
+                    f"is not {_TYPE_WORDS.get(kind, kind)}",
+                )
+            allowed = ALLOWED.get((table, column))
+            if allowed:
+                self._found(
+                    source,
+                    column,
+                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND {text} NOT IN (SELECT unnest($allowed)) ORDER BY _line",
+                    f"is not one of {', '.join(allowed)}",
+                    {"allowed": list(allowed)},
+                )
+        if table in NOT_IN_FUTURE and NOT_IN_FUTURE[table] in present:
+            column = NOT_IN_FUTURE[table]
+            self._found(
+                source,
+                column,
+                f"SELECT _line, {self.value(source, column)} FROM {stage} WHERE CAST({self.value(source, column)} AS DATE) > $today ORDER BY _line",
+                f"is in the future (today is {self.today.isoformat()})",
+                {"today": self.today},
+            )
+        self._check_table_rules(source)
+
+    def _check_table_rules(self, source: Source) -> None:
+        values = {column: self.value(source, column) for column in self.columns[source.table]}
+        for column, condition, reason in TABLE_RULES.get(source.table, ()):
+            self._found(
+                source,
+                column,
+                f"SELECT _line, {values[column]} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _line",
+                reason,
+            )
+
+    def check_keys(self, sources: list[Source]) -> None:
+        """A key may appear once in all the files of its table."""
+        for table in TABLES:
+            mine = [s for s in sources if s.table == table]
+            if not mine:
+                continue
+            union = " UNION ALL ".join(
+                f"SELECT $file{i} AS file, _line, {', '.join(self.value(s, c) + ' AS ' + _quoted(c, self.identifiers) for c in KEYS[table])} FROM {s.stage}"
+                for i, s in enumerate(mine)
+            )
+            names = ", ".join(_quoted(c, self.identifiers) for c in KEYS[table])
+            rows = self.con.execute(
+                f"SELECT file, _line, first_file, first_line FROM (SELECT file, _line, "
+                f"first(file) OVER w AS first_file, first(_line) OVER w AS first_line, row_number() OVER w AS nth "
+                f"FROM ({union}) WINDOW w AS (PARTITION BY {names} ORDER BY file, _line)) WHERE nth > 1 ORDER BY file, _line",
+                {f"file{i}": str(s.path) for i, s in enumerate(mine)},
+            ).fetchall()
+            for file, line, first_file, first_line in rows:
+                where = f"line {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                self.problems.append(
+                    Problem(file, line, ", ".join(KEYS[table]), None, f"repeats the key of {where}")
+                )
+
+    def keys_after(self, table: str, sources: list[Source]) -> str:
+        """SQL for the keys the new snapshot will have in a referred table."""
+        column = _quoted(KEYS[table][0], self.identifiers)
+        parts = [
+            f"SELECT {self.value(s, KEYS[table][0])} AS {column} FROM {s.stage}"
+            for s in sources
+            if s.table == table
+        ]
+        if self.has_old and not (self.mode == "replace" and any(s.table == table for s in sources)):
+            parts.append(f"SELECT {column} FROM old.{_quoted(table, self.identifiers)}")
+        return " UNION ALL ".join(parts) if parts else f"SELECT CAST(NULL AS VARCHAR) AS {column} WHERE false"
+
+    def check_references(self, sources: list[Source]) -> None:
+        for table, column, referred in REFERENCES:
+            referred_key = _quoted(KEYS[referred][0], self.identifiers)
+            for source in (s for s in sources if s.table == table and column in self._file_columns(s)):
+                value = self.value(source, column)
+                self._found(
+                    source,
+                    column,
+                    f"SELECT _line, {value} FROM {source.stage} WHERE {value} IS NOT NULL AND {value} NOT IN "
+                    f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) ORDER BY _line",
+                    f"is not in {referred} (neither in these files nor in the warehouse)",
+                )
+
+    def metrics_after(self, sources: list[Source]) -> str:
+        """SQL for (metric_id, kind, scale_min, scale_max) of the new snapshot's metrics."""
+        parts = [
+            f"SELECT {self.value(s, 'metric_id')} AS metric_id, {self.value(s, 'kind')} AS kind, "
+            f"{self.value(s, 'scale_min')} AS scale_min, {self.value(s, 'scale_max')} AS scale_max FROM {s.stage}"
+            for s in sources
+            if s.table == "metrics"
+        ]
+        if self.has_old and not (self.mode == "replace" and any(s.table == "metrics" for s in sources)):
+            parts.append("SELECT metric_id, kind, scale_min, scale_max FROM old.metrics")
+        return (
+            " UNION ALL ".join(parts)
+            if parts
+            else "SELECT NULL AS metric_id, NULL AS kind, NULL AS scale_min, NULL AS scale_max WHERE false"
+        )
+
+    def check_facts(self, sources: list[Source]) -> None:
+        """Survey answers belong to survey metrics, within their scale; measurements to ratio metrics."""
+        metrics = self.metrics_after(sources)
+        for source in sources:
+            if source.table == "responses":
+                metric, score = self.value(source, "metric_id"), self.value(source, "score")
+                self._found(
+                    source,
+                    "metric_id",
+                    f"SELECT _line, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind = 'ratio' ORDER BY _line",
+                    "is a ratio metric: its data go in measurements",
+                )
+                rows = self.con.execute(
+                    f"SELECT _line, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
+                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _line"
+                ).fetchall()
+                for line, value, metric_id, low, high in rows:
+                    self.problems.append(
+                        Problem(
+                            str(source.path),
+                            line,
+                            "score",
+                            f"{value:g}",
+                            f"is outside the scale of metric {metric_id} ({low:g}–{high:g})",
+                        )
+                    )
+            if source.table == "measurements":
+                metric = self.value(source, "metric_id")
+                self._found(
+                    source,
+                    "metric_id",
+                    f"SELECT _line, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind <> 'ratio' ORDER BY _line",
+                    "is a survey metric: its answers go in responses",
+                )
+
+    # --- loading ------------------------------------------------------------------------------------
+
+    def insert(self, sources: list[Source]) -> None:
+        """Old rows (unless replaced), then each file's rows whose key is new."""
+        for table in TABLES:
+            target = _quoted(table, self.identifiers)
+            mine = [s for s in sources if s.table == table]
+            if self.has_old and not (self.mode == "replace" and mine):
+                self.con.execute(f"INSERT INTO {target} SELECT * FROM old.{target}")
+            columns = list(self.columns[table])
+            key = " AND ".join(
+                f"t.{_quoted(c, self.identifiers)} IS NOT DISTINCT FROM s.{_quoted(c, self.identifiers)}"
+                for c in KEYS[table]
+            )
+            for source in mine:
+                defaults = [
+                    c for c in columns if c not in self._file_columns(source) and self.columns[table][c][2]
+                ]
+                chosen = [c for c in columns if c not in defaults]
+                values = ", ".join(self.value(source, c) for c in chosen)
+                chosen_names = ", ".join(_quoted(c, self.identifiers) for c in chosen)
+                before = self.con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+                self.con.execute(
+                    f"INSERT INTO {target} ({chosen_names}) SELECT * FROM (SELECT {values} FROM {source.stage}) s({chosen_names}) "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {key})"
+                )
+                source.added = self.con.execute(f"SELECT count(*) FROM {target}").fetchone()[0] - before
+                source.skipped = source.rows - source.added
+
+
+def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date | None = None) -> Summary:
+    """Check every file, then publish a new snapshot of `warehouse` with their rows; IngestError (and no
+    change at all) when anything is wrong."""
+    started = time.perf_counter()
+    sources = find_sources([Path(p) for p in paths])
+    warehouse = Path(warehouse)
+    old = warehouse if warehouse.exists() else None
+    tables: dict[str, int] = {}
+
+    def fill(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("SET enable_progress_bar = true")
+        load = _Load(con, sources, old, mode, today or date.today())
+        for index, source in enumerate(sources):
+            load.stage(source, index)
+        readable = [
+            s
+            for s in sources
+            if s.stage and not any(p.file == str(s.path) and p.line is None for p in load.problems)
+        ]
+        # Unknown or missing columns make the rest meaningless; otherwise every check runs, so one
+        # attempt reports every problem (a value that is not of its type is skipped by the later checks).
+        if all([load.check_columns(s) for s in readable]) and not load.problems:
+            for source in readable:
+                load.check_values(source)
+            load.check_keys(readable)
+            load.check_references(readable)
+            load.check_facts(readable)
+        if load.problems:
+            raise IngestError(sorted(load.problems, key=lambda p: (p.file, p.line or 0)))
+        load.insert(sources)
+        if old is not None:
+            con.execute("INSERT INTO snapshot_log SELECT * FROM old.snapshot_log")
+        files = [
+            {"path": str(s.path), "table": s.table, "rows": s.rows, "added": s.added, "skipped": s.skipped}
+            for s in sources
+        ]
+        con.execute(
+            "INSERT INTO snapshot_log VALUES ($at, 'ingest', $mode, $files, $added, $skipped)",
+            {
+                "at": datetime.now().replace(microsecond=0),
+                "mode": mode,
+                "files": json.dumps(files),
+                "added": sum(s.added for s in sources),
+                "skipped": sum(s.skipped for s in sources),
+            },
+        )
+        for table in TABLES:
+            tables[table] = con.execute(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
+        if old is not None:
+            con.execute("DETACH old")
+
+    write_snapshot(warehouse, fill)
+    return Summary(sources, time.perf_counter() - started, mode, tables)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import config  # the repository root's settings: only the command line needs its default path
+
+    parser = argparse.ArgumentParser(prog="python -m data.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="CSV or Parquet files, or folders of them")
+    parser.add_argument("--replace", action="store_true", help="replace the tables the files are for")
+    parser.add_argument("--rollback", action="store_true", help="put the previous snapshot back")
+    parser.add_argument(
+        "--warehouse", type=Path, default=config.WAREHOUSE, help=f"default: {config.WAREHOUSE}"
+    )
+    args = parser.parse_args(argv)
+    if args.rollback == bool(args.paths):
+        parser.error("give files or folders to load, or --rollback")
+    try:
+        if args.rollback:
+            rollback(args.warehouse)
+            print(
+                f"Rolled back: {args.warehouse} is the previous snapshot again (run --rollback again to undo)."
+            )
+            return 0
+        summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append")
+    except IngestError as error:
+        print(f"Nothing was loaded; {len(error.problems)} problem(s):\n{error}", file=sys.stderr)
+        return 1
+    except SnapshotError as error:
+        print(f"Nothing was loaded: {error}", file=sys.stderr)
+        return 1
+    for source in summary.sources:
+        print(
+            f"{source.path}: {source.rows:,} rows, {source.added:,} added, {source.skipped:,} duplicates skipped"
+        )
+    print(
+        f"Published {args.warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
+        f"{summary.skipped:,} duplicates skipped; running Beacon processes switch to it by themselves."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
