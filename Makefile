@@ -66,6 +66,7 @@ bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_pages
 	$(PY) -m tests.bench.bench_commitments
 	$(PY) -m tests.bench.bench_wall
+	$(PY) -m tests.bench.bench_ingest
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache
