@@ -25,6 +25,7 @@ Everything is vectorised (NumPy, Arrow, DuckDB SQL); loops run over days, metric
 """
 
 import argparse
+import json
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -799,6 +800,26 @@ def build_demo(out: Path, responses: int = 300_000, end: date | None = None, see
         con.register("demo_measurements", _measurements(story, measurement_rng))
         con.execute("INSERT INTO measurements SELECT * FROM demo_measurements ORDER BY day, metric_id")
         con.unregister("demo_measurements")
+        added = sum(
+            con.execute("SELECT count(*) FROM " + table).fetchone()[0]  # names from the fixed tuple below
+            for table in (
+                "owners",
+                "segments",
+                "touchpoints",
+                "metrics",
+                "targets",
+                "annotations",
+                "responses",
+                "measurements",
+            )
+        )
+        con.execute(
+            "INSERT INTO snapshot_log VALUES (now()::TIMESTAMP(0), 'demo', 'build', $files, $added, 0)",
+            {
+                "files": json.dumps([{"path": f"data.demo (seed {seed}, {responses} responses)"}]),
+                "added": added,
+            },
+        )
 
     write_snapshot(Path(out), fill)
 
