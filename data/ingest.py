@@ -103,6 +103,8 @@ TABLE_RULES = {
 }
 #: Problems shown in full before the rest are counted by reason.
 SHOWN_IN_FULL = 20
+#: Problems kept per check; beyond them a check only counts (a file may be millions of bad rows).
+KEPT_PER_CHECK = 100
 _TYPE_WORDS = {
     "DATE": "a date (YYYY-MM-DD)",
     "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
@@ -134,9 +136,11 @@ class Problem:
 class IngestError(ValueError):
     """Files that cannot be loaded; `problems` says what is wrong and where. Nothing was changed."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], more: Counter | None = None):
         self.problems = problems
-        super().__init__(report(problems))
+        self.more = more or Counter()  # problems beyond those kept, by reason
+        self.count = len(problems) + sum(self.more.values())
+        super().__init__(report(problems, self.more))
 
 
 @dataclass
@@ -165,14 +169,14 @@ class Summary:
         return sum(source.skipped for source in self.sources)
 
 
-def report(problems: list[Problem]) -> str:
+def report(problems: list[Problem], more: Counter | None = None) -> str:
     """The first problems in full, then how many of each reason there are in all."""
+    by_reason = Counter(problem.reason for problem in problems) + (more or Counter())
+    total = sum(by_reason.values())
     lines = [str(problem) for problem in problems[:SHOWN_IN_FULL]]
-    if len(problems) > SHOWN_IN_FULL:
-        lines.append(f"… and {len(problems) - SHOWN_IN_FULL} more. All problems by reason:")
-        lines += [
-            f"  {count} × {reason}" for reason, count in Counter(p.reason for p in problems).most_common()
-        ]
+    if total > SHOWN_IN_FULL:
+        lines.append(f"… and {total - SHOWN_IN_FULL} more. All problems by reason:")
+        lines += [f"  {count} × {reason}" for reason, count in by_reason.most_common()]
     return "\n".join(lines)
 
 
@@ -253,6 +257,7 @@ class _Load:
         }
         self.identifiers = {name for columns in self.columns.values() for name in columns} | set(TABLES)
         self.problems: list[Problem] = []
+        self.more: Counter = Counter()
 
     # --- staging ------------------------------------------------------------------------------------
 
@@ -281,15 +286,26 @@ class _Load:
             row[0] for row in self.con.execute(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_line"
         ]
 
+    def _collect(self, sql: str, params: dict, make) -> None:
+        """Problems `make(row)` from the rows of `sql`: the first KEPT_PER_CHECK kept, the rest counted, so
+        a file of ten million bad rows is reported in full without holding them all."""
+        rows = self.con.execute(f"{sql} LIMIT {KEPT_PER_CHECK + 1}", params).fetchall()
+        self.problems += [make(row) for row in rows[:KEPT_PER_CHECK]]
+        if len(rows) > KEPT_PER_CHECK:
+            total = self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            self.more[make(rows[-1]).reason] += total - KEPT_PER_CHECK
+
     def _found(
-        self, source: Source, column: str | None, sql: str, reason, params: dict | None = None
+        self, source: Source, column: str | None, sql: str, reason: str, params: dict | None = None
     ) -> None:
-        """Rows of `sql` (line, value) are problems of `source` at `column` with `reason` (or reason(value))."""
-        for line, value in self.con.execute(sql, params or {}).fetchall():
-            text = None if value is None else str(value)
-            self.problems.append(
-                Problem(str(source.path), line, column, text, reason(text) if callable(reason) else reason)
-            )
+        """Rows of `sql` (line, value) are problems of `source` at `column` with `reason`."""
+        self._collect(
+            sql,
+            params or {},
+            lambda row: Problem(
+                str(source.path), row[0], column, None if row[1] is None else str(row[1]), reason
+            ),
+        )
 
     # --- checks -------------------------------------------------------------------------------------
 
@@ -385,17 +401,20 @@ class _Load:
                 for i, s in enumerate(mine)
             )
             names = ", ".join(_quoted(c, self.identifiers) for c in KEYS[table])
-            rows = self.con.execute(
+            key = ", ".join(KEYS[table])
+
+            def repeated(row, key=key) -> Problem:
+                file, line, first_file, first_line = row
+                where = f"line {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                return Problem(file, line, key, None, f"repeats the key of {where}")
+
+            self._collect(
                 f"SELECT file, _line, first_file, first_line FROM (SELECT file, _line, "
                 f"first(file) OVER w AS first_file, first(_line) OVER w AS first_line, row_number() OVER w AS nth "
                 f"FROM ({union}) WINDOW w AS (PARTITION BY {names} ORDER BY file, _line)) WHERE nth > 1 ORDER BY file, _line",
                 {f"file{i}": str(s.path) for i, s in enumerate(mine)},
-            ).fetchall()
-            for file, line, first_file, first_line in rows:
-                where = f"line {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
-                self.problems.append(
-                    Problem(file, line, ", ".join(KEYS[table]), None, f"repeats the key of {where}")
-                )
+                repeated,
+            )
 
     def keys_after(self, table: str, sources: list[Source]) -> str:
         """SQL for the keys the new snapshot will have in a referred table."""
@@ -450,20 +469,18 @@ class _Load:
                     f"SELECT _line, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind = 'ratio' ORDER BY _line",
                     "is a ratio metric: its data go in measurements",
                 )
-                rows = self.con.execute(
+                self._collect(
                     f"SELECT _line, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
-                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _line"
-                ).fetchall()
-                for line, value, metric_id, low, high in rows:
-                    self.problems.append(
-                        Problem(
-                            str(source.path),
-                            line,
-                            "score",
-                            f"{value:g}",
-                            f"is outside the scale of metric {metric_id} ({low:g}–{high:g})",
-                        )
-                    )
+                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _line",
+                    {},
+                    lambda row, path=str(source.path): Problem(
+                        path,
+                        row[0],
+                        "score",
+                        f"{row[1]:g}",
+                        f"is outside the scale of metric {row[2]} ({row[3]:g}–{row[4]:g})",
+                    ),
+                )
             if source.table == "measurements":
                 metric = self.value(source, "metric_id")
                 self._found(
@@ -531,7 +548,7 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             load.check_references(readable)
             load.check_facts(readable)
         if load.problems:
-            raise IngestError(sorted(load.problems, key=lambda p: (p.file, p.line or 0)))
+            raise IngestError(sorted(load.problems, key=lambda p: (p.file, p.line or 0)), load.more)
         load.insert(sources)
         if old is not None:
             con.execute("INSERT INTO snapshot_log SELECT * FROM old.snapshot_log")
@@ -580,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append")
     except IngestError as error:
-        print(f"Nothing was loaded; {len(error.problems)} problem(s):\n{error}", file=sys.stderr)
+        print(f"Nothing was loaded; {error.count:,} problem(s):\n{error}", file=sys.stderr)
         return 1
     except SnapshotError as error:
         print(f"Nothing was loaded: {error}", file=sys.stderr)
