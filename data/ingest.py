@@ -416,6 +416,10 @@ class _Load:
                 repeated,
             )
 
+    def replaced(self, table: str, sources: list[Source]) -> bool:
+        """Whether the new snapshot's `table` holds only the files' rows."""
+        return self.mode == "replace" and any(s.table == table for s in sources)
+
     def keys_after(self, table: str, sources: list[Source]) -> str:
         """SQL for the keys the new snapshot will have in a referred table."""
         column = _quoted(KEYS[table][0], self.identifiers)
@@ -424,7 +428,7 @@ class _Load:
             for s in sources
             if s.table == table
         ]
-        if self.has_old and not (self.mode == "replace" and any(s.table == table for s in sources)):
+        if self.has_old and not self.replaced(table, sources):
             parts.append(f"SELECT {column} FROM old.{_quoted(table, self.identifiers)}")
         return " UNION ALL ".join(parts) if parts else f"SELECT CAST(NULL AS VARCHAR) AS {column} WHERE false"
 
@@ -440,6 +444,22 @@ class _Load:
                     f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) ORDER BY _line",
                     f"is not in {referred} (neither in these files nor in the warehouse)",
                 )
+            if self.replaced(referred, sources) and self.has_old and not self.replaced(table, sources):
+                # Rows kept from the warehouse must still find what they refer to after a replace.
+                quoted = _quoted(column, self.identifiers)
+                self._collect(
+                    f"SELECT {quoted} FROM old.{_quoted(table, self.identifiers)} WHERE {quoted} IS NOT NULL AND {quoted} NOT IN "
+                    f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) "
+                    f"GROUP BY {quoted} ORDER BY {quoted}",
+                    {},
+                    lambda row, table=table, column=column, referred=referred: Problem(
+                        f"{table} (in the warehouse)",
+                        None,
+                        column,
+                        str(row[0]),
+                        f"is used by rows kept in {table} but is not in the replacing {referred}",
+                    ),
+                )
 
     def metrics_after(self, sources: list[Source]) -> str:
         """SQL for (metric_id, kind, scale_min, scale_max) of the new snapshot's metrics."""
@@ -449,7 +469,7 @@ class _Load:
             for s in sources
             if s.table == "metrics"
         ]
-        if self.has_old and not (self.mode == "replace" and any(s.table == "metrics" for s in sources)):
+        if self.has_old and not self.replaced("metrics", sources):
             parts.append("SELECT metric_id, kind, scale_min, scale_max FROM old.metrics")
         return (
             " UNION ALL ".join(parts)
@@ -497,7 +517,7 @@ class _Load:
         for table in TABLES:
             target = _quoted(table, self.identifiers)
             mine = [s for s in sources if s.table == table]
-            if self.has_old and not (self.mode == "replace" and mine):
+            if self.has_old and not self.replaced(table, sources):
                 self.con.execute(f"INSERT INTO {target} SELECT * FROM old.{target}")
             columns = list(self.columns[table])
             key = " AND ".join(
