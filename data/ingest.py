@@ -77,12 +77,12 @@ TABLE_RULES = {
     "metrics": (
         (
             "scale_min",
-            "{kind} <> 'ratio' AND NOT ({scale_min} < {scale_max})",
+            "{kind} <> 'ratio' AND NOT coalesce({scale_min} < {scale_max}, false)",
             "a survey metric needs scale_min below scale_max",
         ),
         (
             "scale_min",
-            "{kind} = 'nps' AND ({scale_min} <> 0 OR {scale_max} <> 10)",
+            "{kind} = 'nps' AND NOT coalesce({scale_min} = 0 AND {scale_max} = 10, false)",
             "an NPS metric is on the 0–10 scale",
         ),
         ("min_sample", "{min_sample} < 1", "must be at least 1"),
@@ -118,19 +118,22 @@ _TYPE_WORDS = {
 @dataclass(frozen=True)
 class Problem:
     file: str
-    line: int | None  # the file's line (header = 1) or Parquet row (first = 1); None for the whole file
+    # The row as a spreadsheet numbers it: a CSV's header is row 1, a Parquet file's first row is row 1.
+    # (CSV lines would drift from rows at the first comment holding a line break.) None: the whole file.
+    row: int | None
     column: str | None
     value: str | None
-    reason: str
+    reason: str  # what problems are counted by
+    note: str = ""  # what this one adds, such as where a repeated key first appears
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.line is not None:
-            where.append(f"{'row' if self.file.endswith('.parquet') else 'line'} {self.line}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
         if self.column:
             where.append(f"column {self.column}")
         value = "" if self.value is None else f"{json.dumps(self.value, ensure_ascii=False)} "
-        return f"{', '.join(where)}: {value}{self.reason}"
+        return f"{', '.join(where)}: {value}{self.reason}{f' ({self.note})' if self.note else ''}"
 
 
 class IngestError(ValueError):
@@ -178,6 +181,14 @@ def report(problems: list[Problem], more: Counter | None = None) -> str:
         lines.append(f"… and {total - SHOWN_IN_FULL} more. All problems by reason:")
         lines += [f"  {count} × {reason}" for reason, count in by_reason.most_common()]
     return "\n".join(lines)
+
+
+def _not_of_type(text: str, kind: str) -> str:
+    """SQL that is true when `text` is not a value of `kind`; whole numbers must be written whole, since
+    DuckDB would round "2.5" to 3."""
+    if kind in ("INTEGER", "BIGINT"):
+        return f"NOT regexp_full_match({text}, '[+-]?[0-9]+')"
+    return f"TRY_CAST({text} AS {kind}) IS NULL"
 
 
 def table_of(path: Path) -> str | None:
@@ -242,18 +253,23 @@ class _Load:
         self.has_old = old is not None
         if old is not None:
             con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(old)})
+        schema = {
+            table: con.execute(
+                "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+                "WHERE table_catalog = current_database() AND table_name = $table ORDER BY ordinal_position",
+                {"table": table},
+            ).fetchall()
+            for table in TABLES
+        }
         self.columns = {
             table: {
                 name: (kind, nullable == "YES", default is not None) for name, kind, nullable, default in rows
             }
-            for table in TABLES
-            for rows in [
-                con.execute(
-                    "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-                    "WHERE table_catalog = current_database() AND table_name = $table ORDER BY ordinal_position",
-                    {"table": table},
-                ).fetchall()
-            ]
+            for table, rows in schema.items()
+        }
+        self.defaults = {
+            table: {name: default for name, _kind, _nullable, default in rows if default is not None}
+            for table, rows in schema.items()
         }
         self.identifiers = {name for columns in self.columns.values() for name in columns} | set(TABLES)
         self.problems: list[Problem] = []
@@ -336,7 +352,10 @@ class _Load:
         if column not in self._file_columns(source):
             return f"CAST(NULL AS {kind})"
         quoted = f"{source.stage}.{_quoted(column, self.identifiers)}"  # qualified: checks join other tables
-        return f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {kind})"
+        typed = f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {kind})"
+        default = self.defaults[source.table].get(column)
+        # A blank where the contract has a default (min_sample) means the default; it comes from the schema.
+        return typed if default is None else f"coalesce({typed}, CAST({default} AS {kind}))"
 
     def check_values(self, source: Source) -> None:
         stage, table = source.stage, source.table
@@ -357,7 +376,7 @@ class _Load:
                 self._found(
                     source,
                     column,
-                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND TRY_CAST({text} AS {kind}) IS NULL ORDER BY _line",
+                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND {_not_of_type(text, kind)} ORDER BY _line",
                     f"is not {_TYPE_WORDS.get(kind, kind)}",
                 )
             allowed = ALLOWED.get((table, column))
@@ -382,11 +401,14 @@ class _Load:
 
     def _check_table_rules(self, source: Source) -> None:
         values = {column: self.value(source, column) for column in self.columns[source.table]}
+        present = self._file_columns(source)
         for column, condition, reason in TABLE_RULES.get(source.table, ()):
+            # The value as the file wrote it, not as converted ("7", not "7.0").
+            shown = f"CAST({_quoted(column, self.identifiers)} AS VARCHAR)" if column in present else "NULL"
             self._found(
                 source,
                 column,
-                f"SELECT _line, {values[column]} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _line",
+                f"SELECT _line, {shown} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _line",
                 reason,
             )
 
@@ -405,8 +427,8 @@ class _Load:
 
             def repeated(row, key=key) -> Problem:
                 file, line, first_file, first_line = row
-                where = f"line {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
-                return Problem(file, line, key, None, f"repeats the key of {where}")
+                where = f"row {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                return Problem(file, line, key, None, "repeats a key", f"first at {where}")
 
             self._collect(
                 f"SELECT file, _line, first_file, first_line FROM (SELECT file, _line, "
@@ -463,13 +485,17 @@ class _Load:
 
     def metrics_after(self, sources: list[Source]) -> str:
         """SQL for (metric_id, kind, scale_min, scale_max) of the new snapshot's metrics."""
+        kept = self.has_old and not self.replaced("metrics", sources)
+        # Appending, a metric already in the warehouse keeps its row there: a re-sent row is a duplicate.
+        new_only = " WHERE {} NOT IN (SELECT metric_id FROM old.metrics)" if kept else ""
         parts = [
             f"SELECT {self.value(s, 'metric_id')} AS metric_id, {self.value(s, 'kind')} AS kind, "
             f"{self.value(s, 'scale_min')} AS scale_min, {self.value(s, 'scale_max')} AS scale_max FROM {s.stage}"
+            + new_only.format(self.value(s, "metric_id"))
             for s in sources
             if s.table == "metrics"
         ]
-        if self.has_old and not self.replaced("metrics", sources):
+        if kept:
             parts.append("SELECT metric_id, kind, scale_min, scale_max FROM old.metrics")
         return (
             " UNION ALL ".join(parts)
@@ -543,6 +569,8 @@ class _Load:
 def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date | None = None) -> Summary:
     """Check every file, then publish a new snapshot of `warehouse` with their rows; IngestError (and no
     change at all) when anything is wrong."""
+    if mode not in ("append", "replace"):
+        raise ValueError(f"mode must be 'append' or 'replace', not {mode!r}")
     started = time.perf_counter()
     sources = find_sources([Path(p) for p in paths])
     warehouse = Path(warehouse)
@@ -557,7 +585,7 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
         readable = [
             s
             for s in sources
-            if s.stage and not any(p.file == str(s.path) and p.line is None for p in load.problems)
+            if s.stage and not any(p.file == str(s.path) and p.row is None for p in load.problems)
         ]
         # Unknown or missing columns make the rest meaningless; otherwise every check runs, so one
         # attempt reports every problem (a value that is not of its type is skipped by the later checks).
@@ -568,8 +596,13 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             load.check_references(readable)
             load.check_facts(readable)
         if load.problems:
-            raise IngestError(sorted(load.problems, key=lambda p: (p.file, p.line or 0)), load.more)
-        load.insert(sources)
+            raise IngestError(sorted(load.problems, key=lambda p: (p.file, p.row or 0)), load.more)
+        try:
+            load.insert(sources)
+        except duckdb.ConstraintException as error:
+            raise IngestError(
+                [Problem("the new snapshot", None, None, None, f"breaks a rule of the warehouse: {error}")]
+            ) from error
         if old is not None:
             con.execute("INSERT INTO snapshot_log SELECT * FROM old.snapshot_log")
         files = [
