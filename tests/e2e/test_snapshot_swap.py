@@ -1,7 +1,7 @@
 """New warehouse snapshots swapped in under load: two gunicorn workers answer a loop of page requests
-while snapshots are published one after another, with zero errors, and each worker moves to the new
-data by itself (DESIGN.md: each app process notices the new file and reopens; in-flight queries finish
-on the old one)."""
+while `data.ingest` publishes one snapshot after another, with zero errors, and each worker moves to
+the new data by itself (DESIGN.md: each app process notices the new file and reopens; in-flight queries
+finish on the old one)."""
 
 import json
 import shutil
@@ -9,22 +9,21 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
+from data.ingest import ingest
 from tests.browser import beacon_server, open_page
-from tests.tiny_warehouse import AS_OF, build_tiny_warehouse
+from tests.tiny_warehouse import AS_OF
 
 pytestmark = pytest.mark.e2e
 
 SWAPS = 6
-# The tiny warehouse's Q4 handle time is 12 000 s over 30 contacts; each snapshot adds a day on the
-# as-of date of 3 000·k s over 30 contacts, so Q4 becomes (12 000 + 3 000·k) / 60 s: 250 s + 50 s·k.
+# The tiny warehouse's Q4 handle time is 12 000 s over 30 contacts; each ingest adds a day before the
+# as-of date of 3 000 s over 30 contacts, so after six Q4 is 30 000 s over 210 contacts.
 SCORECARD = "/?period=2026-Q4"
-
-
-def _handle_time(swap: int) -> float:
-    return (12_000 + 3_000 * swap) / 60
+HANDLE_TIME_AFTER = (12_000 + SWAPS * 3_000) / (30 + SWAPS * 30)
 
 
 def _recorded_render(browser, base: str) -> str:
@@ -45,7 +44,7 @@ def _recorded_render(browser, base: str) -> str:
 
 
 def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path, tmp_path):
-    """Four threads render the scorecard non-stop on two workers while six snapshots are published:
+    """Four threads render the scorecard non-stop on two workers while six ingests publish snapshots:
     every response is a 200, and after the last swap every answer shows the last snapshot's value."""
     live = tmp_path / "cx.duckdb"
     shutil.copy(tiny_warehouse_path, live)
@@ -74,15 +73,18 @@ def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path
                 pool.submit(loop)
             for swap in range(1, SWAPS + 1):
                 time.sleep(0.5)
-                build_tiny_warehouse(
-                    live, extra_measurements=[("aht", AS_OF, "shop", "ent", 3_000.0 * swap, 30.0)]
+                extract = tmp_path / f"measurements-{swap}.csv"
+                extract.write_text(
+                    "metric_id,day,touchpoint_id,segment_id,numerator,denominator\n"
+                    f"aht,{AS_OF - timedelta(days=swap)},shop,smb,3000,30\n"
                 )
+                assert ingest([extract], live).added == 1
             time.sleep(1)
             stop.set()
 
         assert errors == []
         assert len(statuses) > 20 and set(statuses) == {200}
-        expected = repr(_handle_time(SWAPS))
+        expected = repr(HANDLE_TIME_AFTER)
         for _ in range(6):  # several answers, so both workers are asked
             tile = json.loads(render())
             assert f'"data-value": "{expected}"' in json.dumps(tile), expected
