@@ -28,6 +28,7 @@ from queries.api import (
     view,
     voice_metric,
 )
+from queries.health import data_freshness, latest_data_day, row_counts, snapshot_info
 from queries.kpi import STATUSES, score_bands, without_thin_values
 from queries.periods import PeriodError, View, period_choices
 from queries.runner import WarehouseError, memoised
@@ -41,9 +42,11 @@ __all__ = [
     "annotations",
     "as_of",
     "breakdown",
+    "data_freshness",
     "data_range",
     "distribution",
     "kpis",
+    "latest_data_day",
     "memoised",
     "metrics",
     "monthly_history",
@@ -51,10 +54,12 @@ __all__ = [
     "owners",
     "period_choices",
     "real_changes",
+    "row_counts",
     "score_bands",
     "scorecard",
     "segment_comparison",
     "segments",
+    "snapshot_info",
     "touchpoint_scorecard",
     "touchpoints",
     "trend",

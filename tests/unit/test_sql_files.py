@@ -38,9 +38,21 @@ def raw(demo: Path, sql: str, params=None):
 def test_every_sql_file_is_covered_here():
     covered = {
         "annotations", "as_of", "distribution", "kpi_sums", "kpi_sums_raw", "metrics", "owners", "segments",
-        "targets", "touchpoints", "verbatims",
+        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log",
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
+
+
+def test_data_health_queries_match_the_raw_tables(demo):
+    """Row counts per table, each metric's days with data, and the demo's own publish in the log."""
+    counts = run_uncached("row_counts").set_index("table_name")["row_count"]
+    for table in ("owners", "metrics", "responses", "measurements", "daily_rollup"):
+        assert counts[table] == raw(demo, f"SELECT count(*) FROM {table}")[0][0]
+    days = run_uncached("data_days", {"window_days": 10_000})
+    assert len(days) == raw(demo, "SELECT count(DISTINCT (metric_id, day)) FROM daily_rollup")[0][0]
+    assert bool(run_uncached("has_snapshot_log").iloc[0]["present"])
+    log = run_uncached("snapshot_log")
+    assert (len(log), log.iloc[0]["source"], int(log.iloc[0]["publishes"])) == (1, "demo", 1)
 
 
 def test_catalogue_queries_return_every_row(demo):

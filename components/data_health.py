@@ -1,0 +1,436 @@
+"""Data health and the metric catalogue: how fresh each metric's data is, what the warehouse holds,
+which snapshot is live, and the formal statement of what every metric measures.
+
+Pure builders over queries.health frames and records and a KPI frame (queries.scorecard); no I/O.
+"""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components.attributes import raw
+from components.definition import formula
+from components.format import UNIT_WORDS, format_count, format_target
+from components.links import href
+from queries.health import CADENCE_WINDOW_DAYS, FRESHNESS, GRACE_DAYS, Publish, SnapshotFile, SnapshotInfo
+
+#: Word, Bootstrap icon and the status colour each freshness is drawn in (colour, icon and word).
+FRESHNESS_LABELS = {
+    "fresh": ("Fresh", "bi-check-circle-fill", "on_track"),
+    "late": ("Late", "bi-clock-history", "at_risk"),
+    "no_data": ("No data", "bi-slash-circle", "no_data"),
+}
+
+#: Each metric kind in words.
+KIND_WORDS = {
+    "nps": "Net promoter score",
+    "top2box": "Top-2-box share",
+    "mean": "Mean score",
+    "ratio": "Ratio",
+}
+
+#: What each table of the warehouse holds, in the users' words.
+TABLE_WORDS = {
+    "owners": "people who own metrics",
+    "touchpoints": "where customers meet us",
+    "segments": "customer groups",
+    "metrics": "metric definitions",
+    "targets": "targets by period",
+    "annotations": "notes on trends",
+    "responses": "survey answers",
+    "measurements": "operational counts",
+    "daily_rollup": "derived daily sums",
+}
+
+
+def _icon(name: str, class_name: str = "") -> html.I:
+    return html.I(className=f"bi {name} {class_name}".strip(), **{"aria-hidden": "true"})
+
+
+def _day(day) -> str:
+    return "—" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}"
+
+
+def _moment(at: datetime) -> html.Time:
+    return html.Time(f"{at:%-d %b %Y %H:%M}", dateTime=at.isoformat())
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def card(title: str, body, note=None, class_name: str = "") -> dbc.Card:
+    """A titled card, as the metric page draws its sections."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.Div([html.H2(title, className="card-title h6 mb-0"), note], className="card-head"),
+                className="bg-transparent",
+            ),
+            dbc.CardBody(body),
+        ],
+        className=f"h-100 {class_name}".strip(),
+    )
+
+
+def health_header(as_of: date | None, info: SnapshotInfo) -> html.Div:
+    """The page's title, and the data date and the live snapshot's time (no period: this page is about
+    the data itself)."""
+    if info.current is not None:
+        published = ["snapshot published ", _moment(info.current.published_at)]
+    else:
+        published = ["snapshot file written ", _moment(info.live.modified)]
+    data_date = f"data as of {as_of:%-d %b %Y}" if as_of else "no data loaded yet"
+    return html.Div(
+        html.Div(
+            [
+                html.H1("Data"),
+                html.Div(
+                    "How fresh each metric's data is, what the warehouse holds, and what every metric means",
+                    className="page-subtitle",
+                ),
+                html.Div([f"{data_date} · ", *published], className="as-of"),
+            ],
+            className="page-title",
+        ),
+        className="page-header",
+    )
+
+
+# --- freshness -----------------------------------------------------------------------------------------
+
+
+def freshness_badge(freshness: str) -> html.Span:
+    label, icon, colour = FRESHNESS_LABELS[freshness]
+    return html.Span([_icon(icon), label], className=f"status-badge freshness-badge status-{colour}")
+
+
+def cadence_label(days: int, assumed: bool = False) -> str:
+    """'Daily', 'Weekly', 'Monthly', 'Quarterly' or 'Every 12 days'; 'assumed' when too little data."""
+    if assumed:
+        return "Daily (assumed)"
+    if days == 1:
+        return "Daily"
+    if days == 7:
+        return "Weekly"
+    if 28 <= days <= 31:
+        return f"Monthly ({days} days)"
+    if 89 <= days <= 92:
+        return f"Quarterly ({days} days)"
+    return f"Every {days} days"
+
+
+def freshness_rule(as_of: date | None) -> str:
+    """The rule the table applies, in words, for under it."""
+    against = f"the warehouse's as-of date ({as_of:%-d %b %Y})" if as_of else "the warehouse's as-of date"
+    return (
+        f"Cadence is each metric's typical (median) gap between days with data over the "
+        f"{CADENCE_WINDOW_DAYS} days up to its latest day; with fewer than two such days, daily is assumed. "
+        f"A metric is late when {against} is more than its cadence plus {_days(GRACE_DAYS)} of grace "
+        "after its latest day with data."
+    )
+
+
+def freshness_summary(frame: pd.DataFrame) -> html.Div:
+    """How many metrics are late, have no data, or are fresh (worst first); none-counts left out."""
+    counts = frame["freshness"].value_counts()
+    chips = [
+        html.Span(
+            [html.Span(str(counts[word]), className="summary-count"), freshness_badge(word)],
+            className=f"summary-chip status-{FRESHNESS_LABELS[word][2]}",
+            **{"data-freshness": word, "data-count": str(counts[word])},
+        )
+        for word in FRESHNESS
+        if counts.get(word, 0)
+    ]
+    label = f"{len(frame)} metrics: " + ", ".join(
+        f"{counts[w]} {FRESHNESS_LABELS[w][0].lower()}" for w in FRESHNESS if counts.get(w, 0)
+    )
+    return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})
+
+
+def freshness_table(frame: pd.DataFrame) -> html.Table:
+    """One row per metric (queries.health.data_freshness): latest data day, typical cadence, age at the
+    as-of date, when it would count as late, and its freshness in colour, icon and word."""
+    columns = ["Latest data", "Typical cadence", "Age", "Late after", "Freshness"]
+    header = html.Thead(
+        html.Tr(
+            [html.Th("Metric", scope="col")]
+            + [html.Th(c, scope="col", className="" if c == "Freshness" else "number") for c in columns]
+        )
+    )
+    rows = []
+    for row in frame.itertuples(index=False):
+        has_data = row.latest_day is not None and not pd.isna(row.latest_day)
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(html.A(row.name, href=href(f"/metric/{row.metric_id}")), scope="row"),
+                    html.Td(_day(row.latest_day), className="number"),
+                    html.Td(cadence_label(row.cadence_days, row.cadence_assumed) if has_data else "—"),
+                    html.Td(_days(int(row.age_days)) if has_data else "—", className="number"),
+                    html.Td(_days(int(row.late_after_days)), className="number"),
+                    html.Td(freshness_badge(row.freshness)),
+                ],
+                className="freshness-row",
+                **{
+                    "data-metric-id": row.metric_id,
+                    "data-freshness": row.freshness,
+                    "data-latest-day": row.latest_day.isoformat() if has_data else "",
+                    "data-cadence-days": str(int(row.cadence_days)),
+                    "data-age-days": raw(row.age_days) if has_data else "",
+                },
+            )
+        )
+    return html.Table(
+        [header, html.Tbody(rows)],
+        className="table table-sm table-hover align-middle kpi-table freshness-table mb-2",
+    )
+
+
+# --- row counts ----------------------------------------------------------------------------------------
+
+
+def row_count_grid(counts: pd.DataFrame) -> dbc.Row:
+    """Rows per table (queries.health.row_counts), three to a line: the catalogue, then the facts and
+    the derived rollup; each names what it holds."""
+    cells = [
+        dbc.Col(
+            html.Div(
+                [
+                    html.Div(format_count(row.row_count), className="fs-5 fw-bold lh-sm"),
+                    html.Code(row.table_name, className="small"),
+                    html.Div(
+                        TABLE_WORDS.get(row.table_name, row.part), className="small text-body-secondary"
+                    ),
+                ],
+                className="border rounded-3 px-2 py-1 h-100 row-count",
+                title=f"{row.table_name}: {row.part}",
+                **{"data-table": row.table_name, "data-rows": str(int(row.row_count)), "data-part": row.part},
+            ),
+            xs=6,
+            sm=4,
+        )
+        for row in counts.itertuples(index=False)
+    ]
+    return dbc.Row(cells, className="g-2 row-counts")
+
+
+# --- snapshot ------------------------------------------------------------------------------------------
+
+
+def _size(size_bytes: int) -> str:
+    megabytes = size_bytes / 1_000_000
+    return f"{megabytes:,.1f} MB".replace(",", "\u202f") if megabytes >= 0.1 else f"{size_bytes:,} bytes"
+
+
+def _publish_line(publish: Publish) -> list:
+    return [
+        html.Div(["Published ", _moment(publish.published_at), f" by {publish.source} ({publish.mode})"]),
+        html.Div(
+            f"{format_count(publish.rows_added)} rows added · "
+            f"{format_count(publish.duplicates_skipped)} duplicates skipped",
+            className="small text-body-secondary fw-normal",
+        ),
+    ]
+
+
+#: What the log may say of each file loaded, and the heading of each (only those some file has are shown).
+_FILE_COLUMNS = {"table": "Table", "rows": "Rows", "added": "Added", "skipped": "Skipped"}
+
+
+def _files_table(files: list) -> html.Table | None:
+    """The files a publish loaded, with the columns the log holds of them (the demo names no table)."""
+    if not files:
+        return None
+    present = [key for key in _FILE_COLUMNS if any(key in f for f in files)]
+
+    def cell(f: dict, key: str) -> html.Td:
+        if key == "table":
+            return html.Td(f.get(key) or "—")
+        return html.Td(format_count(f.get(key)), className="number")
+
+    rows = [
+        html.Tr(
+            [html.Td(html.Code(Path(str(f.get("path", ""))).name or "—"), title=str(f.get("path", "")))]
+            + [cell(f, key) for key in present]
+        )
+        for f in files
+    ]
+    header = html.Thead(
+        html.Tr(
+            [html.Th("Loaded from", scope="col")]
+            + [
+                html.Th(_FILE_COLUMNS[key], scope="col", className="" if key == "table" else "number")
+                for key in present
+            ]
+        )
+    )
+    return html.Table(
+        [header, html.Tbody(rows)], className="table table-sm kpi-table snapshot-files small mt-2 mb-0"
+    )
+
+
+def _file_line(file: SnapshotFile) -> list:
+    return [
+        html.Code(Path(file.path).name, title=file.path),
+        f" · {_size(file.size_bytes)} · written ",
+        _moment(file.modified),
+    ]
+
+
+def snapshot_card_body(info: SnapshotInfo) -> html.Dl:
+    """The live snapshot (its last publish and its file) and the one before it."""
+    if not info.has_log:
+        current = html.Span(
+            "This warehouse file predates the publish log: only the file's time is known.",
+            className="text-body-secondary",
+        )
+        previous = html.Span("Not recorded", className="text-body-secondary")
+    elif info.current is None:
+        current = html.Span("No publish recorded", className="text-body-secondary")
+        previous = html.Span("No publish recorded", className="text-body-secondary")
+    else:
+        current = html.Div([*_publish_line(info.current), _files_table(info.current.files)])
+        previous = (
+            html.Div(_publish_line(info.previous))
+            if info.previous is not None
+            else html.Span("No earlier publish recorded", className="text-body-secondary")
+        )
+    items = [
+        ("Current snapshot", current, "snapshot-current"),
+        ("Previous snapshot", previous, "snapshot-previous"),
+        ("Live file", html.Div(_file_line(info.live)), "snapshot-file"),
+        (
+            "Kept for rollback",
+            html.Div(_file_line(info.kept))
+            if info.kept is not None
+            else html.Span("No previous file kept", className="text-body-secondary"),
+            "snapshot-kept",
+        ),
+        ("Snapshot id", html.Code(info.live.version, className="small"), "snapshot-version"),
+    ]
+    return html.Dl(
+        [part for term, text, key in items for part in (html.Dt(term), html.Dd(text, className=key))],
+        className="definition-list mb-0",
+        **{
+            "data-snapshot-version": info.live.version,
+            "data-publishes": str(info.publishes),
+            "data-has-log": "true" if info.has_log else "false",
+            "data-published-at": info.current.published_at.isoformat() if info.current else "",
+            "data-previous-published-at": info.previous.published_at.isoformat() if info.previous else "",
+        },
+    )
+
+
+# --- the metric catalogue ------------------------------------------------------------------------------
+
+
+def _scale(metric) -> list:
+    unit = UNIT_WORDS.get(metric.unit, metric.unit)
+    if metric.kind == "ratio":
+        return [html.Div("Operational counts"), html.Div(f"in {unit}", className="small text-body-secondary")]
+    return [
+        html.Div(f"{metric.scale_min:g}–{metric.scale_max:g} scale"),
+        html.Div(f"in {unit}", className="small text-body-secondary"),
+    ]
+
+
+def _direction(higher_is_better: bool) -> html.Span:
+    if higher_is_better:
+        return html.Span([_icon("bi-arrow-up", "me-1"), "Higher is better"], className="text-nowrap")
+    return html.Span([_icon("bi-arrow-down", "me-1"), "Lower is better"], className="text-nowrap")
+
+
+def _owner(metric) -> list:
+    if pd.isna(metric.owner_id):
+        return [html.Span("No owner", className="text-body-secondary")]
+    return [
+        html.A(metric.owner_name, href=f"/owner/{metric.owner_id}"),
+        html.Div(metric.owner_title, className="small text-body-secondary")
+        if not pd.isna(metric.owner_title)
+        else None,
+    ]
+
+
+#: Columns of the catalogue that must not be squeezed by the long definitions beside them.
+_MIN_WIDTHS = {"Metric": "13rem", "Owner": "10rem"}
+
+
+def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
+    """Every metric's formal definition: what it measures, its formula in words, scale, direction, owner,
+    the company-wide target in force (with its tolerance) and the minimum sample. `card_frame` is a KPI
+    frame (queries.scorecard of the current view): the catalogue plus target and tolerance."""
+    columns = ["Metric", "Definition", "Scale", "Direction", "Owner", "Target", "Minimum sample"]
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(
+                    c,
+                    scope="col",
+                    className="number" if c == "Minimum sample" else "",
+                    style={"minWidth": _MIN_WIDTHS[c]} if c in _MIN_WIDTHS else None,
+                )
+                for c in columns
+            ]
+        )
+    )
+    rows = []
+    for metric in card_frame.itertuples(index=False):
+        target = format_target(metric.target, metric.tolerance, metric.unit, metric.higher_is_better)
+        description = None if pd.isna(metric.description) else metric.description
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(
+                        [
+                            html.A(metric.name, href=f"/metric/{metric.metric_id}", className="metric-name"),
+                            html.Div(
+                                [
+                                    KIND_WORDS.get(metric.kind, metric.kind),
+                                    " · ",
+                                    html.Code(metric.metric_id),
+                                ],
+                                className="small text-body-secondary fw-normal",
+                            ),
+                        ],
+                        scope="row",
+                    ),
+                    html.Td(
+                        [
+                            html.Div(description, className="catalogue-description") if description else None,
+                            html.Div(
+                                [html.Span("Formula: ", className="fw-semibold"), formula(metric)],
+                                className="small text-body-secondary catalogue-formula",
+                            ),
+                        ]
+                    ),
+                    html.Td(_scale(metric)),
+                    html.Td(_direction(bool(metric.higher_is_better))),
+                    html.Td(_owner(metric)),
+                    html.Td(
+                        target
+                        if not pd.isna(metric.target)
+                        else html.Span("No target", className="text-body-secondary"),
+                        className="text-nowrap",
+                    ),
+                    html.Td(
+                        "— (census)" if metric.kind == "ratio" else f"{int(metric.min_sample)} responses",
+                        className="number",
+                    ),
+                ],
+                className="catalogue-row align-top",
+                **{
+                    "data-metric-id": metric.metric_id,
+                    "data-owner-id": raw(metric.owner_id),
+                    "data-target": raw(metric.target),
+                    "data-tolerance": raw(metric.tolerance),
+                    "data-higher-is-better": "true" if metric.higher_is_better else "false",
+                    "data-min-sample": str(int(metric.min_sample)),
+                },
+            )
+        )
+    return html.Table([header, html.Tbody(rows)], className="table table-sm kpi-table catalogue-table mb-0")

@@ -1,0 +1,278 @@
+"""Data health: cadence inference and freshness worked by hand on small frames, then the health queries
+(row counts, freshness, the snapshot and its publish log) on the hand-made tiny warehouse."""
+
+import json
+import os
+import shutil
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+import pytest
+
+import config
+import queries
+from components.data_health import cadence_label, freshness_summary, snapshot_card_body
+from data.warehouse import previous_path, write_snapshot
+from queries.health import (
+    ASSUMED_CADENCE_DAYS,
+    CADENCE_WINDOW_DAYS,
+    GRACE_DAYS,
+    freshness,
+    freshness_status,
+    typical_cadence,
+)
+from tests import tiny_warehouse as tiny
+
+
+def days_frame(metric_id: str, days) -> pd.DataFrame:
+    return pd.DataFrame({"metric_id": metric_id, "day": list(days)})
+
+
+def every_day(start: date, count: int) -> list[date]:
+    return [start + timedelta(days=i) for i in range(count)]
+
+
+# --- the rule, pure ------------------------------------------------------------------------------------
+
+
+def test_daily_data_has_a_cadence_of_one_day():
+    assert typical_cadence(every_day(date(2026, 11, 1), 20)) == 1
+
+
+def test_weekday_data_is_still_daily():
+    """Mon–Fri for four weeks: gaps 1,1,1,1,3 per week, so the median gap is 1 day."""
+    weekdays = [d for d in every_day(date(2026, 11, 2), 28) if d.weekday() < 5]
+    assert typical_cadence(weekdays) == 1
+
+
+def test_quarterly_data_has_a_cadence_of_about_ninety_days():
+    """1 Jan, 1 Apr, 1 Jul, 1 Oct: gaps 90, 91, 92 → median 91."""
+    assert typical_cadence([date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1)]) == 91
+
+
+def test_cadence_is_the_median_gap_rounded_up_over_distinct_days():
+    """Days 1, 2, 4 (day 2 twice, as one row per cell): gaps 1 and 2 → median 1.5 → 2 whole days."""
+    days = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 2), date(2026, 11, 4)]
+    assert typical_cadence(days) == 2
+    # Timestamps count by their day.
+    assert typical_cadence([pd.Timestamp("2026-11-01 09:00"), pd.Timestamp("2026-11-08 17:30")]) == 7
+
+
+def test_fewer_than_two_days_have_no_cadence():
+    assert typical_cadence([]) is None
+    assert typical_cadence([date(2026, 11, 5), date(2026, 11, 5)]) is None
+
+
+def test_late_after_the_cadence_plus_one_day_of_grace():
+    latest = date(2026, 11, 18)
+    assert GRACE_DAYS == 1
+    assert freshness_status(latest, 1, date(2026, 11, 18)) == "fresh"  # age 0
+    assert freshness_status(latest, 1, date(2026, 11, 20)) == "fresh"  # age 2 = 1 + 1
+    assert freshness_status(latest, 1, date(2026, 11, 21)) == "late"  # age 3 > 2
+    assert freshness_status(latest, 91, latest + timedelta(days=92)) == "fresh"
+    assert freshness_status(latest, 91, latest + timedelta(days=93)) == "late"
+    assert freshness_status(None, 1, latest) == "no_data"
+
+
+def test_freshness_of_each_metric_worked_by_hand():
+    """As of 20 Nov: a daily metric to 19 Nov is fresh (age 1, late after 2); one to 16 Nov is late
+    (age 4); a quarterly one last seen 1 Oct (cadence 90 within its window) is fresh at age 50; one with
+    a single day assumes daily and is late at age 5; one with no rows has no data."""
+    as_of = date(2026, 11, 20)
+    days = pd.concat(
+        [
+            days_frame("daily", every_day(date(2026, 11, 1), 19)),  # 1..19 Nov
+            days_frame("stopped", every_day(date(2026, 11, 1), 16)),  # 1..16 Nov
+            # 1 Jan lies outside the 180 days before 1 Oct (4 Apr on): the gaps are 91 (5 Apr→5 Jul)
+            # and 88 (5 Jul→1 Oct) → median 89.5 → 90; 1 Jan would add a gap of 94, making it 91.
+            days_frame(
+                "quarterly", [date(2026, 1, 1), date(2026, 4, 5), date(2026, 7, 5), date(2026, 10, 1)]
+            ),
+            days_frame("once", [date(2026, 11, 15)] * 3),
+        ]
+    )
+    frame = freshness(days, ["once", "daily", "quarterly", "stopped", "never"], as_of).set_index("metric_id")
+    assert list(frame.index) == ["once", "daily", "quarterly", "stopped", "never"]
+    assert CADENCE_WINDOW_DAYS == 180 and date(2026, 10, 1) - timedelta(days=180) == date(2026, 4, 4)
+
+    assert frame.loc["daily", ["latest_day", "cadence_days", "age_days", "late_after_days"]].tolist() == [
+        date(2026, 11, 19),
+        1,
+        1,
+        2,
+    ]
+    assert frame.loc["daily", "freshness"] == "fresh"
+    assert (frame.loc["stopped", "age_days"], frame.loc["stopped", "freshness"]) == (4, "late")
+    assert frame.loc["quarterly", "cadence_days"] == 90
+    assert (frame.loc["quarterly", "age_days"], frame.loc["quarterly", "freshness"]) == (50, "fresh")
+    assert not frame.loc["quarterly", "cadence_assumed"]
+    assert frame.loc["once", "cadence_days"] == ASSUMED_CADENCE_DAYS == 1
+    assert frame.loc["once", "cadence_assumed"]
+    assert (frame.loc["once", "age_days"], frame.loc["once", "freshness"]) == (5, "late")
+    never = frame.loc["never"]
+    assert never["latest_day"] is None and never["age_days"] is pd.NA
+    assert never["freshness"] == "no_data"
+
+
+def test_freshness_without_any_data():
+    frame = freshness(pd.DataFrame({"metric_id": [], "day": []}), ["a", "b"], None)
+    assert frame["freshness"].tolist() == ["no_data", "no_data"]
+
+
+def test_cadence_words():
+    assert [cadence_label(d) for d in (1, 7, 30, 91, 42)] == [
+        "Daily",
+        "Weekly",
+        "Monthly (30 days)",
+        "Quarterly (91 days)",
+        "Every 42 days",
+    ]
+    assert cadence_label(1, assumed=True) == "Daily (assumed)"
+
+
+def test_summary_counts_late_first():
+    frame = pd.DataFrame({"freshness": ["fresh", "late", "fresh", "no_data"]})
+    chips = freshness_summary(frame).children
+    assert [(c.to_plotly_json()["props"]["data-freshness"], c.to_plotly_json()["props"]["data-count"]) for c in chips] == [
+        ("late", "1"),
+        ("no_data", "1"),
+        ("fresh", "2"),
+    ]  # fmt: skip
+
+
+# --- the queries, on the tiny warehouse ----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("tiny_warehouse")
+def test_row_counts_are_what_the_tiny_warehouse_holds():
+    counts = dict(zip(*queries.row_counts()[["table_name", "row_count"]].T.values, strict=True))
+    assert counts == {
+        "owners": len(tiny.OWNERS),
+        "touchpoints": len(tiny.TOUCHPOINTS),
+        "segments": len(tiny.SEGMENTS),
+        "metrics": len(tiny.METRICS),
+        "targets": len(tiny.TARGETS),
+        "annotations": 1,
+        "responses": 41,  # NPS 10 + 10 + 4, CSAT 10, effort 5, pilot 2
+        "measurements": 4,  # FCR 2 days, AHT 2 days
+        # One row per (metric, day, touchpoint, segment): NPS 3, CSAT 1, effort 1, pilot 1, FCR 2, AHT 2.
+        "daily_rollup": 10,
+    }
+    assert len(tiny._responses()) == 41
+
+
+@pytest.mark.usefixtures("tiny_warehouse")
+def test_freshness_on_the_tiny_warehouse_worked_by_hand():
+    """As of 20 Nov. NPS: days 10 Aug, 15 Oct, 2 Nov → gaps 66 and 18 → cadence 42, age 18: fresh.
+    AHT: 19 and 20 Nov → daily, age 0: fresh. FCR: 1 and 2 Oct → daily, age 49: late. CSAT, effort and
+    the pilot have one day each (daily assumed): late at ages 15, 31 and 19."""
+    as_of = queries.latest_data_day()
+    assert as_of == tiny.AS_OF
+    frame = queries.data_freshness(as_of).set_index("metric_id")
+    assert list(frame.index) == [m[0] for m in tiny.METRICS]
+    expected = {
+        "nps": (date(2026, 11, 2), 42, 18, "fresh"),
+        "csat": (date(2026, 11, 5), 1, 15, "late"),
+        "effort": (date(2026, 10, 20), 1, 31, "late"),
+        "fcr": (date(2026, 10, 2), 1, 49, "late"),
+        "aht": (date(2026, 11, 20), 1, 0, "fresh"),
+        "pilot": (date(2026, 11, 1), 1, 19, "late"),
+    }
+    for metric_id, row in expected.items():
+        got = frame.loc[metric_id, ["latest_day", "cadence_days", "age_days", "freshness"]].tolist()
+        assert tuple(got) == row, metric_id
+    assert frame.loc["nps", "owner_name"] == "Ana Silva"
+
+
+@pytest.mark.usefixtures("tiny_warehouse")
+def test_tiny_warehouse_has_an_empty_publish_log():
+    info = queries.snapshot_info()
+    assert (info.has_log, info.publishes, info.current, info.previous) == (True, 0, None, None)
+    assert info.live.path == str(config.WAREHOUSE)
+    assert info.live.size_bytes == os.stat(config.WAREHOUSE).st_size
+    assert "No publish recorded" in str(snapshot_card_body(info))
+
+
+def copy_with_log(source, path, rows: list[tuple] | None):
+    """A copy of `source` at `path` whose publish log holds `rows` (None: no log table at all)."""
+    shutil.copy(source, path)
+    with duckdb.connect(str(path)) as con:
+        if rows is None:
+            con.execute("DROP TABLE snapshot_log")
+        for row in rows or []:
+            con.execute("INSERT INTO snapshot_log VALUES (?, ?, ?, ?, ?, ?)", row)
+    return path
+
+
+def test_current_publish_is_the_last_row_of_the_log(tiny_warehouse_path, tmp_path, monkeypatch):
+    """Three publishes, newest last: the current is the last row and the previous the one before, even
+    when the clock went back between them; the files' JSON comes back as a list."""
+    files = [{"path": "/in/responses.csv", "table": "responses", "rows": 12, "added": 10, "skipped": 2}]
+    rows = [
+        (datetime(2026, 11, 1, 8, 0), "demo", "build", "[]", 100, 0),
+        (datetime(2026, 11, 20, 9, 30), "ingest", "append", json.dumps(files), 10, 2),
+        (datetime(2026, 11, 20, 9, 15), "ingest", "replace", "not json", 7, 0),
+    ]
+    path = copy_with_log(tiny_warehouse_path, tmp_path / "cx.duckdb", rows)
+    monkeypatch.setattr(config, "WAREHOUSE", path)
+    info = queries.snapshot_info()
+    assert info.publishes == 3
+    assert (info.current.published_at, info.current.mode, info.current.rows_added) == (
+        datetime(2026, 11, 20, 9, 15),
+        "replace",
+        7,
+    )
+    assert info.current.files == []  # unreadable JSON shows as no files rather than failing
+    assert (info.previous.source, info.previous.duplicates_skipped, info.previous.files) == (
+        "ingest",
+        2,
+        files,
+    )
+    assert info.kept is None
+
+
+def test_a_file_without_the_log_shows_only_its_time(tiny_warehouse_path, tmp_path, monkeypatch):
+    path = copy_with_log(tiny_warehouse_path, tmp_path / "cx.duckdb", None)
+    monkeypatch.setattr(config, "WAREHOUSE", path)
+    info = queries.snapshot_info()
+    assert (info.has_log, info.publishes, info.current) == (False, 0, None)
+    assert "predates the publish log" in str(snapshot_card_body(info))
+
+
+def test_the_snapshot_kept_for_rollback_is_shown(tmp_path, monkeypatch):
+    live = tiny.build_tiny_warehouse(tmp_path / "cx.duckdb")
+    tiny.build_tiny_warehouse(live)  # a second publish keeps the first as cx.duckdb.previous
+    monkeypatch.setattr(config, "WAREHOUSE", live)
+    info = queries.snapshot_info()
+    assert info.kept is not None and info.kept.path == str(previous_path(live))
+    assert info.kept.version != info.live.version
+
+
+def test_an_empty_warehouse_has_no_as_of_and_no_data_anywhere(tmp_path, monkeypatch):
+    path = tmp_path / "cx.duckdb"
+
+    def catalogue_only(con):
+        con.append("owners", pd.DataFrame(tiny.OWNERS))
+        con.append("metrics", pd.DataFrame(tiny.METRICS))
+
+    write_snapshot(path, catalogue_only)
+    monkeypatch.setattr(config, "WAREHOUSE", path)
+    assert queries.latest_data_day() is None
+    frame = queries.data_freshness(None)
+    assert frame["freshness"].eq("no_data").all() and len(frame) == len(tiny.METRICS)
+    assert queries.row_counts().set_index("table_name")["row_count"].to_dict()["responses"] == 0
+
+
+def test_files_of_a_publish_show_only_what_the_log_says_of_them():
+    """Ingest names each file's table and counts; the demo names only where it came from."""
+    from components.data_health import _files_table
+
+    def headings(files):
+        table = _files_table(files).to_plotly_json()["props"]["children"][0]
+        return [th.children for th in table.children.children]
+
+    assert headings([{"path": "data.demo (seed 7, 20000 responses)"}]) == ["Loaded from"]
+    ingest = [{"path": "/in/a.csv", "table": "responses", "rows": 3, "added": 2, "skipped": 1}]
+    assert headings(ingest) == ["Loaded from", "Table", "Rows", "Added", "Skipped"]
+    assert _files_table([]) is None
