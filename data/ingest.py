@@ -246,10 +246,8 @@ def _quoted(name: str, allowed) -> str:
 class _Load:
     """One ingest, inside the new snapshot's connection: stage, check, then insert."""
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, sources: list[Source], old: Path | None, mode: str, today: date
-    ):
-        self.con, self.sources, self.mode, self.today = con, sources, mode, today
+    def __init__(self, con: duckdb.DuckDBPyConnection, old: Path | None, mode: str, today: date):
+        self.con, self.mode, self.today = con, mode, today
         self.has_old = old is not None
         if old is not None:
             con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(old)})
@@ -278,13 +276,13 @@ class _Load:
     # --- staging ------------------------------------------------------------------------------------
 
     def stage(self, source: Source, index: int) -> None:
-        """The file in a temporary table `stage_N`, every column as text, with its line number."""
+        """The file in a temporary table `stage_N`, as read, with its row number (`_row`, as in `Problem`)."""
         source.stage = f"stage_{index}"
         started = time.perf_counter()
         if source.path.suffix.lower() == ".parquet":
-            reader = "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _line FROM read_parquet($path, file_row_number = true)"
+            reader = "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM read_parquet($path, file_row_number = true)"
         else:
-            reader = "SELECT *, row_number() OVER () + 1 AS _line FROM read_csv($path, header = true, all_varchar = true)"
+            reader = "SELECT *, row_number() OVER () + 1 AS _row FROM read_csv($path, header = true, all_varchar = true)"
         try:
             self.con.execute(f"CREATE TEMP TABLE {source.stage} AS {reader}", {"path": str(source.path)})
         except duckdb.Error as error:
@@ -298,9 +296,7 @@ class _Load:
         )
 
     def _file_columns(self, source: Source) -> list[str]:
-        return [
-            row[0] for row in self.con.execute(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_line"
-        ]
+        return [row[0] for row in self.con.execute(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
 
     def _collect(self, sql: str, params: dict, make) -> None:
         """Problems `make(row)` from the rows of `sql`: the first KEPT_PER_CHECK kept, the rest counted, so
@@ -314,7 +310,7 @@ class _Load:
     def _found(
         self, source: Source, column: str | None, sql: str, reason: str, params: dict | None = None
     ) -> None:
-        """Rows of `sql` (line, value) are problems of `source` at `column` with `reason`."""
+        """Rows of `sql` (row, value) are problems of `source` at `column` with `reason`."""
         self._collect(
             sql,
             params or {},
@@ -369,14 +365,14 @@ class _Load:
                 self._found(
                     source,
                     column,
-                    f"SELECT _line, NULL FROM {stage} WHERE {text} IS NULL ORDER BY _line",
+                    f"SELECT _row, NULL FROM {stage} WHERE {text} IS NULL ORDER BY _row",
                     "is required",
                 )
             if kind != "VARCHAR":
                 self._found(
                     source,
                     column,
-                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND {_not_of_type(text, kind)} ORDER BY _line",
+                    f"SELECT _row, {text} FROM {stage} WHERE {text} IS NOT NULL AND {_not_of_type(text, kind)} ORDER BY _row",
                     f"is not {_TYPE_WORDS.get(kind, kind)}",
                 )
             allowed = ALLOWED.get((table, column))
@@ -384,7 +380,7 @@ class _Load:
                 self._found(
                     source,
                     column,
-                    f"SELECT _line, {text} FROM {stage} WHERE {text} IS NOT NULL AND {text} NOT IN (SELECT unnest($allowed)) ORDER BY _line",
+                    f"SELECT _row, {text} FROM {stage} WHERE {text} IS NOT NULL AND {text} NOT IN (SELECT unnest($allowed)) ORDER BY _row",
                     f"is not one of {', '.join(allowed)}",
                     {"allowed": list(allowed)},
                 )
@@ -393,7 +389,7 @@ class _Load:
             self._found(
                 source,
                 column,
-                f"SELECT _line, {self.value(source, column)} FROM {stage} WHERE CAST({self.value(source, column)} AS DATE) > $today ORDER BY _line",
+                f"SELECT _row, {self.value(source, column)} FROM {stage} WHERE CAST({self.value(source, column)} AS DATE) > $today ORDER BY _row",
                 f"is in the future (today is {self.today.isoformat()})",
                 {"today": self.today},
             )
@@ -408,7 +404,7 @@ class _Load:
             self._found(
                 source,
                 column,
-                f"SELECT _line, {shown} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _line",
+                f"SELECT _row, {shown} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _row",
                 reason,
             )
 
@@ -419,21 +415,21 @@ class _Load:
             if not mine:
                 continue
             union = " UNION ALL ".join(
-                f"SELECT $file{i} AS file, _line, {', '.join(self.value(s, c) + ' AS ' + _quoted(c, self.identifiers) for c in KEYS[table])} FROM {s.stage}"
+                f"SELECT $file{i} AS file, _row, {', '.join(self.value(s, c) + ' AS ' + _quoted(c, self.identifiers) for c in KEYS[table])} FROM {s.stage}"
                 for i, s in enumerate(mine)
             )
             names = ", ".join(_quoted(c, self.identifiers) for c in KEYS[table])
             key = ", ".join(KEYS[table])
 
             def repeated(row, key=key) -> Problem:
-                file, line, first_file, first_line = row
-                where = f"row {first_line}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                file, line, first_file, first_row = row
+                where = f"row {first_row}" + ("" if first_file == file else f" of {Path(first_file).name}")
                 return Problem(file, line, key, None, "repeats a key", f"first at {where}")
 
             self._collect(
-                f"SELECT file, _line, first_file, first_line FROM (SELECT file, _line, "
-                f"first(file) OVER w AS first_file, first(_line) OVER w AS first_line, row_number() OVER w AS nth "
-                f"FROM ({union}) WINDOW w AS (PARTITION BY {names} ORDER BY file, _line)) WHERE nth > 1 ORDER BY file, _line",
+                f"SELECT file, _row, first_file, first_row FROM (SELECT file, _row, "
+                f"first(file) OVER w AS first_file, first(_row) OVER w AS first_row, row_number() OVER w AS nth "
+                f"FROM ({union}) WINDOW w AS (PARTITION BY {names} ORDER BY file, _row)) WHERE nth > 1 ORDER BY file, _row",
                 {f"file{i}": str(s.path) for i, s in enumerate(mine)},
                 repeated,
             )
@@ -462,8 +458,8 @@ class _Load:
                 self._found(
                     source,
                     column,
-                    f"SELECT _line, {value} FROM {source.stage} WHERE {value} IS NOT NULL AND {value} NOT IN "
-                    f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) ORDER BY _line",
+                    f"SELECT _row, {value} FROM {source.stage} WHERE {value} IS NOT NULL AND {value} NOT IN "
+                    f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) ORDER BY _row",
                     f"is not in {referred} (neither in these files nor in the warehouse)",
                 )
             if self.replaced(referred, sources) and self.has_old and not self.replaced(table, sources):
@@ -512,12 +508,12 @@ class _Load:
                 self._found(
                     source,
                     "metric_id",
-                    f"SELECT _line, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind = 'ratio' ORDER BY _line",
+                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind = 'ratio' ORDER BY _row",
                     "is a ratio metric: its data go in measurements",
                 )
                 self._collect(
-                    f"SELECT _line, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
-                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _line",
+                    f"SELECT _row, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
+                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _row",
                     {},
                     lambda row, path=str(source.path): Problem(
                         path,
@@ -532,7 +528,7 @@ class _Load:
                 self._found(
                     source,
                     "metric_id",
-                    f"SELECT _line, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind <> 'ratio' ORDER BY _line",
+                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind <> 'ratio' ORDER BY _row",
                     "is a survey metric: its answers go in responses",
                 )
 
@@ -579,7 +575,7 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
 
     def fill(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("SET enable_progress_bar = true")
-        load = _Load(con, sources, old, mode, today or date.today())
+        load = _Load(con, old, mode, today or date.today())
         for index, source in enumerate(sources):
             load.stage(source, index)
         readable = [
