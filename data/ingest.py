@@ -273,6 +273,11 @@ class _Load:
         self.problems: list[Problem] = []
         self.more: Counter = Counter()
 
+    def _run(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+        """Every statement of a load goes through here. Its identifiers are only `stage_N` names and the
+        schema's own tables and columns (`_quoted` refuses anything else); every value is bound."""
+        return self.con.execute(sql, params or {})
+
     # --- staging ------------------------------------------------------------------------------------
 
     def stage(self, source: Source, index: int) -> None:
@@ -284,11 +289,11 @@ class _Load:
         else:
             reader = "SELECT *, row_number() OVER () + 1 AS _row FROM read_csv($path, header = true, all_varchar = true)"
         try:
-            self.con.execute(f"CREATE TEMP TABLE {source.stage} AS {reader}", {"path": str(source.path)})
+            self._run(f"CREATE TEMP TABLE {source.stage} AS {reader}", {"path": str(source.path)})
         except duckdb.Error as error:
             self.problems.append(Problem(str(source.path), None, None, None, f"cannot be read: {error}"))
             return
-        source.rows = self.con.execute(f"SELECT count(*) FROM {source.stage}").fetchone()[0]
+        source.rows = self._run(f"SELECT count(*) FROM {source.stage}").fetchone()[0]
         seconds = time.perf_counter() - started
         print(
             f"  read {source.path.name}: {source.rows:,} rows in {seconds:.1f} s ({source.rows / max(seconds, 1e-6):,.0f} rows/s)",
@@ -296,15 +301,15 @@ class _Load:
         )
 
     def _file_columns(self, source: Source) -> list[str]:
-        return [row[0] for row in self.con.execute(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
+        return [row[0] for row in self._run(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
 
     def _collect(self, sql: str, params: dict, make) -> None:
         """Problems `make(row)` from the rows of `sql`: the first KEPT_PER_CHECK kept, the rest counted, so
         a file of ten million bad rows is reported in full without holding them all."""
-        rows = self.con.execute(f"{sql} LIMIT {KEPT_PER_CHECK + 1}", params).fetchall()
+        rows = self._run(f"{sql} LIMIT {KEPT_PER_CHECK + 1}", params).fetchall()
         self.problems += [make(row) for row in rows[:KEPT_PER_CHECK]]
         if len(rows) > KEPT_PER_CHECK:
-            total = self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            total = self._run(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
             self.more[make(rows[-1]).reason] += total - KEPT_PER_CHECK
 
     def _found(
@@ -540,7 +545,7 @@ class _Load:
             target = _quoted(table, self.identifiers)
             mine = [s for s in sources if s.table == table]
             if self.has_old and not self.replaced(table, sources):
-                self.con.execute(f"INSERT INTO {target} SELECT * FROM old.{target}")
+                self._run(f"INSERT INTO {target} SELECT * FROM old.{target}")
             columns = list(self.columns[table])
             key = " AND ".join(
                 f"t.{_quoted(c, self.identifiers)} IS NOT DISTINCT FROM s.{_quoted(c, self.identifiers)}"
@@ -553,12 +558,12 @@ class _Load:
                 chosen = [c for c in columns if c not in defaults]
                 values = ", ".join(self.value(source, c) for c in chosen)
                 chosen_names = ", ".join(_quoted(c, self.identifiers) for c in chosen)
-                before = self.con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
-                self.con.execute(
+                before = self._run(f"SELECT count(*) FROM {target}").fetchone()[0]
+                self._run(
                     f"INSERT INTO {target} ({chosen_names}) SELECT * FROM (SELECT {values} FROM {source.stage}) s({chosen_names}) "
                     f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {key})"
                 )
-                source.added = self.con.execute(f"SELECT count(*) FROM {target}").fetchone()[0] - before
+                source.added = self._run(f"SELECT count(*) FROM {target}").fetchone()[0] - before
                 source.skipped = source.rows - source.added
 
 
@@ -616,7 +621,7 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             },
         )
         for table in TABLES:
-            tables[table] = con.execute(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
+            tables[table] = load._run(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
         if old is not None:
             con.execute("DETACH old")
 

@@ -76,7 +76,7 @@ def write(folder: Path, name: str, header: str, *rows: str) -> Path:
 
 def write_parquet(path: Path, select: str) -> Path:
     with duckdb.connect() as con:
-        con.execute(f"COPY ({select}) TO '{path}' (FORMAT parquet)")
+        con.execute("COPY (" + select + ") TO $path (FORMAT parquet)", {"path": str(path)})
     return path
 
 
