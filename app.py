@@ -8,6 +8,7 @@ import dash
 from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
+import security
 from components import ids, shell
 from data import state
 from queries.runner import init_cache
@@ -69,6 +70,9 @@ clientside_callback(
     State("shell-navbar-collapse", "is_open"),
     prevent_initial_call=True,
 )
+
+# Security headers on every response; the policy lists the inline scripts the callbacks make.
+security.secure(app)
 
 if __name__ == "__main__":
     # No version check: dev tools would call plotly's server, and Beacon makes no outside calls.

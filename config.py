@@ -3,6 +3,7 @@
 Defaults run the local demo with no configuration at all.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +22,28 @@ CACHE_URL = os.environ.get("BEACON_CACHE_URL", "")
 HOST = os.environ.get("BEACON_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BEACON_PORT", "8050"))
 AUTH = os.environ.get("BEACON_AUTH", "none")
+AUTH_MODES = ("none",)  # sign-in modes this version has; "none" is the local single-user demo
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# Without sign-in anyone who reaches the port sees everything and may edit commitments: "none" is for
+# one person on this machine only. Refused at start, by name, rather than served open.
+if AUTH not in AUTH_MODES:
+    raise SystemExit(
+        f"BEACON_AUTH={AUTH!r} is not a sign-in mode of this version of Beacon (it has: {', '.join(AUTH_MODES)})."
+    )
+if AUTH == "none" and not _loopback(HOST):
+    raise SystemExit(
+        f"BEACON_AUTH=none serves everyone who reaches the port without sign-in, so it only listens on "
+        f"this machine (127.0.0.1), not BEACON_HOST={HOST!r}. Serve on 127.0.0.1 behind a reverse proxy "
+        "that signs people in."
+    )
 # The business's time zone (IANA name, e.g. Europe/Helsinki): when "today" is for overdue commitments and
 # the clock of their histories. Unset: the server's own. A wrong name stops the app at start, named.
 TIMEZONE = os.environ.get("BEACON_TIMEZONE", "")

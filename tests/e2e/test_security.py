@@ -1,0 +1,131 @@
+"""Secure defaults in a real server and browser: security headers, no open server without sign-in,
+free text always shown as text, and SQL-injection payloads in URLs that change nothing."""
+
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+
+import duckdb
+import pytest
+from playwright.sync_api import expect
+
+from data.ingest import ingest
+from tests.browser import ROOT, beacon_server, open_page
+from tests.e2e.test_commitments import seed, stored
+
+pytestmark = pytest.mark.e2e
+
+# Each payload sets window.pwned if it ever runs as code.
+PAYLOADS = (
+    "<script>window.pwned = 'script'</script>",
+    "<img src=x onerror=\"window.pwned = 'img'\">",
+    '"><svg onload="window.pwned = \'svg\'">',
+)
+
+
+def test_every_response_carries_the_security_headers(server):
+    """Pages, callbacks' layout and assets alike: a content security policy allowing nothing from
+    elsewhere and no framing, no MIME sniffing, a same-origin referrer."""
+    for path in ("/", "/_dash-layout", "/assets/beacon.css"):
+        with urllib.request.urlopen(server + path) as response:
+            headers = response.headers
+        policy = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert "script-src 'self' 'sha256-" in policy and "unsafe-eval" not in policy, path
+        assert (headers["X-Content-Type-Options"], headers["X-Frame-Options"]) == ("nosniff", "DENY"), path
+        assert headers["Referrer-Policy"] == "same-origin", path
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"BEACON_HOST": "0.0.0.0"}, "BEACON_AUTH=none serves everyone who reaches the port without sign-in"),
+        ({"BEACON_AUTH": "sso"}, "BEACON_AUTH='sso' is not a sign-in mode of this version of Beacon"),
+    ],
+)
+def test_no_sign_in_is_refused_off_loopback(environment, message):
+    """Starting without sign-in on another address than loopback (or with an unknown mode) is refused
+    at start, with a message saying why and what to do."""
+    run = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_commitment_text_is_shown_as_text_never_run(browser, server, server_state, tiny_warehouse):
+    """Script and HTML in a commitment's title and note show literally on the register, the owner page
+    and the commitment's page; none of it runs."""
+    title = " ".join(PAYLOADS)[:120]
+    commitment_id = seed(server_state, owner_id="ben", title=title)
+    for path in ("/commitments", "/owner/ben", f"/commitment/{commitment_id}"):
+        page = open_page(browser, server + path)
+        expect(page.get_by_text(PAYLOADS[0]).first).to_be_visible()
+        assert page.evaluate("window.pwned") is None, path
+        assert (
+            page.locator("script:not([src]):not([type])").evaluate_all(
+                "nodes => nodes.filter(n => n.textContent.includes('pwned')).length"
+            )
+            == 0
+        )
+        page.context.close()
+    assert stored(server_state, commitment_id)["title"] == title
+
+
+def test_verbatim_comments_are_shown_as_text_never_run(browser, tiny_warehouse_path, tmp_path):
+    """Customers' comments holding script and HTML, loaded through ingest, show literally on the
+    metric page; none of it runs."""
+    live = tmp_path / "cx.duckdb"
+    shutil.copy(tiny_warehouse_path, live)
+    extract = tmp_path / "responses-payloads.csv"
+    rows = [
+        f'P{i},nps,2026-11-19 10:00:00,web,smb,3,"{payload.replace(chr(34), chr(34) * 2)}"'
+        for i, payload in enumerate(PAYLOADS)
+    ]
+    extract.write_text(
+        "response_id,metric_id,responded_at,touchpoint_id,segment_id,score,comment\n" + "\n".join(rows)
+    )
+    ingest([extract], live)
+    state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
+    with beacon_server(live, extra_env=state) as url:
+        page = open_page(browser, f"{url}/metric/nps?period=2026-Q4")
+        for payload in PAYLOADS:
+            expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
+        assert page.evaluate("window.pwned") is None
+        assert page.problems == []
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/?period=2026-Q4';DROP TABLE metrics;--", "This view cannot be shown"),
+        ("/?segment=' OR '1'='1", "There is no customer segment"),
+        ("/journey?metric=nps' OR 1=1--", "There is no metric"),
+        ("/metric/nps'%20OR%201=1--", "There is no metric"),
+        ("/wall?slides=touchpoint:web';DELETE FROM responses;--", "no such touchpoint"),
+    ],
+)
+def test_sql_injection_in_the_url_changes_nothing(browser, server, tiny_warehouse, path, message):
+    """Payloads in filters and ids are only ever bound as values: the page says what it cannot show,
+    and the warehouse still has every table and row."""
+    before = _row_counts(tiny_warehouse)
+    page = open_page(browser, server + path)
+    expect(page.get_by_text(message).first).to_be_visible()
+    assert "Traceback" not in page.content()
+    assert _row_counts(tiny_warehouse) == before
+
+
+def _row_counts(path) -> dict:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            table: con.execute("SELECT count(*) FROM " + table).fetchone()[0]
+            for table in ("metrics", "responses", "measurements", "segments", "touchpoints")
+        }
