@@ -6,6 +6,8 @@ apply each migration exactly once. Every app process opens its engine lazily, af
 """
 
 import os
+import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -88,8 +90,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers go on while a writer commits; the busy timeout makes a second writer wait its
     # turn instead of failing at once ("database is locked").
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
+    # Turning a fresh file to WAL takes a lock that SQLite may refuse at once, busy timeout or not,
+    # while other processes open the same new file: try again briefly (WAL then stays on the file).
+    for attempt in range(50):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
