@@ -12,6 +12,7 @@ import pandas as pd
 from dash import html
 
 from components.attributes import raw
+from components.commitments import days_text, format_day, icon
 from components.definition import formula
 from components.format import UNIT_WORDS, format_count, format_target
 from components.links import href
@@ -46,20 +47,8 @@ TABLE_WORDS = {
 }
 
 
-def _icon(name: str, class_name: str = "") -> html.I:
-    return html.I(className=f"bi {name} {class_name}".strip(), **{"aria-hidden": "true"})
-
-
-def _day(day) -> str:
-    return "—" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}"
-
-
 def _moment(at: datetime) -> html.Time:
     return html.Time(f"{at:%-d %b %Y %H:%M}", dateTime=at.isoformat())
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def card(title: str, body, note=None, class_name: str = "") -> dbc.Card:
@@ -104,8 +93,8 @@ def health_header(as_of: date | None, info: SnapshotInfo) -> html.Div:
 
 
 def freshness_badge(freshness: str) -> html.Span:
-    label, icon, colour = FRESHNESS_LABELS[freshness]
-    return html.Span([_icon(icon), label], className=f"status-badge freshness-badge status-{colour}")
+    label, icon_name, colour = FRESHNESS_LABELS[freshness]
+    return html.Span([icon(icon_name), label], className=f"status-badge freshness-badge status-{colour}")
 
 
 def cadence_label(days: int, assumed: bool = False) -> str:
@@ -129,7 +118,7 @@ def freshness_rule(as_of: date | None) -> str:
     return (
         f"Cadence is each metric's typical (median) gap between days with data over the "
         f"{CADENCE_WINDOW_DAYS} days up to its latest day; with fewer than two such days, daily is assumed. "
-        f"A metric is late when {against} is more than its cadence plus {_days(GRACE_DAYS)} of grace "
+        f"A metric is late when {against} is more than its cadence plus {days_text(GRACE_DAYS)} of grace "
         "after its latest day with data."
     )
 
@@ -169,10 +158,10 @@ def freshness_table(frame: pd.DataFrame) -> html.Table:
             html.Tr(
                 [
                     html.Th(html.A(row.name, href=href(f"/metric/{row.metric_id}")), scope="row"),
-                    html.Td(_day(row.latest_day), className="number"),
+                    html.Td(format_day(row.latest_day), className="number"),
                     html.Td(cadence_label(row.cadence_days, row.cadence_assumed) if has_data else "—"),
-                    html.Td(_days(int(row.age_days)) if has_data else "—", className="number"),
-                    html.Td(_days(int(row.late_after_days)), className="number"),
+                    html.Td(days_text(int(row.age_days)) if has_data else "—", className="number"),
+                    html.Td(days_text(int(row.late_after_days)), className="number"),
                     html.Td(freshness_badge(row.freshness)),
                 ],
                 className="freshness-row",
@@ -341,8 +330,8 @@ def _scale(metric) -> list:
 
 def _direction(higher_is_better: bool) -> html.Span:
     if higher_is_better:
-        return html.Span([_icon("bi-arrow-up", "me-1"), "Higher is better"], className="text-nowrap")
-    return html.Span([_icon("bi-arrow-down", "me-1"), "Lower is better"], className="text-nowrap")
+        return html.Span([icon("bi-arrow-up", "me-1"), "Higher is better"], className="text-nowrap")
+    return html.Span([icon("bi-arrow-down", "me-1"), "Lower is better"], className="text-nowrap")
 
 
 def _owner(metric) -> list:
