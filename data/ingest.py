@@ -604,7 +604,14 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             raise IngestError(
                 [Problem("the new snapshot", None, None, None, f"breaks a rule of the warehouse: {error}")]
             ) from error
-        if old is not None:
+        # The history carries forward; a warehouse made before the log existed starts it here.
+        has_log = (
+            old is not None
+            and con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = 'snapshot_log'"
+            ).fetchone()[0]
+        )
+        if has_log:
             con.execute("INSERT INTO snapshot_log SELECT * FROM old.snapshot_log")
         files = [
             {"path": str(s.path), "table": s.table, "rows": s.rows, "added": s.added, "skipped": s.skipped}

@@ -745,3 +745,16 @@ def test_the_snapshot_log_records_each_ingest_with_its_files(warehouse, files):
     assert json.loads(files_json) == [
         {"path": str(path), "table": "responses", "rows": 2, "added": 1, "skipped": 1}
     ]
+
+
+def test_a_warehouse_from_before_the_publish_log_takes_an_ingest(tmp_path):
+    """A warehouse written before `snapshot_log` existed (the table dropped here) still takes an ingest,
+    whose publish starts the log."""
+    path = tmp_path / "cx.duckdb"
+    ingest([EXAMPLE], path, today=TODAY)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE snapshot_log")
+    summary = ingest([EXAMPLE], path, today=TODAY)
+    assert summary.added == 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*), min(source) FROM snapshot_log").fetchone() == (1, "ingest")
