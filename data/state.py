@@ -69,8 +69,26 @@ def _tables_v1(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return commitments, history
 
 
+def _tables_v2(into: sa.MetaData) -> sa.Table:
+    """The accounts table as schema version 2 made it (sign-in, BEACON_AUTH=local). Frozen, as v1."""
+    return sa.Table(
+        "accounts",
+        into,
+        sa.Column("account_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("username", sa.String(64), nullable=False, unique=True),
+        sa.Column("display_name", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(16), nullable=False),  # viewer | owner | admin
+        sa.Column("owner_id", sa.String(64)),  # the metric owner an "owner" account acts as
+        sa.Column("password_hash", sa.String(300), nullable=False),
+        sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    )
+
+
 #: The tables as the latest schema version has them: what the store reads and writes.
 commitments, history = _tables_v1(metadata)
+accounts = _tables_v2(metadata)
 
 
 def _create_v1(connection) -> None:
@@ -79,8 +97,13 @@ def _create_v1(connection) -> None:
     version_1.create_all(connection)  # tables with their indexes
 
 
+def _create_v2(connection) -> None:
+    version_2 = sa.MetaData()
+    _tables_v2(version_2).create(connection)
+
+
 #: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.
-MIGRATIONS = ((1, _create_v1),)
+MIGRATIONS = ((1, _create_v1), (2, _create_v2))
 LATEST = MIGRATIONS[-1][0]
 
 _engines: dict[tuple[int, str], sa.Engine] = {}

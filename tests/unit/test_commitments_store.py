@@ -52,7 +52,7 @@ def migrate_and_close(*urls: str) -> list:
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("state-template") / "state.db"
-    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [1]
+    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [state.LATEST]
     return path
 
 
@@ -94,21 +94,21 @@ def clean(**overrides) -> dict:
 # --- schema ---------------------------------------------------------------------------------------
 
 
-def test_migrate_creates_schema_at_version_1_and_is_idempotent(tmp_path):
+def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
-    assert in_fresh_process(migrate_and_close, url, url, url) == [1, 1, 1]
-    assert state.migrate(url) == 1  # and once more from this process
+    assert in_fresh_process(migrate_and_close, url, url, url) == [2, 2, 2]
+    assert state.migrate(url) == state.LATEST == 2  # and once more from this process
     with state.reading(url) as connection:
         tables = set(sa.inspect(connection).get_table_names())
-        assert {"schema_version", "commitments", "commitment_history"} <= tables
-        assert state.current_version(connection) == 1
+        assert {"schema_version", "commitments", "commitment_history", "accounts"} <= tables
+        assert state.current_version(connection) == 2
         rows = connection.execute(sa.select(state.schema_version)).fetchall()
-    assert [row.version for row in rows] == [1]
+    assert [row.version for row in rows] == [1, 2]
 
 
 def test_migrate_creates_the_parent_directory(tmp_path):
     url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'state.db'}"
-    assert in_fresh_process(migrate_and_close, url) == [1]
+    assert in_fresh_process(migrate_and_close, url) == [state.LATEST]
     assert (tmp_path / "not" / "yet" / "state.db").exists()
 
 
@@ -120,7 +120,7 @@ def test_one_process_can_migrate_two_fresh_databases(tmp_path):
     `table.create` and then again from `Index.create`: "index commitments_by_owner already exists".
     """
     first, second = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
-    assert in_fresh_process(migrate_and_close, first, second) == [1, 1]
+    assert in_fresh_process(migrate_and_close, first, second) == [state.LATEST] * 2
 
 
 # --- validate -------------------------------------------------------------------------------------

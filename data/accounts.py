@@ -1,0 +1,207 @@
+"""Accounts for signing in to Beacon (BEACON_AUTH=local): who may read, who owns which metrics' commitments,
+who administers. Passwords are kept only as salted scrypt hashes.
+
+    python -m data.accounts add USERNAME --role owner --owner-id reka_szabo --name "Réka Szabó"
+    python -m data.accounts reset USERNAME
+    python -m data.accounts disable USERNAME
+    python -m data.accounts list
+
+`add` and `reset` ask for the password twice (or read one line from stdin with --password-stdin).
+"""
+
+import argparse
+import base64
+import getpass
+import hashlib
+import hmac
+import secrets
+import sys
+from datetime import datetime
+from functools import cache
+
+import sqlalchemy as sa
+
+from data import state
+
+ROLES = {
+    "viewer": "reads everything",
+    "owner": "reads everything; creates and edits commitments on their own metrics and their own commitments",
+    "admin": "everything, including accounts and wall display tokens",
+}
+PASSWORD_MIN = 12
+# scrypt's cost: 2^15 × 8 × 128 bytes = 32 MB and ~50 ms per check: slow for a guesser, quick for a person.
+_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    """'scrypt$n$r$p$salt$hash', salt and hash in base64: all a later check needs."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, maxmem=64 * 2**20, **_SCRYPT)
+    encoded = (base64.b64encode(part).decode() for part in (salt, digest))
+    return "$".join(["scrypt", str(_SCRYPT["n"]), str(_SCRYPT["r"]), str(_SCRYPT["p"]), *encoded])
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """Whether `password` is the one `stored` was made from; compared in constant time."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    expected = base64.b64decode(digest)
+    actual = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=64 * 2**20
+    )
+    return hmac.compare_digest(actual, expected)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"A password needs at least {PASSWORD_MIN} characters.")
+
+
+def add(
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    owner_id: str | None = None,
+    url: str | None = None,
+) -> int:
+    """A new account; AccountError names what is wrong (taken username, unknown role, short password,
+    an owner without the owner id they act as)."""
+    if not username or not username.strip() or username != username.strip().lower():
+        raise AccountError("A username is lower case, without spaces at either end.")
+    if role not in ROLES:
+        raise AccountError(f"The role {role!r} does not exist; use one of {', '.join(ROLES)}.")
+    if (role == "owner") != bool(owner_id):
+        raise AccountError("An owner account names the owner id it acts as (--owner-id); other roles do not.")
+    _check_password(password)
+    now = datetime.now()
+    with state.writing(url) as connection:
+        taken = connection.execute(
+            sa.select(state.accounts.c.account_id).where(state.accounts.c.username == username)
+        ).first()
+        if taken:
+            raise AccountError(f"The username {username!r} is taken.")
+        return connection.execute(
+            state.accounts.insert().values(
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                owner_id=owner_id,
+                password_hash=hash_password(password),
+                disabled=False,
+                created_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key[0]
+
+
+def _update(username: str, url: str | None, **values) -> None:
+    with state.writing(url) as connection:
+        changed = connection.execute(
+            state.accounts.update()
+            .where(state.accounts.c.username == username)
+            .values(**values, updated_at=datetime.now())
+        ).rowcount
+    if not changed:
+        raise AccountError(f"There is no account {username!r}.")
+
+
+def reset_password(username: str, password: str, url: str | None = None) -> None:
+    _check_password(password)
+    _update(username, url, password_hash=hash_password(password))
+
+
+def disable(username: str, url: str | None = None) -> None:
+    """The account can no longer sign in; it stays, so histories still name who did what."""
+    _update(username, url, disabled=True)
+
+
+def listing(url: str | None = None) -> list[dict]:
+    """Every account, without its password hash."""
+    columns = [c for c in state.accounts.c if c.name != "password_hash"]
+    with state.reading(url) as connection:
+        rows = connection.execute(sa.select(*columns).order_by(state.accounts.c.username)).fetchall()
+    return [dict(row._mapping) for row in rows]
+
+
+def authenticate(username: str, password: str, url: str | None = None) -> dict | None:
+    """The account `username` when `password` is its password and it is not disabled; else None. A
+    missing account costs the same hashing time, so timing does not reveal which usernames exist."""
+    with state.reading(url) as connection:
+        row = connection.execute(
+            sa.select(state.accounts).where(state.accounts.c.username == username)
+        ).first()
+    stored = row.password_hash if row else _decoy()
+    matches = password_matches(password, stored)
+    if row is None or row.disabled or not matches:
+        return None
+    return {key: value for key, value in row._mapping.items() if key != "password_hash"}
+
+
+@cache
+def _decoy() -> str:
+    """A hash no password matches, checked for unknown usernames (made once, when first needed)."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _ask_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise AccountError("The two passwords differ.")
+    return first
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m data.accounts", description="Manage Beacon's sign-in accounts."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    adding = commands.add_parser("add", help="create an account")
+    adding.add_argument("username")
+    adding.add_argument("--role", choices=list(ROLES), required=True)
+    adding.add_argument("--owner-id", help="for an owner: the owner_id of the warehouse they are")
+    adding.add_argument("--name", default="", help="the name shown in histories (default: the username)")
+    adding.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    resetting = commands.add_parser("reset", help="set a new password")
+    resetting.add_argument("username")
+    resetting.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    commands.add_parser("disable", help="stop an account signing in").add_argument("username")
+    commands.add_parser("list", help="list the accounts")
+    args = parser.parse_args(argv)
+    state.migrate()
+    try:
+        if args.command == "add":
+            password = _ask_password(args.password_stdin)
+            add(args.username, args.name, args.role, password, args.owner_id)
+            print(f"Added {args.username} ({args.role}).")
+        elif args.command == "reset":
+            reset_password(args.username, _ask_password(args.password_stdin))
+            print(f"New password set for {args.username}.")
+        elif args.command == "disable":
+            disable(args.username)
+            print(f"{args.username} can no longer sign in.")
+        else:
+            for account in listing():
+                owner = f" as {account['owner_id']}" if account["owner_id"] else ""
+                status = "disabled" if account["disabled"] else "active"
+                print(
+                    f"{account['username']:<24} {account['role']}{owner:<24} {status:<9} {account['display_name']}"
+                )
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

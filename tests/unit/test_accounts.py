@@ -1,0 +1,125 @@
+"""Sign-in accounts (data/accounts.py) on a real SQLite state file: hashing, the rules of an account,
+authentication, disabling and resetting, the command, and the migration that adds them to a database
+of schema version 1."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from data import accounts, commitments, state
+from data.accounts import AccountError, add, authenticate, disable, listing, password_matches, reset_password
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    state.migrate(url)
+    return url
+
+
+def test_a_password_is_kept_only_as_a_salted_hash():
+    """Two hashes of one password differ (salt) and both match it; a wrong password matches neither."""
+    first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
+    assert first != second and PASSWORD not in first and first.startswith("scrypt$32768$8$1$")
+    assert password_matches(PASSWORD, first) and password_matches(PASSWORD, second)
+    assert not password_matches(PASSWORD + "!", first)
+    assert not password_matches(PASSWORD, "md5$whatever")
+
+
+def test_an_account_signs_in_with_its_password_only(url):
+    """The right password gives the account (without its hash); a wrong one or an unknown name, None."""
+    add("reka", "Réka Szabó", "owner", PASSWORD, owner_id="reka_szabo", url=url)
+    signed_in = authenticate("reka", PASSWORD, url)
+    assert (signed_in["role"], signed_in["owner_id"], signed_in["display_name"]) == (
+        "owner",
+        "reka_szabo",
+        "Réka Szabó",
+    )
+    assert "password_hash" not in signed_in
+    assert authenticate("reka", "not the password", url) is None
+    assert authenticate("nobody", PASSWORD, url) is None
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "owner_id", "password", "message"),
+    [
+        ("Reka", "viewer", None, PASSWORD, "lower case"),
+        ("reka", "boss", None, PASSWORD, "The role 'boss' does not exist; use one of viewer, owner, admin."),
+        ("reka", "owner", None, PASSWORD, "An owner account names the owner id it acts as"),
+        ("reka", "viewer", "reka_szabo", PASSWORD, "An owner account names the owner id it acts as"),
+        ("reka", "viewer", None, "short", "A password needs at least 12 characters."),
+    ],
+)
+def test_an_account_that_breaks_a_rule_is_refused(url, username, role, owner_id, password, message):
+    with pytest.raises(AccountError, match=re.escape(message)):
+        add(username, "", role, password, owner_id, url)
+    assert listing(url) == []
+
+
+def test_a_username_is_taken_once(url):
+    add("ana", "Ana", "viewer", PASSWORD, url=url)
+    with pytest.raises(AccountError, match=r"The username 'ana' is taken\."):
+        add("ana", "Another Ana", "admin", PASSWORD, url=url)
+
+
+def test_disabling_stops_sign_in_and_a_reset_changes_the_password(url):
+    """Disabled: the right password no longer signs in, the account stays listed. Reset: only the new
+    password works."""
+    add("ana", "Ana", "viewer", PASSWORD, url=url)
+    add("ben", "Ben", "admin", PASSWORD, url=url)
+    reset_password("ana", "a brand new secret", url)
+    assert authenticate("ana", PASSWORD, url) is None
+    assert authenticate("ana", "a brand new secret", url)["username"] == "ana"
+    disable("ben", url)
+    assert authenticate("ben", PASSWORD, url) is None
+    assert [(a["username"], a["disabled"]) for a in listing(url)] == [("ana", False), ("ben", True)]
+    with pytest.raises(AccountError, match=r"There is no account 'carl'\."):
+        disable("carl", url)
+
+
+def test_the_command_adds_lists_and_refuses(url, monkeypatch, capsys):
+    """`python -m data.accounts` against BEACON_STATE_URL: add with the password on stdin, list, and a
+    refusal that exits 1 with the reason."""
+    monkeypatch.setattr(state.config, "STATE_URL", url)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert (
+        accounts.main(
+            ["add", "tom", "--role", "owner", "--owner-id", "tom_becker", "--name", "Tom", "--password-stdin"]
+        )
+        == 0
+    )
+    assert accounts.main(["list"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert accounts.main(["add", "zoe", "--role", "viewer", "--password-stdin"]) == 1
+    out, err = capsys.readouterr()
+    assert "Added tom (owner)." in out and "tom" in out.splitlines()[-1] and "as tom_becker" in out
+    assert "A password needs at least 12 characters." in err
+    assert authenticate("tom", PASSWORD, url)["owner_id"] == "tom_becker"
+
+
+def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path):
+    """A state database made by schema version 1 (commitments only) is migrated to version 2: the
+    accounts table appears and every commitment is still there."""
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    with state.writing(url) as connection:
+        state.schema_version.create(connection)
+        state._create_v1(connection)
+        connection.execute(state.schema_version.insert().values(version=1, applied_at=date(2026, 11, 1)))
+    commitment_id = commitments.create(
+        {
+            "metric_id": "nps", "touchpoint_id": None, "segment_id": None, "owner_id": "ana", "title": "Kept",
+            "description": "", "kind": "action", "start_on": date(2026, 11, 2), "due_on": date(2026, 11, 30),
+            "status": "planned", "progress": 0, "completed_on": None, "expected_value": None,
+        },
+        "setup",
+        url=url,
+    )  # fmt: skip
+    assert state.migrate(url) == 2
+    with state.reading(url) as connection:
+        assert "accounts" in sa.inspect(connection).get_table_names()
+    assert commitments.get(commitment_id, url=url)["title"] == "Kept"
