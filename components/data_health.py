@@ -16,6 +16,7 @@ from components.commitments import days_text, format_day, icon
 from components.definition import formula
 from components.format import UNIT_WORDS, format_count, format_target
 from components.links import href
+from components.tiles import summary_strip
 from queries.health import CADENCE_WINDOW_DAYS, FRESHNESS, GRACE_DAYS, Publish, SnapshotFile, SnapshotInfo
 
 #: Word, Bootstrap icon and the status colour each freshness is drawn in (colour, icon and word).
@@ -125,20 +126,15 @@ def freshness_rule(as_of: date | None) -> str:
 
 def freshness_summary(frame: pd.DataFrame) -> html.Div:
     """How many metrics are late, have no data, or are fresh (worst first); none-counts left out."""
-    counts = frame["freshness"].value_counts()
-    chips = [
-        html.Span(
-            [html.Span(str(counts[word]), className="summary-count"), freshness_badge(word)],
-            className=f"summary-chip status-{FRESHNESS_LABELS[word][2]}",
-            **{"data-freshness": word, "data-count": str(counts[word])},
-        )
-        for word in FRESHNESS
-        if counts.get(word, 0)
-    ]
-    label = f"{len(frame)} metrics: " + ", ".join(
-        f"{counts[w]} {FRESHNESS_LABELS[w][0].lower()}" for w in FRESHNESS if counts.get(w, 0)
+    return summary_strip(
+        frame["freshness"],
+        FRESHNESS,
+        freshness_badge,
+        lambda word: FRESHNESS_LABELS[word][0],
+        lambda word: FRESHNESS_LABELS[word][2],
+        "data-freshness",
+        "metrics",
     )
-    return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})
 
 
 def freshness_table(frame: pd.DataFrame) -> html.Table:

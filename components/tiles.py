@@ -117,25 +117,34 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     )
 
 
-def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
-    """How many KPIs have each status, worst first; statuses nobody has are left out."""
-    counts = frame["status"].value_counts()
+def summary_strip(values: pd.Series, words, badge, label, colour, attribute: str, noun: str) -> html.Div:
+    """How many of `values` are each of `words` (worst first), as chips of `badge(word)` coloured by
+    `colour(word)`; words nobody has are left out. `label(word)` is the word for screen readers."""
+    counts = values.value_counts()
+    shown = [word for word in words if counts.get(word, 0)]
     chips = [
         html.Span(
-            [
-                html.Span(str(counts[status]), className="summary-count"),
-                status_badge(status),
-            ],
-            className=f"summary-chip status-{status}",
-            **{"data-status": status, "data-count": str(counts[status])},
+            [html.Span(str(counts[word]), className="summary-count"), badge(word)],
+            className=f"summary-chip status-{colour(word)}",
+            **{attribute: word, "data-count": str(counts[word])},
         )
-        for status in statuses
-        if counts.get(status, 0)
+        for word in shown
     ]
-    label = f"{len(frame)} KPIs: " + ", ".join(
-        f"{counts[s]} {STATUS_LABELS[s][0].lower()}" for s in statuses if counts.get(s, 0)
+    text = f"{len(values)} {noun}: " + ", ".join(f"{counts[word]} {label(word).lower()}" for word in shown)
+    return html.Div(chips, className="status-summary", role="status", **{"aria-label": text})
+
+
+def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
+    """How many KPIs have each status, worst first; statuses nobody has are left out."""
+    return summary_strip(
+        frame["status"],
+        statuses,
+        status_badge,
+        lambda status: STATUS_LABELS[status][0],
+        lambda status: status,
+        "data-status",
+        "KPIs",
     )
-    return html.Div(chips, className="status-summary", role="status", **{"aria-label": label})
 
 
 def with_commitment_action(tile, row, href: str) -> html.Div:

@@ -26,19 +26,10 @@ from pathlib import Path
 
 import duckdb
 
-from data.warehouse import SnapshotError, rollback, write_snapshot
+from data.warehouse import CONTRACT_TABLES, SnapshotError, rollback, write_snapshot
 
-#: Tables a file may load, in loading order (what is referred to before what refers to it).
-TABLES = (
-    "owners",
-    "touchpoints",
-    "segments",
-    "metrics",
-    "targets",
-    "annotations",
-    "responses",
-    "measurements",
-)
+#: Tables a file may load, in loading order: the contract's.
+TABLES = CONTRACT_TABLES
 #: The key of each table: a row whose key is already there is a duplicate.
 KEYS = {
     "owners": ("owner_id",),

@@ -14,8 +14,8 @@ HERE = Path(__file__).resolve().parent
 SCHEMA = (HERE / "schema.sql").read_text()
 ROLLUP = (HERE / "rollup.sql").read_text()
 
-#: Tables of the contract the app reads; a snapshot missing any of them is refused.
-REQUIRED_TABLES = (
+#: The contract's tables, what is referred to before what refers to it (the order ingest loads them in).
+CONTRACT_TABLES = (
     "owners",
     "touchpoints",
     "segments",
@@ -24,8 +24,9 @@ REQUIRED_TABLES = (
     "annotations",
     "responses",
     "measurements",
-    "daily_rollup",
 )
+#: Tables the app reads; a snapshot missing any of them is refused.
+REQUIRED_TABLES = (*CONTRACT_TABLES, "daily_rollup")
 
 # Each check returns offending rows; the message names the table and the column at fault.
 FACT_CHECKS = (

@@ -101,6 +101,21 @@ def _measurements(extra: list[tuple]) -> pd.DataFrame:
     )
 
 
+#: Rows per table, worked by hand from the lists above (the /data page and its query show these).
+ROW_COUNTS = {
+    "owners": len(OWNERS),
+    "touchpoints": len(TOUCHPOINTS),
+    "segments": len(SEGMENTS),
+    "metrics": len(METRICS),
+    "targets": len(TARGETS),
+    "annotations": 1,
+    "responses": 41,  # NPS 10 + 10 + 4, CSAT 10, effort 5, pilot 2
+    "measurements": 4,  # FCR 2 days, AHT 2 days
+    # One row per (metric, day, touchpoint, segment): NPS 3, CSAT 1, effort 1, pilot 1, FCR 2, AHT 2.
+    "daily_rollup": 10,
+}
+
+
 def build_tiny_warehouse(path: Path, extra_measurements: list[tuple] = ()) -> Path:
     """The hand-made warehouse at `path` (a new snapshot swapped in if one is there), with
     `extra_measurements` rows (metric_id, day, touchpoint_id, segment_id, numerator, denominator)."""

@@ -147,18 +147,7 @@ def test_summary_counts_late_first():
 @pytest.mark.usefixtures("tiny_warehouse")
 def test_row_counts_are_what_the_tiny_warehouse_holds():
     counts = dict(zip(*queries.row_counts()[["table_name", "row_count"]].T.values, strict=True))
-    assert counts == {
-        "owners": len(tiny.OWNERS),
-        "touchpoints": len(tiny.TOUCHPOINTS),
-        "segments": len(tiny.SEGMENTS),
-        "metrics": len(tiny.METRICS),
-        "targets": len(tiny.TARGETS),
-        "annotations": 1,
-        "responses": 41,  # NPS 10 + 10 + 4, CSAT 10, effort 5, pilot 2
-        "measurements": 4,  # FCR 2 days, AHT 2 days
-        # One row per (metric, day, touchpoint, segment): NPS 3, CSAT 1, effort 1, pilot 1, FCR 2, AHT 2.
-        "daily_rollup": 10,
-    }
+    assert counts == tiny.ROW_COUNTS
     assert len(tiny._responses()) == 41
 
 
