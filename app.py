@@ -9,6 +9,7 @@ from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
 import security
+from auth import web as auth_web
 from components import ids, shell
 from data import state
 from queries.runner import init_cache
@@ -31,7 +32,6 @@ app = Dash(
     suppress_callback_exceptions=True,
 )
 server = app.server
-server.config["SECRET_KEY"] = config.SECRET_KEY or None
 init_cache(server)
 # Create or migrate the state database (commitments) before serving; safe when workers start together.
 state.migrate()
@@ -39,11 +39,13 @@ state.migrate()
 
 def layout():
     available = {page["path"] for page in dash.page_registry.values()}
+    user = auth_web.current_user()
+    badge = shell.signed_in(user.name, user.role) if user.username else None
     return html.Div(
         [
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
             dcc.Store(id=ids.COLOUR_MODE),
-            shell.navbar(available),
+            shell.navbar(available, badge),
             html.Main(dash.page_container, className="container-fluid page"),
         ]
     )
@@ -71,7 +73,9 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-# Security headers on every response; the policy lists the inline scripts the callbacks make.
+# Sign-in (or, without it, loopback only) and cross-site refusal in front of every request; security
+# headers on every response, the policy listing the inline scripts the callbacks make.
+auth_web.install(app)
 security.secure(app)
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ CACHE_URL = os.environ.get("BEACON_CACHE_URL", "")
 HOST = os.environ.get("BEACON_HOST", "127.0.0.1")
 PORT = int(os.environ.get("BEACON_PORT", "8050"))
 AUTH = os.environ.get("BEACON_AUTH", "none")
-AUTH_MODES = ("none",)  # sign-in modes this version has; "none" is the local single-user demo
+# Sign-in modes: "none" is the local single-user demo, "local" accounts with a sign-in page (auth/).
+AUTH_MODES = ("none", "local")
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     try:
         return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -38,21 +39,38 @@ if AUTH not in AUTH_MODES:
     raise SystemExit(
         f"BEACON_AUTH={AUTH!r} is not a sign-in mode of this version of Beacon (it has: {', '.join(AUTH_MODES)})."
     )
-if AUTH == "none" and not _loopback(HOST):
+if AUTH == "none" and not is_loopback(HOST):
     raise SystemExit(
         f"BEACON_AUTH=none serves everyone who reaches the port without sign-in, so it only listens on "
-        f"this machine (127.0.0.1), not BEACON_HOST={HOST!r}. Serve on 127.0.0.1 behind a reverse proxy "
-        "that signs people in."
+        f"this machine (127.0.0.1), not BEACON_HOST={HOST!r}. Sign people in with BEACON_AUTH=local "
+        "(see the README's Production section)."
     )
 # The business's time zone (IANA name, e.g. Europe/Helsinki): when "today" is for overdue commitments and
 # the clock of their histories. Unset: the server's own. A wrong name stops the app at start, named.
 TIMEZONE = os.environ.get("BEACON_TIMEZONE", "")
 if TIMEZONE:
     ZoneInfo(TIMEZONE)
-# Who is acting, written into every commitment's history, until sign-in (BEACON_AUTH) says who.
+# Who is acting without sign-in (BEACON_AUTH=none), written into every commitment's history.
 ACTING_USER = os.environ.get("BEACON_USER") or "Local user"
-# Only the loopback demo may run without a secret; sign-in (BEACON_AUTH) will refuse to start without one.
+# Signs the session cookies. Only the loopback demo runs without one: sign-in refuses to start without a
+# long random key, since anyone who knows it can make themselves any user.
 SECRET_KEY = os.environ.get("BEACON_SECRET_KEY", "")
+SECRET_KEY_MIN = 32
+if AUTH != "none" and len(SECRET_KEY) < SECRET_KEY_MIN:
+    raise SystemExit(
+        f"BEACON_AUTH={AUTH} needs BEACON_SECRET_KEY, a random secret of at least {SECRET_KEY_MIN} characters "
+        f"({'it is unset' if not SECRET_KEY else f'it has {len(SECRET_KEY)}'}). Make one with: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )
+# Hours a sign-in lasts before signing in again.
+SESSION_HOURS = float(os.environ.get("BEACON_SESSION_HOURS", "12"))
+# How many reverse proxies in front of Beacon to trust for the client's address and scheme
+# (X-Forwarded-For/-Proto/-Host): 0 when Beacon is reached directly, 1 behind one nginx.
+TRUST_PROXY = int(os.environ.get("BEACON_TRUST_PROXY", "0"))
+# Whether viewer accounts read verbatim comments ("shown") or not ("hidden"); owners and admins always do.
+VIEWER_COMMENTS = os.environ.get("BEACON_VIEWER_COMMENTS", "shown")
+if VIEWER_COMMENTS not in ("shown", "hidden"):
+    raise SystemExit(f"BEACON_VIEWER_COMMENTS={VIEWER_COMMENTS!r}: use shown or hidden.")
 # DuckDB's memory per app process (its buffer pool caches what raw scans read): keeps workers bounded.
 DUCKDB_MEMORY_LIMIT = os.environ.get("BEACON_DUCKDB_MEMORY_LIMIT", "200MB")
 # Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.

@@ -25,8 +25,12 @@
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), CHECK_TIMEOUT_MS);
-    return fetch(`${prefix}assets/wall.js`, { method: "HEAD", cache: "no-store", signal: controller.signal })
-      .then((response) => response.ok)
+    return fetch(`${prefix}session`, { method: "HEAD", cache: "no-store", signal: controller.signal })
+      .then((response) => {
+        // Signed out, or the display token revoked: reloading shows the sign-in page or the message.
+        if (response.status === 401 || response.status === 403) window.location.reload();
+        return response.ok;
+      })
       .catch(() => false)
       .finally(() => clearTimeout(timer));
   }

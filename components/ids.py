@@ -7,6 +7,8 @@ import json
 URL = "_pages_location"
 THEME_STORE = "shell-theme"  # "light" | "dark" | None (follow the system), kept in localStorage
 THEME_TOGGLE = "shell-theme-toggle"
+SIGNED_IN = "shell-signed-in"
+SIGN_OUT = "shell-sign-out"
 COLOUR_MODE = "shell-colour-mode"  # the mode in effect, "light" or "dark": what figure callbacks read
 
 

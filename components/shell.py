@@ -18,7 +18,32 @@ NAVIGATION = (
 )
 
 
-def navbar(available_paths: set[str]) -> dbc.Navbar:
+def signed_in(name: str, role: str) -> html.Div:
+    """Who is signed in, and the way out (a plain form post: it works before any callback has loaded)."""
+    return html.Div(
+        [
+            html.Span(
+                [html.I(className="bi bi-person-circle me-1", **{"aria-hidden": "true"}), name],
+                className="shell-user",
+                title=f"Signed in as {name} ({role})",
+                id=ids.SIGNED_IN,
+            ),
+            html.Span(role, className="badge text-bg-secondary ms-1 me-2"),
+            html.Form(
+                html.Button(
+                    "Sign out", type="submit", className="btn btn-sm btn-outline-secondary", id=ids.SIGN_OUT
+                ),
+                action="/signout",
+                method="POST",
+                className="d-inline",
+            ),
+        ],
+        className="d-flex align-items-center ms-lg-2 py-2 py-lg-0",
+    )
+
+
+def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navbar:
+    """The navigation; `user` (from `signed_in`) shows who is signed in, when sign-in is on."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
@@ -47,7 +72,9 @@ def navbar(available_paths: set[str]) -> dbc.Navbar:
                 dbc.NavbarToggler(id="shell-navbar-toggler"),
                 dbc.Collapse(
                     dbc.Nav(
-                        [*links, dbc.NavItem(toggle, className="ms-lg-auto")], navbar=True, className="w-100"
+                        [*links, dbc.NavItem(toggle, className="ms-lg-auto"), *([user] if user else [])],
+                        navbar=True,
+                        className="w-100 align-items-lg-center",
                     ),
                     id="shell-navbar-collapse",
                     navbar=True,

@@ -33,3 +33,11 @@ def verbatim_list(
         for row in frame.itertuples(index=False)
     ]
     return html.Ul(items, className="verbatim-list")
+
+
+def comments_withheld() -> html.P:
+    """Said where comments would be, to a viewer this Beacon does not show them to."""
+    return html.P(
+        "Verbatim comments are shown to metric owners and admins only on this Beacon.",
+        className="text-body-secondary comments-withheld",
+    )

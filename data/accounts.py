@@ -1,12 +1,17 @@
 """Accounts for signing in to Beacon (BEACON_AUTH=local): who may read, who owns which metrics' commitments,
-who administers. Passwords are kept only as salted scrypt hashes.
+who administers; and the display tokens that let a wall screen show /wall without an account.
+Passwords are kept only as salted scrypt hashes, tokens only as SHA-256 hashes.
 
     python -m data.accounts add USERNAME --role owner --owner-id reka_szabo --name "Réka Szabó"
     python -m data.accounts reset USERNAME
     python -m data.accounts disable USERNAME
     python -m data.accounts list
+    python -m data.accounts token-add "Lobby TV"
+    python -m data.accounts token-revoke TOKEN_ID
+    python -m data.accounts tokens
 
 `add` and `reset` ask for the password twice (or read one line from stdin with --password-stdin).
+Every change is written to the audit log (data.audit) with who made it.
 """
 
 import argparse
@@ -21,7 +26,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from data import state
+from data import audit, state
 
 ROLES = {
     "viewer": "reads everything",
@@ -72,9 +77,11 @@ def add(
     password: str,
     owner_id: str | None = None,
     url: str | None = None,
+    actor: str | None = None,
 ) -> int:
-    """A new account; AccountError names what is wrong (taken username, unknown role, short password,
-    an owner without the owner id they act as)."""
+    """A new account; AccountError names what is wrong (taken username or name, unknown role, short
+    password, an owner without the owner id they act as). Display names are unique too: histories record
+    changes by name, and two people of one name would make them ambiguous."""
     if not username or not username.strip() or username != username.strip().lower():
         raise AccountError("A username is lower case, without spaces at either end.")
     if role not in ROLES:
@@ -82,17 +89,20 @@ def add(
     if (role == "owner") != bool(owner_id):
         raise AccountError("An owner account names the owner id it acts as (--owner-id); other roles do not.")
     _check_password(password)
+    display_name = display_name or username
     now = datetime.now()
     with state.writing(url) as connection:
-        taken = connection.execute(
-            sa.select(state.accounts.c.account_id).where(state.accounts.c.username == username)
-        ).first()
-        if taken:
-            raise AccountError(f"The username {username!r} is taken.")
+        for column, label in (("username", "username"), ("display_name", "name")):
+            value = locals()[column]
+            if connection.execute(
+                sa.select(state.accounts.c[column]).where(state.accounts.c[column] == value)
+            ).first():
+                raise AccountError(f"The {label} {value!r} is taken.")
+        audit.write(connection, actor or audit.command_line_actor(), "account added", username, detail=role)
         return connection.execute(
             state.accounts.insert().values(
                 username=username,
-                display_name=display_name or username,
+                display_name=display_name,
                 role=role,
                 owner_id=owner_id,
                 password_hash=hash_password(password),
@@ -103,8 +113,9 @@ def add(
         ).inserted_primary_key[0]
 
 
-def _update(username: str, url: str | None, **values) -> None:
+def _update(username: str, url: str | None, actor: str | None, action: str, **values) -> None:
     with state.writing(url) as connection:
+        audit.write(connection, actor or audit.command_line_actor(), action, username)
         changed = connection.execute(
             state.accounts.update()
             .where(state.accounts.c.username == username)
@@ -114,14 +125,25 @@ def _update(username: str, url: str | None, **values) -> None:
         raise AccountError(f"There is no account {username!r}.")
 
 
-def reset_password(username: str, password: str, url: str | None = None) -> None:
+def reset_password(username: str, password: str, url: str | None = None, actor: str | None = None) -> None:
+    """A new password; sessions signed in with the old one end (see auth.web)."""
     _check_password(password)
-    _update(username, url, password_hash=hash_password(password))
+    _update(username, url, actor, "password reset", password_hash=hash_password(password))
 
 
-def disable(username: str, url: str | None = None) -> None:
-    """The account can no longer sign in; it stays, so histories still name who did what."""
-    _update(username, url, disabled=True)
+def disable(username: str, url: str | None = None, actor: str | None = None) -> None:
+    """The account can no longer sign in and its sessions end; it stays, so histories still name who
+    did what."""
+    _update(username, url, actor, "account disabled", disabled=True)
+
+
+def get(account_id: int, url: str | None = None) -> dict | None:
+    """The account with its password hash (sessions are tied to it), or None."""
+    with state.reading(url) as connection:
+        row = connection.execute(
+            sa.select(state.accounts).where(state.accounts.c.account_id == account_id)
+        ).first()
+    return dict(row._mapping) if row else None
 
 
 def listing(url: str | None = None) -> list[dict]:
@@ -152,6 +174,76 @@ def _decoy() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_display_token(label: str, url: str | None = None, actor: str | None = None) -> tuple[int, str]:
+    """A new display token for a wall screen: (its id, the token). The token itself is shown once and
+    never stored; 256 random bits, so it cannot be guessed."""
+    if not label or not label.strip():
+        raise AccountError("A display token needs a label saying which screen it is for.")
+    token = secrets.token_urlsafe(32)
+    with state.writing(url) as connection:
+        token_id = connection.execute(
+            state.display_tokens.insert().values(
+                label=label.strip(),
+                token_hash=_token_hash(token),
+                created_at=datetime.now(),
+                created_by=actor or audit.command_line_actor(),
+            )
+        ).inserted_primary_key[0]
+        audit.write(
+            connection, actor or audit.command_line_actor(), "display token created", f"{token_id} {label}"
+        )
+    return token_id, token
+
+
+def revoke_display_token(token_id: int, url: str | None = None, actor: str | None = None) -> None:
+    """The token and every screen signed in with it stop showing anything at their next request."""
+    tokens = state.display_tokens
+    actor = actor or audit.command_line_actor()
+    with state.writing(url) as connection:
+        changed = connection.execute(
+            tokens.update()
+            .where(tokens.c.token_id == token_id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(), revoked_by=actor)
+        ).rowcount
+        if not changed:
+            raise AccountError(f"There is no display token {token_id} in use.")
+        audit.write(connection, actor, "display token revoked", str(token_id))
+
+
+def display_token(
+    token: str | None = None, token_id: int | None = None, url: str | None = None
+) -> dict | None:
+    """The display token in use (not revoked) given by its secret or by its id, or None."""
+    tokens = state.display_tokens
+    found = tokens.c.token_hash == _token_hash(token) if token else tokens.c.token_id == token_id
+    with state.reading(url) as connection:
+        row = connection.execute(
+            sa.select(tokens.c.token_id, tokens.c.label).where(found, tokens.c.revoked_at.is_(None))
+        ).first()
+    return dict(row._mapping) if row else None
+
+
+def mark_display_token_used(token_id: int, url: str | None = None) -> None:
+    with state.writing(url) as connection:
+        connection.execute(
+            state.display_tokens.update()
+            .where(state.display_tokens.c.token_id == token_id)
+            .values(last_used_at=datetime.now())
+        )
+
+
+def display_tokens(url: str | None = None) -> list[dict]:
+    """Every display token ever made, revoked ones too, without their hashes."""
+    columns = [c for c in state.display_tokens.c if c.name != "token_hash"]
+    with state.reading(url) as connection:
+        rows = connection.execute(sa.select(*columns).order_by(state.display_tokens.c.token_id)).fetchall()
+    return [dict(row._mapping) for row in rows]
+
+
 def _ask_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -177,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     resetting.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     commands.add_parser("disable", help="stop an account signing in").add_argument("username")
     commands.add_parser("list", help="list the accounts")
+    commands.add_parser("token-add", help="create a wall display token").add_argument("label")
+    revoking = commands.add_parser("token-revoke", help="revoke a wall display token")
+    revoking.add_argument("token_id", type=int)
+    commands.add_parser("tokens", help="list the wall display tokens")
     args = parser.parse_args(argv)
     state.migrate()
     try:
@@ -190,6 +286,25 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "disable":
             disable(args.username)
             print(f"{args.username} can no longer sign in.")
+        elif args.command == "token-add":
+            token_id, token = create_display_token(args.label)
+            print(f"Display token {token_id} for {args.label!r}. Open this on the screen (shown only now):")
+            print(f"  /wall?token={token}")
+            print(
+                "It shows /wall only, always as public=1 (no comments, no thin samples, no e-mail addresses)."
+            )
+        elif args.command == "token-revoke":
+            revoke_display_token(args.token_id)
+            print(f"Display token {args.token_id} revoked: its screens stop at their next refresh.")
+        elif args.command == "tokens":
+            for token in display_tokens():
+                status = f"revoked {token['revoked_at']:%Y-%m-%d}" if token["revoked_at"] else "in use"
+                used = (
+                    f"last used {token['last_used_at']:%Y-%m-%d %H:%M}"
+                    if token["last_used_at"]
+                    else "never used"
+                )
+                print(f"{token['token_id']:>4}  {token['label']:<30} {status:<18} {used}")
         else:
             for account in listing():
                 owner = f" as {account['owner_id']}" if account["owner_id"] else ""

@@ -1,4 +1,5 @@
-"""Beacon's state database: commitments and their history, through SQLAlchemy Core.
+"""Beacon's state database: commitments and their history, accounts, display tokens and the audit log,
+through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
 migrates the schema itself on start (`migrate`), under a lock, so several processes starting at once
@@ -86,9 +87,40 @@ def _tables_v2(into: sa.MetaData) -> sa.Table:
     )
 
 
+def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The audit log (sign-ins, sign-outs, account and display-token changes) and the wall display
+    tokens, as schema version 3 made them. Frozen, as v1."""
+    audit_log = sa.Table(
+        "audit_log",
+        into,
+        sa.Column("entry_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),  # a username, or the command line's user
+        sa.Column("action", sa.String(40), nullable=False),
+        sa.Column("subject", sa.String(200), nullable=False, default=""),  # what it was done to
+        sa.Column("client", sa.String(64)),  # the client's address, for what came over the web
+        sa.Column("detail", sa.Text, nullable=False, default=""),
+        sa.Index("audit_by_action", "action", "at"),
+    )
+    display_tokens = sa.Table(
+        "display_tokens",
+        into,
+        sa.Column("token_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("label", sa.String(200), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256 of the token, hex
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("revoked_at", sa.DateTime),
+        sa.Column("revoked_by", sa.String(200)),
+        sa.Column("last_used_at", sa.DateTime),
+    )
+    return audit_log, display_tokens
+
+
 #: The tables as the latest schema version has them: what the store reads and writes.
 commitments, history = _tables_v1(metadata)
 accounts = _tables_v2(metadata)
+audit_log, display_tokens = _tables_v3(metadata)
 
 
 def _create_v1(connection) -> None:
@@ -102,8 +134,14 @@ def _create_v2(connection) -> None:
     _tables_v2(version_2).create(connection)
 
 
+def _create_v3(connection) -> None:
+    version_3 = sa.MetaData()
+    _tables_v3(version_3)
+    version_3.create_all(connection)
+
+
 #: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.
-MIGRATIONS = ((1, _create_v1), (2, _create_v2))
+MIGRATIONS = ((1, _create_v1), (2, _create_v2), (3, _create_v3))
 LATEST = MIGRATIONS[-1][0]
 
 _engines: dict[tuple[int, str], sa.Engine] = {}

@@ -49,3 +49,9 @@ def effects(register: pd.DataFrame, as_of: date) -> dict[int, tuple[Effect, str]
         row["commitment_id"]: (commitment_effect(row, as_of), units.get(row["metric_id"], ""))
         for row in done.to_dict("records")
     }
+
+
+def metric_owners() -> dict[str, str | None]:
+    """metric id → the owner id of whoever owns it."""
+    metrics = queries.metrics()
+    return dict(zip(metrics["metric_id"], metrics["owner_id"], strict=True))

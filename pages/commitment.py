@@ -31,7 +31,7 @@ from components.feedback import problem
 from components.format import UNIT_WORDS
 from components.links import href
 from data import commitments
-from pages._acting_user import acting_user
+from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
 from pages._commitment_context import catalogue, choices, names, unit_of
 from queries.accountability import commitment_effect
 
@@ -73,6 +73,15 @@ def _new_values(metric, touchpoint, segment, owner, today: date) -> dict:
     }
 
 
+def _read_only(row: dict | None) -> str | None:
+    """Why this user cannot save here, said up front (the save is refused on the server regardless)."""
+    if not may_change_commitments():
+        return f"You are signed in as a {acting_user().role}: you can read commitments but not change them."
+    if row is not None and commitment_refusal(row, row):
+        return "This commitment is neither yours nor on a metric you own: you can read it but not change it."
+    return None
+
+
 def layout(commitment_id: str | None = None, saved=None, version=None, **prefill):
     try:
         return _page(commitment_id, saved, version, prefill)
@@ -98,10 +107,14 @@ def _page(commitment_id, saved, version, prefill: dict):
                 back_label="Back to the commitments register",
             )
         values = row
+    read_only = _read_only(row)
     form = dbc.Card(
         [
             dbc.CardBody(
                 [
+                    dbc.Alert(read_only, color="secondary", className="read-only-note")
+                    if read_only
+                    else None,
                     commitment_form(PAGE, values, {}, choices(), _unit_hint(values.get("metric_id"))),
                     html.Div(
                         [
@@ -109,6 +122,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                                 "Create commitment" if row is None else "Save changes",
                                 id=SAVE,
                                 color="primary",
+                                disabled=read_only is not None,
                             ),
                             html.A("Cancel", href="/commitments", className="btn btn-link"),
                         ],
@@ -224,6 +238,10 @@ def save(clicks, typed, editing):
     values = dict(zip(fields, typed, strict=True))
     values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})
     stored = commitments.get(editing["commitment_id"]) if editing["commitment_id"] else None
+    # Checked here, on the server, whatever the page showed: a refused save changes nothing.
+    refusal = commitment_refusal(stored, values)
+    if refusal:
+        return [False] * len(fields), [""] * len(fields), dbc.Alert(refusal, color="danger"), no_update
     clean, errors = commitments.validate(values, catalogue(), commitments.current_date(), stored)
     invalid = [field in errors for field in fields]
     messages = [errors.get(field, "") for field in fields]
@@ -233,7 +251,7 @@ def save(clicks, typed, editing):
             color="danger",
         )
         return invalid, messages, alert, no_update
-    user, note = acting_user(), clean.pop("note")
+    user, note = acting_user().name, clean.pop("note")
     if editing["commitment_id"] is None:
         created = commitments.create(clean, user, note)
         return invalid, messages, no_update, href(f"/commitment/{created}", saved="created")

@@ -29,9 +29,10 @@ from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
-from components.verbatims import verbatim_list
+from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
+from pages._acting_user import may_read_comments
 from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
@@ -319,7 +320,13 @@ def _page(params: dict):
                         card("Distribution of scores", graph(DISTRIBUTION, f"{metric_id}-distribution")), lg=5
                     ),
                     dbc.Col(
-                        card("Verbatim comments", verbatim_panel(metric, touchpoints, segments, params)), lg=7
+                        card(
+                            "Verbatim comments",
+                            verbatim_panel(metric, touchpoints, segments, params)
+                            if may_read_comments()
+                            else comments_withheld(),
+                        ),
+                        lg=7,
                     ),
                 ],
                 className="g-3 mt-0",
@@ -523,6 +530,8 @@ def draw_distribution(mode, params):
     State(PARAMS, "data"),
 )
 def show_verbatims(touchpoint, segment, band, page, params):
+    if not may_read_comments():  # the panel is not drawn for them; a direct request is refused here
+        return comments_withheld(), "", 1, 1
     # A new filter starts again at the first page.
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
     view, touchpoints, segments = _slice(params)
@@ -588,6 +597,8 @@ def download_csv(_clicks, params):
 )
 def download_verbatims(_clicks, touchpoint, segment, band, params):
     """Every comment matching the verbatim filters, newest first."""
+    if not may_read_comments():
+        raise PreventUpdate
     view, _touchpoints, _segments = _slice(params)
     frame, _total = queries.verbatims(
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV

@@ -25,7 +25,7 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import tile_grid
 from data import commitments
-from pages._acting_user import acting_user
+from pages._acting_user import acting_user, commitment_refusal
 from pages._commitment_context import catalogue, effects, names
 from queries.accountability import metric_plans
 
@@ -173,6 +173,10 @@ def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note
         "completed_on": completed_on if stored["status"] == "done" else None,
         "note": note,
     }
+    refusal = commitment_refusal(stored, stored)  # only the fields of progress change here
+    if refusal:
+        alert = dbc.Alert(refusal, color="danger", className="py-1 px-2 mb-0")
+        return *[False] * len(IN_PLACE_FIELDS), *[""] * len(IN_PLACE_FIELDS), alert, no_update
     today = commitments.current_date()
     clean, errors = commitments.validate({**stored, **typed}, catalogue(), today, stored)
     invalid = [field in errors for field in IN_PLACE_FIELDS]
@@ -183,7 +187,7 @@ def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note
         alert = dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
         return *invalid, *feedback, alert, no_update
     try:
-        new_version = commitments.update(commitment_id, version, clean, acting_user(), clean["note"])
+        new_version = commitments.update(commitment_id, version, clean, acting_user().name, clean["note"])
     except commitments.ConflictError as conflict:
         alert = dbc.Alert(
             conflict_message(conflict.changes, names()), color="danger", className="conflict mb-0"

@@ -15,7 +15,8 @@ from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import status_summary, tile_grid
-from components.verbatims import verbatim_list
+from components.verbatims import comments_withheld, verbatim_list
+from pages._acting_user import may_read_comments
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
@@ -66,7 +67,9 @@ def _page(params: dict):
     shown = {"period": view.period.key, "compare": view.compare, "segment": segment}
     comments = html.P("No survey metric is measured here.", className="text-body-secondary")
     voice = queries.voice_metric(card)
-    if voice is not None:
+    if voice is not None and not may_read_comments():
+        comments = comments_withheld()
+    elif voice is not None:
         # Its metric page has all the comments.
         latest, total = queries.verbatims(
             view, voice["metric_id"], touchpoint_id, segment, page_size=LATEST_COMMENTS

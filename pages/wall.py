@@ -16,6 +16,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from plotly.utils import PlotlyJSONEncoder
 
+import auth
 import queries
 from components.feedback import problem
 from components.header import view_attributes
@@ -33,6 +34,7 @@ from components.wall import (
     wall_slide,
 )
 from data import commitments
+from pages._acting_user import acting_user, may_read_comments
 from pages._commitment_context import effects, names
 from pages._wall_settings import WallSettingError, WallSettings, parse_wall_settings
 from queries.accountability import commitments_in_view
@@ -72,7 +74,7 @@ class Deck:
 
 def layout(**query):
     try:
-        settings = parse_wall_settings(query)
+        settings = _for_this_screen(parse_wall_settings(query))
     except WallSettingError as error:
         return _problem_frame("This wall's address needs fixing", str(error))
     try:
@@ -147,6 +149,11 @@ def _problem_frame(title: str, message: str) -> html.Div:
     )
 
 
+def _for_this_screen(settings: WallSettings) -> WallSettings:
+    """A screen signed in with a display token is public whatever its URL or its page state says."""
+    return replace(settings, public=True) if acting_user().role == auth.DISPLAY else settings
+
+
 def _view_settings(settings: WallSettings) -> dict:
     """The settings the warehouse slides depend on (not the timing): their memo key."""
     return {
@@ -155,6 +162,7 @@ def _view_settings(settings: WallSettings) -> dict:
         "segment": settings.segment,
         "metric": settings.metric,
         "public": settings.public,
+        "comments": not settings.public and may_read_comments(),
     }
 
 
@@ -237,7 +245,11 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
             raise LookupError(f"slides=touchpoint:{touchpoint_id}: there is no such touchpoint.")
         card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
         history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
-        voice = None if view_settings["public"] else _voice(view, card, touchpoint_id, segment, segment_names)
+        voice = (
+            None
+            if not view_settings["comments"]
+            else _voice(view, card, touchpoint_id, segment, segment_names)
+        )
         stage = touchpoints.set_index("touchpoint_id").loc[touchpoint_id]
         slides.append(
             (
@@ -347,7 +359,7 @@ def _deck(settings: WallSettings, on_screen: str | None = None) -> Deck:
 def refresh(_n, _connection, settings, digest_on_screen):
     """Fresh slides when anything changed (a new snapshot, an edited commitment, a new day); otherwise
     nothing is sent, so nothing on screen moves. If the data cannot be read, the last good slides stay."""
-    settings = WallSettings.from_dict(settings)
+    settings = _for_this_screen(WallSettings.from_dict(settings))
     try:
         deck = _deck(settings, digest_on_screen)
     except (queries.WarehouseError, queries.PeriodError, LookupError) as error:

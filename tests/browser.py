@@ -69,7 +69,7 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{url}/_dash-layout", timeout=2)
+                urllib.request.urlopen(f"{url}/healthz", timeout=2)
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

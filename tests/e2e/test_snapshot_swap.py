@@ -55,7 +55,9 @@ def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path
 
         def render() -> str:
             request = urllib.request.Request(
-                f"{base}/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
+                f"{base}/_dash-update-component",
+                data=body,
+                headers={"Content-Type": "application/json", "Origin": base},
             )
             with urllib.request.urlopen(request, timeout=30) as response:
                 statuses.append(response.status)

@@ -95,7 +95,7 @@ def _post(base: str, body: dict) -> str:
     request = urllib.request.Request(
         f"{base}/_dash-update-component",
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Origin": base},  # as the page sends it
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200

@@ -119,7 +119,7 @@ def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path)
         "setup",
         url=url,
     )  # fmt: skip
-    assert state.migrate(url) == 2
+    assert state.migrate(url) == state.LATEST
     with state.reading(url) as connection:
         assert "accounts" in sa.inspect(connection).get_table_names()
     assert commitments.get(commitment_id, url=url)["title"] == "Kept"

@@ -96,14 +96,22 @@ def clean(**overrides) -> dict:
 
 def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
-    assert in_fresh_process(migrate_and_close, url, url, url) == [2, 2, 2]
-    assert state.migrate(url) == state.LATEST == 2  # and once more from this process
+    assert in_fresh_process(migrate_and_close, url, url, url) == [3, 3, 3]
+    assert state.migrate(url) == state.LATEST == 3  # and once more from this process
     with state.reading(url) as connection:
         tables = set(sa.inspect(connection).get_table_names())
-        assert {"schema_version", "commitments", "commitment_history", "accounts"} <= tables
-        assert state.current_version(connection) == 2
+        expected = {
+            "schema_version",
+            "commitments",
+            "commitment_history",
+            "accounts",
+            "audit_log",
+            "display_tokens",
+        }
+        assert expected <= tables
+        assert state.current_version(connection) == 3
         rows = connection.execute(sa.select(state.schema_version)).fetchall()
-    assert [row.version for row in rows] == [1, 2]
+    assert [row.version for row in rows] == [1, 2, 3]
 
 
 def test_migrate_creates_the_parent_directory(tmp_path):

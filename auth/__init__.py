@@ -1,0 +1,58 @@
+"""Who is acting on a request, and what they may do: the rules, as pure functions of a User.
+
+Sign-in modes (BEACON_AUTH) decide who the User is; auth.web sets it on each request:
+* "none": the local single-user demo: one person on this machine, with every right, named by BEACON_USER.
+* "local": accounts in the state database (data.accounts), the sign-in page and sessions (auth.web).
+A company single sign-on (OIDC) would be one more mode: its own sign-in routes setting the same User on
+the request. The rules below and every page stay as they are.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+VIEWER, OWNER, ADMIN = "viewer", "owner", "admin"
+DISPLAY = "display"  # a wall screen signed in with a display token: /wall only, always public
+
+
+@dataclass(frozen=True)
+class User:
+    name: str  # as histories and the audit log record it
+    role: str  # viewer | owner | admin | display
+    username: str = ""  # empty without sign-in (BEACON_AUTH=none) and for displays
+    owner_id: str | None = None  # for an owner: the warehouse's owner they are
+
+
+def may_change_commitments(user: User) -> bool:
+    """Whether the user may change any commitment at all (which ones: `commitment_refusal`)."""
+    return user.role in (OWNER, ADMIN)
+
+
+def may_read_comments(user: User, viewers_read_comments: bool) -> bool:
+    """Verbatim comments: owners and admins always; viewers unless configured otherwise; displays never
+    (a wall screen is public)."""
+    if user.role == DISPLAY:
+        return False
+    return user.role != VIEWER or viewers_read_comments
+
+
+def commitment_refusal(
+    user: User, metric_owners: Mapping[str, str | None], stored: Mapping | None, wanted: Mapping
+) -> str | None:
+    """Why `user` may not save `wanted` over `stored` (None: a new commitment), or None when they may.
+
+    An admin may change anything. An owner may create and change commitments they own or that are on
+    metrics they own, and the commitment must stay theirs: an owner cannot hand work to someone else's
+    metric and owner, nor take over another's. Viewers and displays change nothing."""
+    if user.role == ADMIN:
+        return None
+    if user.role != OWNER:
+        return f"Not saved: you are signed in as a {user.role}, who reads Beacon but does not change commitments."
+
+    def theirs(commitment: Mapping) -> bool:
+        return user.owner_id in (commitment.get("owner_id"), metric_owners.get(commitment.get("metric_id")))
+
+    if stored is not None and not theirs(stored):
+        return "Not saved: this commitment is neither yours nor on a metric you own."
+    if not theirs(wanted):
+        return "Not saved: you may only save commitments that you own or that are on a metric you own."
+    return None

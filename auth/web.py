@@ -1,0 +1,264 @@
+"""Sign-in on the web: the sign-in page, sessions, display tokens for wall screens, and the checks every
+request passes before Dash sees it.
+
+Every mode: state-changing requests (POST) must come from Beacon's own pages (their Origin, or failing
+that their Referer, is this server), so another site cannot make a signed-in browser change anything;
+/healthz answers for load balancers. Mode "none" also refuses any Host that is not this machine, so a web
+page cannot reach the demo by pointing its own domain name at 127.0.0.1.
+
+Mode "local": everything but the sign-in page, static files and /healthz needs a session. The session is
+Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS), holding the
+account id, when it signed in, and a fingerprint of the password hash: a password reset, a disabled
+account or BEACON_SESSION_HOURS passing ends it at the next request. A wall screen opens
+/wall?token=… once; the token becomes a display session that may fetch /wall and its callbacks only.
+"""
+
+import hashlib
+import hmac
+import time
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from dash import Dash
+from flask import Blueprint, g, redirect, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config
+from auth import ADMIN, DISPLAY, User
+from data import accounts, audit
+
+SIGN_IN_WINDOW = timedelta(minutes=15)
+REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window
+REFUSALS_PER_CLIENT = 20  # refused sign-ins from one address, any usernames, within the window
+# Static files, the sign-in page and the health check are open; all else needs a session.
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
+# What a display session may fetch besides /wall itself: the app's frame and the wall's callbacks.
+DISPLAY_PATHS = {"/wall", "/session", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/_reload-hash"}
+WALL_ID_PREFIX = "wall-"
+
+NOBODY = User("not signed in", "anonymous")
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, marked Secure whenever the request came over HTTPS (directly, or
+    through a trusted proxy's X-Forwarded-Proto), so one configuration serves both."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def install(app: Dash) -> None:
+    """Put the configured sign-in mode in front of every request."""
+    server = app.server
+    if config.TRUST_PROXY:
+        hops = config.TRUST_PROXY
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200, {"Content-Type": "text/plain"}))
+    # 204 while this browser's session holds (always, without sign-in): pages ask it to notice an ended
+    # session or a revoked display token and reload to the sign-in page or the message.
+    server.add_url_rule("/session", "session", lambda: ("", 204), methods=["GET", "HEAD"])
+    server.before_request(_refuse_cross_site)
+    if config.AUTH == "none":
+        server.before_request(_refuse_foreign_host)
+        return
+    server.config.update(
+        SECRET_KEY=config.SECRET_KEY,
+        SESSION_COOKIE_NAME="beacon_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),  # displays; accounts end sooner (signed_in)
+    )
+    server.session_interface = _SessionInterface()
+    server.register_blueprint(blueprint)
+    server.before_request(_require_session)
+
+
+def current_user() -> User:
+    """Who is acting on this request."""
+    if config.AUTH == "none":
+        return User(config.ACTING_USER, ADMIN)
+    # Not set only where Dash runs something before the checks (its set-up on the first request).
+    return g.get("user", NOBODY)
+
+
+def _refusal(status: int, title: str, message: str):
+    if request.path.startswith("/_dash-"):
+        return {"message": message}, status
+    return render_template("message.html", title=title, message=message), status
+
+
+def _same_origin() -> bool:
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+def _refuse_cross_site():
+    if request.method in ("GET", "HEAD", "OPTIONS") or _same_origin():
+        return None
+    return _refusal(
+        403,
+        "Request refused",
+        "Refused: this change did not come from a Beacon page (its Origin is another site or missing).",
+    )
+
+
+def _refuse_foreign_host():
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if config.is_loopback(host.strip("[]")):
+        return None
+    return _refusal(
+        403,
+        "Request refused",
+        "Beacon without sign-in (BEACON_AUTH=none) answers only to this machine's own addresses.",
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only, never another site (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    return target
+
+
+def _fingerprint(account: dict) -> str:
+    return hmac.new(config.SECRET_KEY.encode(), account["password_hash"].encode(), hashlib.sha256).hexdigest()
+
+
+def _session_user() -> User | None:
+    """The user of this request's session, or None (and the session cleared) when it no longer holds."""
+    if "display" in session:
+        token = accounts.display_token(token_id=session["display"])
+        if token:
+            return User(token["label"], DISPLAY)
+        g.display_revoked = True
+    elif "account" in session:
+        account = accounts.get(session["account"])
+        fresh = time.time() - session.get("since", 0) < config.SESSION_HOURS * 3600
+        if (
+            account
+            and not account["disabled"]
+            and fresh
+            and hmac.compare_digest(session.get("key", ""), _fingerprint(account))
+        ):
+            return User(account["display_name"], account["role"], account["username"], account["owner_id"])
+    session.clear()
+    return None
+
+
+def _display_may(path: str) -> bool:
+    """A display session fetches /wall and its frame, and runs the wall's callbacks only."""
+    if path not in DISPLAY_PATHS:
+        return False
+    if path != "/_dash-update-component":
+        return True
+    body = request.get_json(silent=True) or {}
+    outputs = body.get("outputs")
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    ids = [output.get("id") if isinstance(output, dict) else None for output in outputs]
+    if all(isinstance(i, str) and i.startswith(WALL_ID_PREFIX) for i in ids):
+        return True
+    # The page container's callback, which draws a page from the URL: /wall's only.
+    pathnames = [
+        item.get("value")
+        for item in body.get("inputs", [])
+        if isinstance(item, dict)
+        and item.get("id") == "_pages_location"
+        and item.get("property") == "pathname"
+    ]
+    return "_pages_content" in ids and pathnames == ["/wall"]
+
+
+def _start_display(token: str):
+    """/wall?token=…: the token becomes a display session and the screen goes on to the same wall without
+    the token in its address (nor in logs or history from then on), always public."""
+    found = accounts.display_token(token=token)
+    if found is None:
+        audit.record("not signed in", "display token refused", "", request.remote_addr)
+        return _refusal(
+            403, "Display token refused", "This display token is not valid: it was revoked, or mistyped."
+        )
+    session.clear()
+    session.permanent = True
+    session["display"] = found["token_id"]
+    accounts.mark_display_token_used(found["token_id"])
+    audit.record(found["label"], "display signed in", str(found["token_id"]), request.remote_addr)
+    query = {key: value for key, value in request.args.items() if key not in ("token", "public")}
+    return redirect("/wall?" + urlencode({**query, "public": "1"}))
+
+
+def _require_session():
+    path = request.path
+    if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+        return None
+    if path == "/wall" and request.args.get("token"):
+        return _start_display(request.args["token"])
+    user = _session_user()
+    if user is None and g.get("display_revoked"):
+        return _refusal(403, "Display token revoked", "This screen's display token was revoked: ask a Beacon admin for a new one.")
+    if user is None:
+        if path.startswith("/_dash-") or path == "/session" or request.method != "GET":
+            return _refusal(401, "Signed out", "You are signed out: reload the page to sign in again.")
+        return redirect("/signin?" + urlencode({"next": request.full_path.rstrip("?")}))
+    if user.role == DISPLAY and not _display_may(path):
+        return _refusal(403, "Not on this screen", "A wall display token shows /wall only.")
+    g.user = user
+    return None
+
+
+def _sign_in_page(message: str = "", status: int = 200, username: str = "", kind: str = "danger"):
+    page = render_template(
+        "signin.html",
+        message=message,
+        kind=kind,
+        username=username,
+        next=_safe_next(request.values.get("next")),
+    )
+    return page, status
+
+
+@blueprint.get("/signin")
+def sign_in_form():
+    if request.args.get("signed_out"):
+        return _sign_in_page("You are signed out.", kind="secondary")
+    return _sign_in_page()
+
+
+@blueprint.post("/signin")
+def sign_in():
+    username = request.form.get("username", "").strip().lower()
+    password = request.form.get("password", "")
+    client = request.remote_addr
+    by_username, by_client = audit.refused_sign_ins(username, client, SIGN_IN_WINDOW)
+    if by_username >= REFUSALS_PER_USERNAME or by_client >= REFUSALS_PER_CLIENT:
+        audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, "too many attempts")
+        minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
+        return _sign_in_page(
+            f"Too many refused sign-ins from here: try again in {minutes} minutes.", 429, username
+        )
+    account = accounts.authenticate(username, password)
+    if account is None:
+        audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, "wrong username or password")
+        return _sign_in_page("That username and password do not match an active account.", 401, username)
+    session.clear()  # a fresh session: nothing from before signing in carries over
+    session.permanent = True
+    session.update(
+        account=account["account_id"],
+        since=time.time(),
+        key=_fingerprint(accounts.get(account["account_id"])),
+    )
+    audit.record(username, audit.SIGN_IN, username, client)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@blueprint.post("/signout")
+def sign_out():
+    user = _session_user()
+    if user is not None:
+        audit.record(user.username or user.name, audit.SIGN_OUT, user.username, request.remote_addr)
+    session.clear()
+    return redirect("/signin?signed_out=1")

@@ -1,0 +1,62 @@
+"""The audit log: who signed in (or failed to), who signed out, who changed an account or a display token.
+
+Commitment changes are recorded in their own history (data.commitments), by the name of who made them;
+this log covers everything else that changes who may see or do what. Entries are only ever added.
+"""
+
+import getpass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from data import state
+
+SIGN_IN = "sign-in"
+SIGN_IN_REFUSED = "sign-in refused"
+SIGN_OUT = "sign-out"
+
+
+def command_line_actor() -> str:
+    """Who runs a management command: the operating-system user, as the log names them."""
+    try:
+        return f"command line ({getpass.getuser()})"
+    except OSError:  # no user name (a container without a passwd entry)
+        return "command line"
+
+
+def write(
+    connection, actor: str, action: str, subject: str = "", client: str | None = None, detail: str = ""
+):
+    """Add an entry inside the caller's transaction, so the change and its record commit together."""
+    connection.execute(
+        state.audit_log.insert().values(
+            at=datetime.now(), actor=actor, action=action, subject=subject, client=client, detail=detail
+        )
+    )
+
+
+def record(actor: str, action: str, subject: str = "", client: str | None = None, detail: str = "", url=None):
+    """Add an entry in a transaction of its own."""
+    with state.writing(url) as connection:
+        write(connection, actor, action, subject, client, detail)
+
+
+def entries(url: str | None = None, action: str | None = None) -> list[dict]:
+    """The log, oldest first (optionally one action only)."""
+    query = sa.select(state.audit_log).order_by(state.audit_log.c.entry_id)
+    if action:
+        query = query.where(state.audit_log.c.action == action)
+    with state.reading(url) as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def refused_sign_ins(username: str, client: str | None, window: timedelta, url=None) -> tuple[int, int]:
+    """How many sign-ins were refused within `window` for this username, and from this client address."""
+    log = state.audit_log.c
+    since = datetime.now() - window
+    recent = sa.and_(log.action == SIGN_IN_REFUSED, log.at >= since)
+    by_username = sa.func.count().filter(log.subject == username)
+    by_client = sa.func.count().filter(log.client == client)
+    with state.reading(url) as connection:
+        row = connection.execute(sa.select(by_username, by_client).where(recent)).one()
+    return row[0], row[1]
