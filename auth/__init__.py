@@ -30,9 +30,7 @@ def may_change_commitments(user: User) -> bool:
 def may_read_comments(user: User, viewers_read_comments: bool) -> bool:
     """Verbatim comments: owners and admins always; viewers unless configured otherwise; displays never
     (a wall screen is public)."""
-    if user.role == DISPLAY:
-        return False
-    return user.role != VIEWER or viewers_read_comments
+    return user.role in (OWNER, ADMIN) or (user.role == VIEWER and viewers_read_comments)
 
 
 def commitment_refusal(

@@ -35,7 +35,14 @@ REFUSALS_PER_CLIENT = 20  # refused sign-ins from one address, any usernames, wi
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
 OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
 # What a display session may fetch besides /wall itself: the app's frame and the wall's callbacks.
-DISPLAY_PATHS = {"/wall", "/session", "/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/_reload-hash"}
+DISPLAY_PATHS = {
+    "/wall",
+    "/session",
+    "/_dash-layout",
+    "/_dash-dependencies",
+    "/_dash-update-component",
+    "/_reload-hash",
+}
 WALL_ID_PREFIX = "wall-"
 
 NOBODY = User("not signed in", "anonymous")
@@ -199,7 +206,11 @@ def _require_session():
         return _start_display(request.args["token"])
     user = _session_user()
     if user is None and g.get("display_revoked"):
-        return _refusal(403, "Display token revoked", "This screen's display token was revoked: ask a Beacon admin for a new one.")
+        return _refusal(
+            403,
+            "Display token revoked",
+            "This screen's display token was revoked: ask a Beacon admin for a new one.",
+        )
     if user is None:
         if path.startswith("/_dash-") or path == "/session" or request.method != "GET":
             return _refusal(401, "Signed out", "You are signed out: reload the page to sign in again.")

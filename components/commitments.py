@@ -439,18 +439,22 @@ def edit_id(field: str, commitment_id) -> dict:
 IN_PLACE_FIELDS = ("status", "progress", "start_on", "due_on", "completed_on", "note")
 
 
-def commitment_card(row, names: dict, effect: Effect | None, unit: str, today: date) -> html.Div:
-    """One commitment as a card on its owner's page, editable in place (status, progress, dates, note):
-    a frame that a save fills anew with `commitment_card_body`."""
+def commitment_card(
+    row, names: dict, effect: Effect | None, unit: str, today: date, editable: bool = True
+) -> html.Div:
+    """One commitment as a card on its owner's page, editable in place (status, progress, dates, note)
+    for whoever may change it: a frame that a save fills anew with `commitment_card_body`."""
     return html.Div(
-        commitment_card_body(row, names, effect, unit, today), id=edit_id("card", int(row.commitment_id))
+        commitment_card_body(row, names, effect, unit, today, editable=editable),
+        id=edit_id("card", int(row.commitment_id)),
     )
 
 
 def commitment_card_body(
-    row, names: dict, effect: Effect | None, unit: str, today: date, message=None
+    row, names: dict, effect: Effect | None, unit: str, today: date, message=None, editable: bool = True
 ) -> html.Div:
-    """The card itself, with `message` (what the last save said) under its editor."""
+    """The card itself, with `message` (what the last save said) under its editor; without the editor,
+    its progress as text."""
     cid = int(row.commitment_id)
     scope = scope_text(row, names)
 
@@ -489,6 +493,10 @@ def commitment_card_body(
             ),
             html.Div(effect_badge(effect, unit), className="mt-1") if effect is not None else None,
             html.Div(
+                f"Progress {int(row.progress)}\u202f%", className="commitment-progress small text-body-secondary mt-1"
+            )
+            if not editable
+            else html.Div(
                 [
                     labelled("status", dbc.Select(id=edit_id("status", cid), options=_options(STATUSES.items()), value=row.status, size="sm"), "w-status"),
                     labelled("progress", dbc.Input(id=edit_id("progress", cid), value=str(int(row.progress)), inputMode="numeric", size="sm"), "w-progress"),
@@ -501,7 +509,9 @@ def commitment_card_body(
                 ],
                 className="in-place-editor",
             ),
-            html.Div(message, id=edit_id("message", cid), className="in-place-message", role="status"),
+            html.Div(message, id=edit_id("message", cid), className="in-place-message", role="status")
+            if editable
+            else None,
         ],
         className=f"commitment-card commitment-card-{'overdue' if row.overdue else row.status}",
         **commitment_attributes(row),

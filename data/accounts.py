@@ -115,14 +115,14 @@ def add(
 
 def _update(username: str, url: str | None, actor: str | None, action: str, **values) -> None:
     with state.writing(url) as connection:
-        audit.write(connection, actor or audit.command_line_actor(), action, username)
         changed = connection.execute(
             state.accounts.update()
             .where(state.accounts.c.username == username)
             .values(**values, updated_at=datetime.now())
         ).rowcount
-    if not changed:
-        raise AccountError(f"There is no account {username!r}.")
+        if not changed:
+            raise AccountError(f"There is no account {username!r}.")
+        audit.write(connection, actor or audit.command_line_actor(), action, username)
 
 
 def reset_password(username: str, password: str, url: str | None = None, actor: str | None = None) -> None:

@@ -51,11 +51,12 @@ def entries(url: str | None = None, action: str | None = None) -> list[dict]:
 
 
 def refused_sign_ins(username: str, client: str | None, window: timedelta, url=None) -> tuple[int, int]:
-    """How many sign-ins were refused within `window` for this username, and from this client address."""
+    """How many sign-ins were refused within `window` for this username from this client address, and
+    for any username from it. Per address, so a guesser elsewhere cannot lock a person out of their own."""
     log = state.audit_log.c
     since = datetime.now() - window
     recent = sa.and_(log.action == SIGN_IN_REFUSED, log.at >= since)
-    by_username = sa.func.count().filter(log.subject == username)
+    by_username = sa.func.count().filter(log.subject == username, log.client == client)
     by_client = sa.func.count().filter(log.client == client)
     with state.reading(url) as connection:
         row = connection.execute(sa.select(by_username, by_client).where(recent)).one()

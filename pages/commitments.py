@@ -19,6 +19,7 @@ from components.feedback import problem
 from components.links import href, search_after_change
 from data import commitments
 from data.commitments import STATUSES
+from pages._acting_user import may_change_commitments
 from pages._commitment_context import effects, names
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
@@ -167,7 +168,7 @@ def _page(params: dict):
                     ),
                     html.Div(
                         [
-                            html.A([icon("bi-plus-lg", "me-1"), "New commitment"], href="/commitment/new", className="btn btn-primary btn-sm"),
+                            html.A([icon("bi-plus-lg", "me-1"), "New commitment"], href="/commitment/new", className="btn btn-primary btn-sm") if may_change_commitments() else None,
                             dbc.Button([icon("bi-download", "me-1"), "Download CSV"], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
                             dcc.Download(id=CSV_DOWNLOAD),
                         ],

@@ -32,7 +32,7 @@ from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
-from pages._acting_user import may_read_comments
+from pages._acting_user import may_change_commitments, may_read_comments
 from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
@@ -262,7 +262,9 @@ def _page(params: dict):
                             "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
                         ),
                         className="btn btn-outline-primary btn-sm",
-                    ),
+                    )
+                    if may_change_commitments()
+                    else None,
                 )
             ),
             className="g-3 mt-0",

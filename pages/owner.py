@@ -25,7 +25,7 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import tile_grid
 from data import commitments
-from pages._acting_user import acting_user, commitment_refusal
+from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
 from pages._commitment_context import catalogue, effects, names
 from queries.accountability import metric_plans
 
@@ -71,6 +71,7 @@ def _page(owner_id, period, compare):
     found = effects(register, queries.as_of())
     units = queries.metrics().set_index("metric_id")["unit"]
     filters = {"period": period, "compare": compare}
+    may_change = may_change_commitments()
 
     sections = []
     for title, rows_of in SECTIONS:
@@ -88,6 +89,7 @@ def _page(owner_id, period, compare):
                             found.get(row.commitment_id, (None, ""))[0],
                             units.get(row.metric_id, ""),
                             today,
+                            editable=commitment_refusal(row._asdict(), row._asdict()) is None,
                         )
                         for row in rows.itertuples(index=False)
                     ),
@@ -120,7 +122,7 @@ def _page(owner_id, period, compare):
                 queries.monthly_history(view.as_of),
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
-                lambda row: href("/commitment/new", metric=row.metric_id),
+                (lambda row: href("/commitment/new", metric=row.metric_id)) if may_change else None,
             )
             if len(mine)
             else html.P("No metric has this owner.", className="text-body-secondary"),
@@ -131,7 +133,9 @@ def _page(owner_id, period, compare):
                         [icon("bi-plus-lg", "me-1"), "New commitment"],
                         href=href("/commitment/new", owner=owner_id),
                         className="btn btn-primary btn-sm",
-                    ),
+                    )
+                    if may_change
+                    else None,
                 ],
                 className="d-flex justify-content-between align-items-center mt-4 mb-2",
             ),

@@ -18,6 +18,7 @@ from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import status_summary, tile_grid
+from pages._acting_user import may_change_commitments
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
@@ -74,7 +75,9 @@ def _page(period: str | None, compare: str | None, segment: str | None):
                 history,
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
-                lambda row: href("/commitment/new", metric=row.metric_id, segment=segment),
+                (lambda row: href("/commitment/new", metric=row.metric_id, segment=segment))
+                if may_change_commitments()
+                else None,
             ),
             html.Details(
                 [

@@ -16,7 +16,7 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import status_summary, tile_grid
 from components.verbatims import comments_withheld, verbatim_list
-from pages._acting_user import may_read_comments
+from pages._acting_user import may_change_commitments, may_read_comments
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
@@ -123,9 +123,13 @@ def _page(params: dict):
                     f"/metric/{row.metric_id}", **filters, segment=segment, touchpoint=touchpoint_id
                 ),
                 view.comparison.label,
-                lambda row: href(
-                    "/commitment/new", metric=row.metric_id, touchpoint=touchpoint_id, segment=segment
-                ),
+                (
+                    lambda row: href(
+                        "/commitment/new", metric=row.metric_id, touchpoint=touchpoint_id, segment=segment
+                    )
+                )
+                if may_change_commitments()
+                else None,
             ),
             _section(
                 "By segment",
