@@ -92,10 +92,11 @@ def current_user() -> User:
     return g.get("user", NOBODY)
 
 
-def _refusal(status: int, title: str, message: str):
+def _refusal(status: int, title: str, message: str, screen: bool = False):
+    """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen."""
     if request.path.startswith("/_dash-"):
         return {"message": message}, status
-    return render_template("message.html", title=title, message=message), status
+    return render_template("message.html", title=title, message=message, screen=screen), status
 
 
 def _same_origin() -> bool:
@@ -142,7 +143,8 @@ def _session_user() -> User | None:
         token = accounts.display_token(token_id=session["display"])
         if token:
             return User(token["label"], DISPLAY)
-        g.display_revoked = True
+        g.display_revoked = True  # the session stays, so the screen keeps saying so until a new token
+        return None
     elif "account" in session:
         account = accounts.get(session["account"])
         fresh = time.time() - session.get("since", 0) < config.SESSION_HOURS * 3600
@@ -187,7 +189,10 @@ def _start_display(token: str):
     if found is None:
         audit.record("not signed in", "display token refused", "", request.remote_addr)
         return _refusal(
-            403, "Display token refused", "This display token is not valid: it was revoked, or mistyped."
+            403,
+            "Display token refused",
+            "This display token is not valid: it was revoked, or mistyped.",
+            screen=True,
         )
     session.clear()
     session.permanent = True
@@ -210,13 +215,14 @@ def _require_session():
             403,
             "Display token revoked",
             "This screen's display token was revoked: ask a Beacon admin for a new one.",
+            screen=True,
         )
     if user is None:
         if path.startswith("/_dash-") or path == "/session" or request.method != "GET":
             return _refusal(401, "Signed out", "You are signed out: reload the page to sign in again.")
         return redirect("/signin?" + urlencode({"next": request.full_path.rstrip("?")}))
     if user.role == DISPLAY and not _display_may(path):
-        return _refusal(403, "Not on this screen", "A wall display token shows /wall only.")
+        return _refusal(403, "Not on this screen", "A wall display token shows /wall only.", screen=True)
     g.user = user
     return None
 
@@ -234,6 +240,8 @@ def _sign_in_page(message: str = "", status: int = 200, username: str = "", kind
 
 @blueprint.get("/signin")
 def sign_in_form():
+    if "account" in session and _session_user() is not None:  # already signed in: go on
+        return redirect(_safe_next(request.args.get("next")))
     if request.args.get("signed_out"):
         return _sign_in_page("You are signed out.", kind="secondary")
     return _sign_in_page()

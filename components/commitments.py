@@ -493,7 +493,8 @@ def commitment_card_body(
             ),
             html.Div(effect_badge(effect, unit), className="mt-1") if effect is not None else None,
             html.Div(
-                f"Progress {int(row.progress)}\u202f%", className="commitment-progress small text-body-secondary mt-1"
+                [progress_bar(row.progress, f"Progress {int(row.progress)}%"), f"{int(row.progress)}\u202f% done"],
+                className="commitment-card-progress small text-body-secondary mt-2",
             )
             if not editable
             else html.Div(

@@ -191,3 +191,26 @@ def test_the_session_cookie_is_secure_under_https_and_always_httponly_and_samesi
     cookie = _cookie_app().test_client().get("/", base_url=base_url).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) is secure
+
+
+def test_the_command_makes_lists_and_revokes_display_tokens(url, monkeypatch, capsys):
+    """`token-add` prints the token once, with the address to open; `tokens` lists without it."""
+    monkeypatch.setattr(state.config, "STATE_URL", url)
+    assert accounts.main(["token-add", "Lobby TV"]) == 0
+    printed = capsys.readouterr().out
+    token = printed.split("/wall?token=")[1].split()[0]
+    assert accounts.display_token(token=token, url=url)["label"] == "Lobby TV"
+    assert accounts.main(["token-revoke", "1"]) == 0
+    assert accounts.main(["tokens"]) == 0
+    listed = capsys.readouterr().out
+    assert "Lobby TV" in listed and "revoked" in listed and token not in listed
+    assert accounts.main(["token-revoke", "1"]) == 1
+    assert "There is no display token 1 in use." in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("username", ["' OR '1'='1", "vera'; DROP TABLE accounts; --", "vera\x00"])
+def test_sql_in_the_username_is_only_a_wrong_username(url, username):
+    """Bound as a value: no account matches and the accounts are all still there."""
+    accounts.add("vera", "Vera Viewer", VIEWER, PASSWORD, url=url)
+    assert accounts.authenticate(username, PASSWORD, url=url) is None
+    assert [account["username"] for account in accounts.listing(url)] == ["vera"]
