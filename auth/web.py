@@ -8,14 +8,11 @@ page cannot reach the demo by pointing its own domain name at 127.0.0.1.
 
 Mode "local": everything but the sign-in page, static files and /healthz needs a session. The session is
 Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS), holding the
-account id, when it signed in, and a fingerprint of the password hash: a password reset, a disabled
-account or BEACON_SESSION_HOURS passing ends it at the next request. A wall screen opens
+random key of a session kept in the state database: signing out, a password reset, a disabled account
+or BEACON_SESSION_HOURS passing ends it for good, whatever copy of the cookie is still about. A wall screen opens
 /wall?token=… once; the token becomes a display session that may fetch /wall and its callbacks only.
 """
 
-import hashlib
-import hmac
-import time
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -44,6 +41,7 @@ DISPLAY_PATHS = {
     "/_reload-hash",
 }
 WALL_ID_PREFIX = "wall-"
+PAGE_CONTAINER = "_pages_content"
 
 NOBODY = User("not signed in", "anonymous")
 
@@ -127,14 +125,18 @@ def _refuse_foreign_host():
 
 
 def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this site only, never another site (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Where to go after signing in: a path on this site only, never another site (open redirect).
+    Control characters and backslashes are refused outright: browsers and Werkzeug drop them or read
+    them as slashes, so `/\t/evil.example` would become `//evil.example`."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(character) < 0x20 or ord(character) == 0x7F for character in target)
+    ):
         return "/"
     return target
-
-
-def _fingerprint(account: dict) -> str:
-    return hmac.new(config.SECRET_KEY.encode(), account["password_hash"].encode(), hashlib.sha256).hexdigest()
 
 
 def _session_user() -> User | None:
@@ -145,41 +147,39 @@ def _session_user() -> User | None:
             return User(token["label"], DISPLAY)
         g.display_revoked = True  # the session stays, so the screen keeps saying so until a new token
         return None
-    elif "account" in session:
-        account = accounts.get(session["account"])
-        fresh = time.time() - session.get("since", 0) < config.SESSION_HOURS * 3600
-        if (
-            account
-            and not account["disabled"]
-            and fresh
-            and hmac.compare_digest(session.get("key", ""), _fingerprint(account))
-        ):
+    elif "key" in session:
+        account = accounts.session_account(session["key"], timedelta(hours=config.SESSION_HOURS))
+        if account:
             return User(account["display_name"], account["role"], account["username"], account["owner_id"])
     session.clear()
     return None
 
 
+def _callback_outputs(output: str) -> list[str]:
+    """The component ids in a callback's `output` key, which is how Dash picks the function to run:
+    `id.prop` or `..id.prop...id.prop..` (pattern-matching ids are JSON and never start with wall-)."""
+    return [part.rsplit(".", 1)[0] for part in output.strip(".").split("...")]
+
+
 def _display_may(path: str) -> bool:
-    """A display session fetches /wall and its frame, and runs the wall's callbacks only."""
+    """A display session fetches /wall and its frame, and runs the wall's callbacks only: those whose
+    outputs are all wall components, and the page container's drawing of /wall itself."""
     if path not in DISPLAY_PATHS:
         return False
     if path != "/_dash-update-component":
         return True
-    body = request.get_json(silent=True) or {}
-    outputs = body.get("outputs")
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    ids = [output.get("id") if isinstance(output, dict) else None for output in outputs]
-    if all(isinstance(i, str) and i.startswith(WALL_ID_PREFIX) for i in ids):
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    if not isinstance(output, str):
+        return False
+    ids = _callback_outputs(output)
+    if all(i.startswith(WALL_ID_PREFIX) for i in ids):
         return True
-    # The page container's callback, which draws a page from the URL: /wall's only.
-    pathnames = [
-        item.get("value")
-        for item in body.get("inputs", [])
-        if isinstance(item, dict)
-        and item.get("id") == "_pages_location"
-        and item.get("property") == "pathname"
-    ]
-    return "_pages_content" in ids and pathnames == ["/wall"]
+    # Dash hands the page container's inputs to its function by position: the first is the pathname.
+    inputs = body.get("inputs")
+    first = inputs[0] if isinstance(inputs, list) and inputs and isinstance(inputs[0], dict) else {}
+    drawn = (first.get("id"), first.get("property"), first.get("value"))
+    return ids[0] == PAGE_CONTAINER and drawn == ("_pages_location", "pathname", "/wall")
 
 
 def _start_display(token: str):
@@ -240,7 +240,7 @@ def _sign_in_page(message: str = "", status: int = 200, username: str = "", kind
 
 @blueprint.get("/signin")
 def sign_in_form():
-    if "account" in session and _session_user() is not None:  # already signed in: go on
+    if "key" in session and _session_user() is not None:  # already signed in: go on
         return redirect(_safe_next(request.args.get("next")))
     if request.args.get("signed_out"):
         return _sign_in_page("You are signed out.", kind="secondary")
@@ -265,11 +265,7 @@ def sign_in():
         return _sign_in_page("That username and password do not match an active account.", 401, username)
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.permanent = True
-    session.update(
-        account=account["account_id"],
-        since=time.time(),
-        key=_fingerprint(accounts.get(account["account_id"])),
-    )
+    session["key"] = accounts.start_session(account["account_id"])
     audit.record(username, audit.SIGN_IN, username, client)
     return redirect(_safe_next(request.form.get("next")))
 
@@ -277,7 +273,8 @@ def sign_in():
 @blueprint.post("/signout")
 def sign_out():
     user = _session_user()
-    if user is not None:
-        audit.record(user.username or user.name, audit.SIGN_OUT, user.username, request.remote_addr)
+    if user is not None and "key" in session:
+        accounts.end_session(session["key"])  # for good: a copy of the cookie no longer signs in
+        audit.record(user.username, audit.SIGN_OUT, user.username, request.remote_addr)
     session.clear()
     return redirect("/signin?signed_out=1")

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import secrets
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -114,14 +114,23 @@ def add(
 
 
 def _update(username: str, url: str | None, actor: str | None, action: str, **values) -> None:
+    """Change the account and end its sessions: whoever is signed in as it signs in again, if they can."""
+    accounts = state.accounts
     with state.writing(url) as connection:
-        changed = connection.execute(
-            state.accounts.update()
-            .where(state.accounts.c.username == username)
-            .values(**values, updated_at=datetime.now())
-        ).rowcount
-        if not changed:
+        account_id = connection.execute(
+            sa.select(accounts.c.account_id).where(accounts.c.username == username)
+        ).scalar()
+        if account_id is None:
             raise AccountError(f"There is no account {username!r}.")
+        now = datetime.now()
+        connection.execute(
+            accounts.update().where(accounts.c.account_id == account_id).values(**values, updated_at=now)
+        )
+        connection.execute(
+            state.sessions.update()
+            .where(state.sessions.c.account_id == account_id, state.sessions.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
         audit.write(connection, actor or audit.command_line_actor(), action, username)
 
 
@@ -137,13 +146,49 @@ def disable(username: str, url: str | None = None, actor: str | None = None) -> 
     _update(username, url, actor, "account disabled", disabled=True)
 
 
-def get(account_id: int, url: str | None = None) -> dict | None:
-    """The account with its password hash (sessions are tied to it), or None."""
+def _key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def start_session(account_id: int, url: str | None = None) -> str:
+    """A new sign-in session for the account: the key its cookie carries (only its hash is kept)."""
+    key = secrets.token_urlsafe(32)
+    with state.writing(url) as connection:
+        connection.execute(
+            state.sessions.insert().values(
+                key_hash=_key_hash(key), account_id=account_id, started_at=datetime.now()
+            )
+        )
+    return key
+
+
+def session_account(key: str, lasts: timedelta, url: str | None = None) -> dict | None:
+    """The account (without its password hash) of the session with this key, while the session is not
+    ended, younger than `lasts`, and the account not disabled; else None."""
+    sessions, accounts = state.sessions, state.accounts
+    columns = [c for c in accounts.c if c.name != "password_hash"]
+    query = (
+        sa.select(*columns)
+        .join_from(sessions, accounts, sessions.c.account_id == accounts.c.account_id)
+        .where(
+            sessions.c.key_hash == _key_hash(key),
+            sessions.c.ended_at.is_(None),
+            sessions.c.started_at > datetime.now() - lasts,
+            accounts.c.disabled.is_(False),
+        )
+    )
     with state.reading(url) as connection:
-        row = connection.execute(
-            sa.select(state.accounts).where(state.accounts.c.account_id == account_id)
-        ).first()
+        row = connection.execute(query).first()
     return dict(row._mapping) if row else None
+
+
+def end_session(key: str, url: str | None = None) -> None:
+    with state.writing(url) as connection:
+        connection.execute(
+            state.sessions.update()
+            .where(state.sessions.c.key_hash == _key_hash(key), state.sessions.c.ended_at.is_(None))
+            .values(ended_at=datetime.now())
+        )
 
 
 def listing(url: str | None = None) -> list[dict]:
@@ -174,10 +219,6 @@ def _decoy() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_display_token(label: str, url: str | None = None, actor: str | None = None) -> tuple[int, str]:
     """A new display token for a wall screen: (its id, the token). The token itself is shown once and
     never stored; 256 random bits, so it cannot be guessed."""
@@ -188,7 +229,7 @@ def create_display_token(label: str, url: str | None = None, actor: str | None =
         token_id = connection.execute(
             state.display_tokens.insert().values(
                 label=label.strip(),
-                token_hash=_token_hash(token),
+                token_hash=_key_hash(token),
                 created_at=datetime.now(),
                 created_by=actor or audit.command_line_actor(),
             )
@@ -219,7 +260,7 @@ def display_token(
 ) -> dict | None:
     """The display token in use (not revoked) given by its secret or by its id, or None."""
     tokens = state.display_tokens
-    found = tokens.c.token_hash == _token_hash(token) if token else tokens.c.token_id == token_id
+    found = tokens.c.token_hash == _key_hash(token) if token else tokens.c.token_id == token_id
     with state.reading(url) as connection:
         row = connection.execute(
             sa.select(tokens.c.token_id, tokens.c.label).where(found, tokens.c.revoked_at.is_(None))

@@ -348,7 +348,12 @@ def with_deadlines(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     rows = list(zip(frame["status"], *dates, strict=True))
     today = pd.Timestamp(today)
     return frame.assign(
-        overdue=[status in OPEN_STATUSES and due < today for status, due, _done in rows],
+        # bool even with no rows: an empty object column would select columns, not rows
+        overdue=pd.Series(
+            [status in OPEN_STATUSES and due < today for status, due, _done in rows],
+            dtype=bool,
+            index=frame.index,
+        ),
         on_time=pd.array(
             [done <= due if status == "done" and not pd.isna(done) else None for status, due, done in rows],
             dtype="boolean",

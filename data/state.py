@@ -1,5 +1,5 @@
-"""Beacon's state database: commitments and their history, accounts, display tokens and the audit log,
-through SQLAlchemy Core.
+"""Beacon's state database: commitments and their history, accounts and their sessions, display tokens
+and the audit log, through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
 migrates the schema itself on start (`migrate`), under a lock, so several processes starting at once
@@ -87,9 +87,9 @@ def _tables_v2(into: sa.MetaData) -> sa.Table:
     )
 
 
-def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The audit log (sign-ins, sign-outs, account and display-token changes) and the wall display
-    tokens, as schema version 3 made them. Frozen, as v1."""
+def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
+    """The audit log (sign-ins, sign-outs, account and display-token changes), the wall display tokens
+    and the sign-in sessions, as schema version 3 made them. Frozen, as v1."""
     audit_log = sa.Table(
         "audit_log",
         into,
@@ -114,13 +114,25 @@ def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("revoked_by", sa.String(200)),
         sa.Column("last_used_at", sa.DateTime),
     )
-    return audit_log, display_tokens
+    # Kept on the server so that signing out, a password reset or a disabled account ends a session
+    # for good, whatever copy of its cookie is still about.
+    sessions = sa.Table(
+        "sessions",
+        into,
+        sa.Column("session_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("key_hash", sa.String(64), nullable=False, unique=True),  # SHA-256 of the cookie's key
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.account_id"), nullable=False),
+        sa.Column("started_at", sa.DateTime, nullable=False),
+        sa.Column("ended_at", sa.DateTime),
+        sa.Index("sessions_by_account", "account_id"),
+    )
+    return audit_log, display_tokens, sessions
 
 
 #: The tables as the latest schema version has them: what the store reads and writes.
 commitments, history = _tables_v1(metadata)
 accounts = _tables_v2(metadata)
-audit_log, display_tokens = _tables_v3(metadata)
+audit_log, display_tokens, sessions = _tables_v3(metadata)
 
 
 def _create_v1(connection) -> None:
@@ -136,8 +148,9 @@ def _create_v2(connection) -> None:
 
 def _create_v3(connection) -> None:
     version_3 = sa.MetaData()
-    _tables_v3(version_3)
-    version_3.create_all(connection)
+    _tables_v2(version_3)  # there already; its sessions' foreign key names it
+    for table in _tables_v3(version_3):
+        table.create(connection)  # with its indexes
 
 
 #: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.

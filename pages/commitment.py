@@ -118,13 +118,19 @@ def _page(commitment_id, saved, version, prefill: dict):
                     commitment_form(PAGE, values, {}, choices(), _unit_hint(values.get("metric_id"))),
                     html.Div(
                         [
+                            # None for who may not save: Dash re-enables a running button after any call.
                             dbc.Button(
                                 "Create commitment" if row is None else "Save changes",
                                 id=SAVE,
                                 color="primary",
-                                disabled=read_only is not None,
+                            )
+                            if read_only is None
+                            else None,
+                            html.A(
+                                "Cancel" if read_only is None else "Back to the register",
+                                href="/commitments",
+                                className="btn btn-link" if read_only is None else "btn btn-link px-0",
                             ),
-                            html.A("Cancel", href="/commitments", className="btn btn-link"),
                         ],
                         className="d-flex gap-2",
                     ),

@@ -43,11 +43,19 @@ def test_every_response_carries_the_security_headers(server):
     [
         ({"BEACON_HOST": "0.0.0.0"}, "BEACON_AUTH=none serves everyone who reaches the port without sign-in"),
         ({"BEACON_AUTH": "sso"}, "BEACON_AUTH='sso' is not a sign-in mode of this version of Beacon"),
+        (
+            {"BEACON_AUTH": "local", "BEACON_SECRET_KEY": ""},
+            "BEACON_AUTH=local needs BEACON_SECRET_KEY, a random secret of at least 32 characters (it is unset)",
+        ),
+        (
+            {"BEACON_AUTH": "local", "BEACON_SECRET_KEY": "short-key"},
+            "BEACON_AUTH=local needs BEACON_SECRET_KEY, a random secret of at least 32 characters (it has 9)",
+        ),
     ],
 )
-def test_no_sign_in_is_refused_off_loopback(environment, message):
-    """Starting without sign-in on another address than loopback (or with an unknown mode) is refused
-    at start, with a message saying why and what to do."""
+def test_unsafe_settings_are_refused_at_start(environment, message):
+    """Starting without sign-in on another address than loopback, with an unknown mode, or with sign-in
+    but no long secret key is refused at start, with a message saying why and what to do."""
     run = subprocess.run(
         [sys.executable, "-c", "import app"],
         cwd=ROOT,

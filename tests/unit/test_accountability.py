@@ -100,6 +100,14 @@ def test_hand_made_register_deadlines():
     assert frame["on_time"].isna().tolist() == [True, True, False, False, True, True, True, False]
 
 
+def test_an_empty_register_still_selects_rows():
+    """With no commitments at all, `overdue` is still a boolean column, so a page's sections filter
+    rows (none) instead of selecting columns (the owner page once failed so)."""
+    empty = register([])
+    assert empty["overdue"].dtype == bool
+    assert list(empty[empty["overdue"]].columns) == list(empty.columns)
+
+
 # --- owner_board ----------------------------------------------------------------------------------
 
 

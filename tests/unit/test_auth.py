@@ -94,6 +94,9 @@ def test_the_role_matrix(role, changes, reads_comments_when_shown, reads_comment
         ("//evil.example/", "/"),
         ("/\\evil.example", "/"),
         ("owners", "/"),
+        ("/\t/evil.example/", "/"),  # the tab dropped, it would read //evil.example/
+        ("/\n/evil.example/", "/"),
+        ("/a\\b", "/"),
     ],
 )
 def test_after_signing_in_only_a_path_of_this_site(target, expected):
@@ -214,3 +217,25 @@ def test_sql_in_the_username_is_only_a_wrong_username(url, username):
     accounts.add("vera", "Vera Viewer", VIEWER, PASSWORD, url=url)
     assert accounts.authenticate(username, PASSWORD, url=url) is None
     assert [account["username"] for account in accounts.listing(url)] == ["vera"]
+
+
+def test_a_session_holds_until_signed_out_reset_disabled_or_too_old(url):
+    """The cookie's key finds the account while its session is open and young enough; its hash only is
+    kept; signing out ends that session only, a password reset or disabling ends all of the account's."""
+    account_id = accounts.add("vera", "Vera Viewer", VIEWER, PASSWORD, url=url)
+    lasts = timedelta(hours=12)
+    first, second = accounts.start_session(account_id, url=url), accounts.start_session(account_id, url=url)
+    assert accounts.session_account(first, lasts, url=url)["username"] == "vera"
+    assert "password_hash" not in accounts.session_account(first, lasts, url=url)
+    with state.reading(url) as connection:
+        assert first not in {row.key_hash for row in connection.execute(sa.select(state.sessions))}
+    assert accounts.session_account(first, timedelta(0), url=url) is None  # older than it may be
+    accounts.end_session(first, url=url)
+    assert accounts.session_account(first, lasts, url=url) is None
+    assert accounts.session_account(second, lasts, url=url) is not None
+    accounts.reset_password("vera", PASSWORD + "!", url=url)
+    assert accounts.session_account(second, lasts, url=url) is None
+    third = accounts.start_session(account_id, url=url)
+    accounts.disable("vera", url=url)
+    assert accounts.session_account(third, lasts, url=url) is None
+    assert accounts.session_account("never-issued", lasts, url=url) is None
