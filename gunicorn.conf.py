@@ -12,6 +12,9 @@ preload_app = False
 # gunicorn 27's runtime control socket is not used by Beacon.
 control_socket_disable = True
 accesslog = "-"
+# Paths without their query strings: a wall's first address carries its display token (/wall?token=…),
+# which must not end up in logs. Otherwise gunicorn's default format.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
 def post_worker_init(worker):

@@ -45,7 +45,9 @@ PAGE_CONTAINER = "_pages_content"
 
 NOBODY = User("not signed in", "anonymous")
 
-blueprint = Blueprint("auth", __name__, template_folder="templates")
+# The pages this module renders (refusals in every mode), and the sign-in routes (mode "local" only).
+templates = Blueprint("auth_templates", __name__, template_folder="templates")
+blueprint = Blueprint("auth", __name__)
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -67,6 +69,7 @@ def install(app: Dash) -> None:
     # session or a revoked display token and reload to the sign-in page or the message.
     server.add_url_rule("/session", "session", lambda: ("", 204), methods=["GET", "HEAD"])
     server.before_request(_refuse_cross_site)
+    server.register_blueprint(templates)
     if config.AUTH == "none":
         server.before_request(_refuse_foreign_host)
         return
@@ -94,7 +97,11 @@ def _refusal(status: int, title: str, message: str, screen: bool = False):
     """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen."""
     if request.path.startswith("/_dash-"):
         return {"message": message}, status
-    return render_template("message.html", title=title, message=message, screen=screen), status
+    sign_in_link = config.AUTH == "local" and not screen
+    page = render_template(
+        "message.html", title=title, message=message, screen=screen, sign_in_link=sign_in_link
+    )
+    return page, status
 
 
 def _same_origin() -> bool:

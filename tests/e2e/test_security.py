@@ -1,10 +1,12 @@
-"""Secure defaults in a real server and browser: security headers, no open server without sign-in,
+"""Secure defaults in a real server and browser: security headers, no open server without sign-in (and
+only this machine's names answered, no cross-site changes),
 free text always shown as text, and SQL-injection payloads in URLs that change nothing."""
 
 import os
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import duckdb
@@ -36,6 +38,25 @@ def test_every_response_carries_the_security_headers(server):
         assert "script-src 'self' 'sha256-" in policy and "unsafe-eval" not in policy, path
         assert (headers["X-Content-Type-Options"], headers["X-Frame-Options"]) == ("nosniff", "DENY"), path
         assert headers["Referrer-Policy"] == "same-origin", path
+
+
+def test_without_sign_in_only_this_machine_s_names_are_answered(server):
+    """A page elsewhere that points its own domain at 127.0.0.1 (DNS rebinding) gets a refusal, not
+    Beacon; a change posted from another site is refused too."""
+    foreign = urllib.request.Request(server + "/", headers={"Host": "beacon.evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(foreign)
+    assert refused.value.code == 403
+    assert "(BEACON_AUTH=none) answers only to this machine" in refused.value.read().decode()
+    cross_site = urllib.request.Request(
+        server + "/_dash-update-component",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "Origin": "http://evil.example"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(cross_site)
+    assert refused.value.code == 403
+    assert "did not come from a Beacon page" in refused.value.read().decode()
 
 
 @pytest.mark.parametrize(
