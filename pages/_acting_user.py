@@ -13,6 +13,12 @@ def may_read_comments() -> bool:
     return auth.may_read_comments(current_user(), config.VIEWER_COMMENTS == "shown")
 
 
+def rights() -> dict[str, bool]:
+    """What this request's user may see of a page, as a plain dict: memoised pages take it as an
+    argument, so one user's page is never served to another with other rights."""
+    return {"read_comments": may_read_comments(), "change_commitments": may_change_commitments()}
+
+
 def commitment_refusal(stored: dict | None, wanted: dict) -> str | None:
     """Why this request's user may not save `wanted` over `stored` (None: a new one), or None."""
     return auth.commitment_refusal(current_user(), metric_owners(), stored, wanted)

@@ -32,7 +32,7 @@ from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
-from pages._acting_user import may_change_commitments, may_read_comments
+from pages._acting_user import may_read_comments, rights
 from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
@@ -191,13 +191,13 @@ def layout(metric_id: str | None = None, **query):
         **{k: query.get(k) for k in ("period", "compare", "segment", "touchpoint")},
     }
     try:
-        return _page(params)
+        return _page(params, rights())
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
 
 @queries.memoised
-def _page(params: dict):
+def _page(params: dict, rights: dict):
     """The page for a metric and view (memoised: its tables are a thousand components)."""
     metric_id = params["metric_id"]
     try:
@@ -263,7 +263,7 @@ def _page(params: dict):
                         ),
                         className="btn btn-outline-primary btn-sm",
                     )
-                    if may_change_commitments()
+                    if rights["change_commitments"]
                     else None,
                 )
             ),
@@ -325,7 +325,7 @@ def _page(params: dict):
                         card(
                             "Verbatim comments",
                             verbatim_panel(metric, touchpoints, segments, params)
-                            if may_read_comments()
+                            if rights["read_comments"]
                             else comments_withheld(),
                         ),
                         lg=7,

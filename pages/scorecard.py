@@ -18,7 +18,7 @@ from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import status_summary, tile_grid
-from pages._acting_user import may_change_commitments
+from pages._acting_user import rights
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
@@ -47,13 +47,13 @@ def _scorecard(period, compare, segment):
 
 def layout(period: str | None = None, compare: str | None = None, segment: str | None = None, **_other):
     try:
-        return _page(period, compare, segment)
+        return _page(period, compare, segment, rights())
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
 
 @queries.memoised
-def _page(period: str | None, compare: str | None, segment: str | None):
+def _page(period: str | None, compare: str | None, segment: str | None, rights: dict):
     """The page for a view (memoised: building a hundred components costs more than the cached queries)."""
     try:
         view, segments, segment_name, card = _scorecard(period, compare, segment)
@@ -76,7 +76,7 @@ def _page(period: str | None, compare: str | None, segment: str | None):
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
                 (lambda row: href("/commitment/new", metric=row.metric_id, segment=segment))
-                if may_change_commitments()
+                if rights["change_commitments"]
                 else None,
             ),
             html.Details(

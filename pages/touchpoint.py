@@ -16,7 +16,7 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import status_summary, tile_grid
 from components.verbatims import comments_withheld, verbatim_list
-from pages._acting_user import may_change_commitments, may_read_comments
+from pages._acting_user import rights
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
@@ -30,7 +30,7 @@ LATEST_COMMENTS = 5
 def layout(touchpoint_id: str | None = None, **query):
     params = {"touchpoint_id": touchpoint_id, **{k: query.get(k) for k in ("period", "compare", "segment")}}
     try:
-        return _page(params)
+        return _page(params, rights())
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -42,7 +42,7 @@ def _section(title: str, body) -> dbc.Card:
 
 
 @queries.memoised
-def _page(params: dict):
+def _page(params: dict, rights: dict):
     touchpoint_id, segment = params["touchpoint_id"], params.get("segment") or None
     try:
         view = queries.view(params.get("period"), params.get("compare"))
@@ -67,7 +67,7 @@ def _page(params: dict):
     shown = {"period": view.period.key, "compare": view.compare, "segment": segment}
     comments = html.P("No survey metric is measured here.", className="text-body-secondary")
     voice = queries.voice_metric(card)
-    if voice is not None and not may_read_comments():
+    if voice is not None and not rights["read_comments"]:
         comments = comments_withheld()
     elif voice is not None:
         # Its metric page has all the comments.
@@ -128,7 +128,7 @@ def _page(params: dict):
                         "/commitment/new", metric=row.metric_id, touchpoint=touchpoint_id, segment=segment
                     )
                 )
-                if may_change_commitments()
+                if rights["change_commitments"]
                 else None,
             ),
             _section(

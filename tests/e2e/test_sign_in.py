@@ -273,6 +273,20 @@ def test_a_viewer_reads_commitments_but_cannot_save(sign_in, beacon):
 
 
 @pytest.mark.parametrize(
+    "path", ["/?period=2026-Q3", "/metric/nps?period=2026-Q3", "/touchpoint/web?period=2026-Q3"]
+)
+def test_a_page_drawn_for_an_admin_is_not_served_to_a_viewer(sign_in, path):
+    """Pages are memoised; an admin's (with its add-a-commitment buttons) must not reach a viewer
+    opening the same address next, nor a viewer's reach the admin after."""
+    admin = sign_in("adam", path)
+    expect(admin.locator(".tile-action, a:has-text('Add a commitment')").first).to_be_attached()
+    viewer = sign_in("vera", path)
+    expect(viewer.locator(".tile-grid, .metric-page, .touchpoint-page").first).to_be_attached()
+    expect(viewer.locator(".tile-action, a:has-text('Add a commitment')")).to_have_count(0)
+    assert viewer.problems == []
+
+
+@pytest.mark.parametrize(
     ("username", "owner_id", "metric_id"), [("vera", "ana", "nps"), ("ana", "ben", "effort")]
 )
 def test_there_is_no_save_button_for_who_may_not_save(sign_in, beacon, username, owner_id, metric_id):
