@@ -13,6 +13,7 @@ or BEACON_SESSION_HOURS passing ends it for good, whatever copy of the cookie is
 /wall?token=… once; the token becomes a display session that may fetch /wall and its callbacks only.
 """
 
+import ipaddress
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -28,6 +29,7 @@ from data import accounts, audit
 SIGN_IN_WINDOW = timedelta(minutes=15)
 REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window
 REFUSALS_PER_CLIENT = 20  # refused sign-ins from one address, any usernames, within the window
+USERNAME_MAX, PASSWORD_MAX = 64, 1024  # longer is refused unchecked (the accounts table holds 64)
 # Static files, the sign-in page and the health check are open; all else needs a session.
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
 OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
@@ -201,6 +203,9 @@ def _start_display(token: str):
             "This display token is not valid: it was revoked, or mistyped.",
             screen=True,
         )
+    if _session_user() is not None and "key" in session:
+        # A person's browser stays theirs: a link carrying a token does not sign them out.
+        return redirect("/wall?" + urlencode({k: v for k, v in request.args.items() if k != "token"}))
     session.clear()
     session.permanent = True
     session["display"] = found["token_id"]
@@ -254,26 +259,50 @@ def sign_in_form():
     return _sign_in_page()
 
 
+def _client() -> str | None:
+    """Who is signing in, for the rate limit: the address, or for IPv6 its /64 (one household's or
+    one machine's share; the last 64 bits are the client's to change at will)."""
+    address = request.remote_addr
+    try:
+        if ipaddress.ip_address(address).version == 6:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except (TypeError, ValueError):
+        pass
+    return address
+
+
+def _end_account_session() -> None:
+    """End this browser's account session on the server, if it has one (before it becomes another)."""
+    if "key" in session:
+        accounts.end_session(session["key"])
+
+
 @blueprint.post("/signin")
 def sign_in():
     username = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")
-    client = request.remote_addr
-    by_username, by_client = audit.refused_sign_ins(username, client, SIGN_IN_WINDOW)
-    if by_username >= REFUSALS_PER_USERNAME or by_client >= REFUSALS_PER_CLIENT:
-        audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, "too many attempts")
+    wrong = "That username and password do not match an active account."
+    if len(username) > USERNAME_MAX or len(password) > PASSWORD_MAX or not username.isprintable():
+        return _sign_in_page(wrong, 401)  # no account has such a name: nothing to check or log
+    client = _client()
+    attempt = audit.begin_sign_in(
+        username, client, SIGN_IN_WINDOW, REFUSALS_PER_USERNAME, REFUSALS_PER_CLIENT
+    )
+    if attempt is None:
         minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
         return _sign_in_page(
-            f"Too many refused sign-ins from here: try again in {minutes} minutes.", 429, username
+            f"Too many refused sign-ins from here: wait {minutes} minutes after the last one, then try again.",
+            429,
+            username,
         )
     account = accounts.authenticate(username, password)
     if account is None:
-        audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, "wrong username or password")
-        return _sign_in_page("That username and password do not match an active account.", 401, username)
+        return _sign_in_page(wrong, 401, username)
+    _end_account_session()
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.permanent = True
     session["key"] = accounts.start_session(account["account_id"])
-    audit.record(username, audit.SIGN_IN, username, client)
+    audit.signed_in(attempt, username)
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -1,7 +1,9 @@
 """The audit log: who signed in (or failed to), who signed out, who changed an account or a display token.
 
 Commitment changes are recorded in their own history (data.commitments), by the name of who made them;
-this log covers everything else that changes who may see or do what. Entries are only ever added.
+this log covers everything else that changes who may see or do what. Entries are only ever added, but
+for one completion: a sign-in attempt is logged as refused before its password is checked (so guesses
+sent in parallel all count at once) and becomes a sign-in when the password matches.
 """
 
 import getpass
@@ -13,6 +15,7 @@ from data import state
 
 SIGN_IN = "sign-in"
 SIGN_IN_REFUSED = "sign-in refused"
+SIGN_IN_BLOCKED = "sign-in blocked"  # not tried: too many refused lately; not counted as refused itself
 SIGN_OUT = "sign-out"
 
 
@@ -50,14 +53,48 @@ def entries(url: str | None = None, action: str | None = None) -> list[dict]:
         return [dict(row._mapping) for row in connection.execute(query)]
 
 
-def refused_sign_ins(username: str, client: str | None, window: timedelta, url=None) -> tuple[int, int]:
+def refused_sign_ins(connection, username: str, client: str | None, window: timedelta) -> tuple[int, int]:
     """How many sign-ins were refused within `window` for this username from this client address, and
     for any username from it. Per address, so a guesser elsewhere cannot lock a person out of their own."""
     log = state.audit_log.c
-    since = datetime.now() - window
-    recent = sa.and_(log.action == SIGN_IN_REFUSED, log.at >= since)
+    recent = sa.and_(log.action == SIGN_IN_REFUSED, log.at >= datetime.now() - window)
     by_username = sa.func.count().filter(log.subject == username, log.client == client)
     by_client = sa.func.count().filter(log.client == client)
-    with state.reading(url) as connection:
-        row = connection.execute(sa.select(by_username, by_client).where(recent)).one()
+    row = connection.execute(sa.select(by_username, by_client).where(recent)).one()
     return row[0], row[1]
+
+
+def begin_sign_in(
+    username: str, client: str | None, window: timedelta, per_username: int, per_client: int, url=None
+) -> int | None:
+    """Log a sign-in attempt, as refused until `signed_in` says otherwise: its entry id. None, and the
+    attempt logged as blocked, when too many were refused lately (`refused_sign_ins` ≥ the limits).
+    Counting and logging are one transaction, one attempt at a time, so parallel guesses cannot all
+    pass the count before any is logged."""
+    with state.writing(url) as connection:
+        if connection.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242072)"))
+        by_username, by_client = refused_sign_ins(connection, username, client, window)
+        if by_username >= per_username or by_client >= per_client:
+            write(connection, "not signed in", SIGN_IN_BLOCKED, username, client, "too many refused sign-ins")
+            return None
+        return connection.execute(
+            state.audit_log.insert().values(
+                at=datetime.now(),
+                actor="not signed in",
+                action=SIGN_IN_REFUSED,
+                subject=username,
+                client=client,
+                detail="wrong username or password",
+            )
+        ).inserted_primary_key[0]
+
+
+def signed_in(entry_id: int, username: str, url=None) -> None:
+    """The attempt `entry_id` matched: it is a sign-in, by `username`."""
+    with state.writing(url) as connection:
+        connection.execute(
+            state.audit_log.update()
+            .where(state.audit_log.c.entry_id == entry_id)
+            .values(actor=username, action=SIGN_IN, detail="")
+        )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import dash
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
 import auth
@@ -359,7 +360,10 @@ def _deck(settings: WallSettings, on_screen: str | None = None) -> Deck:
 def refresh(_n, _connection, settings, digest_on_screen):
     """Fresh slides when anything changed (a new snapshot, an edited commitment, a new day); otherwise
     nothing is sent, so nothing on screen moves. If the data cannot be read, the last good slides stay."""
-    settings = _for_this_screen(WallSettings.from_dict(settings))
+    try:
+        settings = _for_this_screen(WallSettings.from_dict(settings))
+    except (TypeError, ValueError, KeyError):  # not what the page stored: nothing to refresh
+        raise PreventUpdate from None
     try:
         deck = _deck(settings, digest_on_screen)
     except (queries.WarehouseError, queries.PeriodError, LookupError) as error:

@@ -162,17 +162,40 @@ def test_refused_sign_ins_are_counted_per_username_and_address_within_the_window
     ]:
         audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, url=url)
     audit.record("vera", audit.SIGN_IN, "vera", "10.0.0.1", url=url)  # a success counts for nothing
+    audit.record("not signed in", audit.SIGN_IN_BLOCKED, "vera", "10.0.0.1", url=url)  # nor a blocked one
     with state.writing(url) as connection:  # one refusal from an hour ago has left the window
         audit.write(connection, "not signed in", audit.SIGN_IN_REFUSED, "vera", "10.0.0.1")
         connection.execute(
             state.audit_log.update()
-            .where(state.audit_log.c.entry_id == 6)
+            .where(state.audit_log.c.entry_id == 7)
             .values(at=datetime.now() - timedelta(hours=1))
         )
     window = timedelta(minutes=15)
-    assert audit.refused_sign_ins("vera", "10.0.0.1", window, url=url) == (2, 3)
-    assert audit.refused_sign_ins("vera", "10.0.0.2", window, url=url) == (1, 1)
-    assert audit.refused_sign_ins("ada", "10.0.0.3", window, url=url) == (0, 0)
+    with state.reading(url) as connection:
+        assert audit.refused_sign_ins(connection, "vera", "10.0.0.1", window) == (2, 3)
+        assert audit.refused_sign_ins(connection, "vera", "10.0.0.2", window) == (1, 1)
+        assert audit.refused_sign_ins(connection, "ada", "10.0.0.3", window) == (0, 0)
+
+
+def test_an_attempt_counts_as_refused_until_it_matches_and_the_limit_blocks_the_next(url):
+    """Two attempts allowed per username: each is logged as refused before its password is checked; one
+    that matches becomes a sign-in; past the limit an attempt is blocked, logged, and not counted."""
+    window = timedelta(minutes=15)
+    first = audit.begin_sign_in("vera", "10.0.0.1", window, per_username=2, per_client=10, url=url)
+    audit.signed_in(first, "vera", url=url)
+    second = audit.begin_sign_in("vera", "10.0.0.1", window, per_username=2, per_client=10, url=url)
+    third = audit.begin_sign_in("vera", "10.0.0.1", window, per_username=2, per_client=10, url=url)
+    assert None not in (first, second, third)
+    assert audit.begin_sign_in("vera", "10.0.0.1", window, per_username=2, per_client=10, url=url) is None
+    assert audit.begin_sign_in("vera", "10.0.0.2", window, per_username=2, per_client=10, url=url) is not None
+    logged = [(e["actor"], e["action"], e["client"]) for e in audit.entries(url)]
+    assert logged == [
+        ("vera", audit.SIGN_IN, "10.0.0.1"),
+        ("not signed in", audit.SIGN_IN_REFUSED, "10.0.0.1"),
+        ("not signed in", audit.SIGN_IN_REFUSED, "10.0.0.1"),
+        ("not signed in", audit.SIGN_IN_BLOCKED, "10.0.0.1"),
+        ("not signed in", audit.SIGN_IN_REFUSED, "10.0.0.2"),
+    ]
 
 
 def _cookie_app() -> Flask:
