@@ -498,6 +498,23 @@ def test_a_display_cannot_draw_another_page_by_reordering_the_callback_inputs(be
     assert status == 403
 
 
+def test_a_token_link_does_not_sign_a_person_out(beacon):
+    """Someone signed in who follows a link carrying a display token sees the wall as themselves: their
+    session is not turned into a display's."""
+    _, token = accounts.create_display_token("Hall TV", url=beacon.url)
+    cookie = session_cookie(beacon.base, "adam")
+    status, headers, _ = http(f"{beacon.base}/wall?token={token}&dwell=9", headers={"Cookie": cookie})
+    assert (status, headers["Location"]) == (302, "/wall?dwell=9")
+    assert http(f"{beacon.base}/owners", headers={"Cookie": cookie})[0] == 200
+
+
+@pytest.mark.parametrize("username", ["a" * 300, "adam\x00", "ad\nam"])
+def test_an_impossible_username_is_a_wrong_username(beacon, username):
+    """Too long for any account, or with control characters: refused like a wrong password, not a 500."""
+    status, _, text = post_sign_in(beacon.base, username, ACCOUNTS["adam"][3])
+    assert status == 401 and "do not match an active account" in text
+
+
 def test_a_made_up_display_token_is_refused(beacon):
     """A token that was never issued is refused with 403, and the refusal is in the audit log."""
     status, headers, text = http(f"{beacon.base}/wall?token=made-up-token-123")
