@@ -67,6 +67,7 @@ bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_commitments
 	$(PY) -m tests.bench.bench_wall
 	$(PY) -m tests.bench.bench_ingest
+	$(PY) -m tests.bench.bench_sign_in
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache

@@ -83,6 +83,7 @@ def install(app: Dash) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(days=30),  # displays; accounts end sooner (signed_in)
     )
     server.session_interface = _SessionInterface()
+    accounts.decoy_hash()  # made now, not on the first unknown username, which it would time apart
     server.register_blueprint(blueprint)
     server.before_request(_require_session)
 

@@ -79,9 +79,11 @@ def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
     )
 
 
-def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view_params: dict) -> html.Div:
+def attention_list(
+    plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view_params: dict, may_add: bool = True
+) -> html.Div:
     """What needs attention first: metrics off track with no plan, overdue commitments, metrics
-    without an owner; each with the link that fixes it."""
+    without an owner; each with the link that fixes it (adding a commitment: for who `may_add`)."""
     no_plan = plans[plans["no_plan"]]
     unowned = plans[plans["owner_id"].isna()]
     sections = [
@@ -93,8 +95,17 @@ def attention_list(plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view
                 html.Li(
                     [
                         html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)),
-                        f" · {names['owner'].get(row.owner_id, 'no owner')} · ",
-                        html.A("Add a commitment", href=href("/commitment/new", metric=row.metric_id)),
+                        f" · {names['owner'].get(row.owner_id, 'no owner')}",
+                        *(
+                            [
+                                " · ",
+                                html.A(
+                                    "Add a commitment", href=href("/commitment/new", metric=row.metric_id)
+                                ),
+                            ]
+                            if may_add
+                            else []
+                        ),
                     ],
                     **{"data-metric-id": row.metric_id},
                 )

@@ -206,7 +206,7 @@ def authenticate(username: str, password: str, url: str | None = None) -> dict |
         row = connection.execute(
             sa.select(state.accounts).where(state.accounts.c.username == username)
         ).first()
-    stored = row.password_hash if row else _decoy()
+    stored = row.password_hash if row else decoy_hash()
     matches = password_matches(password, stored)
     if row is None or row.disabled or not matches:
         return None
@@ -214,8 +214,9 @@ def authenticate(username: str, password: str, url: str | None = None) -> dict |
 
 
 @cache
-def _decoy() -> str:
-    """A hash no password matches, checked for unknown usernames (made once, when first needed)."""
+def decoy_hash() -> str:
+    """A hash no password matches, checked for unknown usernames; made once per process (the app makes
+    it at start, so the first unknown username takes no longer than the rest)."""
     return hash_password(secrets.token_urlsafe(16))
 
 

@@ -12,6 +12,7 @@ from components.board import attention_list, board_grid
 from components.feedback import problem
 from components.header import page_header, view_attributes
 from data import commitments
+from pages._acting_user import may_change_commitments
 from pages._commitment_context import names
 from queries.accountability import metric_plans, owner_board
 
@@ -42,7 +43,9 @@ def _page(period, compare):
     return html.Div(
         [
             page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
-            attention_list(plans, register[register["overdue"]], labels, view_params),
+            attention_list(
+                plans, register[register["overdue"]], labels, view_params, may_change_commitments()
+            ),
             board_grid(board, labels["metric"], view_params),
         ],
         id=ROOT,
