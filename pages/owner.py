@@ -106,10 +106,20 @@ def _page(owner_id, period, compare):
                     icon("bi-exclamation-octagon-fill", "me-2"),
                     "Off track with no open commitment: ",
                     *[
-                        html.Span([html.A(row.name, href=href("/commitment/new", metric=row.metric_id)), " "])
+                        html.Span(
+                            [
+                                html.A(
+                                    row.name,
+                                    href=href("/commitment/new", metric=row.metric_id)
+                                    if may_change
+                                    else href(f"/metric/{row.metric_id}", **filters),
+                                ),
+                                " ",
+                            ]
+                        )
                         for row in no_plan.itertuples(index=False)
                     ],
-                    "— add a plan.",
+                    "— add a plan." if may_change else None,
                 ],
                 color="danger",
                 className="no-plan-alert",
