@@ -6,11 +6,12 @@ that their Referer, is this server), so another site cannot make a signed-in bro
 /healthz answers for load balancers. Mode "none" also refuses any Host that is not this machine, so a web
 page cannot reach the demo by pointing its own domain name at 127.0.0.1.
 
-Mode "local": everything but the sign-in page, static files and /healthz needs a session. The session is
-Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS), holding the
-random key of a session kept in the state database: signing out, a password reset, a disabled account
-or BEACON_SESSION_HOURS passing ends it for good, whatever copy of the cookie is still about. A wall screen opens
-/wall?token=… once; the token becomes a display session that may fetch /wall and its callbacks only.
+Mode "local": everything but the sign-in page, static files and /healthz needs a session. The session
+is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS), holding
+the random key of a session kept in the state database: signing out, a password reset, a disabled
+account or BEACON_SESSION_HOURS passing ends it for good, whatever copy of the cookie is still about.
+A wall screen opens /wall?token=… once; the token becomes a display session that may fetch /wall and
+its callbacks only.
 """
 
 import ipaddress
@@ -80,7 +81,9 @@ def install(app: Dash) -> None:
         SESSION_COOKIE_NAME="beacon_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(days=30),  # displays; accounts end sooner (signed_in)
+        # The cookie's life: a display's, renewed by its requests; accounts' sessions end sooner, on the
+        # server (BEACON_SESSION_HOURS).
+        PERMANENT_SESSION_LIFETIME=timedelta(days=30),
     )
     server.session_interface = _SessionInterface()
     accounts.decoy_hash()  # made now, not on the first unknown username, which it would time apart
@@ -310,8 +313,8 @@ def sign_in():
 @blueprint.post("/signout")
 def sign_out():
     user = _session_user()
-    if user is not None and "key" in session:
-        accounts.end_session(session["key"])  # for good: a copy of the cookie no longer signs in
+    if user is not None and user.username:
+        _end_account_session()  # for good: a copy of the cookie no longer signs in
         audit.record(user.username, audit.SIGN_OUT, user.username, request.remote_addr)
     session.clear()
     return redirect("/signin?signed_out=1")

@@ -92,8 +92,10 @@ def add(
     display_name = display_name or username
     now = datetime.now()
     with state.writing(url) as connection:
-        for column, label in (("username", "username"), ("display_name", "name")):
-            value = locals()[column]
+        for column, label, value in (
+            ("username", "username", username),
+            ("display_name", "name", display_name),
+        ):
             if connection.execute(
                 sa.select(state.accounts.c[column]).where(state.accounts.c[column] == value)
             ).first():
@@ -135,7 +137,7 @@ def _update(username: str, url: str | None, actor: str | None, action: str, **va
 
 
 def reset_password(username: str, password: str, url: str | None = None, actor: str | None = None) -> None:
-    """A new password; sessions signed in with the old one end (see auth.web)."""
+    """A new password; the account's sessions end."""
     _check_password(password)
     _update(username, url, actor, "password reset", password_hash=hash_password(password))
 
