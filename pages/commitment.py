@@ -115,7 +115,12 @@ def _page(commitment_id, saved, version, prefill: dict):
                     dbc.Alert(read_only, color="secondary", className="read-only-note")
                     if read_only
                     else None,
-                    commitment_form(PAGE, values, {}, choices(), _unit_hint(values.get("metric_id"))),
+                    # A disabled fieldset disables every control in it: read-only looks read-only.
+                    html.Fieldset(
+                        commitment_form(PAGE, values, {}, choices(), _unit_hint(values.get("metric_id"))),
+                        disabled=read_only is not None,
+                        className="commitment-fields",
+                    ),
                     html.Div(
                         [
                             # None for who may not save: Dash re-enables a running button after any call.
