@@ -247,9 +247,7 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
         card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
         history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
         voice = (
-            None
-            if not view_settings["comments"]
-            else _voice(view, card, touchpoint_id, segment, segment_names)
+            _voice(view, card, touchpoint_id, segment, segment_names) if view_settings["comments"] else None
         )
         stage = touchpoints.set_index("touchpoint_id").loc[touchpoint_id]
         slides.append(
