@@ -193,12 +193,17 @@ def end_session(key: str, url: str | None = None) -> None:
         )
 
 
+def _rows_without(table: sa.Table, secret: str, order: str, url: str | None) -> list[dict]:
+    """Every row of `table` without its `secret` column (a hash), in `order`."""
+    columns = [c for c in table.c if c.name != secret]
+    with state.reading(url) as connection:
+        rows = connection.execute(sa.select(*columns).order_by(table.c[order])).fetchall()
+    return [dict(row._mapping) for row in rows]
+
+
 def listing(url: str | None = None) -> list[dict]:
     """Every account, without its password hash."""
-    columns = [c for c in state.accounts.c if c.name != "password_hash"]
-    with state.reading(url) as connection:
-        rows = connection.execute(sa.select(*columns).order_by(state.accounts.c.username)).fetchall()
-    return [dict(row._mapping) for row in rows]
+    return _rows_without(state.accounts, "password_hash", "username", url)
 
 
 def authenticate(username: str, password: str, url: str | None = None) -> dict | None:
@@ -282,10 +287,7 @@ def mark_display_token_used(token_id: int, url: str | None = None) -> None:
 
 def display_tokens(url: str | None = None) -> list[dict]:
     """Every display token ever made, revoked ones too, without their hashes."""
-    columns = [c for c in state.display_tokens.c if c.name != "token_hash"]
-    with state.reading(url) as connection:
-        rows = connection.execute(sa.select(*columns).order_by(state.display_tokens.c.token_id)).fetchall()
-    return [dict(row._mapping) for row in rows]
+    return _rows_without(state.display_tokens, "token_hash", "token_id", url)
 
 
 def _ask_password(from_stdin: bool) -> str:
