@@ -29,13 +29,13 @@ def command_line_actor() -> str:
 
 def write(
     connection, actor: str, action: str, subject: str = "", client: str | None = None, detail: str = ""
-):
-    """Add an entry inside the caller's transaction, so the change and its record commit together."""
-    connection.execute(
+) -> int:
+    """Add an entry inside the caller's transaction, so the change and its record commit together: its id."""
+    return connection.execute(
         state.audit_log.insert().values(
             at=datetime.now(), actor=actor, action=action, subject=subject, client=client, detail=detail
         )
-    )
+    ).inserted_primary_key[0]
 
 
 def record(actor: str, action: str, subject: str = "", client: str | None = None, detail: str = "", url=None):
@@ -78,16 +78,9 @@ def begin_sign_in(
         if by_username >= per_username or by_client >= per_client:
             write(connection, "not signed in", SIGN_IN_BLOCKED, username, client, "too many refused sign-ins")
             return None
-        return connection.execute(
-            state.audit_log.insert().values(
-                at=datetime.now(),
-                actor="not signed in",
-                action=SIGN_IN_REFUSED,
-                subject=username,
-                client=client,
-                detail="wrong username or password",
-            )
-        ).inserted_primary_key[0]
+        return write(
+            connection, "not signed in", SIGN_IN_REFUSED, username, client, "wrong username or password"
+        )
 
 
 def signed_in(entry_id: int, username: str, url=None) -> None:

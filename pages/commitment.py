@@ -32,7 +32,7 @@ from components.format import UNIT_WORDS
 from components.links import href
 from data import commitments
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
-from pages._commitment_context import catalogue, choices, names, unit_of
+from pages._commitment_context import catalogue, choices, metric_owners, names, unit_of
 from queries.accountability import commitment_effect
 
 dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
@@ -58,13 +58,12 @@ def _new_values(metric, touchpoint, segment, owner, today: date) -> dict:
     """A new commitment's fields, pre-filled from the page it was opened from (unknown ids left out);
     the owner is the one asked for, else the metric's."""
     known = catalogue()
-    owners = queries.metrics().set_index("metric_id")["owner_id"]
     metric = metric if metric in known.metrics else None
     return {
         "metric_id": metric,
         "touchpoint_id": touchpoint if touchpoint in known.touchpoints else None,
         "segment_id": segment if segment in known.segments else None,
-        "owner_id": owner if owner in known.owners else owners.get(metric) if metric else None,
+        "owner_id": owner if owner in known.owners else metric_owners().get(metric) if metric else None,
         "kind": "action",
         "status": "planned",
         "progress": 0,
@@ -134,7 +133,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                             html.A(
                                 "Cancel" if read_only is None else "Back to the register",
                                 href="/commitments",
-                                className="btn btn-link" if read_only is None else "btn btn-link px-0",
+                                className="btn btn-link",
                             ),
                         ],
                         className="d-flex gap-2",
