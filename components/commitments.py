@@ -83,8 +83,6 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     if effect is None:
         return ""
     text = (SHORT_EFFECT_LABELS if short else EFFECT_LABELS)[effect.verdict]
-    if effect.census and effect.verdict == "moved" and not short:
-        text = "Moved (census data)"
     tone = effect.verdict
     if effect.verdict == "moved":
         tone = "moved-better" if effect.better else "moved-worse"

@@ -17,7 +17,8 @@ from components.definition import formula
 from components.format import UNIT_WORDS, format_count, format_target
 from components.links import href
 from components.tiles import summary_strip
-from queries.health import CADENCE_WINDOW_DAYS, FRESHNESS, GRACE_DAYS, Publish, SnapshotFile, SnapshotInfo
+from queries.cadence import GRACE_DAYS
+from queries.health import FRESHNESS, Publish, SnapshotFile, SnapshotInfo
 
 #: Word, Bootstrap icon and the status colour each freshness is drawn in (colour, icon and word).
 FRESHNESS_LABELS = {
@@ -98,29 +99,25 @@ def freshness_badge(freshness: str) -> html.Span:
     return html.Span([icon(icon_name), label], className=f"status-badge freshness-badge status-{colour}")
 
 
-def cadence_label(days: int, assumed: bool = False) -> str:
-    """'Daily', 'Weekly', 'Monthly', 'Quarterly' or 'Every 12 days'; 'assumed' when too little data."""
-    if assumed:
-        return "Daily (assumed)"
-    if days == 1:
-        return "Daily"
-    if days == 7:
-        return "Weekly"
-    if 28 <= days <= 31:
-        return f"Monthly ({days} days)"
-    if 89 <= days <= 92:
-        return f"Quarterly ({days} days)"
-    return f"Every {days} days"
+#: Each cadence in words (queries.cadence.CADENCES).
+CADENCE_WORDS = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}
+_CADENCE_SOURCES = {"declared": "", "inferred": " (from its data)", "assumed": " (assumed)"}
+
+
+def cadence_label(cadence: str, source: str = "declared") -> str:
+    """'Quarterly' as the catalogue declares it, 'Daily (from its data)' when inferred, 'Daily
+    (assumed)' when there is too little data to tell."""
+    return CADENCE_WORDS[cadence] + _CADENCE_SOURCES[source]
 
 
 def freshness_rule(as_of: date | None) -> str:
     """The rule the table applies, in words, for under it."""
     against = f"the warehouse's as-of date ({as_of:%-d %b %Y})" if as_of else "the warehouse's as-of date"
     return (
-        f"Cadence is each metric's typical (median) gap between days with data over the "
-        f"{CADENCE_WINDOW_DAYS} days up to its latest day; with fewer than two such days, daily is assumed. "
-        f"A metric is late when {against} is more than its cadence plus {days_text(GRACE_DAYS)} of grace "
-        "after its latest day with data."
+        "A metric's cadence is what the catalogue declares, else the calendar period (day, week, month "
+        "or quarter) its data come in, from its own data; with too little data, daily is assumed. "
+        f"A metric is late when, at {against}, the period after its latest data has ended "
+        f"more than {days_text(GRACE_DAYS)} ago with nothing newer."
     )
 
 
@@ -140,7 +137,7 @@ def freshness_summary(frame: pd.DataFrame) -> html.Div:
 def freshness_table(frame: pd.DataFrame) -> html.Table:
     """One row per metric (queries.health.data_freshness): latest data day, typical cadence, age at the
     as-of date, when it would count as late, and its freshness in colour, icon and word."""
-    columns = ["Latest data", "Typical cadence", "Age", "Late after", "Freshness"]
+    columns = ["Latest data", "Cadence", "Age", "Late after", "Freshness"]
     header = html.Thead(
         html.Tr(
             [html.Th("Metric", scope="col")]
@@ -155,9 +152,9 @@ def freshness_table(frame: pd.DataFrame) -> html.Table:
                 [
                     html.Th(html.A(row.name, href=href(f"/metric/{row.metric_id}")), scope="row"),
                     html.Td(format_day(row.latest_day), className="number"),
-                    html.Td(cadence_label(row.cadence_days, row.cadence_assumed) if has_data else "—"),
+                    html.Td(cadence_label(row.cadence, row.cadence_source)),
                     html.Td(days_text(int(row.age_days)) if has_data else "—", className="number"),
-                    html.Td(days_text(int(row.late_after_days)), className="number"),
+                    html.Td(days_text(int(row.late_after_days)) if has_data else "—", className="number"),
                     html.Td(freshness_badge(row.freshness)),
                 ],
                 className="freshness-row",
@@ -165,7 +162,7 @@ def freshness_table(frame: pd.DataFrame) -> html.Table:
                     "data-metric-id": row.metric_id,
                     "data-freshness": row.freshness,
                     "data-latest-day": row.latest_day.isoformat() if has_data else "",
-                    "data-cadence-days": str(int(row.cadence_days)),
+                    "data-cadence": row.cadence,
                     "data-age-days": raw(row.age_days) if has_data else "",
                 },
             )
@@ -403,7 +400,7 @@ def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
                         className="text-nowrap",
                     ),
                     html.Td(
-                        "— (census)" if metric.kind == "ratio" else f"{int(metric.min_sample)} responses",
+                        "— (every case)" if metric.kind == "ratio" else f"{int(metric.min_sample)} responses",
                         className="number",
                     ),
                 ],

@@ -9,6 +9,10 @@ _INTERVALS = {
     "nps": "adjusted Wald (n+3, promoters and detractors +¾ each)",
     "top2box": "Wilson score interval",
     "mean": "mean ± t(0.975, n−1) · s/√n",
+    "ratio": (
+        "R ± 1.96 · SE with days as the units: SE = √(Σ(numᵢ − R·denᵢ)² / (k(k−1))) / mean(denᵢ) over "
+        "the k days with data (none with fewer than 2 days)"
+    ),
 }
 
 
@@ -30,13 +34,18 @@ def formula(metric) -> str:
 def definition_panel(metric) -> html.Dl:
     """`metric` is a KPI frame row (catalogue columns plus the view's target and tolerance)."""
     owner = "No owner" if pd.isna(metric.owner_name) else f"{metric.owner_name}, {metric.owner_title}"
-    interval = _INTERVALS.get(metric.kind, "none: census data, no sampling error")
+    interval = _INTERVALS[metric.kind]
     items = [
         ("What it measures", metric.description if not pd.isna(metric.description) else "—"),
         ("Formula", formula(metric)),
         ("95% interval", interval),
         ("Direction", "Higher is better" if metric.higher_is_better else "Lower is better"),
-        ("Minimum sample", "—" if metric.kind == "ratio" else f"{int(metric.min_sample)} responses"),
+        (
+            "Minimum sample",
+            "— (every case is counted; 2 days for an interval)"
+            if metric.kind == "ratio"
+            else f"{int(metric.min_sample)} responses",
+        ),
         ("Owner", owner),
         ("Target", format_target(metric.target, metric.tolerance, metric.unit, metric.higher_is_better)),
         (

@@ -151,7 +151,7 @@ def cell_label(touchpoint_names, segment_names):
 
 
 def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str = "h6") -> html.Div:
-    """Rows whose change is real (significant, or census), in the order given: `label(row)` names each
+    """Rows whose change is real (significant at 95%), in the order given: `label(row)` names each
     (a cell, a metric), `link(row)` is its URL."""
     if movers.empty:
         return html.Div(
@@ -176,7 +176,6 @@ def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str =
             ),
             className="mover",
             **kpi_attributes(row),
-            **{"data-change": repr(float(row.change))},
         )
         for row in movers.itertuples(index=False)
     ]

@@ -9,7 +9,7 @@ from dash import html
 
 from components.attributes import kpi_attributes
 from components.format import format_change, format_count, format_interval, format_target, format_value
-from components.status import status_badge
+from components.status import change_verdict, status_badge
 
 
 def metric_header(row) -> list:
@@ -21,10 +21,7 @@ def metric_header(row) -> list:
 def _change(row) -> list:
     if pd.isna(row.change):
         return [format_change(row.change, row.unit)]
-    if pd.isna(row.change_significant):
-        note = "census"
-    else:
-        note = "significant" if row.change_significant else "within noise"
+    note = change_verdict(row.change_significant)
     return [format_change(row.change, row.unit), html.Small(f" ({note})", className="text-body-secondary")]
 
 
@@ -70,7 +67,12 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-def kpi_csv(frame: pd.DataFrame, period_start, period_end) -> str:
-    """A KPI frame as CSV, each row stamped with the period it covers."""
+def kpi_csv(frame: pd.DataFrame, view) -> str:
+    """A KPI frame as CSV, each row stamped with the period it covers and the one it is compared with."""
     export = frame[EXPORT_COLUMNS].rename(columns={"name": "metric", "owner_name": "owner"})
-    return export.assign(period_start=period_start, period_end=period_end).to_csv(index=False)
+    return export.assign(
+        period_start=view.period.start,
+        period_end=view.period.end,
+        compare_start=view.comparison.start,
+        compare_end=view.comparison.end,
+    ).to_csv(index=False)

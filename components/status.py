@@ -1,5 +1,6 @@
 """How a status is shown: always colour and icon and word, never colour alone."""
 
+import pandas as pd
 from dash import html
 
 #: Word and Bootstrap icon for each status of DESIGN.md.
@@ -11,6 +12,17 @@ STATUS_LABELS = {
     "no_target": ("No target", "bi-dash-circle"),
     "no_data": ("No data", "bi-slash-circle"),
 }
+
+
+#: What a change against the comparison period is, by its significance flag (queries.kpi.add_change):
+#: True, False, or NA when the data cannot tell (too few answers, or a ratio with too few days).
+CHANGE_VERDICTS = {True: "real change", False: "within noise", None: "too little data to compare"}
+
+
+def change_verdict(change_significant) -> str:
+    return CHANGE_VERDICTS[
+        None if change_significant is None or change_significant is pd.NA else bool(change_significant)
+    ]
 
 
 def status_badge(status: str) -> html.Span:

@@ -10,6 +10,7 @@ from dash import html
 
 from components.attributes import kpi_attributes
 from components.format import (
+    NO_NUMBER,
     format_change,
     format_count,
     format_interval,
@@ -18,23 +19,20 @@ from components.format import (
     rounds_to_zero,
 )
 from components.sparkline import sparkline_svg
-from components.status import STATUS_LABELS, status_badge
+from components.status import STATUS_LABELS, change_verdict, status_badge
 
 
 def change_text(row, comparison_label: str) -> html.Div:
-    """'▲ +2.1 pts vs Q3 2026 · significant': the arrow, the size, and whether it is real or noise."""
+    """'▲ +2.1 pts vs Q3 2026 · real change': the arrow, the size, and whether it is real, noise, or
+    cannot be told from too little data."""
     if pd.isna(row.change):
         return html.Div(f"No comparison with {comparison_label}", className="tile-change text-body-secondary")
     flat = rounds_to_zero(row.change, row.unit)
     arrow = "bi-arrow-right" if flat else "bi-arrow-up-right" if row.change > 0 else "bi-arrow-down-right"
     better = None if flat else (row.change > 0) == bool(row.higher_is_better)
-    if pd.isna(row.change_significant):
-        # Census data (ratios) have no sampling noise: any change is real.
-        verdict, tone = "real (census)", "" if flat else "better" if better else "worse"
-    elif row.change_significant:
-        verdict, tone = "significant", "" if flat else "better" if better else "worse"
-    else:
-        verdict, tone = "within noise", "noise"
+    verdict = change_verdict(row.change_significant)
+    real = not pd.isna(row.change_significant) and bool(row.change_significant)
+    tone = ("" if flat else "better" if better else "worse") if real else "noise"
     return html.Div(
         [
             html.I(className=f"bi {arrow}", **{"aria-hidden": "true"}),
@@ -47,6 +45,7 @@ def change_text(row, comparison_label: str) -> html.Div:
 
 
 def gap_text(row) -> str:
+    """Whether a value short of its target is clearly short (its 95% interval excludes the target)."""
     # Too little data already says the gap cannot be judged.
     if row.status in ("no_data", "no_target", "insufficient"):
         return ""
@@ -54,7 +53,29 @@ def gap_text(row) -> str:
         return "Meets target"
     if pd.isna(row.gap_clear):
         return ""
-    return "Gap to target is clear" if row.gap_clear else "Gap to target is within noise"
+    if not row.gap_clear:
+        return "Short of target, within noise"
+    return "Clearly below target" if row.higher_is_better else "Clearly above target"
+
+
+def precision_text(row) -> str:
+    """'95% interval 10.0 to 30.0 · n 14': how exact the value is, and what it rests on (answers for
+    a survey, days for a ratio, which counts every case but varies from day to day)."""
+    interval = format_interval(row.low, row.high, row.unit)
+    if row.kind == "ratio":
+        days = getattr(row, "days", None)
+        basis = (
+            ""
+            if days is None or pd.isna(days)
+            else f" · {format_count(days)} {'day' if days == 1 else 'days'}"
+        )
+        return (
+            f"95% interval {interval}{basis}"
+            if interval != NO_NUMBER
+            else f"Too few days for an interval{basis}"
+        )
+    n = "" if pd.isna(row.n) else f" · n {format_count(row.n)}"
+    return f"95% interval {interval}{n}"
 
 
 def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_label: str):
@@ -65,10 +86,7 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     elif row.status == "no_data":
         detail, kind = "No data in this period", "warning"
     else:
-        interval = format_interval(row.low, row.high, row.unit)
-        n = "" if pd.isna(row.n) else f" · n {format_count(row.n)}"
-        detail = f"95% interval {interval}{n}" if interval != "—" else f"Census data{n}"
-        kind = "precision"
+        detail, kind = precision_text(row), "precision"
     image = (
         sparkline_svg(sparkline["value"], sparkline["target"])
         if sparkline is not None and len(sparkline)
@@ -76,11 +94,13 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     )
     container = html.A if href else html.Div
     link = {"href": href} if href else {}
+    measured = getattr(row, "measured_label", None)
     return container(
         [
             html.Div(
                 [html.H2(row.name, className="tile-name"), status_badge(row.status)], className="tile-head"
             ),
+            html.Div(measured, className="tile-measured") if measured else None,
             html.Div(format_value(row.value, row.unit), className="tile-value"),
             html.Div(detail, className=f"tile-detail tile-detail-{kind}"),
             html.Div(
@@ -94,7 +114,7 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
                 ],
                 className="tile-target",
             ),
-            change_text(row, comparison_label),
+            change_text(row, getattr(row, "compare_label", None) or comparison_label),
             html.Div(
                 [
                     html.Img(

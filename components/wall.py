@@ -108,8 +108,8 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     return [
         html.Div(columns, className="wall-movers movers"),
         html.P(
-            "Only real changes: significant at 95% with enough answers in both periods; "
-            "ratio metrics are census data, where every change is real.",
+            "Only real changes: significant at 95%, with enough answers (for ratio metrics, days) "
+            "in both periods.",
             className="wall-footnote",
         ),
     ]

@@ -20,6 +20,7 @@ from components.data_health import (
 )
 from components.feedback import problem
 from components.header import view_attributes
+from pages._freshness import with_stale_notice
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Beacon", order=5)
 
@@ -32,7 +33,7 @@ CATALOGUE = "data-catalogue"
 
 def layout(**_other):
     try:
-        return _page()
+        return with_stale_notice(_page())
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 

@@ -19,6 +19,7 @@ from components.header import page_header, view_attributes
 from components.journey import cell_label, default_metric, journey_map, mover_list
 from components.kpi_table import kpi_table
 from components.links import href, search_after_change
+from pages._freshness import with_stale_notice
 
 dash.register_page(__name__, path="/journey", name="Journey", title="Journey · Beacon", order=1)
 
@@ -33,7 +34,7 @@ HEATMAP = "journey-heatmap"
 def layout(**query):
     params = {key: query.get(key) for key in ("period", "compare", "segment", "metric")}
     try:
-        return _page(params)
+        return with_stale_notice(_page(params))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -137,8 +138,8 @@ def _page(params: dict):
                                         mover_list("Improved", improved, cells_named, cell_link),
                                         mover_list("Worsened", worsened, cells_named, cell_link),
                                         html.P(
-                                            "Only real changes: significant at 95% for survey metrics; "
-                                            "ratio metrics are census data.",
+                                            "Only real changes: significant at 95%, with enough answers "
+                                            "(or, for ratio metrics, days) in both periods.",
                                             className="small text-body-secondary mb-0",
                                         ),
                                     ],

@@ -33,6 +33,7 @@ from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
 from pages._acting_user import may_read_comments, rights
+from pages._freshness import with_stale_notice
 from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
@@ -191,7 +192,7 @@ def layout(metric_id: str | None = None, **query):
         **{k: query.get(k) for k in ("period", "compare", "segment", "touchpoint")},
     }
     try:
-        return _page(params, rights())
+        return with_stale_notice(_page(params, rights()))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -580,7 +581,7 @@ def download_csv(_clicks, params):
         ]
         content = trend[columns].to_csv(index=False)
     else:
-        content = kpi_csv(_breakdowns(view, params)[table], view.period.start, view.period.end)
+        content = kpi_csv(_breakdowns(view, params)[table], view)
     return {
         "content": content,
         "filename": f"beacon-{params['metric_id']}-{table}-{view.period.start}-{view.period.end}.csv",

@@ -27,6 +27,7 @@ from components.tiles import tile_grid
 from data import commitments
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
 from pages._commitment_context import catalogue, effects, names
+from pages._freshness import with_stale_notice
 from queries.accountability import metric_plans
 
 dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
@@ -43,7 +44,7 @@ SECTIONS = (
 
 def layout(owner_id: str | None = None, period: str | None = None, compare: str | None = None, **_other):
     try:
-        return _page(owner_id, period, compare)
+        return with_stale_notice(_page(owner_id, period, compare))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 

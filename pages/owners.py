@@ -14,6 +14,7 @@ from components.header import page_header, view_attributes
 from data import commitments
 from pages._acting_user import may_change_commitments
 from pages._commitment_context import names
+from pages._freshness import with_stale_notice
 from queries.accountability import metric_plans, owner_board
 
 dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Beacon", order=3)
@@ -23,7 +24,7 @@ ROOT = "owners-root"
 
 def layout(period: str | None = None, compare: str | None = None, **_other):
     try:
-        return _page(period, compare)
+        return with_stale_notice(_page(period, compare))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 

@@ -19,6 +19,7 @@ from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import status_summary, tile_grid
 from pages._acting_user import rights
+from pages._freshness import with_stale_notice
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
@@ -47,7 +48,7 @@ def _scorecard(period, compare, segment):
 
 def layout(period: str | None = None, compare: str | None = None, segment: str | None = None, **_other):
     try:
-        return _page(period, compare, segment, rights())
+        return with_stale_notice(_page(period, compare, segment, rights()))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -117,7 +118,7 @@ def download_csv(_clicks, search):
         params.get("period"), params.get("compare"), params.get("segment")
     )
     return {
-        "content": kpi_csv(card, view.period.start, view.period.end),
+        "content": kpi_csv(card, view),
         "filename": f"beacon-scorecard-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }

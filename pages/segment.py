@@ -12,6 +12,7 @@ from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href, search_after_change
 from components.tiles import status_summary, tile_grid
+from pages._freshness import with_stale_notice
 
 dash.register_page(__name__, path_template="/segment/<segment_id>", title="Segment · Beacon")
 
@@ -22,7 +23,7 @@ CONTROLS = ControlIds(period="segment-period", compare="segment-compare", segmen
 
 def layout(segment_id: str | None = None, period: str | None = None, compare: str | None = None, **_other):
     try:
-        return _page(segment_id, period, compare)
+        return with_stale_notice(_page(segment_id, period, compare))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 

@@ -11,6 +11,7 @@ from components.crosstab import kpi_crosstab
 from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href, search_after_change
+from pages._freshness import with_stale_notice
 
 dash.register_page(__name__, path="/segments", name="Segments", title="Segments · Beacon", order=2)
 
@@ -22,7 +23,7 @@ CONTROLS = ControlIds(period="segments-period", compare="segments-compare", segm
 
 def layout(period: str | None = None, compare: str | None = None, **_other):
     try:
-        return _page(period, compare)
+        return with_stale_notice(_page(period, compare))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -52,7 +53,8 @@ def _page(period: str | None, compare: str | None):
             ),
             html.P(
                 "▲ / ▼: the segment is significantly better / worse than all other customers together (95%). "
-                "Ratio metrics are census data and carry no test; thin cells show their n.",
+                "Ratio metrics are tested on their day-to-day variation; cells with too little data show "
+                "their n and no mark.",
                 className="small text-body-secondary",
             ),
         ],

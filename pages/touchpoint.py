@@ -17,6 +17,7 @@ from components.links import href
 from components.tiles import status_summary, tile_grid
 from components.verbatims import comments_withheld, verbatim_list
 from pages._acting_user import rights
+from pages._freshness import with_stale_notice
 from pages._view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
@@ -30,7 +31,7 @@ LATEST_COMMENTS = 5
 def layout(touchpoint_id: str | None = None, **query):
     params = {"touchpoint_id": touchpoint_id, **{k: query.get(k) for k in ("period", "compare", "segment")}}
     try:
-        return _page(params, rights())
+        return with_stale_notice(_page(params, rights()))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 

@@ -13,22 +13,20 @@ from queries.api import (
     data_range,
     distribution,
     kpis,
-    metrics,
     monthly_history,
     movers,
-    owners,
     real_changes,
     scorecard,
     segment_comparison,
-    segments,
     touchpoint_scorecard,
-    touchpoints,
     trend,
     verbatims,
     view,
     voice_metric,
 )
-from queries.health import data_freshness, latest_data_day, row_counts, snapshot_info
+from queries.cadence import metric_cadences
+from queries.catalogue import metrics, owners, segments, touchpoints
+from queries.health import data_freshness, late_metrics, latest_data_day, row_counts, snapshot_info
 from queries.kpi import STATUSES, score_bands, without_thin_values
 from queries.periods import PeriodError, View, period_choices
 from queries.runner import WarehouseError, memoised
@@ -46,8 +44,10 @@ __all__ = [
     "data_range",
     "distribution",
     "kpis",
+    "late_metrics",
     "latest_data_day",
     "memoised",
+    "metric_cadences",
     "metrics",
     "monthly_history",
     "movers",

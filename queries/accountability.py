@@ -36,7 +36,6 @@ class Effect:
     value_after: float | None = None
     change: float | None = None
     better: bool | None = None  # whether the move is in the metric's good direction
-    census: bool = False  # a ratio metric: every case counted, no significance test
 
 
 def effect_windows(start_on: date, completed_on: date) -> tuple[Period, Period]:
@@ -95,39 +94,34 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
         "value_before": None if pd.isna(row["previous_value"]) else float(row["previous_value"]),
         "value_after": None if pd.isna(row["value"]) else float(row["value"]),
     }
-    if row["kind"] == "ratio":
-        # Census data (DESIGN.md): no sampling noise to test against, so any change is a change.
-        missing = [label for label in ("before", "after") if measured[f"value_{label}"] is None]
-        if missing:
-            return Effect("too_little_data", f"No data in the window {' or '.join(missing)}.", **measured)
-        change = measured["value_after"] - measured["value_before"]
-        moved, reason = change != 0, "Census data: every case is counted, so any change is real."
-    else:
-        thin = [
-            label
-            for label, n in (("before", row["previous_n"]), ("after", row["n"]))
-            if pd.isna(n) or n < row["min_sample"]
-        ]
-        if thin or pd.isna(row["change_significant"]):
-            return Effect(
-                "too_little_data",
-                f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}."
-                if thin
-                else "Too few responses to test the change.",
-                **measured,
-            )
-        change = measured["value_after"] - measured["value_before"]
-        moved = bool(row["change_significant"])
-        reason = "Significant at 95%." if moved else "The change is within sampling noise."
+    if pd.isna(row["change_significant"]):
+        return Effect("too_little_data", _too_little_data(row, measured), **measured)
+    change = measured["value_after"] - measured["value_before"]
+    moved = bool(row["change_significant"])
+    noise = "day-to-day variation" if row["kind"] == "ratio" else "sampling noise"
+    reason = "Significant at 95%." if moved else f"The change is within {noise}."
     better = (change > 0) == bool(row["higher_is_better"])
     return Effect(
-        "moved" if moved else "no_change",
-        reason,
-        change=change,
-        better=better if moved else None,
-        census=row["kind"] == "ratio",
-        **measured,
+        "moved" if moved else "no_change", reason, change=change, better=better if moved else None, **measured
     )
+
+
+def _too_little_data(row, measured: dict) -> str:
+    """Why a before/after change has no verdict: too few answers in a window, or for a ratio metric
+    (whose days are its units) a window without data or with too few days for an interval."""
+    if row["kind"] == "ratio":
+        missing = [label for label in ("before", "after") if measured[f"value_{label}"] is None]
+        if missing:
+            return f"No data in the window {' or '.join(missing)}."
+        return "Too few days with data to test the change."
+    thin = [
+        label
+        for label, n in (("before", row["previous_n"]), ("after", row["n"]))
+        if pd.isna(n) or n < row["min_sample"]
+    ]
+    if not thin:
+        return "Too few responses to test the change."
+    return f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}."
 
 
 def owner_board(card: pd.DataFrame, register: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from queries import kpi
+from queries.cadence import measured_view, metric_cadences
+from queries.catalogue import metrics
 from queries.periods import View, resolve_view
 from queries.runner import WarehouseError, memoised, run
 
@@ -13,24 +15,6 @@ GRAINS = ("month", "week")
 
 #: Breakdown dimensions a page may ask for, and the column each one groups by.
 BREAKDOWNS = {"touchpoint": "touchpoint_id", "segment": "segment_id"}
-
-
-def metrics() -> pd.DataFrame:
-    """The metric catalogue in display order, with owners."""
-    return run("metrics")
-
-
-def touchpoints() -> pd.DataFrame:
-    """Touchpoints in journey order."""
-    return run("touchpoints")
-
-
-def segments() -> pd.DataFrame:
-    return run("segments")
-
-
-def owners() -> pd.DataFrame:
-    return run("owners")
 
 
 def _catalogue(metric_id: str | None) -> pd.DataFrame:
@@ -67,6 +51,12 @@ def view(period: str | None = None, compare: str | None = None) -> View:
     return resolve_view(period, compare, as_of())
 
 
+#: Columns saying when a row is shown at its own cadence's latest whole period instead of the view's
+#: (None otherwise): that period's label ("Q3 2026, measured quarterly"), the compared period's label,
+#: and the period's first and last day.
+MEASURED_COLUMNS = ["measured_label", "compare_label", "measured_start", "measured_end"]
+
+
 @memoised
 def kpis(
     view: View,
@@ -80,10 +70,37 @@ def kpis(
 
     Columns: the catalogue's, the slice's touchpoint_id and segment_id (the filter's when not broken
     down; None = all), n (NA for ratio metrics), value, low, high, target, tolerance, status,
-    gap_clear, previous_value, previous_n, change, change_significant. Without `by` every metric of
-    the catalogue appears, `no_data` when it has no rows; with `by`, the slices with data in either
-    period. `sums="kpi_sums_raw"` computes the same from raw facts (tests and benchmarks only).
+    gap_clear, previous_value, previous_n, change, change_significant, and MEASURED_COLUMNS. Without
+    `by` every metric of the catalogue appears, `no_data` when it has no rows; with `by`, the slices
+    with data in either period. A metric the catalogue declares measured less often than the view can
+    hold (quarterly data in a quarter to date) is shown at its latest whole period
+    (queries.cadence.measured_view).
+    `sums="kpi_sums_raw"` computes the same from raw facts (tests and benchmarks only).
     """
+    frame = _view_kpis(view, by, metric_id, touchpoint_id, segment_id, sums).assign(
+        **dict.fromkeys(MEASURED_COLUMNS)
+    )
+    # Only a declared cadence moves a metric to another period: an inferred one may just be sparse data.
+    known = metric_cadences()
+    declared = known[known["cadence_source"] == "declared"].set_index("metric_id")["cadence"]
+    for metric in frame["metric_id"].unique():
+        cadence = declared.get(metric, "daily")
+        shown = measured_view(view, cadence)
+        if shown is None:
+            continue
+        rows = _view_kpis(shown, by, metric, touchpoint_id, segment_id, sums).assign(
+            measured_label=f"{shown.period.label}, measured {cadence}",
+            compare_label=shown.comparison.label,
+            measured_start=shown.period.start,
+            measured_end=shown.period.end,
+        )
+        frame = pd.concat([frame[frame["metric_id"] != metric], rows], ignore_index=True)
+    keys = [BREAKDOWNS[b] for b in by]
+    return frame.sort_values(["sort_order", *keys], ignore_index=True)
+
+
+def _view_kpis(view: View, by, metric_id, touchpoint_id, segment_id, sums) -> pd.DataFrame:
+    """`kpis` for exactly the view's period and comparison, whatever each metric's cadence."""
     unknown = set(by) - BREAKDOWNS.keys()
     if unknown:
         raise ValueError(f"Breakdowns are by {' and '.join(BREAKDOWNS)}, not {', '.join(sorted(unknown))}.")
@@ -253,15 +270,10 @@ def monthly_history(
 
 def real_changes(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of a KPI frame whose change against the comparison period is real, split into
-    (improvements, deteriorations) by each metric's direction. Real means significant at 95% with the
-    minimum sample in both periods for survey metrics; ratio metrics are census data, so any change is
-    real. Changes within noise, and thin slices, never appear."""
-    census = frame["kind"].eq("ratio") & frame["change"].fillna(0).ne(0)
-    # A test on a handful of responses means nothing: both periods need the minimum sample.
-    enough = (frame["n"].fillna(0) >= frame["min_sample"]) & (
-        frame["previous_n"].fillna(0) >= frame["min_sample"]
-    )
-    real = frame[(frame["change_significant"].fillna(False).astype(bool) & enough) | census]
+    (improvements, deteriorations) by each metric's direction. Real means significant at 95%
+    (`kpi.add_change`, which gives no verdict on too little data), for every kind of metric: changes
+    within noise, and thin slices, never appear."""
+    real = frame[frame["change_significant"].fillna(False).astype(bool)]
     improved = (real["change"] > 0) == real["higher_is_better"].astype(bool)
     return real[improved], real[~improved]
 
@@ -282,4 +294,5 @@ def movers(
 @memoised
 def segment_comparison(view: View) -> pd.DataFrame:
     """Every metric per segment, each with whether it differs significantly from the other customers."""
-    return kpi.add_difference_from_rest(kpis(view, ("segment",)), kpis(view))
+    rest = run("segment_rest_sums", start=view.period.start, end=view.period.end)
+    return kpi.add_difference_from_rest(kpis(view, ("segment",)), rest)

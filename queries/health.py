@@ -1,14 +1,12 @@
 """Data health, in the users' words: how fresh each metric's data is, how many rows each table holds,
 and which snapshot is live (and which one it replaced).
 
-The contract has no cadence column, so each metric's expected cadence is inferred from its own data:
-the typical (median) gap between consecutive days with data over the `CADENCE_WINDOW_DAYS` up to its
-latest day. A metric is late when the warehouse's as-of date is more than its cadence plus
-`GRACE_DAYS` past its latest day. `freshness` is that rule, pure; the rest reads the warehouse.
+A metric is late when, `GRACE_DAYS` after the end of the period following its latest period with data
+(queries.cadence), it still has nothing newer. `freshness` is that rule, pure; the rest reads the
+warehouse.
 """
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,80 +16,44 @@ import pandas as pd
 
 import config
 from data.warehouse import previous_path
+from queries.cadence import CADENCE_WINDOW_DAYS, cadences, late_after_days
+from queries.catalogue import metrics
 from queries.runner import memoised, run, snapshot_version
 
-#: Days of history, back from each metric's latest day, that its typical cadence is inferred from.
-CADENCE_WINDOW_DAYS = 180
-#: Days a metric's data may be late beyond its cadence before it counts as late.
-GRACE_DAYS = 1
-#: The cadence assumed when a metric has fewer than two days with data in its window: daily, the
-#: rollup's own grain, until its data show a slower rhythm.
-ASSUMED_CADENCE_DAYS = 1
 #: Freshness words, worst first.
 FRESHNESS = ("late", "no_data", "fresh")
 
 
-def typical_cadence(days) -> int | None:
-    """The median gap in whole days between consecutive distinct days in `days`, rounded up (a gap of
-    1.5 days is not met by data every day); None with fewer than two distinct days."""
-    distinct = pd.Series(pd.to_datetime(pd.Series(list(days), dtype="object")).dt.normalize().unique())
-    if len(distinct) < 2:
-        return None
-    gaps = distinct.sort_values().diff().dropna().dt.days
-    return max(1, math.ceil(gaps.median()))
-
-
-def freshness_status(latest_day: date | None, cadence_days: int, as_of: date | None) -> str:
-    """'fresh', 'late' or 'no_data': late when `as_of` is more than cadence + grace days after the latest
-    day with data."""
+def freshness_status(latest_day: date | None, cadence: str, as_of: date | None) -> str:
+    """'fresh', 'late' or 'no_data' of a metric last seen on `latest_day`, on the day `as_of`."""
     if latest_day is None or as_of is None or pd.isna(latest_day):
         return "no_data"
-    age = (pd.Timestamp(as_of) - pd.Timestamp(latest_day)).days
-    return "late" if age > cadence_days + GRACE_DAYS else "fresh"
+    return "late" if (as_of - latest_day).days > late_after_days(latest_day, cadence) else "fresh"
 
 
-def freshness(days: pd.DataFrame, metric_ids, as_of: date | None) -> pd.DataFrame:
-    """Each metric of `metric_ids` (in that order) with its freshness, from `days` (metric_id, day: the
-    days with data; any history, only the window before each metric's latest day counts).
+def freshness(days: pd.DataFrame, catalogue: pd.DataFrame, as_of: date | None) -> pd.DataFrame:
+    """Each metric of `catalogue` (in that order) with its freshness on the day `as_of`.
 
-    Columns: metric_id, latest_day (date or None), cadence_days, cadence_assumed (fewer than two days
-    with data in the window), age_days (from the latest day to `as_of`; NA without data), late_after_days
-    (cadence + grace), freshness ('fresh', 'late', 'no_data').
+    Columns: metric_id, cadence, cadence_source, latest_day (date or None), age_days (from the latest
+    day to `as_of`; NA without data), late_after_days (NA without data), freshness.
     """
-    days = days.assign(day=pd.to_datetime(days["day"]).dt.normalize())
-    rows = []
-    for metric_id in metric_ids:
-        own = days.loc[days["metric_id"] == metric_id, "day"]
-        latest = own.max() if len(own) else None
-        window = own[own >= latest - pd.Timedelta(days=CADENCE_WINDOW_DAYS)] if latest is not None else own
-        cadence = typical_cadence(window)
-        cadence_days = ASSUMED_CADENCE_DAYS if cadence is None else cadence
-        latest_day = latest.date() if latest is not None else None
-        age = (as_of - latest_day).days if latest_day is not None and as_of is not None else pd.NA
-        rows.append(
-            {
-                "metric_id": metric_id,
-                "latest_day": latest_day,
-                "cadence_days": cadence_days,
-                "cadence_assumed": cadence is None,
-                "age_days": age,
-                "late_after_days": cadence_days + GRACE_DAYS,
-                "freshness": freshness_status(latest_day, cadence_days, as_of),
-            }
-        )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "metric_id",
-            "latest_day",
-            "cadence_days",
-            "cadence_assumed",
-            "age_days",
-            "late_after_days",
-            "freshness",
-        ],
+    frame = cadences(days, catalogue)
+    has_data = frame["latest_day"].notna() & (as_of is not None)
+    frame["age_days"] = pd.array(
+        [(as_of - day).days if ok else None for day, ok in zip(frame["latest_day"], has_data, strict=True)],
+        dtype="Int64",
     )
-    frame["age_days"] = frame["age_days"].astype("Int64")
+    frame["late_after_days"] = pd.array(
+        [
+            late_after_days(day, cadence) if day is not None else None
+            for day, cadence in zip(frame["latest_day"], frame["cadence"], strict=True)
+        ],
+        dtype="Int64",
+    )
+    frame["freshness"] = [
+        freshness_status(day, cadence, as_of)
+        for day, cadence in zip(frame["latest_day"], frame["cadence"], strict=True)
+    ]
     return frame
 
 
@@ -105,9 +67,15 @@ def latest_data_day() -> date | None:
 def data_freshness(as_of: date | None) -> pd.DataFrame:
     """`freshness` of every metric of the catalogue (in its order) against `as_of`, with the catalogue's
     columns (name, owner...) alongside."""
-    catalogue = run("metrics")
+    catalogue = metrics()
     days = run("data_days", window_days=CADENCE_WINDOW_DAYS)
-    return catalogue.merge(freshness(days, catalogue["metric_id"], as_of), on="metric_id")
+    return catalogue.merge(freshness(days, catalogue, as_of), on="metric_id", suffixes=("_declared", ""))
+
+
+def late_metrics(today: date) -> pd.DataFrame:
+    """The metrics late against their own cadence on `today` (data_freshness rows), in catalogue order."""
+    frame = data_freshness(today)
+    return frame[frame["freshness"] == "late"]
 
 
 def row_counts() -> pd.DataFrame:

@@ -18,6 +18,21 @@ SUMS = [
     "top2",
     "numerator",
     "denominator",
+    # A ratio metric's daily moments: days with data, Σnumᵢ², Σnumᵢ·denᵢ, Σdenᵢ² of each day's sums.
+    "days",
+    "numerator_sq",
+    "numerator_denominator",
+    "denominator_sq",
+]
+
+#: The daily moments of ratio metrics, as stats.ratio_standard_error takes them (after Σnum, Σden).
+_RATIO_MOMENTS = [
+    "numerator",
+    "denominator",
+    "numerator_sq",
+    "numerator_denominator",
+    "denominator_sq",
+    "days",
 ]
 
 #: Every status word, worst first: the order a summary strip lists them in.
@@ -27,13 +42,24 @@ STATUSES = ("off_track", "at_risk", "insufficient", "on_track", "no_target", "no
 _TOUCHPOINT_WEIGHT, _SEGMENT_WEIGHT = 2, 1
 
 
+def ratio_standard_error(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's ratio standard error on the unit's scale (DESIGN.md: days are the units); NaN for
+    survey rows and for fewer than two days with data."""
+    moments = [frame[column].to_numpy(dtype=float) for column in _RATIO_MOMENTS]
+    scale = stats.ratio_scale(frame["unit"].to_numpy())
+    return np.where(frame["kind"].to_numpy() == "ratio", scale * stats.ratio_standard_error(*moments), np.nan)
+
+
 def add_values(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add `value`, `low`, `high` (the 95% interval; NaN for ratios, which are census data)."""
+    """Add `value`, `low` and `high` (the 95% interval)."""
     kind = frame["kind"].to_numpy()
     n = frame["n"].to_numpy(dtype=float)
     nps_low, nps_high = stats.nps_interval(frame["promoters"], frame["detractors"], n)
     top2_low, top2_high = stats.wilson_interval(frame["top2"], n)
     mean_low, mean_high = stats.mean_interval(frame["score_sum"], frame["score_sum_sq"], n)
+    ratio_low, ratio_high = stats.ratio_interval(
+        *(frame[column].to_numpy(dtype=float) for column in _RATIO_MOMENTS), frame["unit"].to_numpy()
+    )
     choose = [kind == "nps", kind == "top2box", kind == "mean"]
     value = np.select(
         choose,
@@ -49,8 +75,8 @@ def add_values(frame: pd.DataFrame) -> pd.DataFrame:
     mean_high = np.minimum(mean_high, frame["scale_max"].to_numpy(dtype=float))
     return frame.assign(
         value=value,
-        low=np.select(choose, [nps_low, top2_low, mean_low], default=np.nan),
-        high=np.select(choose, [nps_high, top2_high, mean_high], default=np.nan),
+        low=np.select(choose, [nps_low, top2_low, mean_low], default=ratio_low),
+        high=np.select(choose, [nps_high, top2_high, mean_high], default=ratio_high),
     )
 
 
@@ -113,10 +139,8 @@ def status(value, n, kind, min_sample, target, tolerance, higher_is_better) -> n
 
 
 def add_status(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add `status` and `gap_clear`: whether the gap to target is beyond sampling noise.
-
-    For survey metrics the gap is clear when the 95% interval excludes the target; ratio metrics are
-    census data, so any gap is real. NA when there is no value, target or interval.
+    """Add `status` and `gap_clear`: whether the gap to target is beyond noise, i.e. the 95% interval
+    excludes the target (every kind). NA when there is no value, target or interval.
     """
     words = status(
         frame["value"],
@@ -128,17 +152,16 @@ def add_status(frame: pd.DataFrame) -> pd.DataFrame:
         frame["higher_is_better"],
     )
     value, low, high, target = (frame[c].to_numpy(dtype=float) for c in ("value", "low", "high", "target"))
-    census = frame["kind"].to_numpy() == "ratio"
     with np.errstate(invalid="ignore"):
-        clear = np.where(census, value != target, (low > target) | (high < target))
-    known = ~np.isnan(value) & ~np.isnan(target) & (census | ~np.isnan(low))
+        clear = (low > target) | (high < target)
+    known = ~np.isnan(value) & ~np.isnan(target) & ~np.isnan(low) & ~np.isnan(high)
     return frame.assign(status=words, gap_clear=pd.array(np.where(known, clear, None), dtype="boolean"))
 
 
 def without_thin_values(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every figure drawn from fewer answers than the metric's minimum sample blanked:
     what a screen in a public place may show. The count (n) and the status stay, so the screen still
-    says "too little data". Census (ratio) metrics have no sample and are never blanked."""
+    says "too little data". Ratio metrics count every case (no sample of people) and are never blanked."""
     survey = frame["kind"].ne("ratio")
     thin = survey & (frame["n"].astype(float).fillna(0) < frame["min_sample"])
     masks = {column: thin for column in ("value", "low", "high", "gap_clear") if column in frame}
@@ -151,16 +174,27 @@ def without_thin_values(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Add `previous_value`, `previous_n`, `change` and `change_significant` (NA for ratios).
+    """Add `previous_value`, `previous_n`, `change` and `change_significant`.
 
-    `current` has values and sums; `previous` has the comparison period's sums and values.
+    `current` has values and sums; `previous` has the comparison period's sums and values. The verdict
+    is NA ("too little data to compare") when either period has no interval, or, for survey metrics,
+    fewer answers than the metric's minimum sample: a test on a handful of answers means nothing.
     """
-    before = previous[[*keys, *SUMS, "value"]].rename(columns={c: f"{c}_before" for c in [*SUMS, "value"]})
-    both = current.merge(before, on=keys, how="left")
+    carried = [*SUMS, "value", "standard_error"]
+    before = previous.assign(standard_error=ratio_standard_error(previous))[[*keys, *carried]]
+    both = current.assign(standard_error=ratio_standard_error(current)).merge(
+        before.rename(columns={c: f"{c}_before" for c in carried}), on=keys, how="left"
+    )
     kind = both["kind"].to_numpy()
+    minimum = both["min_sample"].to_numpy(dtype=float)
+    thin = (kind != "ratio") & (
+        (both["n"].fillna(0).to_numpy(dtype=float) < minimum)
+        | (both["n_before"].fillna(0).to_numpy(dtype=float) < minimum)
+    )
     significant = np.select(
-        [kind == "nps", kind == "top2box", kind == "mean"],
+        [thin, kind == "nps", kind == "top2box", kind == "mean"],
         [
+            np.nan,
             stats.nps_change_significant(
                 both["promoters"], both["detractors"], both["n"],
                 both["promoters_before"], both["detractors_before"], both["n_before"],
@@ -171,7 +205,9 @@ def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -
                 both["score_sum_before"], both["score_sum_sq_before"], both["n_before"],
             ),
         ],
-        default=np.nan,
+        default=stats.ratio_change_significant(
+            both["value"], both["standard_error"], both["value_before"], both["standard_error_before"]
+        ),
     )  # fmt: skip
     return current.assign(
         previous_value=both["value_before"].to_numpy(dtype=float),
@@ -200,20 +236,16 @@ def score_bands(kind: str, scale_min: float, scale_max: float) -> dict[str, tupl
     }
 
 
-def add_difference_from_rest(segments: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
+def add_difference_from_rest(segments: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:
     """Add `rest_value` and `differs_significantly`: each segment against all *other* customers.
 
-    A segment is part of "all customers", so it is tested against the rest (all minus the segment) as
-    two independent samples, with the same tests as a change between periods (`add_change`, the rest
-    standing in for the earlier period). NA for ratio metrics, which are census data.
+    A segment is part of "all customers", so it is tested against the rest (all minus the segment, its
+    sums in `rest` per metric and segment) as two independent samples, with the same tests as a change
+    between periods (`add_change`, the rest standing in for the earlier period).
     """
     keys = ["metric_id", "segment_id"]
-    both = segments[[*keys, *SUMS]].merge(
-        everyone[["metric_id", *SUMS]], on="metric_id", suffixes=("", "_all")
-    )
-    rest = both[keys].assign(**{column: both[f"{column}_all"] - both[column] for column in SUMS})
     catalogue = segments[[*keys, "kind", "unit", "scale_min", "scale_max"]]
-    rest = add_values(catalogue.merge(rest, on=keys))
+    rest = add_values(catalogue.merge(rest[[*keys, *SUMS]], on=keys, how="left").fillna({c: 0 for c in SUMS}))
     compared = add_change(segments.drop(columns=["change_significant"]), rest, keys)
     return segments.assign(
         rest_value=compared["previous_value"].to_numpy(),

@@ -1,5 +1,6 @@
 -- The same statistics as kpi_sums.sql straight from the raw facts: the reference that tests and
--- benchmarks hold the rollup against. Pages never use it.
+-- benchmarks hold the rollup against. Pages never use it. Ratio metrics' daily moments come from each
+-- day's sums of the measurements, as in kpi_sums.sql.
 WITH survey AS (
     SELECT
         r.metric_id,
@@ -14,7 +15,11 @@ WITH survey AS (
         count_if(r.score <= 6) AS detractors,
         count_if(r.score >= m.scale_max - 1) AS top2,
         0.0 AS numerator,
-        0.0 AS denominator
+        0.0 AS denominator,
+        0 AS days,
+        0.0 AS numerator_sq,
+        0.0 AS numerator_denominator,
+        0.0 AS denominator_sq
     FROM responses AS r
     JOIN metrics AS m USING (metric_id)
     WHERE CAST(r.responded_at AS DATE) BETWEEN $start AND $end
@@ -23,12 +28,28 @@ WITH survey AS (
         AND ($segment_id IS NULL OR r.segment_id = $segment_id)
     GROUP BY ALL
 ),
-operational AS (
+operational_days AS (
     SELECT
         metric_id,
         CASE WHEN $by_touchpoint THEN touchpoint_id END AS touchpoint_id,
         CASE WHEN $by_segment THEN segment_id END AS segment_id,
         CAST(date_trunc($grain, day) AS DATE) AS bucket_start,
+        day,
+        sum(numerator) AS numerator,
+        sum(denominator) AS denominator
+    FROM measurements
+    WHERE day BETWEEN $start AND $end
+        AND ($metric_id IS NULL OR metric_id = $metric_id)
+        AND ($touchpoint_id IS NULL OR touchpoint_id = $touchpoint_id)
+        AND ($segment_id IS NULL OR segment_id = $segment_id)
+    GROUP BY ALL
+),
+operational AS (
+    SELECT
+        metric_id,
+        touchpoint_id,
+        segment_id,
+        bucket_start,
         0 AS n,
         0.0 AS score_sum,
         0.0 AS score_sum_sq,
@@ -37,12 +58,12 @@ operational AS (
         0 AS detractors,
         0 AS top2,
         sum(numerator) AS numerator,
-        sum(denominator) AS denominator
-    FROM measurements
-    WHERE day BETWEEN $start AND $end
-        AND ($metric_id IS NULL OR metric_id = $metric_id)
-        AND ($touchpoint_id IS NULL OR touchpoint_id = $touchpoint_id)
-        AND ($segment_id IS NULL OR segment_id = $segment_id)
+        sum(denominator) AS denominator,
+        count_if(denominator > 0) AS days,
+        sum(numerator * numerator) AS numerator_sq,
+        sum(numerator * denominator) AS numerator_denominator,
+        sum(denominator * denominator) AS denominator_sq
+    FROM operational_days
     GROUP BY ALL
 )
 SELECT * FROM survey

@@ -98,7 +98,7 @@ def parse_period(key: str | None, as_of: date) -> Period:
     return Period(key, label, start, end)
 
 
-def _year_earlier(day: date) -> date:
+def year_earlier(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -115,15 +115,27 @@ def _previous_key(key: str) -> str:
     return str(int(key) - 1)
 
 
+def _year_earlier_key(key: str) -> str:
+    """The same calendar period a year earlier (2026-Q3 → 2025-Q3); a trailing key stays as it is."""
+    return key if _TRAILING.fullmatch(key) else f"{int(key[:4]) - 1}{key[4:]}"
+
+
+def _year_earlier_label(period: Period, start: date, end: date) -> str:
+    """'Q3 2025', 'Q4 2025 to 23 Nov', '30 days to 23 Nov 2025': the earlier period by its own name."""
+    if _TRAILING.fullmatch(period.key):
+        return f"{period.days} days to {end.day} {_MONTH_NAMES[end.month - 1]} {end.year}"
+    bounds = _calendar_bounds(_year_earlier_key(period.key))
+    if bounds is None:
+        raise PeriodError(f"There is no year before {period.label} to compare with.")
+    _start, last_day, label = bounds
+    return label if end == last_day else f"{label} to {end.day} {_MONTH_NAMES[end.month - 1]}"
+
+
 def comparison_period(period: Period, compare: str) -> Period:
     """The period `period` is compared with: `prev` or `yoy`."""
     if compare == "yoy":
-        return Period(
-            period.key,
-            f"{period.label}, a year earlier",
-            _year_earlier(period.start),
-            _year_earlier(period.end),
-        )
+        start, end = year_earlier(period.start), year_earlier(period.end)
+        return Period(_year_earlier_key(period.key), _year_earlier_label(period, start, end), start, end)
     if compare != "prev":
         raise PeriodError(
             f"Compare with “prev” (previous period) or “yoy” (same period last year), not “{compare}”."

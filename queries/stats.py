@@ -88,10 +88,41 @@ def mean_interval(score_sum, score_sum_sq, n):
     return centre - half, centre + half
 
 
+def ratio_scale(unit):
+    """The multiplier of Σnumerator/Σdenominator for each unit (100 for %, 1000 for ‰, else 1)."""
+    return np.vectorize(lambda u: RATIO_SCALE.get(u, 1.0), otypes=[float])(unit)
+
+
 def ratio(numerator, denominator, unit):
     """Ratio of sums (never an average of daily ratios), scaled for the unit."""
-    scale = np.vectorize(lambda u: RATIO_SCALE.get(u, 1.0), otypes=[float])(unit)
-    return scale * _divide(numerator, denominator)
+    return ratio_scale(unit) * _divide(numerator, denominator)
+
+
+def ratio_standard_error(numerator, denominator, numerator_sq, cross, denominator_sq, days):
+    """Standard error of R = Σnumᵢ/Σdenᵢ (unscaled), days being the units (DESIGN.md):
+    √(Σ(numᵢ − R·denᵢ)² / (k(k−1))) / mean(denᵢ) over the k days with data; NaN when k < 2.
+
+    The daily sums come as moments, Σnumᵢ², Σnumᵢ·denᵢ (`cross`) and Σdenᵢ², so the residual sum is
+    Σnum² − 2R·Σnum·den + R²·Σden², clipped at 0 against rounding.
+    """
+    numerator, denominator, numerator_sq, cross, denominator_sq, days = _arrays(
+        numerator, denominator, numerator_sq, cross, denominator_sq, days
+    )
+    r = _divide(numerator, denominator)
+    residual = np.maximum(numerator_sq - 2 * r * cross + r**2 * denominator_sq, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        standard_error = np.sqrt(residual / (days * (days - 1))) / (denominator / days)
+    return np.where((days >= 2) & (denominator > 0), standard_error, np.nan)
+
+
+def ratio_interval(numerator, denominator, numerator_sq, cross, denominator_sq, days, unit):
+    """R ± 1.96·SE(R), both scaled for the unit; NaN when k < 2."""
+    scale = ratio_scale(unit)
+    centre = ratio(numerator, denominator, unit)
+    half = (
+        Z95 * scale * ratio_standard_error(numerator, denominator, numerator_sq, cross, denominator_sq, days)
+    )
+    return centre - half, centre + half
 
 
 # --- Significance of a change between two periods (two-sided, 95%) ---------------------------------
@@ -125,6 +156,15 @@ def proportion_change_significant(count_a, n_a, count_b, n_b):
         standard_error = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     difference = _divide(count_a, n_a) - _divide(count_b, n_b)
     return _significant(difference, standard_error, Z95, (n_a > 0) & (n_b > 0))
+
+
+def ratio_change_significant(value_a, standard_error_a, value_b, standard_error_b):
+    """z = ΔR / √(SE_a² + SE_b²) for two ratios (values and SEs on the same scale); NaN without both SEs."""
+    value_a, standard_error_a, value_b, standard_error_b = _arrays(
+        value_a, standard_error_a, value_b, standard_error_b
+    )
+    comparable = ~np.isnan(standard_error_a) & ~np.isnan(standard_error_b)
+    return _significant(value_a - value_b, np.hypot(standard_error_a, standard_error_b), Z95, comparable)
 
 
 def mean_change_significant(sum_a, sum_sq_a, n_a, sum_b, sum_sq_b, n_b):

@@ -46,8 +46,8 @@ def test_rows_per_table_are_what_the_tiny_warehouse_holds(visit, server, tiny_wa
 
 
 def test_freshness_of_each_metric_against_its_cadence(visit, server, tiny_warehouse):
-    """As of 20 Nov: NPS (last 2 Nov, cadence 42 days from gaps of 66 and 18) is fresh at 18 days; FCR
-    (daily, last 2 Oct) is late at 49 days; AHT (daily to 20 Nov) is fresh; 4 late, 2 fresh."""
+    """As of 20 Nov: NPS (last 2 Nov; data in Q3 and Q4, so quarterly from its data) is fresh at 18
+    days; FCR (daily, last 2 Oct) is late at 49 days; AHT (daily to 20 Nov) is fresh; 4 late, 2 fresh."""
     page = visit(server + "/data")
     root = page.locator("#data-root")
     expect(root).to_have_attribute("data-as-of", tiny.AS_OF.isoformat())
@@ -58,9 +58,9 @@ def test_freshness_of_each_metric_against_its_cadence(visit, server, tiny_wareho
     nps = page.locator(".freshness-row[data-metric-id='nps']")
     expect(nps).to_have_attribute("data-freshness", "fresh")
     expect(nps).to_have_attribute("data-latest-day", "2026-11-02")
-    expect(nps).to_have_attribute("data-cadence-days", "42")
+    expect(nps).to_have_attribute("data-cadence", "quarterly")
     expect(nps).to_have_attribute("data-age-days", "18")
-    expect(nps).to_contain_text("Every 42 days")
+    expect(nps).to_contain_text("Quarterly (from its data)")
     expect(nps).to_contain_text("18 days")
     expect(nps.locator(".freshness-badge")).to_have_text("Fresh")
     fcr = page.locator(".freshness-row[data-metric-id='fcr']")
@@ -81,7 +81,7 @@ def test_freshness_of_each_metric_against_its_cadence(visit, server, tiny_wareho
     }
     expect(page.locator(".summary-chip[data-freshness='late']")).to_have_attribute("data-count", "4")
     expect(page.locator(".summary-chip[data-freshness='fresh']")).to_have_attribute("data-count", "2")
-    expect(page.locator("#data-freshness")).to_contain_text("plus 1 day of grace")
+    expect(page.locator("#data-freshness")).to_contain_text("more than 1 day ago")
     assert page.problems == []
 
 

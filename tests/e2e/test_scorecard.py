@@ -7,6 +7,7 @@ against itself.
 
 import math
 from collections import Counter
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -40,10 +41,12 @@ def assert_tiles_match(shown: list[dict], card: pd.DataFrame) -> None:
     """The tiles carry, in order, exactly the metrics, statuses and numbers of a KPI frame."""
     assert [t["metricId"] for t in shown] == list(card["metric_id"])
     assert [t["status"] for t in shown] == list(card["status"])
-    for attribute in ("value", "n", "target"):
+    for attribute in ("value", "n", "target", "low", "high", "change"):
         assert [number(t[attribute]) for t in shown] == pytest.approx(
             [number(v) for v in card[attribute]], nan_ok=True
         ), attribute
+    verdicts = ["" if pd.isna(v) else str(bool(v)).lower() for v in card["change_significant"]]
+    assert [t["changeSignificant"] for t in shown] == verdicts
 
 
 def assert_root_shows(page, view: queries.View) -> None:
@@ -51,6 +54,8 @@ def assert_root_shows(page, view: queries.View) -> None:
     expect(root).to_have_attribute("data-period-start", view.period.start.isoformat())
     expect(root).to_have_attribute("data-period-end", view.period.end.isoformat())
     expect(root).to_have_attribute("data-as-of", view.as_of.isoformat())
+    expect(root).to_have_attribute("data-compare-start", view.comparison.start.isoformat())
+    expect(root).to_have_attribute("data-compare-end", view.comparison.end.isoformat())
 
 
 def test_tiles_match_the_query_layer_in_catalogue_order(visit, site):
@@ -70,7 +75,14 @@ def test_tiles_on_the_tiny_warehouse_match_the_hand_worked_numbers(visit, server
     shown = {t["metricId"]: t for t in tiles(page)}
     assert float(shown["fcr"]["value"]) == pytest.approx(91 / 102 * 100)
     assert shown["fcr"]["value"] == "89.2156862745098"
-    assert shown["fcr"]["n"] == ""  # census data has no sample size
+    assert shown["fcr"]["n"] == ""  # a ratio counts cases: no sample size
+    # Days (1, 2) and (90, 100): SE 1.53787 pp → [86.2015, 92.2299] (tests/unit/test_queries.py).
+    assert (float(shown["fcr"]["low"]), float(shown["fcr"]["high"])) == pytest.approx(
+        (86.2015, 92.2299), abs=1e-3
+    )
+    fcr = page.locator(f"{TILES}[data-metric-id=fcr]")
+    expect(fcr.locator(".tile-detail")).to_have_text("95% interval 86.2 to 92.2 · 2 days")
+    expect(fcr.locator(".tile-gap")).to_have_text("Meets target")
     assert float(shown["nps"]["value"]) == pytest.approx(100 * (7 - 3) / 14)
     assert shown["nps"]["n"] == "14"
     assert float(shown["aht"]["value"]) == pytest.approx(400.0)
@@ -182,3 +194,29 @@ def test_period_select_shows_the_period_on_screen(visit, server, tiny_warehouse,
     assert_root_shows(page, queries.view(period))
     expect(page.locator("#scorecard-period")).to_have_value(period)
     assert page.problems == []
+
+
+def test_yoy_names_the_year_before_in_the_header(visit, demo_server, demo_warehouse):
+    """?period=2026-Q3&compare=yoy reads "Q3 2026 vs Q3 2025", and each tile compares with Q3 2025."""
+    page = visit(demo_server + "/?period=2026-Q3&compare=yoy")
+    expect(page.locator(".as-of")).to_contain_text("Q3 2026 vs Q3 2025")
+    assert_root_shows(page, queries.view("2026-Q3", "yoy"))
+    expect(page.locator(f"{TILES} .tile-change").first).to_contain_text("vs Q3 2025")
+    assert page.locator(".tile-change", has_text="vs Q3 2026").count() == 0
+    assert page.problems == []
+
+
+def test_old_data_shows_a_stale_notice_on_every_data_page(visit, server, tiny_warehouse):
+    """The tiny warehouse's data end on 20 Nov 2026, long enough ago for its daily metrics to be late
+    (more than two days): every data page says so above its header, with the count of late metrics."""
+    late = queries.late_metrics(date.today())
+    assert len(late) >= 4  # csat, effort, fcr, pilot were late already on 20 Nov
+    for path in ("/", "/metric/nps", "/journey", "/touchpoint/web", "/segments", "/segment/smb", "/owners",
+                 "/owner/ana", "/data"):  # fmt: skip
+        page = visit(server + path)
+        notice = page.locator(".stale-notice[data-banner=stale]")
+        expect(notice).to_have_attribute("data-late-count", str(len(late)))
+        expect(notice).to_contain_text("The latest data is from 20 Nov 2026")
+        box, title = notice.bounding_box(), page.locator("h1").first.bounding_box()
+        assert box["y"] + box["height"] <= title["y"], path  # above the title, never over it
+        assert page.problems == [], path

@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import config
 from data import commitments
 from queries.accountability import (
     EFFECT_WINDOW_DAYS,
@@ -300,3 +301,27 @@ def test_effect_with_too_few_responses(tiny_warehouse):
     assert effect.verdict == "too_little_data"
     assert "30" in effect.reason
     assert effect.change is None
+
+
+def test_effect_of_a_ratio_metric_is_tested_on_its_days(tmp_path, monkeypatch):
+    """FCR at shop/smb, done 29 Aug–2 Sep. Before (1–28 Aug): days (80, 100), (82, 100), (78, 100) →
+    80 %, residuals 0, 2, −2 → SE √(8/6)/100 = 1.1547 pp. After (3–30 Sep): (90, 100), (92, 100),
+    (88, 100) → 90 %, the same SE. z = 10/√(2·1.1547²) = 6.12 → moved, for the better. With one day
+    after instead, no interval: too little data, not "moved"."""
+    before = [
+        ("fcr", date(2026, 8, day), "shop", "smb", num, 100.0) for day, num in ((5, 80), (6, 82), (7, 78))
+    ]
+    after = [
+        ("fcr", date(2026, 9, day), "shop", "smb", num, 100.0) for day, num in ((10, 90), (11, 92), (12, 88))
+    ]
+    path = tiny.build_tiny_warehouse(tmp_path / "cx.duckdb", [*before, *after])
+    monkeypatch.setattr(config, "WAREHOUSE", path)
+    row = done(date(2026, 8, 29), date(2026, 9, 2), metric_id="fcr", touchpoint_id="shop", segment_id="smb")
+    effect = commitment_effect(row, tiny.AS_OF)
+    assert (effect.verdict, effect.better) == ("moved", True)
+    assert (effect.value_before, effect.value_after) == pytest.approx((80.0, 90.0))
+    one_day = tiny.build_tiny_warehouse(tmp_path / "one-day.duckdb", [*before, after[0]])
+    monkeypatch.setattr(config, "WAREHOUSE", one_day)
+    effect = commitment_effect(row, tiny.AS_OF)
+    assert effect.verdict == "too_little_data"
+    assert "days" in effect.reason

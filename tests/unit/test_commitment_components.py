@@ -64,7 +64,7 @@ def test_effect_badge_words_and_direction():
     assert _text(effect_badge(moved, "pts")) == "Moved (significant): +7.5 pts"
     assert _text(effect_badge(moved, "pts", short=True)) == "Moved: +7.5 pts"
     assert "effect-moved-better" in effect_badge(moved, "pts").className
-    worse = Effect("moved", "census data", window, window, 5.0, 3.0, -2.0, False)
+    worse = Effect("moved", "significant at 95%", window, window, 5.0, 3.0, -2.0, False)
     assert "effect-moved-worse" in effect_badge(worse, "%").className
     assert _text(effect_badge(Effect("no_change", "within noise"), "pts")) == "No measurable change"
     assert effect_badge(None, "pts") == ""

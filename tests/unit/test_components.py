@@ -77,12 +77,41 @@ def test_every_status_has_a_word_and_an_icon():
 def test_kpi_attributes_keep_full_precision_and_empty_for_none():
     row = SimpleNamespace(
         metric_id="fcr", value=100 * 91 / 102, status="on_track", n=pd.NA, target=85.0, owner_id=None,
-        touchpoint_id="shop", segment_id=None,
+        touchpoint_id="shop", segment_id=None, low=86.2015, high=float("nan"), change=-1.5,
+        change_significant=pd.NA,
     )  # fmt: skip
     attributes = kpi_attributes(row)
     assert attributes["data-value"] == "89.2156862745098"
     assert attributes["data-n"] == "" and attributes["data-owner-id"] == ""
     assert attributes["data-touchpoint-id"] == "shop" and "data-segment-id" not in attributes
+    assert (attributes["data-low"], attributes["data-high"], attributes["data-change"]) == (
+        "86.2015",
+        "",
+        "-1.5",
+    )
+    assert attributes["data-change-significant"] == ""  # no verdict
+    assert (
+        kpi_attributes(SimpleNamespace(**{**vars(row), "change_significant": True}))[
+            "data-change-significant"
+        ]
+        == "true"
+    )
+
+
+def test_change_text_says_real_noise_or_too_little_data():
+    """The verdict follows the significance flag; no verdict reads "too little data to compare"."""
+    from components.tiles import change_text
+
+    def verdict(significant, change=2.0, higher_is_better=True):
+        row = SimpleNamespace(change=change, unit="pts", higher_is_better=higher_is_better,
+                              change_significant=significant)  # fmt: skip
+        div = change_text(row, "Q3 2026")
+        return div.children[-1].children, div.className
+
+    assert verdict(True) == ("real change", "tile-change change-better")
+    assert verdict(True, higher_is_better=False) == ("real change", "tile-change change-worse")
+    assert verdict(False) == ("within noise", "tile-change change-noise")
+    assert verdict(pd.NA) == ("too little data to compare", "tile-change change-noise")
 
 
 def test_figure_templates_differ_by_colour_mode():

@@ -14,14 +14,8 @@ import config
 import queries
 from components.data_health import cadence_label, freshness_summary, snapshot_card_body
 from data.warehouse import previous_path, write_snapshot
-from queries.health import (
-    ASSUMED_CADENCE_DAYS,
-    CADENCE_WINDOW_DAYS,
-    GRACE_DAYS,
-    freshness,
-    freshness_status,
-    typical_cadence,
-)
+from queries.cadence import ASSUMED_CADENCE, GRACE_DAYS, infer_cadence, late_after_days
+from queries.health import freshness, freshness_status
 from tests import tiny_warehouse as tiny
 
 
@@ -34,101 +28,102 @@ def every_day(start: date, count: int) -> list[date]:
 
 
 # --- the rule, pure ------------------------------------------------------------------------------------
+# 1 Nov 2026 is a Sunday; weeks run Monday to Sunday.
 
 
-def test_daily_data_has_a_cadence_of_one_day():
-    assert typical_cadence(every_day(date(2026, 11, 1), 20)) == 1
+def catalogue(*metric_ids, **declared) -> pd.DataFrame:
+    return pd.DataFrame({"metric_id": list(metric_ids), "cadence": [declared.get(m) for m in metric_ids]})
 
 
-def test_weekday_data_is_still_daily():
-    """Mon–Fri for four weeks: gaps 1,1,1,1,3 per week, so the median gap is 1 day."""
-    weekdays = [d for d in every_day(date(2026, 11, 2), 28) if d.weekday() < 5]
-    assert typical_cadence(weekdays) == 1
+def test_daily_and_weekday_data_are_daily():
+    """Every day, or Monday to Friday (steps of 1, 1, 1, 1, 3 days: median 1), is daily."""
+    assert infer_cadence(every_day(date(2026, 11, 1), 20)) == "daily"
+    weekdays = [d for d in every_day(date(2026, 11, 2), 21) if d.weekday() < 5]
+    assert infer_cadence(weekdays) == "daily"
 
 
-def test_quarterly_data_has_a_cadence_of_about_ninety_days():
-    """1 Jan, 1 Apr, 1 Jul, 1 Oct: gaps 90, 91, 92 → median 91."""
-    assert typical_cadence([date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1)]) == 91
-
-
-def test_cadence_is_the_median_gap_rounded_up_over_distinct_days():
-    """Days 1, 2, 4 (day 2 twice, as one row per cell): gaps 1 and 2 → median 1.5 → 2 whole days."""
-    days = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 2), date(2026, 11, 4)]
-    assert typical_cadence(days) == 2
-    # Timestamps count by their day.
-    assert typical_cadence([pd.Timestamp("2026-11-01 09:00"), pd.Timestamp("2026-11-08 17:30")]) == 7
+def test_cadence_is_read_from_the_periods_with_data_not_from_days():
+    """One Wednesday a week: days 7 apart, weeks 1 apart → weekly. The 15th of each month → monthly.
+    1 Jan, 5 Apr, 5 Jul, 1 Oct: months 3 apart, quarters 1 apart → quarterly, although the gaps in days
+    (94, 91, 88) are all different."""
+    assert infer_cadence([date(2026, 9, 2) + timedelta(weeks=i) for i in range(8)]) == "weekly"
+    assert infer_cadence([date(2026, month, 15) for month in range(5, 11)]) == "monthly"
+    quarterly = [date(2026, 1, 1), date(2026, 4, 5), date(2026, 7, 5), date(2026, 10, 1)]
+    assert infer_cadence(quarterly) == "quarterly"
 
 
 def test_fewer_than_two_days_have_no_cadence():
-    assert typical_cadence([]) is None
-    assert typical_cadence([date(2026, 11, 5), date(2026, 11, 5)]) is None
+    assert infer_cadence([]) is None
+    assert infer_cadence([date(2026, 11, 5), date(2026, 11, 5)]) is None
 
 
-def test_late_after_the_cadence_plus_one_day_of_grace():
-    latest = date(2026, 11, 18)
+def test_late_after_the_next_period_ends_plus_one_day_of_grace():
+    """Daily, last 18 Nov: due by 19 Nov, late after 1 + 1 = 2 days. Weekly, last Wed 18 Nov: the next
+    week (23–29 Nov) ends 11 days later → 12. Monthly, last 15 Oct: November ends 46 days later → 47.
+    Quarterly, last 30 Sep: Q4 ends 92 days later → 93."""
     assert GRACE_DAYS == 1
-    assert freshness_status(latest, 1, date(2026, 11, 18)) == "fresh"  # age 0
-    assert freshness_status(latest, 1, date(2026, 11, 20)) == "fresh"  # age 2 = 1 + 1
-    assert freshness_status(latest, 1, date(2026, 11, 21)) == "late"  # age 3 > 2
-    assert freshness_status(latest, 91, latest + timedelta(days=92)) == "fresh"
-    assert freshness_status(latest, 91, latest + timedelta(days=93)) == "late"
-    assert freshness_status(None, 1, latest) == "no_data"
+    assert late_after_days(date(2026, 11, 18), "daily") == 2
+    assert late_after_days(date(2026, 11, 18), "weekly") == 12
+    assert late_after_days(date(2026, 10, 15), "monthly") == 47
+    assert late_after_days(date(2026, 9, 30), "quarterly") == 93
+    latest = date(2026, 11, 18)
+    assert freshness_status(latest, "daily", date(2026, 11, 20)) == "fresh"  # age 2
+    assert freshness_status(latest, "daily", date(2026, 11, 21)) == "late"  # age 3 > 2
+    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 1, 1)) == "fresh"  # age 93
+    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 1, 2)) == "late"  # age 94
+    assert freshness_status(None, "daily", latest) == "no_data"
 
 
 def test_freshness_of_each_metric_worked_by_hand():
     """As of 20 Nov: a daily metric to 19 Nov is fresh (age 1, late after 2); one to 16 Nov is late
-    (age 4); a quarterly one last seen 1 Oct (cadence 90 within its window) is fresh at age 50; one with
-    a single day assumes daily and is late at age 5; one with no rows has no data."""
+    (age 4); a quarterly one last seen 1 Oct is fresh at age 50 (Q1 2027 is due by 31 Mar: late after
+    182); one with a single day assumes daily and is late at age 5; one with no rows has no data. A
+    survey fielded every day of Q3 but declared quarterly is quarterly, fresh at age 51 (late after 93)."""
     as_of = date(2026, 11, 20)
     days = pd.concat(
         [
             days_frame("daily", every_day(date(2026, 11, 1), 19)),  # 1..19 Nov
             days_frame("stopped", every_day(date(2026, 11, 1), 16)),  # 1..16 Nov
-            # 1 Jan lies outside the 180 days before 1 Oct (4 Apr on): the gaps are 91 (5 Apr→5 Jul)
-            # and 88 (5 Jul→1 Oct) → median 89.5 → 90; 1 Jan would add a gap of 94, making it 91.
             days_frame(
                 "quarterly", [date(2026, 1, 1), date(2026, 4, 5), date(2026, 7, 5), date(2026, 10, 1)]
             ),
             days_frame("once", [date(2026, 11, 15)] * 3),
+            days_frame("enps", every_day(date(2026, 7, 1), 92)),  # 1 Jul..30 Sep
         ]
     )
-    frame = freshness(days, ["once", "daily", "quarterly", "stopped", "never"], as_of).set_index("metric_id")
-    assert list(frame.index) == ["once", "daily", "quarterly", "stopped", "never"]
-    assert CADENCE_WINDOW_DAYS == 180 and date(2026, 10, 1) - timedelta(days=180) == date(2026, 4, 4)
-
-    assert frame.loc["daily", ["latest_day", "cadence_days", "age_days", "late_after_days"]].tolist() == [
-        date(2026, 11, 19),
-        1,
-        1,
-        2,
-    ]
+    metrics = catalogue("once", "daily", "quarterly", "stopped", "never", "enps", enps="quarterly")
+    frame = freshness(days, metrics, as_of).set_index("metric_id")
+    assert list(frame.index) == ["once", "daily", "quarterly", "stopped", "never", "enps"]
+    daily = frame.loc["daily", ["latest_day", "cadence", "cadence_source", "age_days", "late_after_days"]]
+    assert daily.tolist() == [date(2026, 11, 19), "daily", "inferred", 1, 2]
     assert frame.loc["daily", "freshness"] == "fresh"
     assert (frame.loc["stopped", "age_days"], frame.loc["stopped", "freshness"]) == (4, "late")
-    assert frame.loc["quarterly", "cadence_days"] == 90
-    assert (frame.loc["quarterly", "age_days"], frame.loc["quarterly", "freshness"]) == (50, "fresh")
-    assert not frame.loc["quarterly", "cadence_assumed"]
-    assert frame.loc["once", "cadence_days"] == ASSUMED_CADENCE_DAYS == 1
-    assert frame.loc["once", "cadence_assumed"]
-    assert (frame.loc["once", "age_days"], frame.loc["once", "freshness"]) == (5, "late")
+    quarterly = frame.loc["quarterly", ["cadence", "age_days", "late_after_days", "freshness"]]
+    assert quarterly.tolist() == ["quarterly", 50, 182, "fresh"]
+    assert frame.loc["once", ["cadence", "cadence_source", "age_days", "freshness"]].tolist() == [
+        ASSUMED_CADENCE, "assumed", 5, "late",
+    ]  # fmt: skip
+    enps = frame.loc["enps", ["cadence", "cadence_source", "age_days", "late_after_days", "freshness"]]
+    assert enps.tolist() == ["quarterly", "declared", 51, 93, "fresh"]
     never = frame.loc["never"]
-    assert never["latest_day"] is None and never["age_days"] is pd.NA
+    assert never["latest_day"] is None and never["age_days"] is pd.NA and never["late_after_days"] is pd.NA
     assert never["freshness"] == "no_data"
 
 
 def test_freshness_without_any_data():
-    frame = freshness(pd.DataFrame({"metric_id": [], "day": []}), ["a", "b"], None)
+    frame = freshness(pd.DataFrame({"metric_id": [], "day": []}), catalogue("a", "b"), None)
     assert frame["freshness"].tolist() == ["no_data", "no_data"]
 
 
 def test_cadence_words():
-    assert [cadence_label(d) for d in (1, 7, 30, 91, 42)] == [
+    assert [cadence_label(c) for c in ("daily", "weekly", "monthly", "quarterly")] == [
         "Daily",
         "Weekly",
-        "Monthly (30 days)",
-        "Quarterly (91 days)",
-        "Every 42 days",
+        "Monthly",
+        "Quarterly",
     ]
-    assert cadence_label(1, assumed=True) == "Daily (assumed)"
+    assert cadence_label("quarterly", "inferred") == "Quarterly (from its data)"
+    assert cadence_label("daily", "assumed") == "Daily (assumed)"
 
 
 def test_summary_counts_late_first():
@@ -153,23 +148,24 @@ def test_row_counts_are_what_the_tiny_warehouse_holds():
 
 @pytest.mark.usefixtures("tiny_warehouse")
 def test_freshness_on_the_tiny_warehouse_worked_by_hand():
-    """As of 20 Nov. NPS: days 10 Aug, 15 Oct, 2 Nov → gaps 66 and 18 → cadence 42, age 18: fresh.
-    AHT: 19 and 20 Nov → daily, age 0: fresh. FCR: 1 and 2 Oct → daily, age 49: late. CSAT, effort and
-    the pilot have one day each (daily assumed): late at ages 15, 31 and 19."""
+    """As of 20 Nov. NPS: days 10 Aug, 15 Oct, 2 Nov → months Aug, Oct, Nov (steps 2, 1) but quarters
+    Q3, Q4 (step 1): quarterly, age 18: fresh. AHT: 19 and 20 Nov → daily, age 0: fresh. FCR: 1 and 2
+    Oct → daily, age 49: late. CSAT, effort and the pilot have one day each (daily assumed): late at
+    ages 15, 31 and 19."""
     as_of = queries.latest_data_day()
     assert as_of == tiny.AS_OF
     frame = queries.data_freshness(as_of).set_index("metric_id")
     assert list(frame.index) == [m[0] for m in tiny.METRICS]
     expected = {
-        "nps": (date(2026, 11, 2), 42, 18, "fresh"),
-        "csat": (date(2026, 11, 5), 1, 15, "late"),
-        "effort": (date(2026, 10, 20), 1, 31, "late"),
-        "fcr": (date(2026, 10, 2), 1, 49, "late"),
-        "aht": (date(2026, 11, 20), 1, 0, "fresh"),
-        "pilot": (date(2026, 11, 1), 1, 19, "late"),
+        "nps": (date(2026, 11, 2), "quarterly", 18, "fresh"),
+        "csat": (date(2026, 11, 5), "daily", 15, "late"),
+        "effort": (date(2026, 10, 20), "daily", 31, "late"),
+        "fcr": (date(2026, 10, 2), "daily", 49, "late"),
+        "aht": (date(2026, 11, 20), "daily", 0, "fresh"),
+        "pilot": (date(2026, 11, 1), "daily", 19, "late"),
     }
     for metric_id, row in expected.items():
-        got = frame.loc[metric_id, ["latest_day", "cadence_days", "age_days", "freshness"]].tolist()
+        got = frame.loc[metric_id, ["latest_day", "cadence", "age_days", "freshness"]].tolist()
         assert tuple(got) == row, metric_id
     assert frame.loc["nps", "owner_name"] == "Ana Silva"
 

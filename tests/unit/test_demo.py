@@ -226,7 +226,7 @@ def test_story_checkout_improves_small_business_lags_billing_worsens(con):
         fetch(con, f"SELECT segment_id, {nps} FROM responses WHERE metric_id = 'tnps' GROUP BY 1")
     )
     assert by_segment["consumer"] - by_segment["smb"] > 5
-    # Billing complaints jump after the price change (census data, so no sampling noise).
+    # Billing complaints jump after the price change.
     (price_change,) = fetch(con, "SELECT day FROM annotations WHERE touchpoint_id = 'billing'")[0]
     before, after = fetch(
         con,

@@ -30,6 +30,10 @@ _DEFAULTS = {
     "top2": 0.0,
     "numerator": 0.0,
     "denominator": 0.0,
+    "days": 0.0,
+    "numerator_sq": 0.0,
+    "numerator_denominator": 0.0,
+    "denominator_sq": 0.0,
 }
 
 
@@ -256,7 +260,7 @@ def test_add_values_value_per_kind():
 
 
 def test_add_values_intervals_per_kind():
-    """low/high: adjusted Wald, Wilson, t (clipped to the scale), NaN for n ≤ 1 and for ratios."""
+    """low/high: adjusted Wald, Wilson, t (clipped to the scale), NaN for n ≤ 1 and for k < 2 days."""
     out = kpi.add_values(_values_frame())
     expected_low = [
         -12.5864,  # NPS: 30.7692 − 43.3556 (see test_stats)
@@ -265,7 +269,7 @@ def test_add_values_intervals_per_kind():
         1.0,  # 4 − 12.7062·√((50−32)/1/2) = 4 − 12.7062·3 = −34.119 → clipped to scale_min 1
         NAN,  # n = 1
         NAN,  # n = 0
-        NAN,  # ratios: census, no interval
+        NAN,  # ratios without daily moments (k = 0 days): no interval
         NAN,
         NAN,
         NAN,
@@ -298,7 +302,7 @@ def test_add_values_keeps_input_columns():
 
 
 def test_add_status_words_and_gap_clear():
-    """Status per row, and gap_clear: interval excludes the target (survey) or any gap at all (ratio)."""
+    """Status per row, and gap_clear: the interval excludes the target, for every kind."""
     rows = frame(
         # 0: NPS 40 in [−12.59, 74.12], target 45 ± 10, min_sample 10 → short 5 → at_risk; 45 inside → not clear
         {"kind": "nps", "n": 10, "promoters": 6, "passives": 2, "detractors": 2, "min_sample": 10},
@@ -308,9 +312,11 @@ def test_add_status_words_and_gap_clear():
         {"kind": "nps", "n": 10, "promoters": 6, "passives": 2, "detractors": 2},
         # 3: top-2-box 80 in [49.02, 94.33], target 75 ± 5, min_sample 10 → on_track; not clear
         {"kind": "top2box", "unit": "%", "scale_min": 1, "scale_max": 5, "n": 10, "top2": 8, "min_sample": 10},
-        # 4: ratio 89.2157 %, target 90 ± 2 → short 0.784 → at_risk; census → clear
-        {"kind": "ratio", "unit": "%", "numerator": 91, "denominator": 102},
-        # 5: ratio 180 s lower-is-better, target 180 → on_track; no gap → not clear
+        # 4: ratio 89.2157 % over days (45, 51), (46, 51): residuals ∓0.5, SE = √(0.5/2)/51 = 0.98039 pp
+        #    → [87.2941, 91.1373]; target 90 ± 2 → short 0.784 → at_risk; 90 inside → not clear
+        {"kind": "ratio", "unit": "%", "numerator": 91, "denominator": 102, "days": 2,
+         "numerator_sq": 4141, "numerator_denominator": 4641, "denominator_sq": 5202},
+        # 5: ratio 180 s lower-is-better, target 180 → on_track; no daily moments → no interval, unknown
         {"kind": "ratio", "unit": "s", "numerator": 5400, "denominator": 30, "higher_is_better": False},
         # 6: mean of a single 5, min_sample 1, target 4 → on_track; no interval → gap unknown
         {"kind": "mean", "unit": "score", "scale_min": 1, "scale_max": 7, "n": 1, "score_sum": 5,
@@ -340,14 +346,17 @@ def test_add_status_words_and_gap_clear():
         "on_track",
     ]
     assert str(out["gap_clear"].dtype) == "boolean"
-    assert out["gap_clear"].tolist() == [False, True, False, False, True, False, pd.NA, pd.NA, pd.NA, True]
+    assert out["low"].iloc[4] == pytest.approx(87.2941, abs=1e-3)
+    assert out["high"].iloc[4] == pytest.approx(91.1373, abs=1e-3)
+    assert out["gap_clear"].tolist() == [False, True, False, False, False, pd.NA, pd.NA, pd.NA, pd.NA, True]
 
 
 # --- add_change ------------------------------------------------------------------------------------
 
 
 def test_add_change_values_and_significance():
-    """previous_value, previous_n, change and the significance flag per kind; NA for ratios and gaps."""
+    """previous_value, previous_n, change and the significance flag per kind; NA without an interval or
+    a comparison. (Every row meets its minimum sample of 1; thin periods are tested below.)"""
     current = frame(
         {"metric_id": "nps_big", "kind": "nps", "n": 200, "promoters": 120, "detractors": 20, "value": 50.0},
         {"metric_id": "nps_small", "kind": "nps", "n": 50, "promoters": 25, "detractors": 10, "value": 30.0},
@@ -358,7 +367,7 @@ def test_add_change_values_and_significance():
         {"metric_id": "fcr", "kind": "ratio", "unit": "%", "numerator": 91, "denominator": 102, "value": 89.2157},
         {"metric_id": "new", "kind": "nps", "n": 40, "promoters": 20, "detractors": 5, "value": 37.5},
         {"metric_id": "was_empty", "kind": "nps", "n": 40, "promoters": 20, "detractors": 5, "value": 37.5},
-    )  # fmt: skip
+    ).assign(min_sample=1)  # fmt: skip
     previous = frame(
         {"metric_id": "was_empty", "kind": "nps", "n": 0, "value": NAN},
         {"metric_id": "nps_big", "kind": "nps", "n": 200, "promoters": 80, "detractors": 60, "value": 10.0},
@@ -402,10 +411,72 @@ def test_add_change_values_and_significance():
         False,  # pooled 10/30: z = .35/√(.3333·.6667·.15) = 1.917
         True,  # Welch t = −5/√(.1667+.1667) = −8.66, df 6, crit 2.447
         False,  # Welch t = −2.1/√(.66+.116667) = −2.383, df 5.404, crit 2.514
-        pd.NA,  # ratio: census, no test
+        pd.NA,  # ratio without daily moments: no interval, no verdict
         pd.NA,  # no comparison row
         pd.NA,  # comparison had n = 0
     ]
+
+
+def _ratio_days(metric_id, days, unit="%", **extra):
+    """A ratio row from its days' (numerator, denominator) pairs, with the moments the rollup sums."""
+    numerators, denominators = zip(*days, strict=True)
+    return {
+        "metric_id": metric_id, "kind": "ratio", "unit": unit, "numerator": sum(numerators),
+        "denominator": sum(denominators), "days": len(days),
+        "numerator_sq": sum(x * x for x in numerators),
+        "numerator_denominator": sum(x * y for x, y in days),
+        "denominator_sq": sum(y * y for y in denominators), **extra,
+    }  # fmt: skip
+
+
+def test_ratio_interval_from_days_not_from_a_daily_average():
+    """Days (8, 10), (3, 5), (6, 15): R = 17/30 = 56.6667 % (the daily ratios average 60 %).
+    Residuals numᵢ − R·denᵢ: 2.33333, 0.16667, −2.5 → Σ² = 11.72222; /(3·2) = 1.953704; √ = 1.397750;
+    / mean den 10 → SE 0.139775 → 13.9775 pp; half 1.96·13.9775 = 27.3959 → [29.2708, 84.0626]."""
+    out = kpi.add_values(frame(_ratio_days("fcr", [(8, 10), (3, 5), (6, 15)]), _ratio_days("one", [(8, 10)])))
+    assert out["value"].iloc[0] == pytest.approx(56.6667, abs=1e-3)
+    assert out["low"].iloc[0] == pytest.approx(29.2708, abs=1e-3)
+    assert out["high"].iloc[0] == pytest.approx(84.0626, abs=1e-3)
+    # k = 1: a value (80 %) but no interval
+    assert out["value"].iloc[1] == pytest.approx(80.0)
+    assert math.isnan(out["low"].iloc[1]) and math.isnan(out["high"].iloc[1])
+
+
+def test_ratio_change_significance_uses_both_days_based_errors():
+    """Noisy: 56.6667 % (SE 13.9775 pp) vs days (9, 10), (7, 10): 80 %, residuals ±1 → SE √(2/2)/10 =
+    10 pp; z = −23.3333/√(13.9775² + 10²) = −23.3333/17.1864 = −1.358 → within noise.
+    Tight: days (50, 100), (52, 100), (48, 100) = 50 %, residuals 0, 2, −2 → SE √(8/6)/100 = 1.1547 pp,
+    vs (40, 100), (41, 100), (39, 100) = 40 %, the same SE: z = 10/1.63299 = 6.12 → significant.
+    One day before: no interval → no verdict."""
+    current = frame(
+        _ratio_days("noisy", [(8, 10), (3, 5), (6, 15)], value=56.6667),
+        _ratio_days("tight", [(50, 100), (52, 100), (48, 100)], value=50.0),
+        _ratio_days("one_day_before", [(50, 100), (52, 100)], value=51.0),
+    )
+    previous = frame(
+        _ratio_days("noisy", [(9, 10), (7, 10)], value=80.0),
+        _ratio_days("tight", [(40, 100), (41, 100), (39, 100)], value=40.0),
+        _ratio_days("one_day_before", [(40, 100)], value=40.0),
+    )
+    out = kpi.add_change(current, previous, ["metric_id"])
+    assert out["change"].tolist() == pytest.approx([-23.3333, 10.0, 11.0], abs=1e-3)
+    assert out["change_significant"].tolist() == [False, True, pd.NA]
+
+
+def test_no_verdict_on_a_change_when_either_period_is_under_the_minimum_sample():
+    """NPS 50 → 10 on n = 200 each is significant (z = 5.298) with min_sample 30, but with min_sample
+    250 neither period qualifies, and with n = 20 now (same shares) the current one does not."""
+    big = {"kind": "nps", "n": 200, "promoters": 120, "detractors": 20, "value": 50.0}
+    current = frame(
+        {"metric_id": "enough", **big},
+        {"metric_id": "thin_both", **big, "min_sample": 250},
+        {"metric_id": "thin_now", **big, "n": 20, "promoters": 12, "detractors": 2},
+    )
+    before = {"kind": "nps", "n": 200, "promoters": 80, "detractors": 60, "value": 10.0}
+    previous = frame(*({"metric_id": m, **before} for m in ("enough", "thin_both", "thin_now")))
+    out = kpi.add_change(current, previous, ["metric_id"])
+    assert out["change"].tolist() == pytest.approx([40.0, 40.0, 40.0])
+    assert out["change_significant"].tolist() == [True, pd.NA, pd.NA]
 
 
 def test_add_change_does_not_mutate_and_keeps_index():

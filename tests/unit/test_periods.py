@@ -122,6 +122,18 @@ def test_yoy_is_same_dates_a_year_earlier():
     assert view.compare == "yoy"
 
 
+def test_yoy_names_the_year_before():
+    """The earlier period is named as itself, never as the period it is compared with."""
+    assert resolve_view("2026-Q3", "yoy", AS_OF).comparison.label == "Q3 2025"
+    assert resolve_view("2026-Q3", "yoy", AS_OF).comparison.key == "2025-Q3"
+    assert resolve_view(None, "yoy", AS_OF).comparison.label == "Q4 2025 to 23 Nov"
+    assert resolve_view("2026-11", "yoy", AS_OF).comparison.label == "Nov 2025 to 23 Nov"
+    assert resolve_view("2025", "yoy", AS_OF).comparison.label == "2024"
+    assert resolve_view("t30", "yoy", AS_OF).comparison.label == ("30 days to 23 Nov 2025")
+    with pytest.raises(PeriodError, match="no year before"):
+        resolve_view("1900", "yoy", date(1900, 12, 31))
+
+
 def test_yoy_of_a_trailing_window():
     """t30 yoy: 2025-10-25..2025-11-23."""
     assert spans(resolve_view("t30", "yoy", AS_OF))[1] == ("2025-10-25", "2025-11-23")

@@ -42,7 +42,18 @@ def test_scorecard_values_worked_by_hand():
     assert rows.loc["aht", "status"] == "no_target"
     assert rows.loc["pilot", "status"] == "insufficient"
     assert rows.loc["pilot", "n"] == 2
-    assert rows.loc["fcr", "n"] is pd.NA  # no n for census data
+    assert rows.loc["fcr", "n"] is pd.NA  # a ratio counts cases, not sampled answers: no n
+
+
+def test_ratio_intervals_take_days_as_units_worked_by_hand():
+    """FCR days (1, 2), (90, 100): R = 91/102; residuals numᵢ − R·denᵢ = ∓0.784314, Σ² = 1.230296;
+    /(2·1) → √0.615148 = 0.784314; / mean den 51 → SE 1.53787 pp; ± 3.01423 → [86.2015, 92.2299],
+    which excludes the target 85: clearly above. AHT days (3000, 10), (9000, 20): R = 400 s, residuals
+    ∓1000 → √(2e6/2) = 1000 / 15 = 66.6667 s; ± 130.667 → [269.333, 530.667]."""
+    rows = by_metric(queries.scorecard(queries.view()))
+    assert (rows.loc["fcr", "low"], rows.loc["fcr", "high"]) == pytest.approx((86.2015, 92.2299), abs=1e-3)
+    assert bool(rows.loc["fcr", "gap_clear"])
+    assert (rows.loc["aht", "low"], rows.loc["aht", "high"]) == pytest.approx((269.333, 530.667), abs=1e-3)
 
 
 def test_scorecard_change_and_significance_worked_by_hand():
@@ -52,7 +63,7 @@ def test_scorecard_change_and_significance_worked_by_hand():
     assert rows.loc["nps", "change"] == pytest.approx(100 * 4 / 14 + 30)
     significant = rows.loc["nps", "change_significant"]
     assert significant is not pd.NA and not significant
-    assert rows.loc["fcr", "change_significant"] is pd.NA
+    assert rows.loc["fcr", "change_significant"] is pd.NA  # no FCR in Q3: nothing to compare
 
 
 def test_most_specific_target_wins_in_breakdowns():
@@ -102,13 +113,13 @@ def test_unknown_breakdown_is_refused():
 
 
 def test_segment_against_the_rest_worked_by_hand():
-    """smb NPS 40 (P 6, D 2 of 10) vs the rest, ent 0 (P 1, D 1 of 4):
-    Var = (0.6 + 0.2 − 0.4²)/10 = 0.064 and (0.25 + 0.25 − 0)/4 = 0.125; z = 0.4/√0.189 = 0.92, noise."""
+    """smb NPS 40 (P 6, D 2 of 10) vs the rest, ent 0 (P 1, D 1 of 4): the rest has fewer answers than
+    NPS's minimum sample of 5, so no verdict (it would be z = 0.4/√(0.064 + 0.125) = 0.92, noise)."""
     rows = queries.segment_comparison(queries.view()).set_index(["metric_id", "segment_id"])
     assert rows.loc[("nps", "smb"), "value"] == pytest.approx(40.0)
     assert rows.loc[("nps", "smb"), "rest_value"] == pytest.approx(0.0)
-    assert not rows.loc[("nps", "smb"), "differs_significantly"]
-    assert rows.loc[("fcr", "smb"), "differs_significantly"] is pd.NA  # census: no test
+    assert rows.loc[("nps", "smb"), "differs_significantly"] is pd.NA
+    assert rows.loc[("fcr", "smb"), "differs_significantly"] is pd.NA  # no FCR outside smb: no rest
 
 
 def test_movers_are_real_changes_only():

@@ -38,7 +38,7 @@ def raw(demo: Path, sql: str, params=None):
 def test_every_sql_file_is_covered_here():
     covered = {
         "annotations", "as_of", "distribution", "kpi_sums", "kpi_sums_raw", "metrics", "owners", "segments",
-        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log",
+        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log", "segment_rest_sums",
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
 
@@ -106,6 +106,43 @@ def test_raw_and_rollup_sums_are_identical_for_every_breakdown():
         reference = run_uncached("kpi_sums_raw", params).sort_values(keys, ignore_index=True)
         # Same sums; floating-point totals may differ in the last bits from the summation order.
         assert_frame_equal(rollup, reference, check_dtype=False, rtol=1e-12, obj=str(by))
+
+
+def test_ratio_daily_moments_come_from_each_days_total(demo):
+    """Σnum², Σnum·den, Σden² and the day count are of each day's total over the slice, not of cells."""
+    sums = run_uncached("kpi_sums", {**Q4, **sums_params("fcr", None, None)}).iloc[0]
+    expected = raw(
+        demo,
+        "SELECT count(*), sum(n * n), sum(n * d), sum(d * d) FROM (SELECT day, sum(numerator) AS n, "
+        "sum(denominator) AS d FROM measurements WHERE metric_id = 'fcr' AND day BETWEEN $start AND $end "
+        "GROUP BY day)",
+        Q4,
+    )[0]
+    moments = (sums["days"], sums["numerator_sq"], sums["numerator_denominator"], sums["denominator_sq"])
+    assert moments == pytest.approx(expected, rel=1e-12)
+
+
+def test_segment_rest_sums_are_everyone_but_the_segment(demo):
+    """The rest of customers: survey counts are all minus the segment; ratio moments are of each day's
+    total outside the segment, from the raw measurements."""
+    rest = run_uncached("segment_rest_sums", Q4).set_index(["metric_id", "segment_id"])
+    n_outside = raw(
+        demo,
+        "SELECT count(*) FROM responses WHERE metric_id = 'tnps' AND segment_id <> 'smb' "
+        "AND CAST(responded_at AS DATE) BETWEEN $start AND $end",
+        Q4,
+    )[0][0]
+    assert rest.loc[("tnps", "smb"), "n"] == n_outside
+    expected = raw(
+        demo,
+        "SELECT count(*), sum(n), sum(d), sum(n * n), sum(n * d), sum(d * d) FROM (SELECT day, "
+        "sum(numerator) AS n, sum(denominator) AS d FROM measurements WHERE metric_id = 'fcr' "
+        "AND segment_id <> 'smb' AND day BETWEEN $start AND $end GROUP BY day)",
+        Q4,
+    )[0]
+    row = rest.loc[("fcr", "smb")]
+    columns = ["days", "numerator", "denominator", "numerator_sq", "numerator_denominator", "denominator_sq"]
+    assert tuple(row[columns]) == pytest.approx(expected, rel=1e-12)
 
 
 def test_targets_filter_by_metric(demo):

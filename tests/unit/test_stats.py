@@ -199,6 +199,44 @@ def test_ratio_zero_denominator_is_nan():
     assert math.isnan(float(stats.ratio(0, 0, "s")))
 
 
+# --- Ratio standard error (days are the units) -----------------------------------------------------
+# Days (8, 10), (3, 5), (6, 15): Σnum = 17, Σden = 30, R = 0.566667 (the daily ratios .8, .6, .4 average
+# .6: the two differ). Moments: Σnum² = 64+9+36 = 109, Σnum·den = 80+15+90 = 185, Σden² = 100+25+225 = 350.
+THREE_DAYS = (17, 30, 109, 185, 350, 3)
+
+
+def test_ratio_standard_error_worked_by_hand():
+    """Residuals numᵢ − R·denᵢ = 2.33333, 0.16667, −2.5; Σ² = 5.44444+0.02778+6.25 = 11.72222
+    (= 109 − 2·0.566667·185 + 0.321111·350); /(k(k−1) = 6) = 1.953704; √ = 1.397750; / mean den 10
+    → SE(R) = 0.139775."""
+    assert float(stats.ratio_standard_error(*THREE_DAYS)) == pytest.approx(0.139775, abs=1e-6)
+
+
+def test_ratio_interval_is_scaled_like_the_ratio():
+    """In %: 56.6667 ± 1.96·13.9775 = 56.6667 ± 27.3959 → [29.2708, 84.0626]; in ‰ ten times that."""
+    low, high = stats.ratio_interval(*THREE_DAYS, "%")
+    assert (float(low), float(high)) == pytest.approx((29.2708, 84.0626), abs=1e-3)
+    low, high = stats.ratio_interval(*THREE_DAYS, "per1000")
+    assert (float(low), float(high)) == pytest.approx((292.708, 840.626), abs=1e-2)
+
+
+def test_ratio_with_one_day_has_no_standard_error():
+    """k = 1: k(k−1) = 0, so no interval (NaN), whatever the day holds; k = 0 likewise."""
+    assert math.isnan(float(stats.ratio_standard_error(8, 10, 64, 80, 100, 1)))
+    assert math.isnan(float(stats.ratio_standard_error(0, 0, 0, 0, 0, 0)))
+
+
+def test_ratio_change_z_worked_by_hand():
+    """56.6667 % (SE 13.9775) vs 80 % (SE 10): z = 23.3333/√(195.371 + 100) = 23.3333/17.1864 = 1.358
+    → within noise; 50 vs 40 with SE 1.1547 each: z = 10/1.63299 = 6.124 → significant; a missing
+    SE → NaN (no verdict)."""
+    flags = stats.ratio_change_significant(
+        [56.6667, 50.0, 50.0], [13.9775, 1.1547, np.nan], [80.0, 40.0, 40.0], [10.0, 1.1547, 1.0]
+    )
+    assert flags[:2].tolist() == [0.0, 1.0]
+    assert math.isnan(flags[2])
+
+
 # --- Significance of a change ----------------------------------------------------------------------
 
 

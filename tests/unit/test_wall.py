@@ -282,15 +282,15 @@ def test_without_thin_values_on_monthly_history_without_previous_n():
 def _changes_frame() -> pd.DataFrame:
     rows = [
         # metric_id, kind, change, significant, n, previous_n, min_sample, higher_is_better
+        # (kpi.add_change gives no verdict, NA, on too little data or without an interval.)
         ("up", "nps", 10.0, True, 50, 40.0, 30, True),  # real, better
-        ("thin_now", "nps", 12.0, True, 10, 40.0, 30, True),  # significant but thin now
-        ("thin_before", "top2box", -8.0, True, 40, 12.0, 30, True),  # significant but thin before
-        ("census_up", "ratio", 2.0, None, None, np.nan, 30, True),  # census: any change is real
-        ("census_flat", "ratio", 0.0, None, None, np.nan, 30, True),  # census, no change
-        ("census_new", "ratio", np.nan, None, None, np.nan, 30, True),  # census, nothing to compare
+        ("thin_now", "nps", 12.0, None, 10, 40.0, 30, True),  # thin now: no verdict
+        ("ratio_up", "ratio", 2.0, True, None, np.nan, 30, True),  # significant on its days
+        ("ratio_noise", "ratio", 3.0, False, None, np.nan, 30, True),  # within day-to-day noise
+        ("ratio_one_day", "ratio", 1.0, None, None, np.nan, 30, True),  # one day: no interval
         ("noise", "mean", -0.5, False, 100, 100.0, 3, False),  # within noise
         ("effort_down", "mean", -0.4, True, 50, 50.0, 3, False),  # lower is better: improved
-        ("aht_up", "ratio", 20.0, None, None, np.nan, 30, False),  # lower is better: worsened
+        ("aht_up", "ratio", 20.0, True, None, np.nan, 30, False),  # lower is better: worsened
         ("down", "nps", -5.0, True, 50, 50.0, 30, True),  # real, worse
         ("at_minimum", "top2box", 6.0, True, 30, 30.0, 30, True),  # exactly the minimum both times
     ]
@@ -314,18 +314,18 @@ def _changes_frame() -> pd.DataFrame:
     )
 
 
-def test_real_changes_keeps_significant_with_enough_sample_and_census_changes():
-    """Kept: significant on enough answers both times, and non-zero census changes; in input order."""
+def test_real_changes_keeps_significant_changes_of_every_kind():
+    """Kept: significant changes, ratios included (tested on their days); in input order."""
     improved, worsened = real_changes(_changes_frame())
-    assert improved["metric_id"].tolist() == ["up", "census_up", "effort_down", "at_minimum"]
+    assert improved["metric_id"].tolist() == ["up", "ratio_up", "effort_down", "at_minimum"]
     assert worsened["metric_id"].tolist() == ["aht_up", "down"]
 
 
 def test_real_changes_leaves_out_thin_flat_and_noisy_rows():
-    """Thin now, thin before, a zero or missing census change and a within-noise change never appear."""
+    """No verdict (thin, one day of a ratio) and within-noise changes, ratios too, never appear."""
     improved, worsened = real_changes(_changes_frame())
     shown = set(improved["metric_id"]) | set(worsened["metric_id"])
-    assert shown.isdisjoint({"thin_now", "thin_before", "census_flat", "census_new", "noise"})
+    assert shown.isdisjoint({"thin_now", "ratio_noise", "ratio_one_day", "noise"})
 
 
 def test_real_changes_direction_follows_higher_is_better():
@@ -481,6 +481,10 @@ def _touchpoint_rows(statuses: dict) -> pd.DataFrame:
             "target": [35.0, 90.0, 3.0, 85.0, np.nan][: len(statuses)],
             "owner_id": ["ana"] * len(statuses),
             "touchpoint_id": ["web"] * len(statuses),
+            "low": [np.nan] * len(statuses),
+            "high": [np.nan] * len(statuses),
+            "change": [np.nan] * len(statuses),
+            "change_significant": pd.array([None] * len(statuses), dtype="boolean"),
         }
     )
 
@@ -542,6 +546,9 @@ def _mover_frame() -> pd.DataFrame:
             "status": ["off_track", "insufficient"],
             "target": [50.0, 45.0],
             "owner_id": ["ana", "ana"],
+            "low": [18.8, -40.0],
+            "high": [61.2, 40.0],
+            "change_significant": pd.array([True, None], dtype="boolean"),
         }
     )
 
@@ -631,27 +638,25 @@ def test_kpi_tile_detail_is_a_warning_for_insufficient_and_no_data():
 
 
 def test_kpi_tile_detail_is_precision_otherwise():
-    """A sampled KPI shows its 95% interval and n; a census one says so; both tile-detail-precision."""
+    """A survey KPI shows its 95% interval and n, a ratio its interval and days (or that it has too few
+    days for one); all tile-detail-precision."""
     sampled = _detail(kpi_tile(_tile_row(), None, None, "Q3 2026"))
     assert sampled.className == "tile-detail tile-detail-precision"
     assert _text(sampled) == "95% interval 10.0 to 30.0 · n 14"
-    census = _detail(
-        kpi_tile(
-            _tile_row(
-                kind="ratio", unit="%", value=89.2, low=np.nan, high=np.nan, n=pd.NA, status="on_track"
-            ),
-            None,
-            None,
-            "Q3 2026",
-        )
-    )
-    assert census.className == "tile-detail tile-detail-precision"
-    assert _text(census) == "Census data"
+    ratio = {"kind": "ratio", "unit": "%", "value": 89.2, "n": pd.NA, "status": "on_track"}
+    days = _detail(kpi_tile(_tile_row(**ratio, low=87.3, high=91.1, days=62), None, None, "Q3 2026"))
+    assert days.className == "tile-detail tile-detail-precision"
+    assert _text(days) == "95% interval 87.3 to 91.1 · 62 days"
+    one_day = _detail(kpi_tile(_tile_row(**ratio, low=np.nan, high=np.nan, days=1), None, None, "Q3"))
+    assert _text(one_day) == "Too few days for an interval · 1 day"
 
 
 def test_gap_text_is_empty_for_insufficient_even_with_a_clear_gap():
     """Insufficient says nothing about the gap; off track with a clear gap says it is clear."""
     assert gap_text(_tile_row(status="insufficient", gap_clear=True)) == ""
-    assert gap_text(_tile_row(status="off_track", gap_clear=True)) == "Gap to target is clear"
-    assert gap_text(_tile_row(status="at_risk", gap_clear=False)) == "Gap to target is within noise"
+    assert gap_text(_tile_row(status="off_track", gap_clear=True)) == "Clearly below target"
+    assert gap_text(_tile_row(status="off_track", gap_clear=True, higher_is_better=False)) == (
+        "Clearly above target"
+    )
+    assert gap_text(_tile_row(status="at_risk", gap_clear=False)) == "Short of target, within noise"
     assert gap_text(_tile_row(status="on_track", gap_clear=True)) == "Meets target"

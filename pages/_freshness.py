@@ -1,0 +1,16 @@
+"""The stale-data notice above every data page: each metric's latest data against its own cadence on
+today's date (in BEACON_TIMEZONE), outside the pages' memoised bodies so that it follows the clock."""
+
+import queries
+from components.header import stale_notice
+from data.commitments import current_date
+
+
+def with_stale_notice(page):
+    """`page` with the stale-data notice above it when any metric is late today; `page` alone else."""
+    try:
+        as_of = queries.latest_data_day()
+        notice = stale_notice(queries.late_metrics(current_date()), as_of, current_date()) if as_of else None
+    except queries.WarehouseError:
+        notice = None  # the page itself says the warehouse cannot be read
+    return [notice, page] if notice else page

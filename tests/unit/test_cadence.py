@@ -1,0 +1,66 @@
+"""Which period a metric measured less often than the view is shown at (queries/cadence.py), by hand."""
+
+from datetime import date
+
+from queries.cadence import holds_a_whole_period, measured_view
+from queries.periods import Period, View, resolve_view
+
+AS_OF = date(2026, 11, 23)
+
+
+def spans(view: View) -> tuple:
+    return (view.period.label, view.period.start, view.period.end), (
+        view.comparison.label,
+        view.comparison.start,
+        view.comparison.end,
+    )
+
+
+def test_quarterly_data_in_a_quarter_to_date_shows_the_last_whole_quarter():
+    """Q4 2026 to date (1 Oct–23 Nov) holds no whole quarter: Q3 2026 against Q2, or against Q3 2025."""
+    shown = measured_view(resolve_view(None, "prev", AS_OF), "quarterly")
+    assert spans(shown) == (
+        ("Q3 2026", date(2026, 7, 1), date(2026, 9, 30)),
+        ("Q2 2026", date(2026, 4, 1), date(2026, 6, 30)),
+    )
+    yoy = measured_view(resolve_view(None, "yoy", AS_OF), "quarterly")
+    assert spans(yoy)[1] == ("Q3 2025", date(2025, 7, 1), date(2025, 9, 30))
+    assert shown.as_of == AS_OF
+
+
+def test_a_view_holding_a_whole_period_is_left_alone():
+    """A whole quarter, the year to date (Q1–Q3 whole) and a trailing 365 days hold a whole quarter;
+    t30 (25 Oct–23 Nov) holds whole weeks; daily data fits any view."""
+    for key in ("2026-Q3", "2026", "t365"):
+        assert measured_view(resolve_view(key, "prev", AS_OF), "quarterly") is None, key
+    assert measured_view(resolve_view("t30", "prev", AS_OF), "weekly") is None
+    assert measured_view(resolve_view("2026-11", "prev", AS_OF), "daily") is None
+
+
+def test_monthly_data_in_a_trailing_30_days_shows_the_last_whole_month():
+    """25 Oct–23 Nov holds no whole calendar month: October 2026 against September."""
+    shown = measured_view(resolve_view("t30", "prev", AS_OF), "monthly")
+    assert spans(shown) == (
+        ("Oct 2026", date(2026, 10, 1), date(2026, 10, 31)),
+        ("Sep 2026", date(2026, 9, 1), date(2026, 9, 30)),
+    )
+
+
+def test_a_whole_month_ending_a_quarter_shows_that_quarter():
+    """September 2026 (whole) holds no quarter; Q3 ends on its last day, so Q3 2026 is shown."""
+    shown = measured_view(resolve_view("2026-09", "prev", AS_OF), "quarterly")
+    assert spans(shown)[0] == ("Q3 2026", date(2026, 7, 1), date(2026, 9, 30))
+
+
+def test_commitment_windows_are_never_moved():
+    """A commitment's before/after windows compare exactly what they say (compare="commitment")."""
+    window = Period("after", "28 days after", date(2026, 10, 1), date(2026, 10, 28))
+    assert measured_view(View(window, window, "commitment", AS_OF), "quarterly") is None
+
+
+def test_holds_a_whole_period_at_the_edges():
+    """1–30 Nov holds November; 2 Nov–30 Nov does not; 2 Nov–8 Nov holds the week 2–8 Nov (Mon–Sun)."""
+    november = Period("m", "", date(2026, 11, 1), date(2026, 11, 30))
+    assert holds_a_whole_period(november, "monthly")
+    assert not holds_a_whole_period(Period("m", "", date(2026, 11, 2), date(2026, 11, 30)), "monthly")
+    assert holds_a_whole_period(Period("w", "", date(2026, 11, 2), date(2026, 11, 8)), "weekly")
