@@ -737,13 +737,23 @@ def _comments(
     return texts.take(pa.array(index, mask=index < 0))
 
 
+#: Day-to-day variation of each operational rate beyond counting noise (staffing, outages, campaigns),
+#: relative to the rate and shared by a touchpoint's segments that day: what makes a small move of an
+#: operational metric noise rather than news.
+RATIO_DAILY_VARIATION = {"fcr": 0.03, "aht": 0.04, "containment": 0.015, "churn": 0.05, "complaints": 0.10}
+
+
 def _measurements(story: Story, rng: np.random.Generator) -> pa.Table:
-    _, n_touchpoints, n_segments = story.shape
+    n_days, n_touchpoints, n_segments = story.shape
     parts = []
     for m, metric in enumerate(RATIO_STORY):
         volume, rate = story.ratio_volume[metric], story.ratio_rate[metric]
         cells = np.flatnonzero(volume.ravel() > 0)
-        expected_volume, cell_rate = volume.ravel()[cells], rate.ravel()[cells]
+        day_shock = 1 + RATIO_DAILY_VARIATION[metric] * rng.standard_normal((n_days, n_touchpoints))
+        shock = day_shock.ravel()[cells // n_segments]  # cells run day, touchpoint, segment
+        expected_volume, cell_rate = volume.ravel()[cells], rate.ravel()[cells] * shock
+        if metric in ("fcr", "containment", "churn"):
+            cell_rate = np.clip(cell_rate, 0.01, 0.99)
         denominator = rng.poisson(expected_volume)
         if metric == "aht":  # total handle seconds: per-contact times vary by about 55%
             spread = 0.55 * cell_rate * np.sqrt(denominator)
