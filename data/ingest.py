@@ -527,7 +527,9 @@ class _Load:
 
             def repeated(row, key=key) -> Problem:
                 file, line, first_file, first_row = row
-                where = f"row {first_row}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                where = f"row {first_row}" + (
+                    "" if first_file == file else f" of {shown(Path(first_file).name)}"
+                )
                 return Problem(file, line, key, None, "repeats a key", f"first at {where}")
 
             self._collect(

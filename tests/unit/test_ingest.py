@@ -11,8 +11,9 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -101,11 +102,12 @@ def fingerprint(warehouse: Path) -> dict[str, tuple[int, str]]:
     }
 
 
-def refused(warehouse: Path, *paths: Path, mode: str = "append") -> IngestError:
-    """Ingest `paths`, expect IngestError, and check that nothing at all has changed."""
+def refused(warehouse: Path, *paths: Path, mode: str = "append", today: date | None = TODAY) -> IngestError:
+    """Ingest `paths`, expect IngestError, and check that nothing at all has changed; `today` None: the
+    ingest's own."""
     before, rows = fingerprint(warehouse), counts(warehouse)
     with pytest.raises(IngestError) as caught:
-        ingest(list(paths), warehouse, mode=mode, today=TODAY)
+        ingest(list(paths), warehouse, mode=mode, today=today)
     assert fingerprint(warehouse) == before
     assert counts(warehouse) == rows
     assert not previous_path(warehouse).exists()
@@ -918,6 +920,29 @@ def test_without_beacon_timezone_a_time_with_a_zone_is_stored_in_the_servers_zon
     )
     assert loaded.returncode == 0, loaded.stderr
     assert responded_at(warehouse) == {"Z1": "2026-11-20 23:30:00", "Z2": "2026-07-01 12:00:00"}
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_day_in_beacon_timezone(warehouse, files, monkeypatch, zone):
+    """ "In the future" is after today where the business is: 25 hours apart, Kiritimati (UTC+14) and
+    Pago Pago (UTC−11) never share a date, so at least one of them is not the server's (UTC) today."""
+    monkeypatch.setattr(config, "TIMEZONE", zone)
+    today = datetime.now(ZoneInfo(zone)).date()
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES,
+        response("Z1", responded_at=f"{today} 00:00:00"),
+        response("Z2", responded_at=f"{today + timedelta(days=1)} 00:00:00"),
+    )
+    error = refused(warehouse, path, today=None)
+    assert only(error) == (
+        str(path),
+        3,
+        "responded_at",
+        f"{today + timedelta(days=1)} 00:00:00",
+        f"is in the future (today is {today})",
+    )
 
 
 def test_a_time_in_a_zone_that_does_not_exist_is_named(warehouse, files):
