@@ -5,6 +5,7 @@ Defaults run the local demo with no configuration at all.
 
 import ipaddress
 import os
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,13 @@ if AUTH == "none" and not is_loopback(HOST):
 TIMEZONE = os.environ.get("BEACON_TIMEZONE", "")
 if TIMEZONE:
     ZoneInfo(TIMEZONE)
+# The earliest day ingest accepts in the warehouse (ISO date): a mistyped year (0001-01-01) is refused,
+# naming its row, instead of stretching every period list back two thousand years.
+_FIRST_DAY = os.environ.get("BEACON_FIRST_DAY") or "1990-01-01"
+try:
+    FIRST_DAY = date.fromisoformat(_FIRST_DAY)
+except ValueError:
+    raise SystemExit(f"BEACON_FIRST_DAY={_FIRST_DAY!r} is not a date: write it as 1990-01-01.") from None
 # Who is acting without sign-in (BEACON_AUTH=none), written into every commitment's history.
 ACTING_USER = os.environ.get("BEACON_USER") or "Local user"
 # Signs the session cookies. Only the loopback demo runs without one: sign-in refuses to start without a

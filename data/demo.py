@@ -17,7 +17,8 @@ and end date, because each comes from a part of the story that does not depend o
   targets placed against the model's expected value for the quarter so far, well clear of the noise;
 * `complaints` no_target: a new complaint definition this quarter, so its company-wide target is being
   re-baselined (only billing keeps an interim one);
-* `enps` no_data: HR releases each quarter's employee survey only after the quarter closes;
+* `enps` no_data: HR releases each quarter's employee survey only after the quarter closes (its
+  catalogue cadence is `quarterly`);
 * `accessibility_csat` insufficient: a pilot with one answer a day and min_sample 100 (a quarter has at
   most 92 days).
 
@@ -90,6 +91,7 @@ class Metric(NamedTuple):
     scale_max: float | None
     owner_id: str
     min_sample: int
+    cadence: str | None = None  # daily, weekly, monthly, quarterly; None: inferred from the data
 
 
 METRICS = (  # in sort order
@@ -112,7 +114,7 @@ METRICS = (  # in sort order
         "dariush_karimi",
         30,
     ),
-    Metric("enps", "Frontline employee NPS", "nps", "pts", True, 0, 10, "priya_raman", 30),
+    Metric("enps", "Frontline employee NPS", "nps", "pts", True, 0, 10, "priya_raman", 30, "quarterly"),
     Metric("accessibility_csat", "Accessibility CSAT", "top2box", "%", True, 1, 5, "lucia_fernandez", 100),
 )
 METRIC = {m.metric_id: m for m in METRICS}
@@ -793,10 +795,10 @@ def build_demo(out: Path, responses: int = 300_000, end: date | None = None, see
         con.executemany("INSERT INTO segments VALUES (?, ?, ?)", SEGMENTS)
         con.executemany("INSERT INTO touchpoints VALUES (?, ?, ?, ?, ?)", TOUCHPOINTS)
         metric_rows = [
-            (*m[:2], METRIC_DESCRIPTIONS[m.metric_id], *m[2:-1], sort_order, m.min_sample)
+            (*m[:2], METRIC_DESCRIPTIONS[m.metric_id], *m[2:-2], sort_order, m.min_sample, m.cadence)
             for sort_order, m in enumerate(METRICS, start=1)
         ]
-        con.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", metric_rows)
+        con.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", metric_rows)
         con.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)", _target_rows(story))
         con.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?)", _annotation_rows(story))
 

@@ -1,32 +1,40 @@
 """Load a company's own CSV or Parquet files into the warehouse, as a new snapshot.
 
-    python -m data.ingest PATH... [--replace] [--warehouse FILE]
-    python -m data.ingest --rollback [--warehouse FILE]
+    python -m data.ingest PATH... [--replace] [--warehouse FILE] [--no-wait]
+    python -m data.ingest --rollback [--warehouse FILE] [--no-wait]
 
 Each file is named after its table (`responses.csv`, `responses-2026-11.parquet`, `metrics.csv`...);
 a folder stands for the CSV and Parquet files in it. Everything is checked before anything goes live:
 columns and types, required values, unique keys, references, allowed values, scores inside their
-metric's scale, dates not in the future, sensible target periods. A problem is named by file, line,
-column, value and reason; then nothing changes. A good load is written as a complete new snapshot
-beside the live file and swapped in atomically (data.warehouse.write_snapshot), the one before kept
-for `--rollback`.
+metric's scale, dates neither in the future nor before BEACON_FIRST_DAY, sensible target periods.
+A problem is named by file, line, column, value and reason; then nothing changes. A date and time
+with a zone (`2026-11-20 23:30:00-05:00`) is converted to BEACON_TIMEZONE (else the server's zone) and
+stored as local time without it. A good load is written as a complete new snapshot beside the live
+file and swapped in atomically (data.warehouse.write_snapshot), the one before kept for `--rollback`;
+ingests of one warehouse take turns (a second waits, or with --no-wait refuses at once).
 
 Append (the default) adds rows whose key is new and counts the others as duplicates, so loading the
-same file twice changes nothing; --replace replaces the tables that files are given for.
+same file twice changes nothing, and publishes nothing; --replace replaces the tables that files are
+given for.
 """
 
 import argparse
 import json
+import re
+import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
-from data.warehouse import CONTRACT_TABLES, SnapshotError, rollback, write_snapshot
+import config
+from data.warehouse import CONTRACT_TABLES, NothingNew, SnapshotError, rollback, shown, write_snapshot
 
 #: Tables a file may load, in loading order: the contract's.
 TABLES = CONTRACT_TABLES
@@ -56,11 +64,15 @@ REFERENCES = (
     ("measurements", "touchpoint_id", "touchpoints"),
     ("measurements", "segment_id", "segments"),
 )
-#: Columns whose values may not lie after today: facts happen in the past.
+#: Columns whose values may not lie after today (in BEACON_TIMEZONE): facts happen in the past.
 NOT_IN_FUTURE = {"responses": "responded_at", "measurements": "day"}
+#: Column types that hold a day: none may lie before BEACON_FIRST_DAY (see _Load._check_days).
+DAY_KINDS = ("DATE", "TIMESTAMP")
 ALLOWED = {
     ("metrics", "kind"): ("nps", "top2box", "mean", "ratio"),
     ("metrics", "unit"): ("pts", "%", "s", "score", "per1000"),
+    # How often a metric is measured; empty: Beacon infers it from the data.
+    ("metrics", "cadence"): ("daily", "weekly", "monthly", "quarterly"),
 }
 #: Rules within a row: (column blamed, condition that makes the row wrong, reason); {column} stands for
 #: the column's typed value.
@@ -104,6 +116,8 @@ _TYPE_WORDS = {
     "BIGINT": "a whole number",
     "BOOLEAN": "true or false",
 }
+#: A time of day followed by a zone: an offset (-05:00, +0530, +05), Z, or a name (UTC, Europe/Paris).
+_WITH_ZONE = r"[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?\s*[A-Za-z+-]"
 
 
 @dataclass(frozen=True)
@@ -118,7 +132,7 @@ class Problem:
     note: str = ""  # what this one adds, such as where a repeated key first appears
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [shown(self.file)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
@@ -153,6 +167,7 @@ class Summary:
     seconds: float
     mode: str
     tables: dict[str, int] = field(default_factory=dict)  # rows per table in the new snapshot
+    published: bool = True  # False: the files held nothing new, the live snapshot stays as it was
 
     @property
     def added(self) -> int:
@@ -174,12 +189,47 @@ def report(problems: list[Problem], more: Counter | None = None) -> str:
     return "\n".join(lines)
 
 
+def _typed(text: str, kind: str) -> str:
+    """SQL for `text` as a value of `kind`, NULL when it is not one. A date and time with a zone becomes
+    the session's local time (BEACON_TIMEZONE, see _Load), without zone: DuckDB's own cast to TIMESTAMP
+    would drop the zone and keep the clock time."""
+    if kind == "TIMESTAMP":
+        # The usual form first: it holds no zone, and reading it so is twice as fast as the test for one.
+        return (
+            f"coalesce(try_strptime({text}, '%Y-%m-%d %H:%M:%S'), CASE WHEN regexp_matches({text}, '{_WITH_ZONE}') "
+            f"THEN CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE TRY_CAST({text} AS TIMESTAMP) END)"
+        )
+    return f"TRY_CAST({text} AS {kind})"
+
+
 def _not_of_type(text: str, kind: str) -> str:
     """SQL that is true when `text` is not a value of `kind`; whole numbers must be written whole, since
     DuckDB would round "2.5" to 3."""
     if kind in ("INTEGER", "BIGINT"):
         return f"NOT regexp_full_match({text}, '[+-]?[0-9]+')"
-    return f"TRY_CAST({text} AS {kind}) IS NULL"
+    return f"{_typed(text, kind)} IS NULL"
+
+
+def first_changed_line_ending(path: Path) -> tuple[int, str, str] | None:
+    """Where a CSV file's line endings change, outside quoted values: (row, the header's ending, the
+    row's), rows numbered as in `Problem`; None when every row ends as the header does."""
+    row, first, quoted, before = 1, None, False, b""
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            for match in re.finditer(rb'["\n]', chunk):
+                if match.group() == b'"':
+                    quoted = not quoted  # an escaped quote ("") flips twice
+                    continue
+                if quoted:
+                    continue
+                at = match.start()
+                ending = "CRLF" if (chunk[at - 1 : at] if at else before) == b"\r" else "LF"
+                first = first or ending
+                if ending != first:
+                    return row, first, ending
+                row += 1
+            before = chunk[-1:]
+    return None
 
 
 def table_of(path: Path) -> str | None:
@@ -204,7 +254,17 @@ def find_sources(paths: list[Path]) -> list[Source]:
     sources = []
     for path in files:
         table = table_of(path)
-        if path.suffix.lower() not in (".csv", ".parquet"):
+        if not path.is_file():  # reading a named pipe would wait for a writer for ever
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first",
+                )
+            )
+        elif path.suffix.lower() not in (".csv", ".parquet"):
             problems.append(Problem(str(path), None, None, None, "is neither a .csv nor a .parquet file"))
         elif table is None:
             problems.append(
@@ -240,16 +300,11 @@ class _Load:
     def __init__(self, con: duckdb.DuckDBPyConnection, old: Path | None, mode: str, today: date):
         self.con, self.mode, self.today = con, mode, today
         self.has_old = old is not None
+        if config.TIMEZONE:  # unset, DuckDB's zone is the server's, as Python's is
+            con.execute("SET TimeZone = $zone", {"zone": config.TIMEZONE})
         if old is not None:
             con.execute("ATTACH $path AS old (READ_ONLY)", {"path": str(old)})
-        schema = {
-            table: con.execute(
-                "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
-                "WHERE table_catalog = current_database() AND table_name = $table ORDER BY ordinal_position",
-                {"table": table},
-            ).fetchall()
-            for table in TABLES
-        }
+        schema = self._schema("new")
         self.columns = {
             table: {
                 name: (kind, nullable == "YES", default is not None) for name, kind, nullable, default in rows
@@ -264,6 +319,18 @@ class _Load:
         self.problems: list[Problem] = []
         self.more: Counter = Counter()
 
+    def _schema(self, which: str) -> dict[str, list[tuple]]:
+        """(column, type, nullable, default) of each table of the "new" snapshot or the "old" one."""
+        return {
+            table: self.con.execute(
+                "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+                "WHERE table_catalog = CASE WHEN $which = 'old' THEN 'old' ELSE current_database() END "
+                "AND table_name = $table ORDER BY ordinal_position",
+                {"which": which, "table": table},
+            ).fetchall()
+            for table in TABLES
+        }
+
     def _run(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
         """Every statement of a load goes through here. Its identifiers are only `stage_N` names and the
         schema's own tables and columns (`_quoted` refuses anything else); every value is bound."""
@@ -272,24 +339,44 @@ class _Load:
     # --- staging ------------------------------------------------------------------------------------
 
     def stage(self, source: Source, index: int) -> None:
-        """The file in a temporary table `stage_N`, as read, with its row number (`_row`, as in `Problem`)."""
-        source.stage = f"stage_{index}"
+        """The file in a temporary table `stage_N`, as read, with its row number (`_row`, as in `Problem`);
+        `source.stage` stays empty when the file cannot be read."""
+        stage = f"stage_{index}"
         started = time.perf_counter()
         if source.path.suffix.lower() == ".parquet":
             reader = "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row FROM read_parquet($path, file_row_number = true)"
         else:
             reader = "SELECT *, row_number() OVER () + 1 AS _row FROM read_csv($path, header = true, all_varchar = true)"
         try:
-            self._run(f"CREATE TEMP TABLE {source.stage} AS {reader}", {"path": str(source.path)})
+            self._run(f"CREATE TEMP TABLE {stage} AS {reader}", {"path": str(source.path)})
         except duckdb.Error as error:
-            self.problems.append(Problem(str(source.path), None, None, None, f"cannot be read: {error}"))
+            self.problems.append(self._unreadable(source, error))
             return
+        source.stage = stage
         source.rows = self._run(f"SELECT count(*) FROM {source.stage}").fetchone()[0]
         seconds = time.perf_counter() - started
         print(
-            f"  read {source.path.name}: {source.rows:,} rows in {seconds:.1f} s ({source.rows / max(seconds, 1e-6):,.0f} rows/s)",
+            f"  read {shown(source.path.name)}: {source.rows:,} rows in {seconds:.1f} s ({source.rows / max(seconds, 1e-6):,.0f} rows/s)",
             file=sys.stderr,
         )
+
+    @staticmethod
+    def _unreadable(source: Source, error: duckdb.Error) -> Problem:
+        """Why a file cannot be read, at its row where that can be told."""
+        if source.path.suffix.lower() == ".csv":
+            changed = first_changed_line_ending(source.path)
+            if changed:
+                row, first, ending = changed
+                return Problem(
+                    str(source.path),
+                    row,
+                    None,
+                    None,
+                    f"ends with {ending} where the rows before it end with {first}: save the file with one kind "
+                    "of line ending",
+                )
+        message = str(error).replace(str(source.path), shown(source.path))
+        return Problem(str(source.path), None, None, None, f"cannot be read: {message}")
 
     def _file_columns(self, source: Source) -> list[str]:
         return [row[0] for row in self._run(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
@@ -344,7 +431,7 @@ class _Load:
         if column not in self._file_columns(source):
             return f"CAST(NULL AS {kind})"
         quoted = f"{source.stage}.{_quoted(column, self.identifiers)}"  # qualified: checks join other tables
-        typed = f"TRY_CAST(NULLIF(trim(CAST({quoted} AS VARCHAR)), '') AS {kind})"
+        typed = _typed(f"NULLIF(trim(CAST({quoted} AS VARCHAR)), '')", kind)
         default = self.defaults[source.table].get(column)
         # A blank where the contract has a default (min_sample) means the default; it comes from the schema.
         return typed if default is None else f"coalesce({typed}, CAST({default} AS {kind}))"
@@ -377,19 +464,40 @@ class _Load:
                     source,
                     column,
                     f"SELECT _row, {text} FROM {stage} WHERE {text} IS NOT NULL AND {text} NOT IN (SELECT unnest($allowed)) ORDER BY _row",
-                    f"is not one of {', '.join(allowed)}",
+                    f"is not one of {', '.join(allowed)}" + (" (or empty)" if nullable else ""),
                     {"allowed": list(allowed)},
                 )
-        if table in NOT_IN_FUTURE and NOT_IN_FUTURE[table] in present:
-            column = NOT_IN_FUTURE[table]
-            self._found(
-                source,
-                column,
-                f"SELECT _row, {self.value(source, column)} FROM {stage} WHERE CAST({self.value(source, column)} AS DATE) > $today ORDER BY _row",
-                f"is in the future (today is {self.today.isoformat()})",
-                {"today": self.today},
-            )
+            if kind in DAY_KINDS:
+                self._check_days(source, column)
         self._check_table_rules(source)
+
+    def _check_days(self, source: Source, column: str) -> None:
+        """Days before BEACON_FIRST_DAY, and facts after today, in one pass over the column (reading every
+        value is what costs); each row is counted under its own reason."""
+        day = f"CAST({self.value(source, column)} AS DATE)"
+        last = self.today if NOT_IN_FUTURE.get(source.table) == column else None  # NULL: no upper bound
+        early = (
+            f"is before {config.FIRST_DAY.isoformat()}, the first day the warehouse takes (BEACON_FIRST_DAY)"
+        )
+        late = f"is in the future (today is {self.today.isoformat()})"
+        params = {"first": config.FIRST_DAY, "last": last}
+        rows = self._run(
+            # As text: Python's dates end at year 9999, DuckDB's do not.
+            f"SELECT _row, CAST({self.value(source, column)} AS VARCHAR), {day} < $first FROM {source.stage} "
+            f"WHERE {day} NOT BETWEEN $first AND $last ORDER BY _row LIMIT {KEPT_PER_CHECK + 1}",
+            params,
+        ).fetchall()
+        self.problems += [
+            Problem(str(source.path), row, column, value, early if before else late)
+            for row, value, before in rows[:KEPT_PER_CHECK]
+        ]
+        if len(rows) > KEPT_PER_CHECK:
+            kept_early = sum(before for _row, _value, before in rows[:KEPT_PER_CHECK])
+            all_early, all_late = self._run(
+                f"SELECT count_if({day} < $first), count_if({day} > $last) FROM {source.stage}", params
+            ).fetchone()
+            self.more[early] += all_early - kept_early
+            self.more[late] += all_late - (KEPT_PER_CHECK - kept_early)
 
     def _check_table_rules(self, source: Source) -> None:
         values = {column: self.value(source, column) for column in self.columns[source.table]}
@@ -419,7 +527,9 @@ class _Load:
 
             def repeated(row, key=key) -> Problem:
                 file, line, first_file, first_row = row
-                where = f"row {first_row}" + ("" if first_file == file else f" of {Path(first_file).name}")
+                where = f"row {first_row}" + (
+                    "" if first_file == file else f" of {shown(Path(first_file).name)}"
+                )
                 return Problem(file, line, key, None, "repeats a key", f"first at {where}")
 
             self._collect(
@@ -536,7 +646,8 @@ class _Load:
             target = _quoted(table, self.identifiers)
             mine = [s for s in sources if s.table == table]
             if self.has_old and not self.replaced(table, sources):
-                self._run(f"INSERT INTO {target} SELECT * FROM old.{target}")
+                # By name: a warehouse from before a column was added (metrics.cadence) gets its default.
+                self._run(f"INSERT INTO {target} BY NAME SELECT * FROM old.{target}")
             columns = list(self.columns[table])
             key = " AND ".join(
                 f"t.{_quoted(c, self.identifiers)} IS NOT DISTINCT FROM s.{_quoted(c, self.identifiers)}"
@@ -557,28 +668,65 @@ class _Load:
                 source.added = self._run(f"SELECT count(*) FROM {target}").fetchone()[0] - before
                 source.skipped = source.rows - source.added
 
+    def unchanged(self, sources: list[Source]) -> bool:
+        """Whether the new snapshot's tables hold exactly the live one's rows and columns (after insert)."""
+        # A warehouse from before a column was added changes by gaining it.
+        if self._schema("old") != self._schema("new"):
+            return False
+        for table in TABLES:
+            mine = [s for s in sources if s.table == table]
+            if not self.replaced(table, sources):
+                if any(s.added for s in mine):
+                    return False
+                continue
+            target = _quoted(table, self.identifiers)
+            # Both counts equal and no row of the new missing from the old: the same rows.
+            differs = self._run(
+                f"SELECT (SELECT count(*) FROM {target}) <> (SELECT count(*) FROM old.{target}) "
+                f"OR EXISTS (SELECT * FROM {target} EXCEPT ALL SELECT * FROM old.{target})"
+            ).fetchone()[0]
+            if differs:
+                return False
+        return True
 
-def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date | None = None) -> Summary:
+
+def _say(message: str) -> None:
+    """Where ingest's notes go (progress, waiting for another publish): stderr, beside the problems."""
+    print(message, file=sys.stderr)
+
+
+def _today() -> date:
+    """Today in the business's time zone (BEACON_TIMEZONE, else the server's), the zone facts are stored in."""
+    return datetime.now(ZoneInfo(config.TIMEZONE) if config.TIMEZONE else None).date()
+
+
+def ingest(
+    paths: list[Path],
+    warehouse: Path,
+    mode: str = "append",
+    today: date | None = None,
+    wait: bool = True,
+    notice: Callable[[str], None] = _say,
+) -> Summary:
     """Check every file, then publish a new snapshot of `warehouse` with their rows; IngestError (and no
-    change at all) when anything is wrong."""
+    change at all) when anything is wrong. When the files hold nothing the warehouse lacks, nothing is
+    published (`Summary.published` is False). Another ingest publishing to the same warehouse is waited
+    for (told through `notice`), or with `wait=False` refused with a SnapshotError."""
     if mode not in ("append", "replace"):
         raise ValueError(f"mode must be 'append' or 'replace', not {mode!r}")
     started = time.perf_counter()
     sources = find_sources([Path(p) for p in paths])
     warehouse = Path(warehouse)
-    old = warehouse if warehouse.exists() else None
     tables: dict[str, int] = {}
 
     def fill(con: duckdb.DuckDBPyConnection) -> None:
+        # Under the publish lock: the live file now is the last one published.
+        old = warehouse if warehouse.exists() else None
         con.execute("SET enable_progress_bar = true")
-        load = _Load(con, old, mode, today or date.today())
+        load = _Load(con, old, mode, today or _today())
         for index, source in enumerate(sources):
             load.stage(source, index)
-        readable = [
-            s
-            for s in sources
-            if s.stage and not any(p.file == str(s.path) and p.row is None for p in load.problems)
-        ]
+        readable = [s for s in sources if s.stage]
         # Unknown or missing columns make the rest meaningless; otherwise every check runs, so one
         # attempt reports every problem (a value that is not of its type is skipped by the later checks).
         if all([load.check_columns(s) for s in readable]) and not load.problems:
@@ -595,6 +743,11 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             raise IngestError(
                 [Problem("the new snapshot", None, None, None, f"breaks a rule of the warehouse: {error}")]
             ) from error
+        for table in TABLES:
+            tables[table] = load._run(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
+        # Publishing the same rows again would only push the snapshot kept for --rollback out.
+        if old is not None and load.unchanged(sources):
+            raise NothingNew
         # The history carries forward; a warehouse made before the log existed starts it here.
         has_log = (
             old is not None
@@ -603,7 +756,7 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
             ).fetchone()[0]
         )
         if has_log:
-            con.execute("INSERT INTO snapshot_log SELECT * FROM old.snapshot_log")
+            con.execute("INSERT INTO snapshot_log BY NAME SELECT * FROM old.snapshot_log")
         files = [
             {"path": str(s.path), "table": s.table, "rows": s.rows, "added": s.added, "skipped": s.skipped}
             for s in sources
@@ -618,18 +771,14 @@ def ingest(paths: list[Path], warehouse: Path, mode: str = "append", today: date
                 "skipped": sum(s.skipped for s in sources),
             },
         )
-        for table in TABLES:
-            tables[table] = load._run(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
         if old is not None:
             con.execute("DETACH old")
 
-    write_snapshot(warehouse, fill)
-    return Summary(sources, time.perf_counter() - started, mode, tables)
+    published = write_snapshot(warehouse, fill, wait, notice)
+    return Summary(sources, time.perf_counter() - started, mode, tables, published)
 
 
 def main(argv: list[str] | None = None) -> int:
-    import config  # the repository root's settings: only the command line needs its default path
-
     parser = argparse.ArgumentParser(prog="python -m data.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, help="CSV or Parquet files, or folders of them")
     parser.add_argument("--replace", action="store_true", help="replace the tables the files are for")
@@ -637,17 +786,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warehouse", type=Path, default=config.WAREHOUSE, help=f"default: {config.WAREHOUSE}"
     )
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="refuse at once, instead of waiting, when another ingest is publishing to the warehouse",
+    )
     args = parser.parse_args(argv)
     if args.rollback == bool(args.paths):
         parser.error("give files or folders to load, or --rollback")
+    # Ctrl-C and SIGTERM stop the load where it is; the half-written snapshot is removed on the way out.
+    # DuckDB turns the exception into its own "Query interrupted" error, so the signal is noted here.
+    received: list[int] = []
+
+    def stop(signum, _frame) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    handlers = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _run(args)
+    except BaseException:
+        if not received:
+            raise
+        word = "Interrupted" if received[0] == signal.SIGINT else "Stopped"
+        print(f"{word}: nothing was loaded.", file=sys.stderr)
+        return 128 + received[0]
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, once its arguments are read: what it prints and its exit status."""
+    warehouse, wait = shown(args.warehouse), not args.no_wait
     try:
         if args.rollback:
-            rollback(args.warehouse)
-            print(
-                f"Rolled back: {args.warehouse} is the previous snapshot again (run --rollback again to undo)."
-            )
+            rollback(args.warehouse, wait, _say)
+            print(f"Rolled back: {warehouse} is the previous snapshot again (run --rollback again to undo).")
             return 0
-        summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append")
+        summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append", wait=wait)
     except IngestError as error:
         print(f"Nothing was loaded; {error.count:,} problem(s):\n{error}", file=sys.stderr)
         return 1
@@ -656,10 +833,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for source in summary.sources:
         print(
-            f"{source.path}: {source.rows:,} rows, {source.added:,} added, {source.skipped:,} duplicates skipped"
+            f"{shown(source.path)}: {source.rows:,} rows, {source.added:,} added, {source.skipped:,} duplicates skipped"
         )
+    if not summary.published:
+        print(
+            f"Nothing new: {warehouse} already holds every row of these files, so nothing was published "
+            "(the snapshot kept for --rollback stays as it was)."
+        )
+        return 0
     print(
-        f"Published {args.warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
+        f"Published {warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
         f"{summary.skipped:,} duplicates skipped; running Beacon processes switch to it by themselves."
     )
     return 0

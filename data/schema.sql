@@ -35,6 +35,8 @@ CREATE TABLE metrics (
     owner_id VARCHAR REFERENCES owners (owner_id),
     sort_order INTEGER NOT NULL,
     min_sample INTEGER NOT NULL DEFAULT 30 CHECK (min_sample >= 1),
+    -- How often the metric is measured; NULL: Beacon infers it from the periods that have data.
+    cadence VARCHAR CHECK (cadence IN ('daily', 'weekly', 'monthly', 'quarterly')),
     -- Survey kinds need their scale; NPS is 0-10 by definition.
     CHECK (kind = 'ratio' OR (scale_min IS NOT NULL AND scale_max IS NOT NULL AND scale_min < scale_max)),
     CHECK (kind <> 'nps' OR (scale_min = 0 AND scale_max = 10))

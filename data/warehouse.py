@@ -2,10 +2,16 @@
 
 New data never edits the live file: a complete new file is written beside it, checked, and then
 `os.replace`d over the live path, so readers see either the old snapshot or the new one, never a mix.
+Publishers take turns: each holds a lock beside the live file (`<name>.lock`) from before it reads the
+live snapshot until its own is live, so each builds on the one published before it.
 """
 
+import errno
+import fcntl
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -64,6 +70,23 @@ class SnapshotError(ValueError):
     """A snapshot that must not be published; the message says what is wrong and where."""
 
 
+class NothingNew(Exception):
+    """Raised by a `fill` whose snapshot would hold what the live one holds: nothing is published, so
+    the previous snapshot kept for a rollback stays the one it was."""
+
+
+def _quiet(_message: str) -> None:
+    """Where publishing's notes go when nobody asked for them."""
+
+
+def shown(path: Path | str) -> str:
+    """A file name as it is safe to print: as it is, or quoted with its line breaks, escape and other
+    invisible characters written out (as Python writes a string), so no name can forge a line of the
+    report or drive the terminal."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
@@ -89,6 +112,79 @@ def previous_path(live_path: Path) -> Path:
     return Path(live_path).with_name(f"{Path(live_path).name}.previous")
 
 
+def lock_path(live_path: Path) -> Path:
+    """The publish lock of a warehouse: beside it, `<name>.lock`, there only while a publish runs."""
+    return Path(live_path).with_name(f"{Path(live_path).name}.lock")
+
+
+@contextmanager
+def publishing(live_path: Path, wait: bool = True, notice: Callable[[str], None] = _quiet) -> Iterator[None]:
+    """Hold the publish lock of `live_path`: wait for the publisher holding it (saying so through
+    `notice`), or, with `wait=False`, refuse at once with a SnapshotError."""
+    path = lock_path(live_path)
+    while True:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                os.close(handle)
+                raise SnapshotError(
+                    f"another publish to {shown(live_path)} is under way (it holds {shown(path)}); "
+                    "run again when it has finished."
+                ) from None
+            notice(f"Waiting for another publish to {shown(live_path)} to finish (it holds {shown(path)})…")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(handle)
+                raise
+        # The holder before removed the file as it let go: a lock on a removed file guards nothing.
+        try:
+            same = os.stat(path).st_ino == os.fstat(handle).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(handle)
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(handle)
+
+
+#: What a publish writes beside the live file before it is done (see write_snapshot, _link_as, rollback);
+#: found under the lock, they are left by a publish that was killed.
+_LEFTOVER_ENDINGS = (".new", ".new.wal", ".new.tmp", ".link", ".rolled-back")
+
+
+def _remove_leftovers(live_path: Path, notice: Callable[[str], None]) -> None:
+    """Remove what a killed publish left beside the live file; only call it holding the lock."""
+    leftovers = [
+        path
+        for path in sorted(live_path.parent.glob(f".{live_path.name}.*"))
+        if path.name.endswith(_LEFTOVER_ENDINGS)
+    ]
+    for path in leftovers:
+        if path.is_dir():  # DuckDB's spill folder
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    if leftovers:
+        notice(
+            f"Removed what an interrupted publish left in {shown(live_path.parent)}: "
+            f"{', '.join(shown(path.name) for path in leftovers)}."
+        )
+
+
+def _no_space(error: BaseException) -> bool:
+    """Whether writing failed for want of disk space (DuckDB says so only in its message)."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, duckdb.Error) and os.strerror(errno.ENOSPC) in str(error)
+
+
 def _link_as(source: Path, target: Path) -> None:
     """Make `target` another name of `source`'s file, atomically (a link beside it, then a rename): no
     copy, and readers of either name are undisturbed."""
@@ -98,44 +194,65 @@ def _link_as(source: Path, target: Path) -> None:
     os.replace(held, target)
 
 
-def write_snapshot(live_path: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+def write_snapshot(
+    live_path: Path,
+    fill: Callable[[duckdb.DuckDBPyConnection], None],
+    wait: bool = True,
+    notice: Callable[[str], None] = _quiet,
+) -> bool:
     """Write a complete new snapshot with `fill`, check it, and swap it in over `live_path`; the
-    snapshot it replaces is kept as `previous_path(live_path)`.
+    snapshot it replaces is kept as `previous_path(live_path)`. True when published; False when `fill`
+    raised NothingNew.
 
-    On any failure the live file is untouched and the half-written file is removed.
+    It holds the publish lock throughout (see `publishing`), so `fill` reads the live file only after
+    any earlier publish is done; it first removes what a killed publish left. On any failure the live
+    file is untouched and the half-written file is removed.
     """
     live_path = Path(live_path)
     live_path.parent.mkdir(parents=True, exist_ok=True)
-    new_path = live_path.with_name(f".{live_path.name}.{os.getpid()}.new")
-    new_path.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(new_path))
+    with publishing(live_path, wait, notice):
+        _remove_leftovers(live_path, notice)
+        new_path = live_path.with_name(f".{live_path.name}.{os.getpid()}.new")
         try:
-            create_schema(con)
-            fill(con)
-            build_rollup(con)
-            problems = check_facts(con)
-            if problems:
-                raise SnapshotError("; ".join(problems))
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        if live_path.exists():
-            _link_as(live_path, previous_path(live_path))
-        os.replace(new_path, live_path)
-    except BaseException:
-        new_path.unlink(missing_ok=True)
-        Path(f"{new_path}.wal").unlink(missing_ok=True)
-        raise
+            con = duckdb.connect(str(new_path))
+            try:
+                create_schema(con)
+                fill(con)
+                build_rollup(con)
+                problems = check_facts(con)
+                if problems:
+                    raise SnapshotError("; ".join(problems))
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if live_path.exists():
+                _link_as(live_path, previous_path(live_path))
+            os.replace(new_path, live_path)
+        except BaseException as error:
+            new_path.unlink(missing_ok=True)
+            Path(f"{new_path}.wal").unlink(missing_ok=True)
+            if isinstance(error, NothingNew):
+                return False
+            if _no_space(error):
+                raise SnapshotError(
+                    f"no space left on the device ({shown(live_path.parent)}): the new snapshot needs about as "
+                    f"much free space as {shown(live_path.name)} takes, plus the new data."
+                ) from error
+            raise
+    return True
 
 
-def rollback(live_path: Path) -> None:
+def rollback(live_path: Path, wait: bool = True, notice: Callable[[str], None] = _quiet) -> None:
     """Put the previous snapshot back live. The one it replaces becomes the previous, so a rollback can
-    itself be undone; each step is an atomic rename, so readers see one snapshot or the other."""
+    itself be undone; each step is an atomic rename, so readers see one snapshot or the other. It takes
+    the publish lock as a publish does."""
     live_path, previous = Path(live_path), previous_path(live_path)
+    # Checked before the lock: a publish never takes the previous snapshot away, it only makes one.
     if not previous.exists():
         raise SnapshotError(f"There is no previous snapshot to roll back to: {previous} does not exist.")
-    rolled_back = live_path.with_name(f".{live_path.name}.rolled-back")
-    _link_as(live_path, rolled_back)
-    os.replace(previous, live_path)
-    os.replace(rolled_back, previous)
+    with publishing(live_path, wait, notice):
+        _remove_leftovers(live_path, notice)
+        rolled_back = live_path.with_name(f".{live_path.name}.rolled-back")
+        _link_as(live_path, rolled_back)
+        os.replace(previous, live_path)
+        os.replace(rolled_back, previous)

@@ -19,14 +19,15 @@ OWNERS = [
 ]
 TOUCHPOINTS = [("web", "Website", "discover", 1, "web"), ("shop", "Shop", "buy", 2, "store")]
 SEGMENTS = [("smb", "Small business", None), ("ent", "Enterprise", None)]
-# metric_id, name, description, kind, unit, higher_is_better, scale_min, scale_max, owner, order, min_sample
+# metric_id, name, description, kind, unit, higher_is_better, scale_min, scale_max, owner, order, min_sample,
+# cadence
 METRICS = [
-    ("nps", "Net promoter score", None, "nps", "pts", True, 0, 10, "ana", 1, 5),
-    ("csat", "Satisfaction (top-2-box)", None, "top2box", "%", True, 1, 5, "ana", 2, 5),
-    ("effort", "Customer effort", None, "mean", "score", False, 1, 7, "ben", 3, 3),
-    ("fcr", "First-contact resolution", None, "ratio", "%", True, None, None, "ben", 4, 30),
-    ("aht", "Average handle time", None, "ratio", "s", False, None, None, None, 5, 30),
-    ("pilot", "Pilot NPS", None, "nps", "pts", True, 0, 10, "ana", 6, 30),
+    ("nps", "Net promoter score", None, "nps", "pts", True, 0, 10, "ana", 1, 5, None),
+    ("csat", "Satisfaction (top-2-box)", None, "top2box", "%", True, 1, 5, "ana", 2, 5, None),
+    ("effort", "Customer effort", None, "mean", "score", False, 1, 7, "ben", 3, 3, None),
+    ("fcr", "First-contact resolution", None, "ratio", "%", True, None, None, "ben", 4, 30, None),
+    ("aht", "Average handle time", None, "ratio", "s", False, None, None, None, 5, 30, None),
+    ("pilot", "Pilot NPS", None, "nps", "pts", True, 0, 10, "ana", 6, 30, None),
 ]
 Q4 = (date(2026, 10, 1), date(2026, 12, 31))
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))

@@ -1,20 +1,29 @@
 """Loading a company's own files (data/ingest.py) on real CSV, Parquet and DuckDB files: every validation
 rule refuses a bad file naming file, line, column, value and reason, and then nothing has changed; good
-loads append idempotently, replace whole tables, are logged, and can be rolled back."""
+loads append idempotently, replace whole tables, are logged, and can be rolled back. Ingests run at once
+take turns, and an interrupted one leaves nothing behind."""
 
 import hashlib
 import json
+import os
 import shutil
-from datetime import date
+import signal
+import subprocess
+import sys
+import threading
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
-from data.ingest import IngestError, ingest, main
-from data.warehouse import previous_path, rollback
+import config
+from data.ingest import IngestError, _Load, ingest, main
+from data.warehouse import CONTRACT_TABLES, SCHEMA, build_rollup, previous_path, publishing, rollback
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example_data"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "tests" / "fixtures" / "example_data"
 TODAY = date(2026, 11, 25)
 EXAMPLE_COUNTS = {
     "owners": 3,
@@ -93,11 +102,12 @@ def fingerprint(warehouse: Path) -> dict[str, tuple[int, str]]:
     }
 
 
-def refused(warehouse: Path, *paths: Path, mode: str = "append") -> IngestError:
-    """Ingest `paths`, expect IngestError, and check that nothing at all has changed."""
+def refused(warehouse: Path, *paths: Path, mode: str = "append", today: date | None = TODAY) -> IngestError:
+    """Ingest `paths`, expect IngestError, and check that nothing at all has changed; `today` None: the
+    ingest's own."""
     before, rows = fingerprint(warehouse), counts(warehouse)
     with pytest.raises(IngestError) as caught:
-        ingest(list(paths), warehouse, mode=mode, today=TODAY)
+        ingest(list(paths), warehouse, mode=mode, today=today)
     assert fingerprint(warehouse) == before
     assert counts(warehouse) == rows
     assert not previous_path(warehouse).exists()
@@ -747,14 +757,494 @@ def test_the_snapshot_log_records_each_ingest_with_its_files(warehouse, files):
     ]
 
 
-def test_a_warehouse_from_before_the_publish_log_takes_an_ingest(tmp_path):
+def test_a_warehouse_from_before_the_publish_log_takes_an_ingest(tmp_path, files):
     """A warehouse written before `snapshot_log` existed (the table dropped here) still takes an ingest,
     whose publish starts the log."""
     path = tmp_path / "cx.duckdb"
     ingest([EXAMPLE], path, today=TODAY)
     with duckdb.connect(str(path)) as con:
         con.execute("DROP TABLE snapshot_log")
-    summary = ingest([EXAMPLE], path, today=TODAY)
-    assert summary.added == 0
+    summary = ingest([write(files, "responses.csv", RESPONSES, response("X1"))], path, today=TODAY)
+    assert summary.added == 1
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT count(*), min(source) FROM snapshot_log").fetchone() == (1, "ingest")
+
+
+def test_a_load_with_nothing_new_keeps_the_snapshot_a_mistaken_replace_can_be_rolled_back_to(
+    warehouse, files, capsys
+):
+    """A mistaken --replace leaves one target; sending the same file again (appended, then replaced)
+    holds nothing new, so nothing is published and a rollback still brings the five targets back."""
+    path = write(files, "targets.csv", TARGETS, target(metric_id="csat", target="90", tolerance="2"))
+    ingest([path], warehouse, mode="replace", today=TODAY)
+    before = fingerprint(warehouse)
+    assert main([str(path), "--warehouse", str(warehouse)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Nothing new: {warehouse} already holds every row of these files, so nothing was published "
+        "(the snapshot kept for --rollback stays as it was)."
+    )
+    summary = ingest([path], warehouse, mode="replace", today=TODAY)
+    assert (summary.published, summary.added, summary.tables["targets"]) == (False, 1, 1)
+    assert fingerprint(warehouse) == before
+    rollback(warehouse)
+    assert counts(warehouse) == EXAMPLE_COUNTS
+
+
+# --- dates and time zones ---------------------------------------------------------------------------
+
+FIRST_DAY_REASON = "is before 1990-01-01, the first day the warehouse takes (BEACON_FIRST_DAY)"
+
+
+def test_a_day_before_the_first_day_is_named(warehouse, files):
+    """A response dated 0001-01-01 and a measurement of 1989-12-31 are refused against the default first
+    day, 1990-01-01; a response on that day itself is taken. A measurement in the year 20260 is in the
+    future (and named, though Python's dates end at 9999)."""
+    responses = write(
+        files,
+        "responses.csv",
+        RESPONSES,
+        response("X1", responded_at="1990-01-01 00:00:00"),
+        response("X2", responded_at="0001-01-01 00:00:00"),
+    )
+    measurements = write(
+        files,
+        "measurements.csv",
+        MEASUREMENTS,
+        "fcr,1989-12-31,support,business,5,8",
+        "fcr,20260-01-01,support,business,5,8",
+    )
+    error = refused(warehouse, responses, measurements)
+    assert [(p.file, p.row, p.column, p.value, p.reason) for p in error.problems] == [
+        (str(measurements), 2, "day", "1989-12-31", FIRST_DAY_REASON),
+        (str(measurements), 3, "day", "20260-01-01", "is in the future (today is 2026-11-25)"),
+        (str(responses), 3, "responded_at", "0001-01-01 00:00:00", FIRST_DAY_REASON),
+    ]
+    assert f'{responses}, row 3, column responded_at: "0001-01-01 00:00:00" {FIRST_DAY_REASON}' in str(error)
+
+
+def test_many_days_too_early_or_too_late_are_counted_each_under_its_reason(warehouse, files):
+    """120 responses before the first day, then 30 after today: 100 kept, and the counts by reason are
+    the true 120 and 30 (both are found in one pass over the column)."""
+    rows = [response(f"E{i}", responded_at="1980-05-01 10:00:00") for i in range(120)]
+    rows += [response(f"L{i}", responded_at="2027-01-01 10:00:00") for i in range(30)]
+    error = refused(warehouse, write(files, "responses.csv", RESPONSES, *rows))
+    assert (len(error.problems), error.count) == (100, 150)
+    assert str(error).splitlines()[-2:] == [
+        f"  120 × {FIRST_DAY_REASON}",
+        "  30 × is in the future (today is 2026-11-25)",
+    ]
+
+
+def test_the_first_day_is_the_one_beacon_first_day_names(warehouse, files, monkeypatch):
+    """With BEACON_FIRST_DAY=2026-01-01 a target starting on 2025-12-01 is refused, naming that day; an
+    unreadable BEACON_FIRST_DAY stops the program, named."""
+    monkeypatch.setattr(config, "FIRST_DAY", date(2026, 1, 1))
+    path = write(files, "targets.csv", TARGETS, target(period_start="2025-12-01", period_end="2026-03-31"))
+    error = refused(warehouse, path)
+    assert only(error) == (
+        str(path),
+        2,
+        "period_start",
+        "2025-12-01",
+        "is before 2026-01-01, the first day the warehouse takes (BEACON_FIRST_DAY)",
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", "import config"],
+        cwd=ROOT,
+        env={**os.environ, "BEACON_FIRST_DAY": "1990-13-01"},
+        capture_output=True,
+        text=True,
+    )
+    assert (started.returncode, started.stderr) == (
+        1,
+        "BEACON_FIRST_DAY='1990-13-01' is not a date: write it as 1990-01-01.\n",
+    )
+
+
+def responded_at(warehouse: Path) -> dict[str, str]:
+    """Each new response's stored time, as text."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "SELECT response_id, CAST(responded_at AS VARCHAR) FROM responses WHERE response_id LIKE 'Z%'"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_a_time_with_a_zone_is_stored_as_local_time_in_beacon_timezone(warehouse, files, monkeypatch):
+    """BEACON_TIMEZONE=Europe/Helsinki (UTC+2 in winter, +3 in summer). Worked by hand:
+    23:30 at UTC−5 on 20 Nov is 04:30 UTC on the 21st, 06:30 in Helsinki; noon UTC on 1 July is 15:00;
+    23:30 at UTC+5:30 is 18:00 UTC, 20:00 in Helsinki; a time without a zone is Helsinki time already; a
+    Parquet timestamp with time zone of 04:30 UTC on 21 Nov is 06:30 there."""
+    monkeypatch.setattr(config, "TIMEZONE", "Europe/Helsinki")
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES,
+        response("Z1", responded_at="2026-11-20 23:30:00-05:00"),
+        response("Z2", responded_at="2026-07-01T12:00:00Z"),
+        response("Z3", responded_at="2026-11-20 23:30:00+0530"),
+        response("Z4", responded_at="2026-11-20 23:30:00"),
+    )
+    instant = write_parquet(
+        files / "responses-instants.parquet",
+        "SELECT 'Z5' AS response_id, 'nps' AS metric_id, TIMESTAMPTZ '2026-11-21 04:30:00+00' AS responded_at, "
+        "'support' AS touchpoint_id, 'business' AS segment_id, 7.0 AS score, NULL::VARCHAR AS comment",
+    )
+    ingest([path, instant], warehouse, today=TODAY)
+    assert responded_at(warehouse) == {
+        "Z1": "2026-11-21 06:30:00",
+        "Z2": "2026-07-01 15:00:00",
+        "Z3": "2026-11-20 20:00:00",
+        "Z4": "2026-11-20 23:30:00",
+        "Z5": "2026-11-21 06:30:00",
+    }
+
+
+def test_without_beacon_timezone_a_time_with_a_zone_is_stored_in_the_servers_zone(warehouse, files):
+    """With no BEACON_TIMEZONE and the server in New York (TZ, UTC−5 in winter, −4 in summer):
+    04:30 UTC on 21 Nov is 23:30 on the 20th; 16:00 UTC on 1 July is noon."""
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES,
+        response("Z1", responded_at="2026-11-21 04:30:00Z"),
+        response("Z2", responded_at="2026-07-01 16:00:00+00:00"),
+    )
+    environment = {name: value for name, value in os.environ.items() if name != "BEACON_TIMEZONE"}
+    loaded = subprocess.run(
+        [sys.executable, "-m", "data.ingest", str(path), "--warehouse", str(warehouse)],
+        cwd=ROOT,
+        env=environment | {"TZ": "America/New_York"},
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert responded_at(warehouse) == {"Z1": "2026-11-20 23:30:00", "Z2": "2026-07-01 12:00:00"}
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_day_in_beacon_timezone(warehouse, files, monkeypatch, zone):
+    """ "In the future" is after today where the business is: 25 hours apart, Kiritimati (UTC+14) and
+    Pago Pago (UTC−11) never share a date, so at least one of them is not the server's (UTC) today."""
+    monkeypatch.setattr(config, "TIMEZONE", zone)
+    today = datetime.now(ZoneInfo(zone)).date()
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES,
+        response("Z1", responded_at=f"{today} 00:00:00"),
+        response("Z2", responded_at=f"{today + timedelta(days=1)} 00:00:00"),
+    )
+    error = refused(warehouse, path, today=None)
+    assert only(error) == (
+        str(path),
+        3,
+        "responded_at",
+        f"{today + timedelta(days=1)} 00:00:00",
+        f"is in the future (today is {today})",
+    )
+
+
+def test_a_time_in_a_zone_that_does_not_exist_is_named(warehouse, files):
+    """A zone name no time-zone database knows is refused, not dropped."""
+    path = write(
+        files, "responses.csv", RESPONSES, response("Z1", responded_at="2026-11-20 23:30:00 Mars/Olympus")
+    )
+    error = refused(warehouse, path)
+    assert only(error) == (
+        str(path),
+        2,
+        "responded_at",
+        "2026-11-20 23:30:00 Mars/Olympus",
+        "is not a date and time (YYYY-MM-DD HH:MM:SS)",
+    )
+
+
+# --- cadence ----------------------------------------------------------------------------------------
+
+
+def cadences(warehouse: Path) -> dict[str, str | None]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(con.execute("SELECT metric_id, cadence FROM metrics").fetchall())
+
+
+def test_a_metric_says_its_cadence_or_leaves_it_empty(warehouse, files):
+    """metrics.cadence is optional: `quarterly` is stored, an empty one and a file without the column
+    (the example's) leave it NULL."""
+    path = write(
+        files, "metrics.csv", METRICS + ",cadence", metric("ease") + ",quarterly", metric("calm") + ","
+    )
+    ingest([path], warehouse, today=TODAY)
+    assert cadences(warehouse) == {
+        "nps": None,
+        "csat": None,
+        "effort": None,
+        "fcr": None,
+        "ease": "quarterly",
+        "calm": None,
+    }
+
+
+def test_a_cadence_that_is_not_allowed_is_named(warehouse, files):
+    """A cadence outside daily, weekly, monthly, quarterly is refused, listing them (case counts)."""
+    path = write(
+        files, "metrics.csv", METRICS + ",cadence", metric("ease") + ",yearly", metric("calm") + ",Weekly"
+    )
+    error = refused(warehouse, path)
+    reason = "is not one of daily, weekly, monthly, quarterly (or empty)"
+    assert [(p.row, p.column, p.value, p.reason) for p in error.problems] == [
+        (2, "cadence", "yearly", reason),
+        (3, "cadence", "Weekly", reason),
+    ]
+
+
+def test_a_warehouse_from_before_the_cadence_column_takes_an_ingest(warehouse, tmp_path, files):
+    """A warehouse written by the schema before `metrics.cadence` existed takes an ingest: its metrics
+    keep their rows with no cadence; after that, the same file again is nothing new."""
+    cadence_line = "    cadence VARCHAR CHECK (cadence IN ('daily', 'weekly', 'monthly', 'quarterly')),\n"
+    assert cadence_line in SCHEMA
+    path = tmp_path / "older" / "cx.duckdb"
+    path.parent.mkdir()
+    with duckdb.connect(str(path)) as con:
+        con.execute(SCHEMA.replace(cadence_line, ""))
+        con.execute("ATTACH $path AS example (READ_ONLY)", {"path": str(warehouse)})
+        for table in (*CONTRACT_TABLES, "snapshot_log"):
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (cadence) FROM example.{table}"
+                        if table == "metrics" else f"INSERT INTO {table} SELECT * FROM example.{table}")  # fmt: skip
+        con.execute("DETACH example")
+        build_rollup(con)
+    new = write(files, "responses.csv", RESPONSES, response("X1"))
+    assert ingest([new], path, today=TODAY).published
+    assert counts(path) == EXAMPLE_COUNTS | {"responses": 300}
+    assert set(cadences(path).values()) == {None}
+    assert not ingest([new], path, today=TODAY).published
+
+
+# --- which files, and how they are named ------------------------------------------------------------
+
+NOT_REGULAR = "is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first"
+
+
+def test_a_named_pipe_is_refused_instead_of_waited_on(warehouse, files):
+    """A FIFO called responses.csv, given itself or inside its folder, is refused by name: reading it
+    would wait for ever for a writer."""
+    pipe = files / "responses.csv"
+    os.mkfifo(pipe)
+    # Should anything read the pipe after all, this writer feeds it a good file: the test fails, not hangs.
+    feeder = threading.Thread(target=lambda: pipe.write_text(f"{RESPONSES}\n{response('X1')}\n"), daemon=True)
+    feeder.start()
+    try:
+        for given in (pipe, files):
+            assert only(refused(warehouse, given)) == (str(pipe), None, None, None, NOT_REGULAR)
+    finally:
+        reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer's open return
+        feeder.join(timeout=30)
+        os.close(reader)
+    assert not feeder.is_alive()
+
+
+def test_a_csv_whose_line_endings_change_names_the_row_where_they_change(warehouse, files):
+    """Rows 1–4 end with CRLF (row 2's comment holds a line break inside its quotes, which does not
+    count), row 5 with LF: refused at row 5. The same rows all ending with CRLF load."""
+    path = files / "responses.csv"
+    rows = [
+        RESPONSES,
+        response("X1", comment='"Line one\nline two"'),
+        *[response(f"X{i}", comment="Fine") for i in (2, 3, 4)],
+    ]
+    path.write_bytes(("\r\n".join(rows[:4]) + "\r\n" + rows[4] + "\n").encode())
+    error = refused(warehouse, path)
+    assert only(error) == (
+        str(path),
+        5,
+        None,
+        None,
+        "ends with LF where the rows before it end with CRLF: save the file with one kind of line ending",
+    )
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+    assert ingest([path], warehouse, today=TODAY).added == 4
+
+
+def test_file_names_with_line_breaks_or_escapes_are_printed_escaped(warehouse, files, capsys):
+    """A name holding a line break and a terminal escape is printed as Python writes the string, in
+    problems and in the summary alike, so it can neither forge a line nor drive the terminal."""
+    bad = write(files, "responses-\x1b[2J\nPublished.csv", RESPONSES, response("X1", touchpoint_id="kiosk"))
+    assert main([str(bad), "--warehouse", str(warehouse)]) == 1
+    err = capsys.readouterr().err
+    assert f'{str(bad)!r}, row 2, column touchpoint_id: "kiosk" is not in touchpoints' in err
+    good = write(files, "responses-\tbell\x07.csv", RESPONSES, response("X1"))
+    assert main([str(good), "--warehouse", str(warehouse)]) == 0
+    printed = capsys.readouterr()
+    assert f"{str(good)!r}: 1 rows, 1 added, 0 duplicates skipped" in printed.out
+    assert "read 'responses-\\tbell\\x07.csv': 1 rows" in printed.err
+    assert not {"\x1b", "\x07", "\t"} & set(err + printed.out + printed.err)
+
+
+# --- ingests at once, and interrupted ones ----------------------------------------------------------
+
+
+def cli(*args: str) -> subprocess.Popen:
+    """`python -m data.ingest ARGS` in a process of its own, as a second terminal would run it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "data.ingest", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def publish_log(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT files, rows_added FROM snapshot_log ORDER BY rowid").fetchall()
+
+
+def test_ingests_run_at_once_each_build_on_the_last_one_published(warehouse, files):
+    """Four ingests of 200 new responses each, started together on one warehouse: all 800 rows survive,
+    each publish is in the log after the example's, and the snapshot kept for a rollback is the one
+    before the last (600 of them, and the log without the last entry)."""
+    paths = [
+        write(files, f"responses-{k}.csv", RESPONSES, *[response(f"P{k}-{i}") for i in range(200)])
+        for k in range(4)
+    ]
+    runs = [cli(str(path), "--warehouse", str(warehouse)) for path in paths]
+    printed = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], printed
+    assert all("200 rows added" in out for out, _err in printed)
+    assert counts(warehouse) == EXAMPLE_COUNTS | {"responses": 299 + 800}
+    assert counts(previous_path(warehouse)) == EXAMPLE_COUNTS | {"responses": 299 + 600}
+    log = publish_log(warehouse)
+    assert [added for _files, added in log] == [EXAMPLE_ROWS, 200, 200, 200, 200]
+    assert sorted(json.loads(files_json)[0]["path"] for files_json, _added in log[1:]) == sorted(
+        map(str, paths)
+    )
+    assert publish_log(previous_path(warehouse)) == log[:-1]
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["cx.duckdb", "cx.duckdb.previous"]
+
+
+def test_an_ingest_waits_for_the_publish_under_way_and_says_so(warehouse, files):
+    """While another publish holds the lock, an ingest says it waits and loads nothing; once the lock is
+    let go it builds on what is live then."""
+    path = write(files, "responses.csv", RESPONSES, response("X1"))
+    with publishing(warehouse):
+        run = cli(str(path), "--warehouse", str(warehouse))
+        assert run.stderr.readline() == (
+            f"Waiting for another publish to {warehouse} to finish (it holds {warehouse}.lock)…\n"
+        )
+        assert counts(warehouse) == EXAMPLE_COUNTS
+    out, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    assert "1 rows added" in out
+    assert counts(warehouse) == EXAMPLE_COUNTS | {"responses": 300}
+
+
+def test_no_wait_refuses_at_once_while_another_publish_is_under_way(warehouse, files, capsys):
+    """--no-wait, with the lock held: exit 1 with the reason, and nothing changed (rollback too)."""
+    path = write(files, "responses.csv", RESPONSES, response("X1"))
+    ingest([path], warehouse, today=TODAY)
+    before, _ = fingerprint(warehouse), capsys.readouterr()
+    with publishing(warehouse):
+        assert main([str(path), "--replace", "--warehouse", str(warehouse), "--no-wait"]) == 1
+        assert main(["--rollback", "--warehouse", str(warehouse), "--no-wait"]) == 1
+    busy = (
+        f"Nothing was loaded: another publish to {warehouse} is under way (it holds {warehouse}.lock); "
+        "run again when it has finished.\n"
+    )
+    assert capsys.readouterr().err == busy + busy
+    assert fingerprint(warehouse) == before
+
+
+def test_ctrl_c_during_an_ingest_says_so_in_one_line_and_leaves_nothing(
+    warehouse, files, capsys, monkeypatch
+):
+    """A real SIGINT to this process while the files are checked: the half-written snapshot existed then,
+    and afterwards exit 130, one line, and the folder as it was."""
+    seen = []
+
+    def interrupted(_load, _sources):
+        seen.extend(sorted(p.name.split(".")[-1] for p in warehouse.parent.iterdir()))
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(_Load, "check_keys", interrupted)
+    path = write(files, "responses.csv", RESPONSES, response("X1"))
+    before = fingerprint(warehouse)
+    try:
+        status = main([str(path), "--warehouse", str(warehouse)])
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C went through main() as a traceback")
+    assert status == 130
+    assert seen == ["duckdb", "lock", "new", "wal"]
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "Interrupted: nothing was loaded."
+    assert "Traceback" not in err
+    assert fingerprint(warehouse) == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize(
+    ("number", "status", "line"),
+    [
+        (signal.SIGINT, 130, "Interrupted: nothing was loaded."),
+        (signal.SIGTERM, 143, "Stopped: nothing was loaded."),
+    ],
+)
+def test_a_signal_to_a_waiting_ingest_stops_it_in_one_line(warehouse, files, number, status, line):
+    """Ctrl-C (SIGINT) or SIGTERM to an ingest waiting for the lock: the one line, and its exit status."""
+    path = write(files, "responses.csv", RESPONSES, response("X1"))
+    with publishing(warehouse):
+        run = cli(str(path), "--warehouse", str(warehouse))
+        assert run.stderr.readline().startswith("Waiting for another publish")
+        run.send_signal(number)
+        out, err = run.communicate(timeout=60)
+    assert (run.returncode, out, err) == (status, "", line + "\n")
+    assert counts(warehouse) == EXAMPLE_COUNTS
+
+
+KILLED_HALF_WAY = """
+import os, sys
+from data.warehouse import write_snapshot
+
+def fill(con):
+    con.execute("INSERT INTO owners VALUES ('zoe', 'Zoe Adler', 'Head of Stores', 'zoe@example.com')")
+    os._exit(137)  # as SIGKILL would: no clean-up at all
+
+write_snapshot(sys.argv[1], fill)
+"""
+
+
+def test_what_a_killed_publish_left_is_removed_by_the_next_ingest(warehouse, files, capsys):
+    """A publish killed half-way leaves its new file, its WAL and the lock file; the next ingest removes
+    them (holding the lock, so they cannot be another's), says so, and loads."""
+    subprocess.run([sys.executable, "-c", KILLED_HALF_WAY, str(warehouse)], cwd=ROOT, check=False)
+    assert {"new", "wal"} <= {p.name.split(".")[-1] for p in warehouse.parent.iterdir()}
+    path = write(files, "responses.csv", RESPONSES, response("X1"))
+    assert main([str(path), "--warehouse", str(warehouse)]) == 0
+    assert "Removed what an interrupted publish left in " in capsys.readouterr().err
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["cx.duckdb", "cx.duckdb.previous"]
+    assert counts(warehouse) == EXAMPLE_COUNTS | {"responses": 300}
+
+
+def test_a_full_disk_says_no_space_left_and_loads_nothing(warehouse, tmp_path, files, capsys):
+    """On a disk (a tmpfs mounted for the test) with room for the live file but not for a second one:
+    exit 1, "no space left on the device" naming its folder, and the folder as it was."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    size = warehouse.stat().st_size + (1 << 20)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        live = disk / "cx.duckdb"
+        shutil.copyfile(warehouse, live)
+        before = fingerprint(live)
+        path = write(files, "responses.csv", RESPONSES, response("X1"))
+        assert main([str(path), "--warehouse", str(live)]) == 1
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"Nothing was loaded: no space left on the device ({disk}): the new snapshot needs about as "
+            "much free space as cx.duckdb takes, plus the new data."
+        )
+        assert fingerprint(live) == before
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
