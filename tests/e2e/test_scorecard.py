@@ -220,3 +220,16 @@ def test_old_data_shows_a_stale_notice_on_every_data_page(visit, server, tiny_wa
         box, title = notice.bounding_box(), page.locator("h1").first.bounding_box()
         assert box["y"] + box["height"] <= title["y"], path  # above the title, never over it
         assert page.problems == [], path
+
+
+def test_a_quarterly_metric_shows_its_last_whole_quarter_labelled(visit, demo_server, demo_warehouse):
+    """The demo's eNPS is declared quarterly: in Q4 2026 to date its tile says "Q3 2026, measured
+    quarterly", carries Q3's dates, and compares with Q2 2026, instead of "No data"."""
+    page = visit(demo_server + "/")
+    enps = page.locator(f"{TILES}[data-metric-id=enps]")
+    expect(enps.locator(".tile-measured")).to_have_text("Q3 2026, measured quarterly")
+    expect(enps).to_have_attribute("data-period-start", "2026-07-01")
+    expect(enps).to_have_attribute("data-period-end", "2026-09-30")
+    expect(enps.locator(".tile-change")).to_contain_text("vs Q2 2026")
+    assert enps.get_attribute("data-status") != "no_data"
+    assert page.problems == []

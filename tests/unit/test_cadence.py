@@ -64,3 +64,21 @@ def test_holds_a_whole_period_at_the_edges():
     assert holds_a_whole_period(november, "monthly")
     assert not holds_a_whole_period(Period("m", "", date(2026, 11, 2), date(2026, 11, 30)), "monthly")
     assert holds_a_whole_period(Period("w", "", date(2026, 11, 2), date(2026, 11, 8)), "weekly")
+
+
+def test_the_demos_quarterly_enps_is_shown_at_its_last_whole_quarter(demo_warehouse):
+    """The demo declares eNPS quarterly and releases a quarter only after it closes: in Q4 2026 to date
+    it is shown at Q3 2026 against Q2 2026, with the numbers of that view, not as "no data"."""
+    import queries
+
+    view = queries.view()
+    row = queries.scorecard(view).set_index("metric_id").loc["enps"]
+    assert row["measured_label"] == "Q3 2026, measured quarterly"
+    assert row["compare_label"] == "Q2 2026"
+    assert (row["measured_start"], row["measured_end"]) == (date(2026, 7, 1), date(2026, 9, 30))
+    q3 = queries.scorecard(queries.view("2026-Q3")).set_index("metric_id").loc["enps"]
+    assert row["status"] != "no_data"
+    assert (row["value"], row["n"], row["change"]) == (q3["value"], q3["n"], q3["change"])
+    # Every other metric stays in the view itself.
+    others = queries.scorecard(view).query("metric_id != 'enps'")
+    assert others["measured_label"].isna().all()
