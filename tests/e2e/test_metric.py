@@ -141,15 +141,15 @@ def test_verbatims_newest_first_filter_by_band_and_page(visit, demo_server, demo
     expect(page.locator("#metric-verbatim-list .verbatim-text")).to_have_text(list(second["comment"]))
     assert second["responded_at"].max() <= first["responded_at"].min()
 
-    low, low_total = queries.verbatims(view, "rnps", band="low")
+    low, low_total = queries.verbatims(view, "rnps", band="worst")
     assert 0 < low_total < total
-    page.select_option("#metric-verbatim-band", "low")
+    page.select_option("#metric-verbatim-band", "worst")
     expect(page.locator("#metric-verbatim-count")).to_have_text(re.compile(rf"^{low_total}\D"))
     assert comment_count(page) == low_total
     # A new filter starts again at page 1.
     expect(page.locator("#metric-verbatim-list .verbatim-text")).to_have_text(list(low["comment"]))
     badges = page.locator("#metric-verbatim-list .score-badge")
-    assert set(badges.evaluate_all("bs => bs.map(b => b.className)")) == {"score-badge band-low"}
+    assert set(badges.evaluate_all("bs => bs.map(b => b.className)")) == {"score-badge band-worst"}
     expect(page.locator("#metric-verbatim-pages .active")).to_contain_text("1")
     assert page.problems == []
 
