@@ -212,7 +212,7 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
 
 def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figure:
     """Responses per score, coloured by band (queries.score_bands: worst, middle and best answers,
-    whichever end of the scale they are at). The legend runs in score order, under the axis."""
+    whichever end of the scale they are at). The legend, in score order, names the scores."""
     if counts.empty:
         return empty_figure(mode, "No responses in this period")
     share = 100 * counts["responses"] / counts["responses"].sum()
@@ -220,7 +220,8 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figu
         mode,
         300,
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"},
+        # Under the score axis (whose numbers need no title), where no bar can reach it.
+        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
         bargap=0.15,
     )
@@ -234,6 +235,6 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figu
             customdata=share[part.index],
             hovertemplate="score %{x}: %{y:,} responses (%{customdata:.1f}%)<extra></extra>",
         )
-    figure.update_xaxes(dtick=1, title_text="score")
+    figure.update_xaxes(dtick=1)
     figure.update_yaxes(title_text="responses")
     return figure

@@ -185,6 +185,7 @@ def test_distribution_of_a_lower_is_better_metric_has_its_low_scores_green():
     assert traces["Best two (1–2)"].marker.color == STATUS_COLOURS["on_track"]
     assert traces["Worst two (6–7)"].marker.color == STATUS_COLOURS["off_track"]
     assert figure.layout.legend.y < 0 and figure.layout.legend.yanchor == "top"
+    assert figure.layout.xaxis.title.text is None  # nothing under the axis for the legend to cover
 
 
 def _cells(rows) -> pd.DataFrame:
