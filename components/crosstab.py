@@ -61,7 +61,7 @@ def _empty_cell(ids: dict) -> html.Td:
     attributes = {f"data-{column.replace('_', '-')}": value for column, value in ids.items()}
     return html.Td(
         [label, html.I(className=f"bi {icon} ms-1 status-no_data", **{"aria-hidden": "true"})],
-        className="number crosstab-cell cell-no_data",
+        className="number crosstab-cell cell-no_data cell-empty",
         **attributes,
         **{"data-status": "no_data", "data-value": "", "data-n": ""},
     )

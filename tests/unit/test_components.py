@@ -222,7 +222,7 @@ def test_heatmap_cells_are_tinted_by_their_status_and_an_empty_one_says_so():
         (props(cell)["data-touchpoint-id"], props(cell)["data-segment-id"]): cell
         for cell in with_class(grid, "crosstab-cell")
     }
-    assert {key: cell.className.split()[-1] for key, cell in found.items()} == {
+    assert {key: cell.className.split()[2] for key, cell in found.items()} == {
         ("web", "smb"): "cell-off_track",
         ("web", "ent"): "cell-no_data",
         ("shop", "smb"): "cell-on_track",
