@@ -10,6 +10,11 @@ _INTERVALS = {
     "top2box": "Wilson score interval",
     "mean": "mean ± t(0.975, n−1) · s/√n",
 }
+# DESIGN.md's KPI maths for ratios: the days are the units.
+_RATIO_INTERVAL = (
+    "ratio ± 1.96 · SE, with SE = √(Σ(numeratorᵢ − ratio · denominatorᵢ)² / (k(k − 1))) / mean denominator "
+    "over the k days with data; none with fewer than 2 days."
+)
 
 
 def formula(metric) -> str:
@@ -30,7 +35,7 @@ def formula(metric) -> str:
 def definition_panel(metric) -> html.Dl:
     """`metric` is a KPI frame row (catalogue columns plus the view's target and tolerance)."""
     owner = "No owner" if pd.isna(metric.owner_name) else f"{metric.owner_name}, {metric.owner_title}"
-    interval = _INTERVALS.get(metric.kind, "none: census data, no sampling error")
+    interval = _INTERVALS.get(metric.kind, _RATIO_INTERVAL)
     items = [
         ("What it measures", metric.description if not pd.isna(metric.description) else "—"),
         ("Formula", formula(metric)),

@@ -221,7 +221,7 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figu
         300,
         showlegend=True,
         # Under the score axis (whose numbers need no title), where no bar can reach it.
-        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
+        legend={"orientation": "h", "x": 0, "y": -0.17, "yanchor": "top"},
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
         bargap=0.15,
     )

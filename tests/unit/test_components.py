@@ -272,3 +272,14 @@ def test_no_plan_line_names_the_open_plans_that_cover_only_part():
         "Average handle time · Réka Szabó · 1 open plan covers only part of it",
         "Relationship NPS · Aino Virtanen",
     ]
+
+
+def test_a_ratio_definition_gives_its_day_based_interval_not_census():
+    metric = SimpleNamespace(
+        kind="ratio", unit="%", scale_min=np.nan, scale_max=np.nan, higher_is_better=True, min_sample=30,
+        description="Contained", owner_name="Lucía Fernández", owner_title="Head of Digital", target=40.0,
+        tolerance=2.0,
+    )  # fmt: skip
+    interval = with_class(definition_panel(metric), "definition-item")[2]
+    assert text(interval).startswith("95% intervalratio ± 1.96 · SE")
+    assert "k days with data" in text(interval) and "census" not in text(definition_panel(metric))
