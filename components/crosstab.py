@@ -63,7 +63,10 @@ def _empty_cell(ids: dict) -> html.Td:
         [label, html.I(className=f"bi {icon} ms-1 status-no_data", **{"aria-hidden": "true"})],
         className="number crosstab-cell cell-no_data cell-empty",
         **attributes,
-        **{"data-status": "no_data", "data-value": "", "data-n": ""},
+        **{"data-status": "no_data"},
+        **dict.fromkeys(
+            ("data-value", "data-n", "data-low", "data-high", "data-change", "data-change-significant"), ""
+        ),
     )
 
 

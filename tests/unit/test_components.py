@@ -232,6 +232,13 @@ def test_heatmap_cells_are_tinted_by_their_status_and_an_empty_one_says_so():
     assert (empty["data-status"], empty["data-value"], empty["data-n"], empty["data-metric-id"]) == (
         "no_data", "", "", "ces",
     )  # fmt: skip
+    assert (
+        empty["data-low"]
+        == empty["data-high"]
+        == empty["data-change"]
+        == empty["data-change-significant"]
+        == ""
+    )
     assert text(found[("web", "ent")]) == "No data"
     assert text(found[("web", "smb")]) == "3.40" and props(found[("web", "smb")])["data-value"] == "3.4"
     assert text(found[("shop", "ent")]) == "n 12"
