@@ -79,6 +79,18 @@ def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
     )
 
 
+def _partial_plans(count: int) -> str | None:
+    """Open plans on a metric off track with no plan: each covers one touchpoint or segment only."""
+    if not count:
+        return None
+    text = (
+        "%(count)s open plan covers only part of it"
+        if count == 1
+        else "%(count)s open plans cover only part of it"
+    )
+    return " · " + text % {"count": count}
+
+
 def attention_list(
     plans: pd.DataFrame, overdue: pd.DataFrame, names: dict, view_params: dict, may_add: bool = True
 ) -> html.Div:
@@ -96,6 +108,7 @@ def attention_list(
                     [
                         html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)),
                         f" · {names['owner'].get(row.owner_id, 'no owner')}",
+                        _partial_plans(row.open_commitments),
                         *(
                             [
                                 " · ",

@@ -1,6 +1,9 @@
-"""A KPI crosstab: metrics down, touchpoints or segments across, each cell a value with its status.
+"""A KPI crosstab: metrics (or touchpoints) down, touchpoints or segments across, each cell a value
+tinted by its status against its own target, with the status's icon and word.
 
-Cells carry the DOM contract's attributes and link to the metric filtered to that cell.
+Cells carry the DOM contract's attributes and link to the view of that cell; a cell without data
+says so. This is also the touchpoint × segment heatmap: an HTML table, so every cell is readable by
+a screen reader, wraps its headings on a phone and follows the colour mode through CSS.
 """
 
 from collections.abc import Callable
@@ -52,43 +55,63 @@ def _cell(row, link: str) -> html.Td:
     )
 
 
+def _empty_cell(ids: dict) -> html.Td:
+    """A cell with no data in the period: said, with the contract's attributes, never left blank."""
+    label, icon = STATUS_LABELS["no_data"]
+    attributes = {f"data-{column.replace('_', '-')}": value for column, value in ids.items()}
+    return html.Td(
+        [label, html.I(className=f"bi {icon} ms-1 status-no_data", **{"aria-hidden": "true"})],
+        className="number crosstab-cell cell-no_data cell-empty",
+        **attributes,
+        **{"data-status": "no_data"},
+        **dict.fromkeys(
+            ("data-value", "data-n", "data-low", "data-high", "data-change", "data-change-significant"), ""
+        ),
+    )
+
+
 def kpi_crosstab(
     frame: pd.DataFrame,
     column: str,
     column_names: pd.Series,
-    metric_names: pd.Series,
+    row_names: pd.Series,
     link: Callable,
     column_link: Callable | None = None,
+    row: str = "metric_id",
+    corner: str = "Metric",
 ) -> html.Div:
-    """`frame` is a KPI frame broken down by `column` ("touchpoint_id" or "segment_id"); columns follow
-    the order of `column_names`, rows the catalogue order; `link(row)` is each cell's URL and
-    `column_link(id)`, when given, each column header's. Rows of queries.segment_comparison get a
-    marker where the segment differs significantly from the other customers."""
+    """`frame` is a KPI frame broken down by `row` (default the metric) and `column` ("touchpoint_id"
+    or "segment_id"); columns follow the order of `column_names`, rows that of `row_names`, each
+    named there; `link(row)` is each cell's URL and `column_link(id)`, when given, each column
+    header's; `corner` heads the row names. Rows of queries.segment_comparison get a marker where
+    the segment differs significantly from the other customers."""
     columns = [c for c in column_names.index if c in set(frame[column])]
-    cells = {(row.metric_id, getattr(row, column)): row for row in frame.itertuples(index=False)}
-    metrics = [m for m in metric_names.index if m in set(frame["metric_id"])]
+    cells = {(getattr(line, row), getattr(line, column)): line for line in frame.itertuples(index=False)}
+    rows = [r for r in row_names.index if r in set(frame[row])]
+    # The metric of a touchpoint × segment grid goes on its empty cells too.
+    shared = {"metric_id": frame["metric_id"].iloc[0]} if row != "metric_id" and len(frame) else {}
 
     def heading(c):
         return html.Th(
             html.A(column_names[c], href=column_link(c)) if column_link else column_names[c], scope="col"
         )
 
-    header = html.Thead(html.Tr([html.Th("Metric", scope="col"), *(heading(c) for c in columns)]))
+    header = html.Thead(html.Tr([html.Th(corner, scope="col"), *(heading(c) for c in columns)]))
     body = html.Tbody(
         [
             html.Tr(
-                [html.Th(metric_names[metric], scope="row")]
+                [html.Th(row_names[r], scope="row")]
                 + [
-                    _cell(cells[(metric, c)], link(cells[(metric, c)]))
-                    if (metric, c) in cells
-                    else html.Td("—")
+                    _cell(cells[(r, c)], link(cells[(r, c)]))
+                    if (r, c) in cells
+                    else _empty_cell({**shared, row: r, column: c})
                     for c in columns
                 ]
             )
-            for metric in metrics
+            for r in rows
         ]
     )
     return html.Div(
         html.Table([header, body], className="table table-sm align-middle crosstab"),
-        className="table-responsive",
+        className="table-responsive crosstab-scroll",
     )

@@ -53,6 +53,8 @@ def definition_panel(metric) -> html.Dl:
             "On track when the target is met; at risk when short by no more than the tolerance; off track beyond.",
         ),
     ]
+    # Each term and its text in a group of their own, so a wide screen's grid never parts them.
     return html.Dl(
-        [part for term, text in items for part in (html.Dt(term), html.Dd(text))], className="definition-list"
+        [html.Div([html.Dt(term), html.Dd(text)], className="definition-item") for term, text in items],
+        className="definition-list",
     )

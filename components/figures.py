@@ -11,8 +11,10 @@ import plotly.graph_objects as go
 from components.format import format_count, format_value
 from components.theme import SERIES, STATUS_COLOURS, figure_template
 
+#: Behind an annotation's label, so the line or band it crosses does not run through the words.
+_PAPER_BEHIND = {"light": "rgba(255,255,255,0.8)", "dark": "rgba(33,37,41,0.8)"}
 THIN = "#adb5bd"  # cells with too little data are greyed, whatever their value
-BAND_COLOURS = {"low": STATUS_COLOURS["off_track"], "middle": "#8c959f", "high": STATUS_COLOURS["on_track"]}
+BAND_COLOURS = {"worst": STATUS_COLOURS["off_track"], "middle": "#8c959f", "best": STATUS_COLOURS["on_track"]}
 
 
 def _figure(mode: str, height: int, **layout) -> go.Figure:
@@ -74,18 +76,23 @@ def trend_figure(
             line={"color": "#8c959f", "dash": "dash", "shape": "hv", "width": 2},
             hovertemplate="target %{y}<extra></extra>",
         )
-    for note in annotations.itertuples(index=False):
-        figure.add_vline(x=pd.Timestamp(note.day), line={"color": SERIES[1], "dash": "dot", "width": 1.5})
+    # Each annotation's label on a line of its own (so two close days never write over each other),
+    # running away from the nearer edge of the chart (so a late one is not cut at the right).
+    middle = x.min() + (x.max() - x.min()) / 2
+    for line, note in enumerate(annotations.sort_values("day").itertuples(index=False)):
+        day = pd.Timestamp(note.day)
+        figure.add_vline(x=day, line={"color": SERIES[1], "dash": "dot", "width": 1.5})
         figure.add_annotation(
-            x=pd.Timestamp(note.day),
+            x=day,
             y=1,
             yref="paper",
+            yshift=-15 * line,
             text=note.title,
             showarrow=False,
-            xanchor="left",
+            xanchor="right" if day > middle else "left",
             yanchor="top",
             font={"size": 11, "color": SERIES[1]},
-            bgcolor="rgba(0,0,0,0)",
+            bgcolor=_PAPER_BEHIND[mode if mode in _PAPER_BEHIND else "light"],
         )
     figure.update_yaxes(title_text=unit if unit not in ("score",) else None, rangemode="normal")
     _add_milestones(figure, milestones, x.min(), x.max() + pd.offsets.MonthEnd(0))
@@ -120,11 +127,21 @@ def _add_milestones(figure: go.Figure, milestones, first: pd.Timestamp, last: pd
         )
 
 
+def _value_label(row) -> str:
+    return (
+        f"n {format_count(row.n)}<br>too little data"
+        if row.status == "insufficient"
+        else format_value(row.value, row.unit)
+    )
+
+
 def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode: str) -> go.Figure:
     """Horizontal bars per touchpoint or segment with interval whiskers and each slice's target.
 
-    Bars take their status colour; thin slices are grey and labelled with their n. The slice id rides
-    in customdata so a click can filter the page to it.
+    Bars take their status colour; thin slices are grey and labelled with their n. Each value is
+    written in a column of its own right of the plot, where no whisker or target tick can cover it,
+    and every bar is outlined so a value of 0 still shows as a mark. The slice id rides in
+    customdata so a click can filter the page to it.
     """
     if frame.empty:
         return empty_figure(mode, "No data in this period")
@@ -136,28 +153,22 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
     labels = frame[id_column].map(names).fillna(frame[id_column])
     thin = frame["status"].eq("insufficient")
     colours = np.where(thin, THIN, frame["status"].map(STATUS_COLOURS).fillna(THIN))
-    text = [
-        f"n {format_count(row.n)} · too little data"
-        if row.status == "insufficient"
-        else format_value(row.value, row.unit)
-        for row in frame.itertuples(index=False)
-    ]
+    texts = [_value_label(row) for row in frame.itertuples(index=False)]
+    # The label column is as wide as its longest line (about 7 px a character at 12 px).
+    label_width = 12 + 7 * max(len(line) for text in texts for line in text.split("<br>"))
     has_interval = frame["low"].notna().any()
     figure = _figure(
         mode,
         max(220, 44 * len(frame) + 60),
         showlegend=False,
-        margin={"l": 8, "r": 24, "t": 8, "b": 36},
+        margin={"l": 8, "r": label_width, "t": 8, "b": 36},
         bargap=0.35,
     )
     figure.add_bar(
         y=labels,
         x=frame["value"],
         orientation="h",
-        marker={"color": colours},
-        text=text,
-        textposition="auto",
-        insidetextanchor="start",  # clear of the target marker and whiskers near the bar's end
+        marker={"color": colours, "line": {"color": colours, "width": 2}},
         customdata=frame[id_column],
         error_x={
             "type": "data",
@@ -171,6 +182,19 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
         },
         hovertemplate="%{y}: %{x:.3~f}<extra></extra>",
     )
+    for label, text in zip(labels, texts, strict=True):
+        figure.add_annotation(
+            x=1,
+            xref="paper",
+            xanchor="left",
+            xshift=8,
+            y=label,
+            yref="y",
+            text=text,
+            showarrow=False,
+            align="left",
+            font={"size": 12 if "<br>" not in text else 11},
+        )
     if frame["target"].notna().any():
         figure.add_scatter(
             y=labels,
@@ -186,81 +210,22 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
     return figure
 
 
-def heatmap_figure(
-    cells: pd.DataFrame, touchpoint_names: pd.Series, segment_names: pd.Series, mode: str
-) -> go.Figure:
-    """Touchpoint × segment heatmap of the value; thin cells left blank and labelled with their n."""
-    if cells.empty:
-        return empty_figure(mode, "No data in this period")
-    touchpoints = [t for t in touchpoint_names.index if t in set(cells["touchpoint_id"])]
-    segments = [s for s in segment_names.index if s in set(cells["segment_id"])]
-    grid = cells.set_index(["touchpoint_id", "segment_id"])
-    z, thin, text, custom = [], [], [], []
-    for touchpoint in touchpoints:
-        z_row, thin_row, text_row, custom_row = [], [], [], []
-        for segment in segments:
-            custom_row.append([touchpoint, segment])
-            cell = grid.loc[(touchpoint, segment)] if (touchpoint, segment) in grid.index else None
-            is_thin = cell is not None and cell["status"] == "insufficient"
-            z_row.append(None if cell is None or is_thin else cell["value"])
-            thin_row.append(0 if is_thin else None)
-            text_row.append(
-                ""
-                if cell is None
-                else f"n {format_count(cell['n'])}"
-                if is_thin
-                else format_value(cell["value"], cell["unit"])
-            )
-        z.append(z_row)
-        thin.append(thin_row)
-        text.append(text_row)
-        custom.append(custom_row)
-    higher = bool(cells["higher_is_better"].iloc[0])
-    x = [segment_names[s] for s in segments]
-    y = [touchpoint_names[t] for t in touchpoints]
-    figure = _figure(mode, max(260, 34 * len(touchpoints) + 90), margin={"l": 8, "r": 8, "t": 40, "b": 8})
-    common = {"x": x, "y": y, "customdata": custom, "xgap": 2, "ygap": 2}
-    figure.add_heatmap(
-        z=z,
-        text=text,
-        texttemplate="%{text}",
-        colorscale="RdYlBu" if higher else "RdYlBu_r",
-        hovertemplate="%{y} × %{x}: %{text}<extra></extra>",
-        colorbar={"thickness": 10},
-        **common,
-    )
-    # Thin cells: a grey layer of their own, labelled with n, so no colour suggests a value.
-    figure.add_heatmap(
-        z=thin,
-        text=[
-            [t if v == 0 else "" for t, v in zip(tr, thr, strict=True)]
-            for tr, thr in zip(text, thin, strict=True)
-        ],
-        texttemplate="%{text}",
-        textfont={"color": "#212529"},
-        colorscale=[[0, THIN], [1, THIN]],
-        showscale=False,
-        hovertemplate="%{y} × %{x}: too little data (%{text})<extra></extra>",
-        **common,
-    )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(side="top")
-    return figure
-
-
-def distribution_figure(counts: pd.DataFrame, band_labels: dict[str, str], mode: str) -> go.Figure:
-    """Responses per score, coloured by band (detractors/passives/promoters, or bottom/middle/top-2)."""
+def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figure:
+    """Responses per score, coloured by band (queries.score_bands: worst, middle and best answers,
+    whichever end of the scale they are at). The legend, in score order, names the scores."""
     if counts.empty:
         return empty_figure(mode, "No responses in this period")
     share = 100 * counts["responses"] / counts["responses"].sum()
     figure = _figure(
         mode,
-        280,
+        300,
         showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        # Under the score axis (whose numbers need no title), where no bar can reach it.
+        legend={"orientation": "h", "x": 0, "y": -0.17, "yanchor": "top"},
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
         bargap=0.15,
     )
-    for band, label in band_labels.items():
+    for band, (label, _lowest, _highest) in sorted(bands.items(), key=lambda item: item[1][1]):
         part = counts[counts["band"] == band]
         figure.add_bar(
             x=part["score"],
@@ -270,14 +235,6 @@ def distribution_figure(counts: pd.DataFrame, band_labels: dict[str, str], mode:
             customdata=share[part.index],
             hovertemplate="score %{x}: %{y:,} responses (%{customdata:.1f}%)<extra></extra>",
         )
-    figure.update_xaxes(dtick=1, title_text="score")
+    figure.update_xaxes(dtick=1)
     figure.update_yaxes(title_text="responses")
     return figure
-
-
-def clicked_cell(point: dict, touchpoint_names: pd.Series, segment_names: pd.Series) -> tuple[str, str]:
-    """(touchpoint_id, segment_id) of a clicked heatmap cell. Dash's click data for heatmaps carries the
-    axis labels but not the cell's customdata, so the names are mapped back to ids."""
-    touchpoint = touchpoint_names.index[touchpoint_names == point["y"]][0]
-    segment = segment_names.index[segment_names == point["x"]][0]
-    return touchpoint, segment

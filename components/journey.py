@@ -41,18 +41,35 @@ def default_metric(by_touchpoint: pd.DataFrame) -> str:
     return reach.sort_values(["touchpoints", "responses"], ascending=False).index[0]
 
 
+#: How the other metrics of a card that need no attention are counted: (one, several), by status.
+_CALM_COUNTS = {
+    "on_track": ("%(count)s other metric on track", "%(count)s other metrics on track"),
+    "insufficient": (
+        "%(count)s other metric with too little data",
+        "%(count)s other metrics with too little data",
+    ),
+    "no_target": ("%(count)s other metric with no target", "%(count)s other metrics with no target"),
+    "no_data": ("%(count)s other metric with no data", "%(count)s other metrics with no data"),
+}
+
+
+def _counted(count: int, forms: tuple[str, str]) -> str:
+    return (forms[0] if count == 1 else forms[1]) % {"count": count}
+
+
 def touchpoint_card(
     touchpoint, rows: pd.DataFrame, selected_metric: str, link: str, compact: bool = False
 ) -> html.A:
-    """A touchpoint coloured by the selected metric's status, with that metric large, then the other
-    metrics measured here that need attention (off track or at risk), and how many others are fine.
-    `compact` (the wall) counts the ones needing attention instead of listing them."""
+    """A touchpoint with the selected metric large, coloured by its status on the left edge, and the
+    worst status of the other metrics measured here as plainly on the right edge, with those needing
+    attention (off track or at risk) named and the rest counted by status. `compact` (the wall)
+    counts the ones needing attention instead of listing them."""
     selected = rows[rows["metric_id"] == selected_metric]
-    others = rows[rows["metric_id"] != selected_metric]
-    attention = others[others["status"].isin(["off_track", "at_risk"])].sort_values(
-        "status", key=lambda status: status.map(_SEVERITY)
+    others = rows[rows["metric_id"] != selected_metric].sort_values(
+        "status", key=lambda status: status.map(_SEVERITY), kind="stable"
     )
-    rest = len(others) - len(attention)
+    attention = others[others["status"].isin(["off_track", "at_risk"])]
+    others_status = others["status"].iloc[0] if len(others) else ""
     if len(selected):
         row = next(selected.itertuples(index=False))
         headline = html.Div(
@@ -77,24 +94,40 @@ def touchpoint_card(
                 className="journey-card-head",
             ),
             headline,
-            *(_attention_count(attention) if compact else _attention_lines(attention, rest)),
+            *(_attention_count(attention) if compact else _attention_lines(attention, others)),
         ],
         href=link,
-        className=f"journey-card status-border-{colour_status}",
-        **{"data-touchpoint-id": touchpoint.touchpoint_id, "data-status": colour_status},
+        className=f"journey-card status-border-{colour_status}"
+        + (f" others-{others_status}" if others_status else ""),
+        **{
+            "data-touchpoint-id": touchpoint.touchpoint_id,
+            "data-status": colour_status,
+            "data-others-status": others_status,
+        },
     )
 
 
-def _attention_lines(attention: pd.DataFrame, rest: int) -> list:
-    return [
-        html.Ul(
-            [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
-        ),
-        html.Div(
-            f"{rest} other metric{'s' if rest != 1 else ''} without alarm" if rest else None,
-            className="journey-rest",
-        ),
-    ]
+def _attention_lines(attention: pd.DataFrame, others: pd.DataFrame) -> list:
+    """The others needing attention under a badge of the worst one's status, then the rest counted."""
+    calm = others[~others["metric_id"].isin(attention["metric_id"])]["status"].value_counts()
+    counts = [_counted(int(calm[status]), forms) for status, forms in _CALM_COUNTS.items() if status in calm]
+    alarm = []
+    if len(attention):
+        worst = attention["status"].iloc[0]
+        label, icon = STATUS_LABELS[worst]
+        alarm = [
+            html.Div(
+                [
+                    html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+                    f"Other metrics: {label.lower()}",
+                ],
+                className=f"status-badge journey-others status-{worst}",
+            ),
+            html.Ul(
+                [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
+            ),
+        ]
+    return [*alarm, *(html.Div(text, className="journey-rest") for text in counts)]
 
 
 def _attention_count(attention: pd.DataFrame) -> list:

@@ -1,20 +1,19 @@
 """`/journey` — the customer journey left to right: each stage a column of its touchpoints, coloured by
 one metric, with a touchpoint × segment heatmap and the top movers (real changes only).
 
-URL: ?period=&compare=&segment=&metric=. A touchpoint card opens /touchpoint/<id>; a heatmap cell opens
-that touchpoint filtered to the segment.
+URL: ?period=&compare=&segment=&metric=. A touchpoint card opens /touchpoint/<id>; a heatmap cell (a
+link) opens that touchpoint filtered to the segment.
 """
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 
 import queries
 from components import ids
 from components.controls import ControlIds, chosen, metric_select, view_controls
+from components.crosstab import kpi_crosstab
 from components.feedback import problem
-from components.figures import clicked_cell, heatmap_figure
 from components.header import page_header, view_attributes
 from components.journey import cell_label, default_metric, journey_map, mover_list
 from components.kpi_table import kpi_table
@@ -103,20 +102,36 @@ def _page(params: dict):
                                 ),
                                 dbc.CardBody(
                                     [
-                                        dcc.Graph(
+                                        html.Div(
+                                            kpi_crosstab(
+                                                cells,
+                                                "segment_id",
+                                                segment_names,
+                                                touchpoint_names,
+                                                cell_link,
+                                                row="touchpoint_id",
+                                                corner="Touchpoint",
+                                            )
+                                            if len(cells)
+                                            else html.P(
+                                                "No data in this period.", className="text-body-secondary"
+                                            ),
                                             id=HEATMAP,
-                                            config={"displaylogo": False, "modeBarButtons": [["toImage"]]},
+                                            className="status-grid",
                                         ),
                                         html.Details(
                                             [
                                                 html.Summary("Show the numbers"),
-                                                kpi_table(
-                                                    cells,
-                                                    lambda row: (
-                                                        f"{touchpoint_names.get(row.touchpoint_id)} × "
-                                                        f"{segment_names.get(row.segment_id)}"
+                                                html.Div(
+                                                    kpi_table(
+                                                        cells,
+                                                        lambda row: (
+                                                            f"{touchpoint_names.get(row.touchpoint_id)} × "
+                                                            f"{segment_names.get(row.segment_id)}"
+                                                        ),
+                                                        "Touchpoint × segment",
                                                     ),
-                                                    "Touchpoint × segment",
+                                                    className="table-responsive",
                                                 ),
                                             ],
                                             className="table-view",
@@ -174,37 +189,3 @@ def apply_view_controls(period, compare, segment, metric, search, shown):
         search, shown, period=period, compare=compare, segment=chosen(segment), metric=metric
     )
     return no_update if new_search is None else new_search
-
-
-@callback(Output(HEATMAP, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
-@queries.memoised
-def draw_heatmap(mode, params):
-    view, segments, _metrics, _by_touchpoint, metric_id = _resolve(params)
-    touchpoint_names = queries.touchpoints().set_index("touchpoint_id")["name"]
-    segment_names = segments.set_index("segment_id")["name"]
-    return heatmap_figure(
-        queries.breakdown(view, metric_id, "cell"), touchpoint_names, segment_names, mode
-    ).to_dict()
-
-
-@callback(
-    Output(ids.URL, "href", allow_duplicate=True),
-    Input(HEATMAP, "clickData"),
-    State(PARAMS, "data"),
-    prevent_initial_call=True,
-)
-def open_clicked_cell(click, params):
-    """A heatmap cell opens its touchpoint, filtered to the cell's segment."""
-    if not click:  # a graph resets clickData when it gets a new figure
-        raise PreventUpdate
-    touchpoint, segment = clicked_cell(
-        click["points"][0],
-        queries.touchpoints().set_index("touchpoint_id")["name"],
-        queries.segments().set_index("segment_id")["name"],
-    )
-    return href(
-        f"/touchpoint/{touchpoint}",
-        period=params.get("period"),
-        compare=params.get("compare"),
-        segment=segment,
-    )

@@ -1,7 +1,7 @@
 """`/metric/<metric_id>` — one metric in full: trend, breakdowns, distribution, verbatims, definition.
 
 Filters live in the URL (?period=&compare=&segment=&touchpoint=). Clicking a touchpoint or segment
-bar, or a heatmap cell, filters the page to it; the breadcrumb shows the path and clears it.
+bar, or a heatmap cell (a link), filters the page to it; the breadcrumb shows the path and clears it.
 Each breakdown applies the *other* dimension's filter, so the bars stay comparable.
 """
 
@@ -15,15 +15,10 @@ import queries
 from components import ids
 from components.commitments import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
+from components.crosstab import kpi_crosstab
 from components.definition import definition_panel
 from components.feedback import problem
-from components.figures import (
-    breakdown_figure,
-    clicked_cell,
-    distribution_figure,
-    heatmap_figure,
-    trend_figure,
-)
+from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_count
 from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
@@ -103,7 +98,11 @@ def graph(graph_id: str, filename: str) -> dcc.Graph:
 
 
 def numbers(table) -> html.Details:
-    return html.Details([html.Summary("Show the numbers"), table], className="table-view")
+    """The numbers behind a chart, in a table that scrolls sideways inside its card on a phone."""
+    return html.Details(
+        [html.Summary("Show the numbers"), html.Div(table, className="table-responsive")],
+        className="table-view",
+    )
 
 
 def _names(frame, column) -> pd.Series:
@@ -297,7 +296,27 @@ def _page(params: dict, rights: dict):
                 card(
                     "Touchpoint × segment",
                     [
-                        graph(HEATMAP, f"{metric_id}-heatmap"),
+                        html.Div(
+                            kpi_crosstab(
+                                breakdowns["cell"],
+                                "segment_id",
+                                segment_names,
+                                touchpoint_names,
+                                lambda row: href(
+                                    f"/metric/{metric_id}",
+                                    period=params["period"],
+                                    compare=params["compare"],
+                                    touchpoint=row.touchpoint_id,
+                                    segment=row.segment_id,
+                                ),
+                                row="touchpoint_id",
+                                corner="Touchpoint",
+                            )
+                            if len(breakdowns["cell"])
+                            else html.P("No data in this period.", className="text-body-secondary"),
+                            id=HEATMAP,
+                            className="status-grid",
+                        ),
                         numbers(
                             kpi_table(
                                 breakdowns["cell"],
@@ -364,7 +383,7 @@ def _page(params: dict, rights: dict):
 
 
 def verbatim_panel(metric, touchpoints, segments, params) -> list:
-    bands = queries.score_bands(metric.kind, metric.scale_min, metric.scale_max)
+    bands = queries.score_bands(metric.kind, metric.scale_min, metric.scale_max, metric.higher_is_better)
 
     def select(select_id, label, options, value):
         return html.Div(
@@ -432,33 +451,24 @@ def apply_view_controls(period, compare, segment, touchpoint, search, shown):
     Output(ids.URL, "search", allow_duplicate=True),
     Input(BY_TOUCHPOINT, "clickData"),
     Input(BY_SEGMENT, "clickData"),
-    Input(HEATMAP, "clickData"),
     State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
-    """A click on a bar or a cell filters the page to that touchpoint and/or segment."""
-    click = {BY_TOUCHPOINT: touchpoint_click, BY_SEGMENT: segment_click, HEATMAP: cell_click}[
-        ctx.triggered_id
-    ]
+def filter_to_clicked(touchpoint_click, segment_click, search):
+    """A click on a bar filters the page to that touchpoint or segment."""
+    click = {BY_TOUCHPOINT: touchpoint_click, BY_SEGMENT: segment_click}[ctx.triggered_id]
     if not click:  # a graph resets clickData when it gets a new figure
         raise PreventUpdate
     point = click["points"][0]
     if ctx.triggered_id == BY_TOUCHPOINT:
         return with_changes(search, touchpoint=point["customdata"])
-    if ctx.triggered_id == BY_SEGMENT:
-        return with_changes(search, segment=point["customdata"])
-    touchpoint, segment = clicked_cell(
-        point, _names(queries.touchpoints(), "touchpoint_id"), _names(queries.segments(), "segment_id")
-    )
-    return with_changes(search, touchpoint=touchpoint, segment=segment)
+    return with_changes(search, segment=point["customdata"])
 
 
 @callback(
     Output(TREND, "figure"),
     Output(BY_TOUCHPOINT, "figure"),
     Output(BY_SEGMENT, "figure"),
-    Output(HEATMAP, "figure"),
     Input(ids.COLOUR_MODE, "data"),
     Input(PARAMS, "data"),
 )
@@ -494,7 +504,7 @@ def show_commitments(params):
 
 @queries.memoised
 def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
-    """The trend, both breakdowns and the heatmap, as figure dicts (memoised: Plotly's validation
+    """The trend and both breakdowns, as figure dicts (memoised: Plotly's validation
     costs more than the cached queries behind them); `marks` are commitment milestones."""
     view, touchpoints, segments = _slice(params)
     trend, notes = _trend(view, params)
@@ -505,7 +515,6 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
         trend_figure(trend, notes, unit, mode, marks),
         breakdown_figure(breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, mode),
         breakdown_figure(breakdowns["segment"], "segment_id", segment_names, mode),
-        heatmap_figure(breakdowns["cell"], touchpoint_names, segment_names, mode),
     )
     return tuple(figure.to_dict() for figure in figures)
 
@@ -515,9 +524,11 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
 def draw_distribution(mode, params):
     view, _touchpoints, _segments = _slice(params)
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
-    bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    bands = queries.score_bands(
+        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+    )
     counts = queries.distribution(view, params["metric_id"], params.get("touchpoint"), params.get("segment"))
-    figure = distribution_figure(counts, {band: label for band, (label, _lo, _hi) in bands.items()}, mode)
+    figure = distribution_figure(counts, bands, mode)
     return figure.to_dict()
 
 
@@ -539,7 +550,9 @@ def show_verbatims(touchpoint, segment, band, page, params):
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
     view, touchpoints, segments = _slice(params)
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
-    bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    bands = queries.score_bands(
+        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+    )
     frame, total = queries.verbatims(
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), page, VERBATIMS_PER_PAGE
     )

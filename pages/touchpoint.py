@@ -83,7 +83,9 @@ def _page(params: dict, rights: dict):
                 latest,
                 touchpoints.set_index("touchpoint_id")["name"],
                 segment_names,
-                queries.score_bands(voice["kind"], voice["scale_min"], voice["scale_max"]),
+                queries.score_bands(
+                    voice["kind"], voice["scale_min"], voice["scale_max"], voice["higher_is_better"]
+                ),
             ),
             html.A(
                 "All comments",

@@ -279,7 +279,9 @@ def _voice(view, card, touchpoint_id, segment, segment_names) -> dict | None:
         "comments": comments,
         "touchpoint_names": queries.touchpoints().set_index("touchpoint_id")["name"],
         "segment_names": segment_names,
-        "bands": queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"]),
+        "bands": queries.score_bands(
+            metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+        ),
     }
 
 

@@ -158,11 +158,16 @@ def owner_board(card: pd.DataFrame, register: pd.DataFrame, owners: pd.DataFrame
 
 
 def metric_plans(card: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
-    """The KPI frame with `open_commitments` per metric and `no_plan`: off track with none open."""
+    """The KPI frame (all customers at every touchpoint) with `open_commitments` per metric and
+    `no_plan`: off track with no open commitment for the whole metric. A plan for one touchpoint or
+    segment is counted but does not cover a metric that is off track for everyone."""
     open_ones = register[register["status"].isin(OPEN_STATUSES)]
+    whole = open_ones["touchpoint_id"].isna() & open_ones["segment_id"].isna()
     counts = open_ones.groupby("metric_id").size()
+    covering = open_ones[whole].groupby("metric_id").size()
     plans = card["metric_id"].map(counts).fillna(0).astype(int)
-    return card.assign(open_commitments=plans, no_plan=card["status"].eq("off_track") & plans.eq(0))
+    covered = card["metric_id"].map(covering).fillna(0).gt(0)
+    return card.assign(open_commitments=plans, no_plan=card["status"].eq("off_track") & ~covered)
 
 
 def commitments_in_view(

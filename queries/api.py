@@ -215,7 +215,9 @@ def distribution(
         **_time_range(view),
     )
     metric = _catalogue(metric_id).iloc[0]
-    bands = kpi.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    bands = kpi.score_bands(
+        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+    )
     band_of = {
         score: band for band, (_label, low, high) in bands.items() for score in range(int(low), int(high) + 1)
     }
@@ -234,7 +236,9 @@ def verbatims(
 ) -> tuple[pd.DataFrame, int]:
     """One page of verbatim comments, newest first, and how many match in all."""
     metric = _catalogue(metric_id).iloc[0]
-    bands = kpi.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
+    bands = kpi.score_bands(
+        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+    )
     _label, min_score, max_score = bands.get(band, (None, None, None))
     frame = run(
         "verbatims",

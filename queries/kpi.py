@@ -217,23 +217,35 @@ def add_change(current: pd.DataFrame, previous: pd.DataFrame, keys: list[str]) -
     )
 
 
-def score_bands(kind: str, scale_min: float, scale_max: float) -> dict[str, tuple[str, float, float]]:
-    """Score bands of a survey metric, worst answers first: {band: (label, lowest, highest score)}.
+def score_bands(
+    kind: str, scale_min: float, scale_max: float, higher_is_better: bool
+) -> dict[str, tuple[str, float, float]]:
+    """Score bands of a survey metric, worst answers first: {"worst" | "middle" | "best": (label,
+    lowest, highest score)}.
 
-    NPS has its detractors, passives and promoters; other scales a bottom-2, middle and top-2 box.
+    NPS has its detractors, passives and promoters; other scales their two worst, middle and two best
+    scores, which are the low ones when lower is better (customer effort).
     """
     if kind == "nps":
         return {
-            "low": ("Detractors (0–6)", 0, 6),
+            "worst": ("Detractors (0–6)", 0, 6),
             "middle": ("Passives (7–8)", 7, 8),
-            "high": ("Promoters (9–10)", 9, 10),
+            "best": ("Promoters (9–10)", 9, 10),
         }
-    low_top, high_bottom = scale_min + 1, scale_max - 1
+    bottom = (scale_min, scale_min + 1)
+    middle = (scale_min + 2, scale_max - 2)
+    top = (scale_max - 1, scale_max)
+    worst, best = (bottom, top) if higher_is_better else (top, bottom)
     return {
-        "low": (f"Bottom 2 ({scale_min:g}–{low_top:g})", scale_min, low_top),
-        "middle": (f"Middle ({low_top + 1:g}–{high_bottom - 1:g})", low_top + 1, high_bottom - 1),
-        "high": (f"Top 2 ({high_bottom:g}–{scale_max:g})", high_bottom, scale_max),
+        "worst": (f"Worst two ({_scores(*worst)})", *worst),
+        "middle": (f"Middle ({_scores(*middle)})", *middle),
+        "best": (f"Best two ({_scores(*best)})", *best),
     }
+
+
+def _scores(lowest: float, highest: float) -> str:
+    """'1–2', or '3' for a band of one score."""
+    return f"{lowest:g}" if lowest == highest else f"{lowest:g}–{highest:g}"
 
 
 def add_difference_from_rest(segments: pd.DataFrame, rest: pd.DataFrame) -> pd.DataFrame:

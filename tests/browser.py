@@ -125,21 +125,3 @@ def expect_clear_message(page, *named: str) -> None:
     expect(problem.locator("a[href='/']")).to_have_count(1)
     assert "Traceback" not in problem.inner_text()
     assert page.problems == []
-
-
-def click_heatmap_cell(page, graph_selector: str, column_label: str, row_label: str) -> None:
-    """Click the centre of a Plotly heatmap cell, found by its axis labels (rows drawn top-down)."""
-    from playwright.sync_api import expect
-
-    graph = page.locator(graph_selector)
-    expect(graph.locator(".main-svg").first).to_be_visible()
-    graph.scroll_into_view_if_needed()
-    box = graph.locator(".nsewdrag").first.bounding_box()
-    axes = graph.evaluate(
-        "g => { const d = g.querySelector('.js-plotly-plot').data[0]; return {x: d.x, y: d.y}; }"
-    )
-    column, row = axes["x"].index(column_label), axes["y"].index(row_label)
-    page.mouse.click(
-        box["x"] + box["width"] * (column + 0.5) / len(axes["x"]),
-        box["y"] + box["height"] * (row + 0.5) / len(axes["y"]),
-    )

@@ -52,8 +52,8 @@ COLD_PERIODS += [
 PAGES = {
     "scorecard": ("/", ".kpi-tile"),
     "metric (survey)": ("/metric/tnps", ".verbatim"),
-    "metric (ratio)": ("/metric/aht", "#metric-heatmap .main-svg"),
-    "journey": ("/journey", "#journey-heatmap .main-svg"),
+    "metric (ratio)": ("/metric/aht", "#metric-by-segment .trace.bars .point"),
+    "journey": ("/journey", "#journey-heatmap .crosstab-cell"),
     "touchpoint": ("/touchpoint/contact_centre", ".kpi-tile"),
     "segments": ("/segments", ".crosstab"),
     "segment": ("/segment/smb", ".crosstab"),

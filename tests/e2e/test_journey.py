@@ -2,13 +2,14 @@
 checked against the query layer on the same warehouse file."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
 import queries
-from tests.browser import click_heatmap_cell, expect_clear_message
+from tests.browser import expect_clear_message
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +55,36 @@ def test_journey_values_match_the_query_layer_and_the_metric_selector_recolours(
     assert page.problems == []
 
 
+def test_each_card_shows_the_worst_status_of_its_other_metrics(visit, demo_server, demo_warehouse):
+    """Besides the chosen metric's status, each card carries the worst status of the other metrics
+    measured there (as the query layer has them), names those off track or at risk, and counts the
+    ones on track in words."""
+    page = visit(demo_server + "/journey?metric=tnps")
+    expect(page.locator(".journey-card")).not_to_have_count(0)
+    kpis = queries.kpis(queries.view(), ("touchpoint",))
+    severity = ["off_track", "at_risk", "insufficient", "on_track", "no_target", "no_data"]
+    alarmed = 0
+    for card in page.locator(".journey-card").all():
+        touchpoint = card.get_attribute("data-touchpoint-id")
+        others = kpis[(kpis["touchpoint_id"] == touchpoint) & (kpis["metric_id"] != "tnps")]
+        worst = min(others["status"], key=severity.index) if len(others) else ""
+        assert card.get_attribute("data-others-status") == worst, touchpoint
+        named = card.locator(".journey-metric").evaluate_all("ms => ms.map(m => m.dataset.metricId)")
+        assert sorted(named) == sorted(
+            others.loc[others["status"].isin(["off_track", "at_risk"]), "metric_id"]
+        )
+        on_track = int(others["status"].eq("on_track").sum())
+        if on_track:
+            word = "metric" if on_track == 1 else "metrics"
+            expect(card.locator(".journey-rest").first).to_have_text(f"{on_track} other {word} on track")
+        if worst in ("off_track", "at_risk"):
+            alarmed += 1
+            expect(card.locator(".journey-others")).to_have_class(re.compile(rf"\bstatus-{worst}\b"))
+    assert alarmed > 0  # the demo has cards whose other metrics are red beside a green NPS
+    assert "without alarm" not in page.locator(".journey-map").inner_text()
+    assert page.problems == []
+
+
 def test_top_movers_are_real_changes_from_the_query_layer(visit, demo_server, demo_warehouse):
     """Every mover is a significant (or census) change with enough responses in both periods."""
     page = visit(demo_server + "/journey?metric=tnps&period=2026-Q3&compare=yoy")
@@ -75,7 +106,7 @@ def test_top_movers_are_real_changes_from_the_query_layer(visit, demo_server, de
 def test_touchpoint_card_opens_its_page_with_touchpoint_scoped_targets(visit, server, tiny_warehouse):
     """The web card opens /touchpoint/web, whose NPS tile uses the web target (35), not the general 45."""
     page = visit(server + "/journey")
-    expect(page.locator("#journey-heatmap .main-svg").first).to_be_visible()  # loaded before leaving
+    expect(page.locator("#journey-heatmap .crosstab-cell").first).to_be_visible()  # loaded before leaving
     page.locator(".journey-card[data-touchpoint-id=web]").click()
     expect(page).to_have_url(f"{server}/touchpoint/web")
     tile = page.locator(".kpi-tile[data-metric-id=nps]")
@@ -91,14 +122,16 @@ def test_touchpoint_card_opens_its_page_with_touchpoint_scoped_targets(visit, se
     )
     for cell in cells.all():
         key = (cell.get_attribute("data-metric-id"), cell.get_attribute("data-segment-id"))
-        assert cell.get_attribute("data-status") == expected.loc[key, "status"]
+        # A metric with no data for a segment says so in its cell.
+        status = expected["status"].get(key, "no_data")
+        assert cell.get_attribute("data-status") == status
     assert page.problems == []
 
 
 def test_heatmap_cell_opens_the_touchpoint_for_that_segment(visit, server, tiny_warehouse):
     """Clicking the web × smb heatmap cell opens /touchpoint/web filtered to smb."""
     page = visit(server + "/journey?metric=nps")
-    click_heatmap_cell(page, "#journey-heatmap", "Small business", "Website")
+    page.locator("#journey-heatmap .crosstab-cell[data-touchpoint-id=web][data-segment-id=smb] a").click()
     expect(page).to_have_url(f"{server}/touchpoint/web?segment=smb")
     expect(page.locator(".page-subtitle")).to_contain_text("Small business")
     assert page.problems == []

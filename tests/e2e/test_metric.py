@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 import queries
-from tests.browser import click_heatmap_cell, expect_clear_message
+from tests.browser import expect_clear_message
 
 pytestmark = pytest.mark.e2e
 
@@ -141,15 +141,15 @@ def test_verbatims_newest_first_filter_by_band_and_page(visit, demo_server, demo
     expect(page.locator("#metric-verbatim-list .verbatim-text")).to_have_text(list(second["comment"]))
     assert second["responded_at"].max() <= first["responded_at"].min()
 
-    low, low_total = queries.verbatims(view, "rnps", band="low")
+    low, low_total = queries.verbatims(view, "rnps", band="worst")
     assert 0 < low_total < total
-    page.select_option("#metric-verbatim-band", "low")
+    page.select_option("#metric-verbatim-band", "worst")
     expect(page.locator("#metric-verbatim-count")).to_have_text(re.compile(rf"^{low_total}\D"))
     assert comment_count(page) == low_total
     # A new filter starts again at page 1.
     expect(page.locator("#metric-verbatim-list .verbatim-text")).to_have_text(list(low["comment"]))
     badges = page.locator("#metric-verbatim-list .score-badge")
-    assert set(badges.evaluate_all("bs => bs.map(b => b.className)")) == {"score-badge band-low"}
+    assert set(badges.evaluate_all("bs => bs.map(b => b.className)")) == {"score-badge band-worst"}
     expect(page.locator("#metric-verbatim-pages .active")).to_contain_text("1")
     assert page.problems == []
 
@@ -230,8 +230,38 @@ def test_metric_page_for_a_period_without_data_shows_no_data(visit, server, tiny
 def test_clicking_a_heatmap_cell_filters_to_touchpoint_and_segment(visit, server, tiny_warehouse):
     """The Website × Small business cell filters the page to both; the breadcrumb shows them."""
     page = visit(server + "/metric/nps")
-    click_heatmap_cell(page, "#metric-heatmap", "Small business", "Website")
+    page.locator("#metric-heatmap .crosstab-cell[data-touchpoint-id=web][data-segment-id=smb] a").click()
     expect(page).to_have_url(f"{server}/metric/nps?touchpoint=web&segment=smb")
     expect(page.locator(".breadcrumb")).to_contain_text("Website")
     expect(page.locator(".breadcrumb")).to_contain_text("Small business")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("metric_id", ["ces", "tnps"])
+def test_heatmap_cells_show_their_status_against_their_own_target(
+    visit, demo_server, demo_warehouse, metric_id
+):
+    """Every touchpoint × segment cell of the grid (touchpoints with data, every segment) is there: with
+    the query layer's value, status and n, tinted by that status; a cell without data says "No data"."""
+    page = visit(f"{demo_server}/metric/{metric_id}")
+    expected = queries.breakdown(queries.view(), metric_id, "cell").set_index(["touchpoint_id", "segment_id"])
+    touchpoints = expected.index.get_level_values(0).unique()
+    segments = expected.index.get_level_values(1).unique()
+    cells = page.locator("#metric-heatmap .crosstab-cell")
+    expect(cells).to_have_count(len(touchpoints) * len(segments))
+    shown = cells.evaluate_all("cs => cs.map(c => ({...c.dataset, tint: c.className, text: c.textContent}))")
+    empty = 0
+    for cell in shown:
+        assert cell["metricId"] == metric_id
+        key = (cell["touchpointId"], cell["segmentId"])
+        if key not in expected.index:
+            empty += 1
+            assert (cell["status"], cell["value"], cell["text"]) == ("no_data", "", "No data")
+            continue
+        row = expected.loc[key]
+        assert cell["status"] == row["status"] and f"cell-{row['status']}" in cell["tint"].split()
+        assert number(cell["value"]) == pytest.approx(number(row["value"]), nan_ok=True)
+        assert number(cell["n"]) == number(row["n"])
+    assert empty == len(touchpoints) * len(segments) - len(expected)
+    assert "on_track" in {cell["status"] for cell in shown}  # the tint tested above is not vacuous
     assert page.problems == []

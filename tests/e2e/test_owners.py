@@ -90,7 +90,8 @@ def test_board_counts_overdue_commitments_and_flags_off_track_metrics_with_no_pl
 ):
     """/owners: a card per owner; Ben's overdue count and the overdue attention list include a seeded
     overdue commitment; every off-track metric's chip says "no plan" exactly when it has no open
-    commitment (Customer effort has none, NPS gets one here)."""
+    commitment for all customers (Customer effort has only one for small businesses, NPS gets one
+    for everyone here)."""
     url = server_state["BEACON_STATE_URL"]
     late = seed(
         server_state,
@@ -103,11 +104,15 @@ def test_board_counts_overdue_commitments_and_flags_off_track_metrics_with_no_pl
         progress=30,
     )
     seed(server_state, metric_id="nps", title=unique("A plan for NPS"))
+    seed(server_state, metric_id="effort", segment_id="smb", title=unique("A plan for small businesses"))
     register = commitments.register(url=url)
     card = queries.scorecard(queries.view())
     off_track = set(card.loc[card["status"].eq("off_track"), "metric_id"])
     assert off_track == {"nps", "csat", "effort"}  # the tiny warehouse's Q4 to date
-    planned = set(register.loc[register["status"].isin(commitments.OPEN_STATUSES), "metric_id"])
+    for_everyone = register["touchpoint_id"].isna() & register["segment_id"].isna()
+    planned = set(
+        register.loc[register["status"].isin(commitments.OPEN_STATUSES) & for_everyone, "metric_id"]
+    )
     assert "effort" not in planned and "nps" in planned
 
     page = visit(f"{server}/owners")

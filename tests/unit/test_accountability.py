@@ -212,6 +212,36 @@ def test_a_plan_for_another_metric_does_not_count():
     assert bool(plans.loc[0, "no_plan"]) is True
 
 
+@pytest.mark.parametrize(
+    ("touchpoint_id", "segment_id", "no_plan"),
+    [
+        (None, "smb", True),  # a plan for small businesses only
+        ("web", None, True),  # a plan for one touchpoint only
+        ("web", "smb", True),
+        (None, None, False),  # a plan for all customers at every touchpoint covers the metric
+    ],
+)
+def test_only_a_plan_for_everyone_covers_a_metric_off_track_for_everyone(touchpoint_id, segment_id, no_plan):
+    """NPS is off track for all customers; a scoped plan is an open commitment on it, but leaves the
+    metric on the board's "off track with no plan" list."""
+    card = pd.DataFrame([("nps", "ana", "off_track")], columns=["metric_id", "owner_id", "status"])
+    scoped = {**commitment(1, "nps", "ana", "in_progress", "2026-11-30"), "touchpoint_id": touchpoint_id}
+    scoped["segment_id"] = segment_id
+    plans = metric_plans(card, register([scoped]))
+    assert plans.loc[0, "open_commitments"] == 1
+    assert bool(plans.loc[0, "no_plan"]) is no_plan
+    board = owner_board(card, register([scoped]), OWNERS)
+    assert by_owner(board)["Ana Silva"]["no_plan_ids"] == (["nps"] if no_plan else [])
+
+
+def test_a_scoped_plan_beside_a_plan_for_everyone_still_covers():
+    card = pd.DataFrame([("nps", "ana", "off_track")], columns=["metric_id", "owner_id", "status"])
+    scoped = {**commitment(1, "nps", "ana", "planned", "2026-11-30"), "segment_id": "smb"}
+    everyone = commitment(2, "nps", "ana", "planned", "2026-11-30")
+    plans = metric_plans(card, register([scoped, everyone]))
+    assert (plans.loc[0, "open_commitments"], bool(plans.loc[0, "no_plan"])) == (2, False)
+
+
 # --- effect windows -------------------------------------------------------------------------------
 
 

@@ -3,16 +3,21 @@
 from types import SimpleNamespace
 from urllib.parse import unquote
 
+import numpy as np
 import pandas as pd
 
 from components.attributes import kpi_attributes
+from components.board import attention_list
+from components.crosstab import kpi_crosstab
+from components.definition import definition_panel
 from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.links import href, search_after_change, with_changes
 from components.sparkline import sparkline_svg
 from components.status import STATUS_LABELS, status_badge
-from components.theme import figure_template
-from queries import STATUSES
+from components.theme import STATUS_COLOURS, figure_template
+from queries import STATUSES, score_bands
+from tests.components_tree import props, text, walk, with_class
 
 
 def test_values_are_formatted_for_their_unit():
@@ -128,11 +133,57 @@ def test_breakdown_figure_greys_thin_slices_and_keeps_ids_for_clicks():
         }
     )  # fmt: skip
     names = pd.Series({"web": "Website", "shop": "Shop"})
-    bars = breakdown_figure(frame, "touchpoint_id", names, "dark").data[0]
+    figure = breakdown_figure(frame, "touchpoint_id", names, "dark")
+    bars = figure.data[0]
     # Journey order top to bottom: Plotly draws the first y at the bottom, so the order is reversed.
     assert list(bars.y) == ["Shop", "Website"]
     assert list(bars.customdata) == ["shop", "web"]
-    assert bars.marker.color[0] == "#adb5bd" and "too little data" in bars.text[0]
+    assert bars.marker.color[0] == "#adb5bd"
+    assert [note.text for note in figure.layout.annotations] == ["n 4<br>too little data", "40.0"]
+
+
+def test_breakdown_labels_sit_clear_of_whiskers_and_targets_and_a_zero_keeps_its_bar():
+    """Values are written right of the plot area (paper x = 1, in the right margin), not on the bars
+    where whiskers and target ticks cover them; a value of 0 is still drawn, by the bar's outline."""
+    frame = pd.DataFrame(
+        {
+            "segment_id": ["smb", "ent"], "value": [-14.3, 0.0], "low": [-20.0, -5.0], "high": [-8.0, 5.0],
+            "target": [12.0, 12.0], "status": ["off_track", "off_track"], "n": [400, 300], "unit": ["pts", "pts"],
+        }
+    )  # fmt: skip
+    figure = breakdown_figure(
+        frame, "segment_id", pd.Series({"smb": "Small business", "ent": "Enterprise"}), "light"
+    )
+    bars = figure.data[0]
+    assert bars.text is None
+    labels = figure.layout.annotations
+    assert [(note.y, note.text) for note in labels] == [("Enterprise", "0.0"), ("Small business", "−14.3")]
+    assert all((note.xref, note.x, note.xanchor) == ("paper", 1, "left") for note in labels)
+    assert figure.layout.margin.r >= 12 + 7 * len("−14.3")  # the label column fits the widest label
+    assert bars.marker.line.width > 0
+
+
+def test_trend_annotations_each_on_a_line_of_their_own_away_from_the_edge():
+    """Two annotations four days apart near the end of the range: one under the other, both running
+    leftwards from their day so neither is cut at the right edge."""
+    trend = pd.DataFrame(
+        {
+            "bucket_start": pd.to_datetime(["2026-07-01", "2026-11-30"]), "value": [1.0, 2.0],
+            "low": [0.0, 1.0], "high": [2.0, 3.0], "target": [1.5, 1.5], "n": pd.array([100, 120], dtype="Int64"),
+        }
+    )  # fmt: skip
+    notes = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-11-27", "2026-07-20", "2026-11-23"]),
+            "title": ["Black Friday", "A", "B"],
+        }
+    )
+    labels = trend_figure(trend, notes, "pts", "light").layout.annotations
+    assert [(note.text, note.yshift, note.xanchor) for note in labels] == [
+        ("A", 0, "left"),
+        ("B", -15, "right"),
+        ("Black Friday", -30, "right"),
+    ]
 
 
 def test_trend_and_distribution_figures_have_their_series():
@@ -145,8 +196,126 @@ def test_trend_and_distribution_figures_have_their_series():
     notes = pd.DataFrame({"day": pd.to_datetime(["2026-10-15"]), "title": ["Redesign"]})
     names = [trace.name for trace in trend_figure(trend, notes, "pts", "light").data]
     assert names == [None, "95% interval", "Value", "Target"]
-    counts = pd.DataFrame({"score": [0, 7, 10], "responses": [5, 3, 2], "band": ["low", "middle", "high"]})
-    bars = distribution_figure(
-        counts, {"low": "Detractors", "middle": "Passives", "high": "Promoters"}, "light"
+    counts = pd.DataFrame({"score": [0, 7, 10], "responses": [5, 3, 2], "band": ["worst", "middle", "best"]})
+    bars = distribution_figure(counts, score_bands("nps", 0, 10, True), "light")
+    assert [trace.name for trace in bars.data] == ["Detractors (0–6)", "Passives (7–8)", "Promoters (9–10)"]
+
+
+def test_distribution_of_a_lower_is_better_metric_has_its_low_scores_green():
+    """Customer effort: 1–2 are the best answers, green and named so; 6–7 red; the legend runs in
+    score order and sits under the plot, where no bar can reach it."""
+    counts = pd.DataFrame({"score": [1, 2, 4, 6, 7], "responses": [40, 90, 120, 15, 3]})
+    bands = score_bands("mean", 1, 7, False)
+    counts["band"] = counts["score"].map({1: "best", 2: "best", 4: "middle", 6: "worst", 7: "worst"})
+    figure = distribution_figure(counts, bands, "dark")
+    traces = {trace.name: trace for trace in figure.data}
+    assert list(traces) == ["Best two (1–2)", "Middle (3–5)", "Worst two (6–7)"]
+    assert list(traces["Best two (1–2)"].x) == [1, 2]
+    assert traces["Best two (1–2)"].marker.color == STATUS_COLOURS["on_track"]
+    assert traces["Worst two (6–7)"].marker.color == STATUS_COLOURS["off_track"]
+    assert figure.layout.legend.y < 0 and figure.layout.legend.yanchor == "top"
+    assert figure.layout.xaxis.title.text is None  # nothing under the axis for the legend to cover
+
+
+def _cells(rows) -> pd.DataFrame:
+    """A touchpoint × segment KPI frame for one metric: (touchpoint, segment, status, value, n)."""
+    frame = pd.DataFrame(rows, columns=["touchpoint_id", "segment_id", "status", "value", "n"])
+    return frame.assign(
+        metric_id="ces", unit="score", target=3.3, owner_id="reka", low=np.nan, high=np.nan,
+        change=np.nan, change_significant=pd.NA, higher_is_better=False,
+    )  # fmt: skip
+
+
+def test_heatmap_cells_are_tinted_by_their_status_and_an_empty_one_says_so():
+    """Effort 3.4 misses its ≤ 3.3 target (off track) and 2.9 meets it (on track): the cells carry
+    their status, not a shade of the value; web × ent has no data and says "No data" with the
+    contract's attributes; links go to the cell's view."""
+    cells = _cells(
+        [
+            ("web", "smb", "off_track", 3.4, 120),
+            ("web", "ent", None, None, None),
+            ("shop", "smb", "on_track", 2.9, 80),
+            ("shop", "ent", "insufficient", 3.9, 12),
+        ]
+    ).dropna(subset=["status"])
+    grid = kpi_crosstab(
+        cells,
+        "segment_id",
+        pd.Series({"smb": "Small business", "ent": "Enterprise"}),
+        pd.Series({"web": "Website", "shop": "Shop"}),
+        lambda row: f"/metric/ces?touchpoint={row.touchpoint_id}&segment={row.segment_id}",
+        row="touchpoint_id",
+        corner="Touchpoint",
     )
-    assert [trace.name for trace in bars.data] == ["Detractors", "Passives", "Promoters"]
+    found = {
+        (props(cell)["data-touchpoint-id"], props(cell)["data-segment-id"]): cell
+        for cell in with_class(grid, "crosstab-cell")
+    }
+    assert {key: cell.className.split()[2] for key, cell in found.items()} == {
+        ("web", "smb"): "cell-off_track",
+        ("web", "ent"): "cell-no_data",
+        ("shop", "smb"): "cell-on_track",
+        ("shop", "ent"): "cell-insufficient",
+    }
+    empty = props(found[("web", "ent")])
+    assert (empty["data-status"], empty["data-value"], empty["data-n"], empty["data-metric-id"]) == (
+        "no_data", "", "", "ces",
+    )  # fmt: skip
+    assert (
+        empty["data-low"]
+        == empty["data-high"]
+        == empty["data-change"]
+        == empty["data-change-significant"]
+        == ""
+    )
+    assert text(found[("web", "ent")]) == "No data"
+    assert text(found[("web", "smb")]) == "3.40" and props(found[("web", "smb")])["data-value"] == "3.4"
+    assert text(found[("shop", "ent")]) == "n 12"
+    assert found[("shop", "smb")].children.href == "/metric/ces?touchpoint=shop&segment=smb"
+    assert [text(th) for th in walk(grid) if getattr(th, "scope", None) == "row"] == ["Website", "Shop"]
+
+
+def test_definition_terms_and_their_text_stay_together():
+    """Each term and its text are one group of the grid, so no width can set them in different rows."""
+    metric = SimpleNamespace(
+        kind="mean", unit="score", scale_min=1.0, scale_max=7.0, higher_is_better=False, min_sample=30,
+        description="Effort", owner_name="Réka Szabó", owner_title="Head of Contact Centre", target=3.3,
+        tolerance=0.2,
+    )  # fmt: skip
+    panel = definition_panel(metric)
+    groups = with_class(panel, "definition-item")
+    assert len(groups) == len(panel.children) == 8
+    assert all([type(part).__name__ for part in group.children] == ["Dt", "Dd"] for group in groups)
+    assert text(groups[3]) == "DirectionLower is better"
+
+
+def test_no_plan_line_names_the_open_plans_that_cover_only_part():
+    """Handle time is off track for everyone with one open plan for the contact centre only."""
+    plans = pd.DataFrame(
+        {
+            "metric_id": ["aht", "rnps"], "name": ["Average handle time", "Relationship NPS"],
+            "owner_id": ["reka", "aino"], "status": ["off_track", "off_track"], "open_commitments": [1, 0],
+            "no_plan": [True, True],
+        }
+    )  # fmt: skip
+    overdue = pd.DataFrame(
+        columns=["commitment_id", "title", "owner_id", "due_on", "status", "overdue", "metric_id"]
+    )
+    names = {"owner": {"reka": "Réka Szabó", "aino": "Aino Virtanen"}}
+    strip = attention_list(plans, overdue, names, {}, may_add=False)
+    items = [part for part in walk(strip) if "data-metric-id" in props(part)]
+    assert [text(item) for item in items] == [
+        "Average handle time · Réka Szabó · 1 open plan covers only part of it",
+        "Relationship NPS · Aino Virtanen",
+    ]
+
+
+def test_a_ratio_definition_gives_its_day_based_interval_not_census():
+    metric = SimpleNamespace(
+        kind="ratio", unit="%", scale_min=np.nan, scale_max=np.nan, higher_is_better=True, min_sample=30,
+        description="Contained", owner_name="Lucía Fernández", owner_title="Head of Digital", target=40.0,
+        tolerance=2.0,
+    )  # fmt: skip
+    interval = with_class(definition_panel(metric), "definition-item")[2]
+    assert text(interval).startswith("95% intervalR ± 1.96 · SE")
+    assert "k days with data" in text(interval) and "census" not in text(definition_panel(metric))

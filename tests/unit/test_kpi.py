@@ -493,3 +493,23 @@ def test_add_change_does_not_mutate_and_keeps_index():
     assert out["change"].tolist() == [40.0]  # 50 − 10
     assert "change" not in current.columns
     assert np.isclose(previous["value"].iloc[0], 10.0)
+
+
+# --- score bands ----------------------------------------------------------------------------------
+
+
+def test_score_bands_put_the_best_answers_where_the_metric_is_good():
+    """Customer effort (1–7, lower is better): 1–2 are the best answers, 6–7 the worst; CSAT (1–5,
+    higher is better) the other way round, its middle a single score."""
+    effort = kpi.score_bands("mean", 1, 7, False)
+    assert effort == {
+        "worst": ("Worst two (6–7)", 6, 7),
+        "middle": ("Middle (3–5)", 3, 5),
+        "best": ("Best two (1–2)", 1, 2),
+    }
+    assert kpi.score_bands("top2box", 1, 5, True) == {
+        "worst": ("Worst two (1–2)", 1, 2),
+        "middle": ("Middle (3)", 3, 3),
+        "best": ("Best two (4–5)", 4, 5),
+    }
+    assert kpi.score_bands("nps", 0, 10, True)["worst"] == ("Detractors (0–6)", 0, 6)

@@ -178,8 +178,8 @@ def test_distribution_counts_every_response_in_the_slice(demo):
 
 def test_verbatims_page_newest_first_with_total(demo):
     view = queries.view()
-    first, total = queries.verbatims(view, "tnps", band="low", page=1, page_size=5)
-    second, _ = queries.verbatims(view, "tnps", band="low", page=2, page_size=5)
+    first, total = queries.verbatims(view, "tnps", band="worst", page=1, page_size=5)
+    second, _ = queries.verbatims(view, "tnps", band="worst", page=2, page_size=5)
     expected = raw(
         demo,
         "SELECT count(*) FROM responses WHERE metric_id = 'tnps' AND comment IS NOT NULL AND score <= 6 "

@@ -19,46 +19,12 @@ from queries.api import real_changes
 from queries.kpi import without_thin_values
 from queries.periods import Period
 from tests.commitment_rows import commitment_row, hand_register
+from tests.components_tree import props as _props
+from tests.components_tree import text as _text
+from tests.components_tree import with_class as _with_class
 
 TODAY = date(2026, 11, 25)
 Q4_TO_DATE = Period("2026-Q4", "Q4 2026", date(2026, 10, 1), date(2026, 11, 20))
-
-
-# --- helpers -------------------------------------------------------------------------------------------
-
-
-def _children(component) -> list:
-    children = getattr(component, "children", None)
-    if children is None:
-        return []
-    return list(children) if isinstance(children, list | tuple) else [children]
-
-
-def _text(component) -> str:
-    """Every string (and number) inside a component, in order."""
-    if isinstance(component, str):
-        return component
-    if isinstance(component, int | float):
-        return str(component)
-    return "".join(_text(child) for child in _children(component))
-
-
-def _walk(component):
-    """The component and every component inside it, depth first."""
-    if component is None or isinstance(component, str | int | float):
-        return
-    yield component
-    for child in _children(component):
-        yield from _walk(child)
-
-
-def _props(component) -> dict:
-    return component.to_plotly_json()["props"]
-
-
-def _with_class(component, name: str) -> list:
-    """Every component inside `component` whose className has the word `name`."""
-    return [c for c in _walk(component) if name in (getattr(c, "className", None) or "").split()]
 
 
 # --- pages/_wall_settings.py ---------------------------------------------------------------------------
@@ -519,7 +485,8 @@ def test_compact_touchpoint_card_singular_and_none():
 
 
 def test_full_touchpoint_card_still_lists_the_others_in_alarm():
-    """compact=False lists effort then CSAT by name and says '2 other metrics without alarm'."""
+    """compact=False lists effort then CSAT by name under an "Other metrics: off track" badge, and
+    counts the calm ones by status: one on track, one with no target (never "without alarm")."""
     card = touchpoint_card(WEB, _touchpoint_rows(ALARM), "nps", "/touchpoint/web")
     lines = _with_class(card, "journey-metric")
     assert [_props(line)["data-metric-id"] for line in lines] == ["effort", "csat"]
@@ -528,8 +495,36 @@ def test_full_touchpoint_card_still_lists_the_others_in_alarm():
         "Satisfaction",
     ]
     assert _with_class(card, "journey-attention-count") == []
-    assert [_text(rest) for rest in _with_class(card, "journey-rest")] == ["2 other metrics without alarm"]
+    assert [_text(rest) for rest in _with_class(card, "journey-rest")] == [
+        "1 other metric on track",
+        "1 other metric with no target",
+    ]
     assert card.href == "/touchpoint/web"
+
+
+def test_a_green_card_shows_its_red_other_metrics_as_plainly():
+    """Chat: the chosen NPS on track, two others off track. The card says so by a badge of the worst
+    other status and on its right edge, besides the chosen metric's colour on the left."""
+    rows = _touchpoint_rows(
+        {"nps": "on_track", "csat": "off_track", "effort": "off_track", "fcr": "on_track"}
+    )
+    card = touchpoint_card(WEB, rows, "nps", "/touchpoint/web")
+    assert _props(card)["data-status"] == "on_track"
+    assert _props(card)["data-others-status"] == "off_track"
+    assert {"status-border-on_track", "others-off_track"} <= set(card.className.split())
+    badge = _with_class(card, "journey-others")[0]
+    assert _text(badge) == "Other metrics: off track"
+    assert "status-off_track" in badge.className.split()
+    assert [_text(rest) for rest in _with_class(card, "journey-rest")] == ["1 other metric on track"]
+
+
+def test_a_card_whose_others_are_all_on_track_counts_them_in_the_plural():
+    rows = _touchpoint_rows({"nps": "off_track", "csat": "on_track", "effort": "on_track", "fcr": "on_track"})
+    card = touchpoint_card(WEB, rows, "nps", "/touchpoint/web")
+    assert _props(card)["data-others-status"] == "on_track"
+    assert "others-on_track" in card.className.split()
+    assert _with_class(card, "journey-others") == []
+    assert [_text(rest) for rest in _with_class(card, "journey-rest")] == ["3 other metrics on track"]
 
 
 def _mover_frame() -> pd.DataFrame:
