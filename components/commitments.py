@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from components.attributes import commitment_attributes
 from components.controls import ALL
+from components.export import csv_text
 from components.format import format_change, format_value
 from components.ids import dom_id
 from data.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
@@ -214,14 +215,8 @@ def register_table(
     )
 
 
-def _inert(text: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ is quoted away."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def register_csv(frame: pd.DataFrame, names: dict, effects: dict) -> str:
     """The register as CSV: ids and names, dates as ISO, and the effect verdict of done ones."""
-    frame = frame.assign(title=frame["title"].map(_inert), description=frame["description"].map(_inert))
     export = frame.assign(
         metric=frame["metric_id"].map(names["metric"]),
         touchpoint=frame["touchpoint_id"].map(names["touchpoint"]),
@@ -236,7 +231,7 @@ def register_csv(frame: pd.DataFrame, names: dict, effects: dict) -> str:
         "due_on", "completed_on", "on_time", "expected_value", "effect", "effect_change", "description",
         "created_at", "created_by", "updated_at", "updated_by", "version",
     ]  # fmt: skip
-    return export[columns].to_csv(index=False)
+    return csv_text(export[columns])
 
 
 def _options(choices, empty: str | None = None, empty_value: str = "") -> list[dict]:

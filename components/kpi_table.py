@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from components.attributes import kpi_attributes
+from components.export import csv_text
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.status import status_badge
 
@@ -73,4 +74,4 @@ EXPORT_COLUMNS = [
 def kpi_csv(frame: pd.DataFrame, period_start, period_end) -> str:
     """A KPI frame as CSV, each row stamped with the period it covers."""
     export = frame[EXPORT_COLUMNS].rename(columns={"name": "metric", "owner_name": "owner"})
-    return export.assign(period_start=period_start, period_end=period_end).to_csv(index=False)
+    return csv_text(export.assign(period_start=period_start, period_end=period_end))

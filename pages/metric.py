@@ -16,6 +16,7 @@ from components import ids
 from components.commitments import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.definition import definition_panel
+from components.export import csv_text
 from components.feedback import problem
 from components.figures import (
     breakdown_figure,
@@ -61,18 +62,25 @@ VERBATIMS_PER_PAGE = 10
 VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
 
 
-def csv_button(table: str) -> html.Div:
+def csv_button(button_id, download_id) -> html.Div:
     return html.Div(
         [
             dbc.Button(
                 [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV"],
-                id={"type": "metric-csv-button", "table": table},
+                id=button_id,
                 size="sm",
                 color="secondary",
                 outline=True,
             ),
-            dcc.Download(id={"type": "metric-csv-download", "table": table}),
+            dcc.Download(id=download_id),
         ]
+    )
+
+
+def table_csv_button(table: str) -> html.Div:
+    """The CSV button of one of the page's KPI tables (or its trend)."""
+    return csv_button(
+        {"type": "metric-csv-button", "table": table}, {"type": "metric-csv-download", "table": table}
     )
 
 
@@ -244,7 +252,7 @@ def _page(params: dict, rights: dict):
         dbc.Row(
             [
                 dbc.Col(tile, lg=4),
-                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), csv_button("trend")), lg=8),
+                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8),
             ],
             className="g-3",
         ),
@@ -280,7 +288,7 @@ def _page(params: dict, rights: dict):
                                 table(breakdowns[dimension], f"{dimension}_id", names, dimension.capitalize())
                             ),
                         ],
-                        csv_button(dimension),
+                        table_csv_button(dimension),
                     ),
                     lg=6,
                 )
@@ -308,7 +316,7 @@ def _page(params: dict, rights: dict):
                             )
                         ),
                     ],
-                    csv_button("cell"),
+                    table_csv_button("cell"),
                 )
             ),
             className="g-3 mt-0",
@@ -327,6 +335,9 @@ def _page(params: dict, rights: dict):
                             verbatim_panel(metric, touchpoints, segments, params)
                             if rights["read_comments"]
                             else comments_withheld(),
+                            csv_button(VERBATIM_CSV_BUTTON, VERBATIM_CSV_DOWNLOAD)
+                            if rights["read_comments"]
+                            else None,
                         ),
                         lg=7,
                     ),
@@ -578,7 +589,7 @@ def download_csv(_clicks, params):
             "target",
             "tolerance",
         ]
-        content = trend[columns].to_csv(index=False)
+        content = csv_text(trend[columns])
     else:
         content = kpi_csv(_breakdowns(view, params)[table], view.period.start, view.period.end)
     return {
@@ -606,7 +617,7 @@ def download_verbatims(_clicks, touchpoint, segment, band, params):
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
     )
     return {
-        "content": frame.to_csv(index=False),
+        "content": csv_text(frame),
         "filename": f"beacon-{params['metric_id']}-comments-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }

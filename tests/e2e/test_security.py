@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 
 import duckdb
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -24,6 +25,12 @@ PAYLOADS = (
     "<script>window.pwned = 'script'</script>",
     "<img src=x onerror=\"window.pwned = 'img'\">",
     '"><svg onload="window.pwned = \'svg\'">',
+)
+# Each one a spreadsheet would run as a formula, if a CSV wrote it raw.
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","details")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
 )
 
 
@@ -109,27 +116,57 @@ def test_commitment_text_is_shown_as_text_never_run(browser, server, server_stat
     assert stored(server_state, commitment_id)["title"] == title
 
 
-def test_verbatim_comments_are_shown_as_text_never_run(browser, tiny_warehouse_path, tmp_path):
-    """Customers' comments holding script and HTML, loaded through ingest, show literally on the
-    metric page; none of it runs."""
-    live = tmp_path / "cx.duckdb"
+@pytest.fixture(scope="module")
+def payload_server(tiny_warehouse_path, tmp_path_factory):
+    """Beacon on the tiny warehouse plus customers' comments holding script, HTML and spreadsheet
+    formulas, loaded through ingest."""
+    folder = tmp_path_factory.mktemp("payloads")
+    live = folder / "cx.duckdb"
     shutil.copy(tiny_warehouse_path, live)
-    extract = tmp_path / "responses-payloads.csv"
+    extract = folder / "responses-payloads.csv"
     rows = [
-        f'P{i},nps,2026-11-19 10:00:00,web,smb,3,"{payload.replace(chr(34), chr(34) * 2)}"'
-        for i, payload in enumerate(PAYLOADS)
+        f'P{i},nps,2026-11-19 10:00:{i:02d},web,smb,3,"{payload.replace(chr(34), chr(34) * 2)}"'
+        for i, payload in enumerate(PAYLOADS + FORMULAS)
     ]
     extract.write_text(
         "response_id,metric_id,responded_at,touchpoint_id,segment_id,score,comment\n" + "\n".join(rows)
     )
     ingest([extract], live)
-    state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
-    with beacon_server(live, extra_env=state) as url:
-        page = open_page(browser, f"{url}/metric/nps?period=2026-Q4")
-        for payload in PAYLOADS:
-            expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
-        assert page.evaluate("window.pwned") is None
-        assert page.problems == []
+    with beacon_server(live, extra_env={"BEACON_STATE_URL": f"sqlite:///{folder / 'state.db'}"}) as url:
+        yield url
+
+
+def test_verbatim_comments_are_shown_as_text_never_run(browser, payload_server):
+    """Customers' comments holding script and HTML, loaded through ingest, show literally on the
+    metric page; none of it runs."""
+    page = open_page(browser, f"{payload_server}/metric/nps?period=2026-Q4")
+    for payload in PAYLOADS:
+        expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
+    assert page.evaluate("window.pwned") is None
+    assert page.problems == []
+    page.context.close()
+
+
+def test_verbatims_csv_keeps_spreadsheets_from_running_comments(browser, payload_server):
+    """The Verbatim comments card's CSV button downloads every matching comment; a comment starting
+    like a formula (= + @) is written with a leading apostrophe, the rest as the customer wrote it."""
+    page = open_page(browser, f"{payload_server}/metric/nps?period=2026-Q4")
+    verbatims = page.locator(".metric-card").filter(
+        has=page.get_by_role("heading", name="Verbatim comments", exact=True)
+    )
+    with page.expect_download() as download:
+        verbatims.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == "beacon-nps-comments-2026-10-01-2026-11-20.csv"
+    written = pd.read_csv(download.value.path())
+    # The tiny warehouse's own comment and the six payloads, newest first (the payloads a second apart).
+    assert list(written["comment"]) == [
+        *(f"'{formula}" for formula in reversed(FORMULAS)),
+        *reversed(PAYLOADS),
+        "Great <b>service</b> & fast",
+    ]
+    assert list(written["score"])[:6] == [3.0] * 6
+    assert page.problems == []
+    page.context.close()
 
 
 @pytest.mark.parametrize(
