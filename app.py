@@ -12,7 +12,7 @@ import security
 from auth import web as auth_web
 from components import ids, shell
 from data import state
-from pages import _validation
+from pages import _not_found, _validation
 from queries.runner import init_cache
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
@@ -32,6 +32,8 @@ app = Dash(
     assets_path_ignore=["vendor"],
 )
 server = app.server
+# The interface's language and direction (English for now), for screen readers, hyphenation and bidi.
+app.index_string = app.index_string.replace("<html>", '<html lang="en" dir="ltr">', 1)
 init_cache(server)
 # Create or migrate the state database (commitments) before serving; safe when workers start together.
 state.migrate()
@@ -81,6 +83,8 @@ auth_web.install(app)
 security.secure(app)
 # Dash checks every callback's ids against every page at once (pages/_validation.py).
 _validation.install(app, layout)
+# 404 for a page or id Beacon does not have, though the browser still draws the friendly page.
+_not_found.install(app)
 
 
 if __name__ == "__main__":

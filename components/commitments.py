@@ -188,7 +188,12 @@ def register_table(
                 [
                     html.Td(
                         [
-                            html.A(row.title, href=row_href(row.commitment_id), className="fw-semibold"),
+                            html.A(
+                                row.title,
+                                href=row_href(row.commitment_id),
+                                className="fw-semibold",
+                                dir="auto",
+                            ),
                             html.Div(KINDS[row.kind], className="small text-body-secondary"),
                         ]
                     ),
@@ -291,7 +296,7 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
         if kind == "select":
             return dbc.Select(**common, **props)
         if kind == "textarea":
-            return dbc.Textarea(**common, **props)
+            return dbc.Textarea(**common, dir="auto", **props)  # typed in its writer's direction
         return dbc.Input(type=kind, **common, **props)
 
     sprint = values.get("kind") == "redesign sprint"
@@ -361,15 +366,19 @@ def change_list(entry: dict, names: dict) -> html.Ul:
         if field == "description":
             items.append(html.Li(f"{label} {'set' if before is None else 'changed'}"))
         elif before is None and entry["version"] == 1:
-            items.append(html.Li([html.Span(f"{label}: "), _change_value(field, after, names)]))
+            items.append(
+                html.Li([html.Span(f"{label}: "), html.Span(_change_value(field, after, names), dir="auto")])
+            )
         else:
             items.append(
                 html.Li(
                     [
                         html.Span(f"{label}: "),
-                        html.Span(_change_value(field, before, names), className="text-body-secondary"),
+                        html.Span(
+                            _change_value(field, before, names), className="text-body-secondary", dir="auto"
+                        ),
                         " → ",
-                        html.Strong(_change_value(field, after, names)),
+                        html.Strong(_change_value(field, after, names), dir="auto"),
                     ]
                 )
             )
@@ -391,7 +400,7 @@ def history_list(entries: list[dict], names: dict) -> html.Ol:
                         ],
                         className="history-head",
                     ),
-                    html.Blockquote(entry["note"], className="history-note") if entry["note"] else None,
+                    html.Blockquote(entry["note"], className="history-note", dir="auto") if entry["note"] else None,
                     change_list(entry, names),
                 ],
                 className="history-entry",
@@ -412,7 +421,7 @@ def conflict_message(entries: list[dict], names: dict) -> list:
                 [
                     html.Div(f"{entry['changed_by']} saved version {entry['version']} on {entry['changed_at']:%-d %b %Y at %H:%M}:"),
                     change_list(entry, names),
-                    html.Blockquote(entry["note"], className="history-note") if entry["note"] else None,
+                    html.Blockquote(entry["note"], className="history-note", dir="auto") if entry["note"] else None,
                 ]
             )
             for entry in entries
@@ -472,7 +481,7 @@ def commitment_card_body(
             dcc.Store(id=edit_id("version", cid), data=int(row.version)),
             html.Div(
                 [
-                    html.A(row.title, href=f"/commitment/{cid}", className="commitment-title"),
+                    html.A(row.title, href=f"/commitment/{cid}", className="commitment-title", dir="auto"),
                     commitment_badge(row.status, row.overdue),
                 ],
                 className="commitment-card-head",
@@ -523,7 +532,10 @@ def commitment_list(frame: pd.DataFrame, names: dict, effects: dict, today: date
                     html.Div(
                         [
                             html.A(
-                                row.title, href=f"/commitment/{row.commitment_id}", className="fw-semibold"
+                                row.title,
+                                href=f"/commitment/{row.commitment_id}",
+                                className="fw-semibold",
+                                dir="auto",
                             ),
                             commitment_badge(row.status, row.overdue),
                         ],

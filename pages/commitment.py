@@ -5,7 +5,6 @@ tile, metric page or touchpoint page it was opened from. A save from a stale ver
 the form keeps what the user typed; a successful save reloads the page with the saved state.
 """
 
-import re
 from datetime import date, timedelta
 
 import dash
@@ -32,7 +31,15 @@ from components.format import UNIT_WORDS
 from components.links import href
 from data import commitments
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
-from pages._commitment_context import catalogue, choices, metric_owners, names, unit_of
+from pages._commitment_context import (
+    NEW,
+    catalogue,
+    choices,
+    metric_owners,
+    names,
+    stored_commitment,
+    unit_of,
+)
 from queries.accountability import commitment_effect
 
 dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
@@ -42,7 +49,6 @@ ROOT = "commitment-root"
 SAVE = "commitment-save"
 MESSAGE = "commitment-message"
 EDITING = "commitment-editing"  # {"commitment_id": id or None, "version": the version being edited}
-NEW = "new"
 #: A new action is due in four weeks unless the owner says otherwise.
 DEFAULT_ACTION_DAYS = 28
 SAVED_MESSAGES = {"created": "Commitment created.", "saved": "Saved."}
@@ -95,9 +101,7 @@ def _page(commitment_id, saved, version, prefill: dict):
         wanted = (prefill.get(key) for key in ("metric", "touchpoint", "segment", "owner"))
         values, row = _new_values(*wanted, today), None
     else:
-        row = (
-            commitments.get(int(commitment_id)) if re.fullmatch(r"[0-9]{1,9}", commitment_id or "") else None
-        )
+        row = stored_commitment(commitment_id)
         if row is None:
             return problem(
                 "This commitment cannot be shown",
@@ -167,7 +171,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                 html.Ol(
                     [
                         html.Li(html.A("Commitments", href="/commitments"), className="breadcrumb-item"),
-                        html.Li(title, className="breadcrumb-item active"),
+                        html.Li(title, className="breadcrumb-item active", dir="auto"),
                     ],
                     className="breadcrumb mb-2",
                 ),
@@ -177,7 +181,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                 [
                     html.Div(
                         [
-                            html.H1(title),
+                            html.H1(title, dir="auto"),
                             html.Div(
                                 [
                                     commitment_badge(row["status"], bool(register_row["overdue"])),

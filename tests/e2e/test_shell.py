@@ -2,6 +2,7 @@
 
 import json
 import re
+import urllib.error
 import urllib.request
 
 import pytest
@@ -40,10 +41,56 @@ def test_colour_mode_toggle_persists_across_reloads(browser, server):
     assert page.problems == []
 
 
-def test_unknown_path_shows_not_found_page(browser, server):
-    page = open_page(browser, server + "/no-such-page")
-    expect(page.get_by_text("This page does not exist")).to_be_visible()
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/nope", "This page does not exist"),
+        ("/metric/nope", "There is no metric “nope”"),
+        ("/touchpoint/nope", "There is no touchpoint “nope”"),
+        ("/segment/nope", "There is no customer segment “nope”"),
+        ("/owner/nope", "There is no owner “nope”"),
+        ("/commitment/999999", "There is no commitment “999999”"),
+    ],
+)
+def test_unknown_page_or_id_answers_404_with_the_friendly_page(browser, server, path, shown):
+    """A path no page has, or an id nobody has, answers HTTP 404; the browser still shows the friendly
+    page: the not-found page, or the page's own message naming the id, with a way back."""
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(server + path)
+    assert answer.value.code == 404
+    assert "_dash-config" in answer.value.read().decode()  # Beacon's page, drawn in the browser
+    page = open_page(browser, server + path)
+    expect(page.get_by_text(shown)).to_be_visible()
+    expect(page.locator("main a[href]").first).to_be_visible()
     assert page.problems == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/metric/nps", "/touchpoint/web", "/segment/smb", "/owner/ana", "/commitment/new"]
+)
+def test_known_pages_and_ids_answer_200(server, path):
+    with urllib.request.urlopen(server + path) as answer:
+        assert answer.status == 200
+
+
+def test_unknown_dash_file_answers_404_not_500(server):
+    """A file of Dash's that does not exist (an unknown package, or a path it does not serve): 404."""
+    for path in ("/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.v1.2.3m4.js"):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(server + path)
+        assert answer.value.code == 404, path
+        assert "Traceback" not in answer.value.read().decode()
+
+
+def test_the_page_says_its_language_and_direction(browser, server):
+    """<html lang="en" dir="ltr"> (the interface is in English), from the first byte."""
+    with urllib.request.urlopen(server + "/") as answer:
+        assert '<html lang="en" dir="ltr">' in answer.read().decode()
+    page = open_page(browser, server + "/")
+    html = page.locator("html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("en", "ltr")
+    page.context.close()
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "missing_table"])
