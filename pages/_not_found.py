@@ -1,5 +1,6 @@
 """HTTP 404 for what Beacon does not have: a path no page has, an id in a page's path that neither
-the warehouse nor the state database holds, a file of Dash's that does not exist.
+the warehouse nor the state database holds, a file of Dash's that does not exist, a callback that
+does not exist.
 
 Dash draws pages in the browser, so the status of a page's first load is decided here, on the server,
 with the same routing Dash's pages use; the browser still shows the friendly page (the not-found page,
@@ -59,3 +60,12 @@ def install(app: dash.Dash) -> None:
     @app.server.errorhandler(DependencyException)
     def no_such_file(_error):
         return "Not found: Beacon has no such file.", 404, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.server.errorhandler(KeyError)
+    def no_such_callback(error):
+        # Dash's word for a callback request naming outputs no callback has; any other KeyError is a bug.
+        if request.path.endswith("/_dash-update-component") and str(error.args[0]).startswith(
+            "Callback function not found"
+        ):
+            return {"message": "Not found: no callback has these outputs."}, 404
+        raise error

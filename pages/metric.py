@@ -34,6 +34,7 @@ from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
 from pages._acting_user import may_read_comments, rights
+from pages._callback_input import BAD_INPUT, as_drawn
 from queries.accountability import commitments_in_view
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
@@ -473,6 +474,7 @@ def filter_to_clicked(touchpoint_click, segment_click, cell_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
+    as_drawn(_slice, params)
     return _charts(mode, params, milestones(_commitments(params)))
 
 
@@ -523,7 +525,7 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
 @callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
 @queries.memoised
 def draw_distribution(mode, params):
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
     bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
     counts = queries.distribution(view, params["metric_id"], params.get("touchpoint"), params.get("segment"))
@@ -547,7 +549,10 @@ def show_verbatims(touchpoint, segment, band, page, params):
         return comments_withheld(), "", 1, 1
     # A new filter starts again at the first page.
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
-    view, touchpoints, segments = _slice(params)
+    try:
+        view, touchpoints, segments = _slice(params)
+    except BAD_INPUT as error:  # asked by hand: the page draws no verbatims for such a view
+        return problem("These comments cannot be shown", str(error)), "", 1, 1
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
     bands = queries.score_bands(metric["kind"], metric["scale_min"], metric["scale_max"])
     frame, total = queries.verbatims(
@@ -574,7 +579,7 @@ def show_verbatims(touchpoint, segment, band, page, params):
     prevent_initial_call=True,
 )
 def download_csv(_clicks, params):
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     table = ctx.triggered_id["table"]
     if table == "trend":
         trend, _notes = _trend(view, params)
@@ -612,7 +617,7 @@ def download_verbatims(_clicks, touchpoint, segment, band, params):
     """Every comment matching the verbatim filters, newest first."""
     if not may_read_comments():
         raise PreventUpdate
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     frame, _total = queries.verbatims(
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
     )
