@@ -37,6 +37,15 @@ def icon(name: str, class_name: str = "") -> html.I:
     return html.I(className=f"bi {name} {class_name}".strip(), **{"aria-hidden": "true"})
 
 
+def busy_note() -> html.Span:
+    """Said beside Save, by both editors, when the state database stayed busy: nothing was saved, and
+    the form keeps what was typed."""
+    return html.Span(
+        [icon("bi-hourglass-split", "me-1"), "Not saved: the database is busy. Try again."],
+        className="busy-note text-danger small",
+    )
+
+
 def commitment_badge(status: str, overdue: bool) -> html.Span:
     """The status in colour, icon and word; an open commitment past its due date shows "Overdue"."""
     key = "overdue" if overdue else status
