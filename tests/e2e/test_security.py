@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -195,3 +196,29 @@ def _row_counts(path) -> dict:
             table: con.execute("SELECT count(*) FROM " + table).fetchone()[0]
             for table in ("metrics", "responses", "measurements", "segments", "touchpoints")
         }
+
+
+def test_a_chart_downloads_as_png_under_the_content_security_policy(browser, server):
+    """The mode bar's camera on a metric page's chart saves a PNG: Plotly draws the chart's SVG into an
+    image from a blob: URL, so images may come from blob: as well; nothing else is widened."""
+    page = open_page(browser, server + "/metric/nps")
+    trend = page.locator("#metric-trend")
+    expect(trend.locator(".main-svg").first).to_be_visible()
+    trend.hover()
+    with page.expect_download() as download:
+        trend.locator(".modebar-btn[data-title='Download plot as a PNG']").click()
+    assert download.value.suggested_filename == "nps-trend.png"
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # the PNG signature
+    assert page.problems == []
+    page.context.close()
+    with urllib.request.urlopen(server + "/") as response:
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response.headers["Content-Security-Policy"].split(";")
+        )
+    assert policy["img-src"] == "'self' data: blob:"
+    assert (policy["default-src"], policy["connect-src"], policy["object-src"]) == (
+        "'self'",
+        "'self'",
+        "'none'",
+    )
