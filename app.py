@@ -12,6 +12,7 @@ import security
 from auth import web as auth_web
 from components import ids, shell
 from data import state
+from pages import _not_found, _validation
 from queries.runner import init_cache
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
@@ -29,9 +30,10 @@ app = Dash(
     update_title=None,
     external_stylesheets=VENDOR_STYLESHEETS,
     assets_path_ignore=["vendor"],
-    suppress_callback_exceptions=True,
 )
 server = app.server
+# The interface's language and direction (English for now), for screen readers, hyphenation and bidi.
+app.index_string = app.index_string.replace("<html>", '<html lang="en" dir="ltr">', 1)
 init_cache(server)
 # Create or migrate the state database (commitments) before serving; safe when workers start together.
 state.migrate()
@@ -51,7 +53,9 @@ def layout():
     )
 
 
-app.layout = layout
+# Dash draws the layout once now, to check it: in a request of its own, as there is none yet.
+with server.test_request_context():
+    app.layout = layout
 
 # The toggle flips between light and dark; with nothing stored yet, the system preference decides.
 clientside_callback(
@@ -77,6 +81,11 @@ clientside_callback(
 # headers on every response, the policy listing the inline scripts the callbacks make.
 auth_web.install(app)
 security.secure(app)
+# Dash checks every callback's ids against every page at once (pages/_validation.py).
+_validation.install(app, layout)
+# 404 for a page or id Beacon does not have, though the browser still draws the friendly page.
+_not_found.install(app)
+
 
 if __name__ == "__main__":
     # No version check: dev tools would call plotly's server, and Beacon makes no outside calls.

@@ -2,7 +2,8 @@
 
 The content security policy allows scripts only from Beacon itself plus the exact inline scripts Dash
 writes (clientside callbacks and the renderer's start-up), by hash; styles may be inline because React
-sets style attributes; images may be data: URIs (the sparklines). Nothing is loaded from elsewhere.
+sets style attributes; images may be data: URIs (the sparklines) or blob: URLs (a chart saved as PNG).
+Nothing is loaded from elsewhere.
 """
 
 from dash import Dash
@@ -13,7 +14,9 @@ def content_security_policy(script_hashes) -> str:
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],  # Dash gives them quoted: 'sha256-…'
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # blob: for Plotly's "Download plot as a PNG": it draws the chart's SVG into an image from a
+        # blob: URL, then that image onto a canvas (the download itself is a link, which no directive governs).
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -53,7 +53,7 @@ def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
         for column, label, tone in COUNTS
     ]
     has_owner = owner.owner_id is not None and not pd.isna(owner.owner_id)
-    heading = html.A(owner.name, href=f"/owner/{owner.owner_id}") if has_owner else owner.name
+    heading = html.A(owner.name, href=f"/owner/{owner.owner_id}", dir="auto") if has_owner else owner.name
     needs_attention = bool(owner.no_plan_ids) or owner.overdue > 0 or not has_owner
     return html.Div(
         [
@@ -106,7 +106,7 @@ def attention_list(
             [
                 html.Li(
                     [
-                        html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)),
+                        html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params), dir="auto"),
                         f" · {names['owner'].get(row.owner_id, 'no owner')}",
                         _partial_plans(row.open_commitments),
                         *(
@@ -132,7 +132,7 @@ def attention_list(
             [
                 html.Li(
                     [
-                        html.A(row.title, href=f"/commitment/{row.commitment_id}"),
+                        html.A(row.title, href=f"/commitment/{row.commitment_id}", dir="auto"),
                         f" · {names['owner'].get(row.owner_id, row.owner_id)} · due {pd.Timestamp(row.due_on):%-d %b}",
                     ],
                     **commitment_attributes(row),
@@ -145,7 +145,7 @@ def attention_list(
             "bi-person-x-fill",
             f"{len(unowned)} metric{'s' if len(unowned) != 1 else ''} without an owner",
             [
-                html.Li(html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params)))
+                html.Li(html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params), dir="auto"))
                 for row in unowned.itertuples(index=False)
             ],
         ),

@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from components.attributes import commitment_attributes
 from components.controls import ALL
+from components.export import csv_text
 from components.format import format_change, format_value
 from components.ids import dom_id
 from data.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
@@ -34,6 +35,15 @@ EFFECT_ICONS = {
 
 def icon(name: str, class_name: str = "") -> html.I:
     return html.I(className=f"bi {name} {class_name}".strip(), **{"aria-hidden": "true"})
+
+
+def busy_note() -> html.Span:
+    """Said beside Save, by both editors, when the state database stayed busy: nothing was saved, and
+    the form keeps what was typed."""
+    return html.Span(
+        [icon("bi-hourglass-split", "me-1"), "Not saved: the database is busy. Try again."],
+        className="busy-note text-danger small",
+    )
 
 
 def commitment_badge(status: str, overdue: bool) -> html.Span:
@@ -185,7 +195,12 @@ def register_table(
                 [
                     html.Td(
                         [
-                            html.A(row.title, href=row_href(row.commitment_id), className="fw-semibold"),
+                            html.A(
+                                row.title,
+                                href=row_href(row.commitment_id),
+                                className="fw-semibold",
+                                dir="auto",
+                            ),
                             html.Div(KINDS[row.kind], className="small text-body-secondary"),
                         ]
                     ),
@@ -212,14 +227,8 @@ def register_table(
     )
 
 
-def _inert(text: str) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ is quoted away."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def register_csv(frame: pd.DataFrame, names: dict, effects: dict) -> str:
     """The register as CSV: ids and names, dates as ISO, and the effect verdict of done ones."""
-    frame = frame.assign(title=frame["title"].map(_inert), description=frame["description"].map(_inert))
     export = frame.assign(
         metric=frame["metric_id"].map(names["metric"]),
         touchpoint=frame["touchpoint_id"].map(names["touchpoint"]),
@@ -234,7 +243,7 @@ def register_csv(frame: pd.DataFrame, names: dict, effects: dict) -> str:
         "due_on", "completed_on", "on_time", "expected_value", "effect", "effect_change", "description",
         "created_at", "created_by", "updated_at", "updated_by", "version",
     ]  # fmt: skip
-    return export[columns].to_csv(index=False)
+    return csv_text(export[columns])
 
 
 def _options(choices, empty: str | None = None, empty_value: str = "") -> list[dict]:
@@ -294,7 +303,7 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
         if kind == "select":
             return dbc.Select(**common, **props)
         if kind == "textarea":
-            return dbc.Textarea(**common, **props)
+            return dbc.Textarea(**common, dir="auto", **props)  # typed in its writer's direction
         return dbc.Input(type=kind, **common, **props)
 
     sprint = values.get("kind") == "redesign sprint"
@@ -364,15 +373,19 @@ def change_list(entry: dict, names: dict) -> html.Ul:
         if field == "description":
             items.append(html.Li(f"{label} {'set' if before is None else 'changed'}"))
         elif before is None and entry["version"] == 1:
-            items.append(html.Li([html.Span(f"{label}: "), _change_value(field, after, names)]))
+            items.append(
+                html.Li([html.Span(f"{label}: "), html.Span(_change_value(field, after, names), dir="auto")])
+            )
         else:
             items.append(
                 html.Li(
                     [
                         html.Span(f"{label}: "),
-                        html.Span(_change_value(field, before, names), className="text-body-secondary"),
+                        html.Span(
+                            _change_value(field, before, names), className="text-body-secondary", dir="auto"
+                        ),
                         " → ",
-                        html.Strong(_change_value(field, after, names)),
+                        html.Strong(_change_value(field, after, names), dir="auto"),
                     ]
                 )
             )
@@ -394,7 +407,7 @@ def history_list(entries: list[dict], names: dict) -> html.Ol:
                         ],
                         className="history-head",
                     ),
-                    html.Blockquote(entry["note"], className="history-note") if entry["note"] else None,
+                    html.Blockquote(entry["note"], className="history-note", dir="auto") if entry["note"] else None,
                     change_list(entry, names),
                 ],
                 className="history-entry",
@@ -415,7 +428,7 @@ def conflict_message(entries: list[dict], names: dict) -> list:
                 [
                     html.Div(f"{entry['changed_by']} saved version {entry['version']} on {entry['changed_at']:%-d %b %Y at %H:%M}:"),
                     change_list(entry, names),
-                    html.Blockquote(entry["note"], className="history-note") if entry["note"] else None,
+                    html.Blockquote(entry["note"], className="history-note", dir="auto") if entry["note"] else None,
                 ]
             )
             for entry in entries
@@ -475,7 +488,7 @@ def commitment_card_body(
             dcc.Store(id=edit_id("version", cid), data=int(row.version)),
             html.Div(
                 [
-                    html.A(row.title, href=f"/commitment/{cid}", className="commitment-title"),
+                    html.A(row.title, href=f"/commitment/{cid}", className="commitment-title", dir="auto"),
                     commitment_badge(row.status, row.overdue),
                 ],
                 className="commitment-card-head",
@@ -526,7 +539,10 @@ def commitment_list(frame: pd.DataFrame, names: dict, effects: dict, today: date
                     html.Div(
                         [
                             html.A(
-                                row.title, href=f"/commitment/{row.commitment_id}", className="fw-semibold"
+                                row.title,
+                                href=f"/commitment/{row.commitment_id}",
+                                className="fw-semibold",
+                                dir="auto",
                             ),
                             commitment_badge(row.status, row.overdue),
                         ],

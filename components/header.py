@@ -44,8 +44,9 @@ def page_header(title: str, subtitle: str, view: View, controls) -> html.Div:
         [
             html.Div(
                 [
-                    html.H1(title),
-                    html.Div(subtitle, className="page-subtitle"),
+                    # Names from the catalogue (a metric's, an owner's), each in its own writing direction.
+                    html.H1(title, dir="auto"),
+                    html.Div(subtitle, className="page-subtitle", dir="auto"),
                     html.Div(
                         f"{view.period.label} vs {view.comparison.label} · data as of {view.as_of:%-d %b %Y}",
                         className="as-of",

@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from components.attributes import kpi_attributes
+from components.export import csv_text
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.status import change_verdict, status_badge
 
@@ -70,9 +71,11 @@ EXPORT_COLUMNS = [
 def kpi_csv(frame: pd.DataFrame, view) -> str:
     """A KPI frame as CSV, each row stamped with the period it covers and the one it is compared with."""
     export = frame[EXPORT_COLUMNS].rename(columns={"name": "metric", "owner_name": "owner"})
-    return export.assign(
-        period_start=view.period.start,
-        period_end=view.period.end,
-        compare_start=view.comparison.start,
-        compare_end=view.comparison.end,
-    ).to_csv(index=False)
+    return csv_text(
+        export.assign(
+            period_start=view.period.start,
+            period_end=view.period.end,
+            compare_start=view.comparison.start,
+            compare_end=view.comparison.end,
+        )
+    )

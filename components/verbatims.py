@@ -1,4 +1,5 @@
-"""Verbatim comments, newest first, always rendered as plain text (never HTML)."""
+"""Verbatim comments, newest first, always rendered as plain text (never HTML), each in its own writing
+direction (dir="auto", as every user's or customer's text in Beacon)."""
 
 import pandas as pd
 from dash import html
@@ -21,12 +22,13 @@ def verbatim_list(
                     [
                         html.Span(f"{row.score:g}", className=f"score-badge band-{band(row.score)}"),
                         html.Span(f"{pd.Timestamp(row.responded_at):%-d %b %Y}"),
-                        html.Span(touchpoint_names.get(row.touchpoint_id, row.touchpoint_id)),
-                        html.Span(segment_names.get(row.segment_id, row.segment_id)),
+                        html.Span(touchpoint_names.get(row.touchpoint_id, row.touchpoint_id), dir="auto"),
+                        html.Span(segment_names.get(row.segment_id, row.segment_id), dir="auto"),
                     ],
                     className="verbatim-meta",
                 ),
-                html.P(row.comment, className="verbatim-text"),  # a text child: Dash escapes it
+                # A text child (Dash escapes it), laid out in its own direction (a Persian comment: right to left).
+                html.P(row.comment, className="verbatim-text", dir="auto"),
             ],
             className="verbatim",
         )

@@ -159,12 +159,20 @@ LATEST = MIGRATIONS[-1][0]
 
 _engines: dict[tuple[int, str], sa.Engine] = {}
 
+#: How long a write waits for another writer's transaction before giving up with BusyError: a turn
+#: normally takes milliseconds, and a person at a form must hear back well before their browser gives up.
+BUSY_SECONDS = 3
+
+
+class BusyError(RuntimeError):
+    """The database stayed locked by another writer for BUSY_SECONDS: nothing was written; try again."""
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers go on while a writer commits; the busy timeout makes a second writer wait its
     # turn instead of failing at once ("database is locked").
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     # Turning a fresh file to WAL takes a lock that SQLite may refuse at once, busy timeout or not,
     # while other processes open the same new file: try again briefly (WAL then stays on the file).
     for attempt in range(50):
@@ -200,13 +208,31 @@ def engine(url: str | None = None) -> sa.Engine:
     return _engines[key]
 
 
+def _busy(error: sa.exc.OperationalError) -> bool:
+    """Whether `error` is another writer's lock outlasting the wait: SQLite's SQLITE_BUSY ("database is
+    locked"), PostgreSQL's lock_not_available (lock_timeout)."""
+    return getattr(error.orig, "sqlite_errorname", "").startswith("SQLITE_BUSY") or (
+        getattr(error.orig, "sqlstate", None) == "55P03"
+    )
+
+
 @contextmanager
 def writing(url: str | None = None):
-    """A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE)."""
-    with engine(url).connect() as connection:
-        connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            yield connection
+    """A write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE); BusyError
+    when another writer holds the database (or, on PostgreSQL, a row) longer than BUSY_SECONDS."""
+    try:
+        with engine(url).connect() as connection:
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_SECONDS}s'")
+                yield connection
+    except sa.exc.OperationalError as error:
+        if _busy(error):
+            raise BusyError(
+                f"The state database stayed busy for {BUSY_SECONDS} s: nothing was saved."
+            ) from error
+        raise
 
 
 def reading(url: str | None = None):

@@ -1,13 +1,17 @@
 """What every commitment page needs from the warehouse: names for ids, choices for the form, the ids
 a commitment may refer to, and the effect of done commitments."""
 
+import re
 from datetime import date
 
 import pandas as pd
 
 import queries
+from data import commitments
 from data.commitments import Catalogue
 from queries.accountability import Effect, commitment_effect
+
+NEW = "new"  # the commitment id of the form for a new one: /commitment/new
 
 #: Each kind of id a commitment refers to: (catalogue query, id column).
 _CATALOGUES = {
@@ -34,6 +38,11 @@ def choices() -> dict[str, list[tuple[str, str]]]:
 def catalogue() -> Catalogue:
     known = names()
     return Catalogue(*(frozenset(known[kind]) for kind in ("metric", "touchpoint", "segment", "owner")))
+
+
+def stored_commitment(commitment_id: str | None) -> dict | None:
+    """The commitment a URL's id names, or None: not a number, or no such commitment."""
+    return commitments.get(int(commitment_id)) if re.fullmatch(r"[0-9]{1,9}", commitment_id or "") else None
 
 
 def unit_of(metric_id: str | None) -> str:

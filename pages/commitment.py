@@ -5,7 +5,6 @@ tile, metric page or touchpoint page it was opened from. A save from a stale ver
 the form keeps what the user typed; a successful save reloads the page with the saved state.
 """
 
-import re
 from datetime import date, timedelta
 
 import dash
@@ -18,6 +17,7 @@ import queries
 from components import ids
 from components.attributes import commitment_attributes
 from components.commitments import (
+    busy_note,
     commitment_badge,
     commitment_form,
     conflict_message,
@@ -30,9 +30,17 @@ from components.controls import chosen
 from components.feedback import problem
 from components.format import UNIT_WORDS
 from components.links import href
-from data import commitments
+from data import commitments, state
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
-from pages._commitment_context import catalogue, choices, metric_owners, names, unit_of
+from pages._commitment_context import (
+    NEW,
+    catalogue,
+    choices,
+    metric_owners,
+    names,
+    stored_commitment,
+    unit_of,
+)
 from queries.accountability import commitment_effect
 
 dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
@@ -41,8 +49,8 @@ PAGE = "commitment"  # prefix of the form's pattern-matching ids
 ROOT = "commitment-root"
 SAVE = "commitment-save"
 MESSAGE = "commitment-message"
+SAVE_NOTE = "commitment-save-note"  # beside Save: what became of the last click when nothing else says
 EDITING = "commitment-editing"  # {"commitment_id": id or None, "version": the version being edited}
-NEW = "new"
 #: A new action is due in four weeks unless the owner says otherwise.
 DEFAULT_ACTION_DAYS = 28
 SAVED_MESSAGES = {"created": "Commitment created.", "saved": "Saved."}
@@ -95,9 +103,7 @@ def _page(commitment_id, saved, version, prefill: dict):
         wanted = (prefill.get(key) for key in ("metric", "touchpoint", "segment", "owner"))
         values, row = _new_values(*wanted, today), None
     else:
-        row = (
-            commitments.get(int(commitment_id)) if re.fullmatch(r"[0-9]{1,9}", commitment_id or "") else None
-        )
+        row = stored_commitment(commitment_id)
         if row is None:
             return problem(
                 "This commitment cannot be shown",
@@ -135,6 +141,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                                 href="/commitments",
                                 className="btn btn-link",
                             ),
+                            html.Span(id=SAVE_NOTE, role="status", className="align-self-center"),
                         ],
                         className="d-flex gap-2",
                     ),
@@ -167,7 +174,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                 html.Ol(
                     [
                         html.Li(html.A("Commitments", href="/commitments"), className="breadcrumb-item"),
-                        html.Li(title, className="breadcrumb-item active"),
+                        html.Li(title, className="breadcrumb-item active", dir="auto"),
                     ],
                     className="breadcrumb mb-2",
                 ),
@@ -177,7 +184,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                 [
                     html.Div(
                         [
-                            html.H1(title),
+                            html.H1(title, dir="auto"),
                             html.Div(
                                 [
                                     commitment_badge(row["status"], bool(register_row["overdue"])),
@@ -234,6 +241,7 @@ def derive_sprint_due(kind, start, due):
     Output({"type": f"{PAGE}-feedback", "field": ALL}, "children"),
     Output(MESSAGE, "children"),
     Output(ids.URL, "href", allow_duplicate=True),
+    Output(SAVE_NOTE, "children"),
     Input(SAVE, "n_clicks"),
     State({"type": f"{PAGE}-field", "field": ALL}, "value"),
     State(EDITING, "data"),
@@ -244,6 +252,15 @@ def save(clicks, typed, editing):
     """Validate and save; on any problem say what and where, and leave the form as typed."""
     if not clicks:
         raise PreventUpdate
+    try:
+        return (*_save(typed, editing), "")
+    except state.BusyError:
+        fields = len(ctx.states_list[0])
+        return [False] * fields, [""] * fields, None, no_update, busy_note()
+
+
+def _save(typed, editing) -> tuple:
+    """(invalid flags, field messages, the message, the address to go to) for one click of Save."""
     fields = [item["id"]["field"] for item in ctx.states_list[0]]
     values = dict(zip(fields, typed, strict=True))
     values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})

@@ -20,6 +20,7 @@ from components.links import href, search_after_change
 from data import commitments
 from data.commitments import STATUSES
 from pages._acting_user import may_change_commitments
+from pages._callback_input import as_drawn
 from pages._commitment_context import effects, names
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
@@ -215,7 +216,7 @@ def apply_filters(values, overdue, search, shown):
 def download_csv(_clicks, search):
     params = dict(parse_qsl((search or "").lstrip("?")))
     labels = names()
-    rows = filtered(commitments.register(), params, labels)
+    rows = as_drawn(filtered, commitments.register(), params, labels)
     return {
         "content": register_csv(rows, labels, effects(rows, queries.as_of())),
         "filename": f"beacon-commitments-{commitments.current_date()}.csv",

@@ -17,6 +17,7 @@ from components.commitments import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.crosstab import kpi_crosstab
 from components.definition import definition_panel
+from components.export import csv_text
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_count
@@ -28,6 +29,7 @@ from components.verbatims import comments_withheld, verbatim_list
 from data import commitments
 from pages import _commitment_context
 from pages._acting_user import may_read_comments, rights
+from pages._callback_input import BAD_INPUT, as_drawn
 from pages._freshness import with_stale_notice
 from queries.accountability import commitments_in_view
 
@@ -57,18 +59,25 @@ VERBATIMS_PER_PAGE = 10
 VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
 
 
-def csv_button(table: str) -> html.Div:
+def csv_button(button_id, download_id) -> html.Div:
     return html.Div(
         [
             dbc.Button(
                 [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV"],
-                id={"type": "metric-csv-button", "table": table},
+                id=button_id,
                 size="sm",
                 color="secondary",
                 outline=True,
             ),
-            dcc.Download(id={"type": "metric-csv-download", "table": table}),
+            dcc.Download(id=download_id),
         ]
+    )
+
+
+def table_csv_button(table: str) -> html.Div:
+    """The CSV button of one of the page's KPI tables (or its trend)."""
+    return csv_button(
+        {"type": "metric-csv-button", "table": table}, {"type": "metric-csv-download", "table": table}
     )
 
 
@@ -244,7 +253,7 @@ def _page(params: dict, rights: dict):
         dbc.Row(
             [
                 dbc.Col(tile, lg=4),
-                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), csv_button("trend")), lg=8),
+                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8),
             ],
             className="g-3",
         ),
@@ -280,7 +289,7 @@ def _page(params: dict, rights: dict):
                                 table(breakdowns[dimension], f"{dimension}_id", names, dimension.capitalize())
                             ),
                         ],
-                        csv_button(dimension),
+                        table_csv_button(dimension),
                     ),
                     lg=6,
                 )
@@ -328,7 +337,7 @@ def _page(params: dict, rights: dict):
                             )
                         ),
                     ],
-                    csv_button("cell"),
+                    table_csv_button("cell"),
                 )
             ),
             className="g-3 mt-0",
@@ -347,6 +356,9 @@ def _page(params: dict, rights: dict):
                             verbatim_panel(metric, touchpoints, segments, params)
                             if rights["read_comments"]
                             else comments_withheld(),
+                            csv_button(VERBATIM_CSV_BUTTON, VERBATIM_CSV_DOWNLOAD)
+                            if rights["read_comments"]
+                            else None,
                         ),
                         lg=7,
                     ),
@@ -473,6 +485,7 @@ def filter_to_clicked(touchpoint_click, segment_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
+    as_drawn(_slice, params)
     return _charts(mode, params, milestones(_commitments(params)))
 
 
@@ -522,7 +535,7 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
 @callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
 @queries.memoised
 def draw_distribution(mode, params):
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
     bands = queries.score_bands(
         metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
@@ -548,7 +561,10 @@ def show_verbatims(touchpoint, segment, band, page, params):
         return comments_withheld(), "", 1, 1
     # A new filter starts again at the first page.
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
-    view, touchpoints, segments = _slice(params)
+    try:
+        view, touchpoints, segments = _slice(params)
+    except BAD_INPUT as error:  # asked by hand: the page draws no verbatims for such a view
+        return problem("These comments cannot be shown", str(error)), "", 1, 1
     metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
     bands = queries.score_bands(
         metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
@@ -577,7 +593,7 @@ def show_verbatims(touchpoint, segment, band, page, params):
     prevent_initial_call=True,
 )
 def download_csv(_clicks, params):
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     table = ctx.triggered_id["table"]
     if table == "trend":
         trend, _notes = _trend(view, params)
@@ -592,7 +608,7 @@ def download_csv(_clicks, params):
             "target",
             "tolerance",
         ]
-        content = trend[columns].to_csv(index=False)
+        content = csv_text(trend[columns])
     else:
         content = kpi_csv(_breakdowns(view, params)[table], view)
     return {
@@ -615,12 +631,12 @@ def download_verbatims(_clicks, touchpoint, segment, band, params):
     """Every comment matching the verbatim filters, newest first."""
     if not may_read_comments():
         raise PreventUpdate
-    view, _touchpoints, _segments = _slice(params)
+    view, _touchpoints, _segments = as_drawn(_slice, params)
     frame, _total = queries.verbatims(
         view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
     )
     return {
-        "content": frame.to_csv(index=False),
+        "content": csv_text(frame),
         "filename": f"beacon-{params['metric_id']}-comments-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }

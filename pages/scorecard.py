@@ -19,6 +19,7 @@ from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import status_summary, tile_grid
 from pages._acting_user import rights
+from pages._callback_input import as_drawn
 from pages._freshness import with_stale_notice
 from pages._view_controls import write_view_controls_to_url
 
@@ -114,8 +115,8 @@ write_view_controls_to_url(CONTROLS, SHOWN)
 )
 def download_csv(_clicks, search):
     params = dict(parse_qsl((search or "").lstrip("?")))
-    view, _segments, _name, card = _scorecard(
-        params.get("period"), params.get("compare"), params.get("segment")
+    view, _segments, _name, card = as_drawn(
+        _scorecard, params.get("period"), params.get("compare"), params.get("segment")
     )
     return {
         "content": kpi_csv(card, view),

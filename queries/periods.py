@@ -54,7 +54,17 @@ def quarter_of(day: date) -> str:
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    if month == 12:  # not via 1 January next year: there is none after 9999
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
+
+
+def _days_before(day: date, days: int) -> date:
+    """`days` days before `day`; PeriodError when the calendar has no such day (before year 1)."""
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:
+        raise PeriodError(f"There are no {days} days before {day.isoformat()} to show.") from None
 
 
 def _calendar_bounds(key: str) -> tuple[date, date, str] | None:
@@ -83,7 +93,7 @@ def parse_period(key: str | None, as_of: date) -> Period:
         days = int(m[1])
         if days not in TRAILING_DAYS:
             raise PeriodError(f"Trailing periods are t30, t90 or t365, not “{key}”.")
-        return Period(key, f"Last {days} days", as_of - timedelta(days=days - 1), as_of)
+        return Period(key, f"Last {days} days", _days_before(as_of, days - 1), as_of)
     bounds = _calendar_bounds(key)
     if bounds is None:
         raise PeriodError(
@@ -99,6 +109,8 @@ def parse_period(key: str | None, as_of: date) -> Period:
 
 
 def year_earlier(day: date) -> date:
+    if day.year == 1:
+        raise PeriodError(f"There is no year before {day.isoformat()} to compare with.")
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -141,8 +153,8 @@ def comparison_period(period: Period, compare: str) -> Period:
             f"Compare with “prev” (previous period) or “yoy” (same period last year), not “{compare}”."
         )
     if _TRAILING.fullmatch(period.key):
-        end = period.start - timedelta(days=1)
-        return Period(period.key, f"Previous {period.days} days", end - timedelta(days=period.days - 1), end)
+        end = _days_before(period.start, 1)
+        return Period(period.key, f"Previous {period.days} days", _days_before(end, period.days - 1), end)
     key = _previous_key(period.key)
     bounds = _calendar_bounds(key)
     if bounds is None:
@@ -160,14 +172,16 @@ def resolve_view(period: str | None, compare: str | None, as_of: date) -> View:
 
 def period_choices(first_day: date, as_of: date) -> list[tuple[str, str]]:
     """(key, label) of the periods a selector offers: this quarter to date and the trailing windows
-    first, then every quarter, month and year with data, newest first."""
+    first, then every quarter, month and year with data, newest first. Data before FIRST_YEAR (an odd
+    but valid date) offers nothing earlier than FIRST_YEAR: those periods cannot be asked for."""
+    first_day = max(first_day, date(FIRST_YEAR, 1, 1))
     keys = [quarter_of(as_of), *(f"t{days}" for days in TRAILING_DAYS)]
     quarter = _previous_key(quarter_of(as_of))
-    while _calendar_bounds(quarter)[1] >= first_day:
+    while (bounds := _calendar_bounds(quarter)) and bounds[1] >= first_day:
         keys.append(quarter)
         quarter = _previous_key(quarter)
     month = f"{as_of.year}-{as_of.month:02d}"
-    while _calendar_bounds(month)[1] >= first_day:
+    while (bounds := _calendar_bounds(month)) and bounds[1] >= first_day:
         keys.append(month)
         month = _previous_key(month)
     keys += [str(year) for year in range(as_of.year, first_day.year - 1, -1)]

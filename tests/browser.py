@@ -91,12 +91,20 @@ def chromium():
             browser.close()
 
 
+def _own_404(page, message) -> bool:
+    """Chromium's note that the page itself answered 404: what a page for an unknown id should do."""
+    return message.location.get("url") == page.url and message.text.endswith("status of 404 (NOT FOUND)")
+
+
 def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mode: str | None = None):
     """A new page at `url`, with console errors and failed requests collected on `page.problems`."""
     context = browser.new_page(viewport={"width": width, "height": height}).context
     page = context.pages[0]
     page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and not _own_404(page, m) and page.problems.append(f"console: {m.text}"),
+    )
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     # A request the page itself cancels (a callback made moot by navigating on) is not a failure.
     page.on(

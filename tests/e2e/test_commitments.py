@@ -7,7 +7,10 @@ own commitments (unique titles) and asserts on them by id, or counts from the da
 """
 
 import re
+import sqlite3
+import time
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,8 +18,9 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
+from components.commitments import edit_id
 from components.ids import dom_id
-from data import commitments
+from data import commitments, state
 
 pytestmark = pytest.mark.e2e
 
@@ -430,3 +434,53 @@ def test_screenshots_of_the_commitment_pages(visit, server, server_state, tiny_w
         page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000, name
         assert page.problems == [], name
+
+
+@contextmanager
+def write_lock(server_state: dict):
+    """Another connection holding a write transaction on the server's SQLite state file."""
+    holder = sqlite3.connect(
+        server_state["BEACON_STATE_URL"].removeprefix("sqlite:///"), isolation_level=None
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@pytest.mark.parametrize("editor", ["commitment page", "owner page"])
+def test_a_save_while_the_database_is_busy_says_so_and_keeps_what_was_typed(
+    visit, server, server_state, tiny_warehouse, editor
+):
+    """With the state database locked by another writer, Save says within seconds, beside the button,
+    that nothing was saved because the database is busy; the form keeps what was typed, and the same
+    click once the lock is gone saves it. Both editors alike."""
+    commitment_id = seed(server_state, owner_id="ben", metric_id="fcr", title=unique("Busy desk"))
+    if editor == "commitment page":
+        page = open_commitment(visit, server, commitment_id)
+        progress, save = field(page, "progress"), page.locator("#commitment-save")
+        note = page.locator("#commitment-save-note")
+    else:
+        page = visit(f"{server}/owner/ben")
+        editing = {
+            name: page.locator(f"[id='{dom_id(edit_id(name, commitment_id))}']")
+            for name in ("progress", "save", "message")
+        }
+        progress, save, note = editing["progress"], editing["save"], editing["message"]
+    progress.fill("40")
+    with write_lock(server_state):
+        started = time.monotonic()
+        save.click()
+        expect(note).to_have_text("Not saved: the database is busy. Try again.", timeout=10_000)
+        assert time.monotonic() - started < state.BUSY_SECONDS + 3
+        expect(progress).to_have_value("40")
+    assert stored(server_state, commitment_id)["progress"] == 0
+    save.click()
+    if editor == "commitment page":
+        expect(page).to_have_url(re.compile(rf"/commitment/{commitment_id}\?saved=saved"))
+    else:
+        expect(note).to_have_text("Saved · version 2")
+    assert stored(server_state, commitment_id)["progress"] == 40
+    assert page.problems == []

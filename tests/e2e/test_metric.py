@@ -5,6 +5,7 @@ import io
 import math
 import re
 
+import duckdb
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
@@ -151,6 +152,30 @@ def test_verbatims_newest_first_filter_by_band_and_page(visit, demo_server, demo
     badges = page.locator("#metric-verbatim-list .score-badge")
     assert set(badges.evaluate_all("bs => bs.map(b => b.className)")) == {"score-badge band-worst"}
     expect(page.locator("#metric-verbatim-pages .active")).to_contain_text("1")
+    assert page.problems == []
+
+
+def test_a_persian_comment_is_laid_out_right_to_left(visit, demo_server, demo_warehouse):
+    """Every customer's comment carries dir="auto", so the demo's Persian ones read right to left (and
+    the English ones left to right) in a page that is itself left to right."""
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        metric_id, touchpoint, segment, day, comment = con.execute(
+            "SELECT metric_id, touchpoint_id, segment_id, responded_at, comment FROM responses"
+            " WHERE regexp_matches(comment, '[\u0600-\u06ff]') ORDER BY responded_at DESC LIMIT 1"
+        ).fetchone()
+    # Its month, touchpoint and segment: few enough comments that it is on the first page of ten.
+    query = f"period={day:%Y-%m}&touchpoint={touchpoint}&segment={segment}"
+    shown, _total = queries.verbatims(queries.view(f"{day:%Y-%m}"), metric_id, touchpoint, segment)
+    assert comment in list(shown["comment"])
+    page = open_metric(visit, f"{demo_server}/metric/{metric_id}?{query}")
+    persian = page.locator(".verbatim-text", has_text=comment).first
+    expect(persian).to_have_attribute("dir", "auto")
+    assert persian.evaluate("p => getComputedStyle(p).direction") == "rtl"
+    others = page.locator(".verbatim-text").evaluate_all(
+        "ps => ps.map(p => [p.dir, getComputedStyle(p).direction])"
+    )
+    assert {tuple(other) for other in others} <= {("auto", "rtl"), ("auto", "ltr")}
+    assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.problems == []
 
 

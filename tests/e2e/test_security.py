@@ -8,8 +8,10 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -24,6 +26,12 @@ PAYLOADS = (
     "<script>window.pwned = 'script'</script>",
     "<img src=x onerror=\"window.pwned = 'img'\">",
     '"><svg onload="window.pwned = \'svg\'">',
+)
+# Each one a spreadsheet would run as a formula, if a CSV wrote it raw.
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","details")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
 )
 
 
@@ -109,27 +117,59 @@ def test_commitment_text_is_shown_as_text_never_run(browser, server, server_stat
     assert stored(server_state, commitment_id)["title"] == title
 
 
-def test_verbatim_comments_are_shown_as_text_never_run(browser, tiny_warehouse_path, tmp_path):
-    """Customers' comments holding script and HTML, loaded through ingest, show literally on the
-    metric page; none of it runs."""
-    live = tmp_path / "cx.duckdb"
+@pytest.fixture(scope="module")
+def payload_server(tiny_warehouse_path, tmp_path_factory):
+    """Beacon on the tiny warehouse plus customers' comments holding script, HTML and spreadsheet
+    formulas, loaded through ingest."""
+    folder = tmp_path_factory.mktemp("payloads")
+    live = folder / "cx.duckdb"
     shutil.copy(tiny_warehouse_path, live)
-    extract = tmp_path / "responses-payloads.csv"
+    extract = folder / "responses-payloads.csv"
     rows = [
-        f'P{i},nps,2026-11-19 10:00:00,web,smb,3,"{payload.replace(chr(34), chr(34) * 2)}"'
-        for i, payload in enumerate(PAYLOADS)
+        f'P{i},nps,2026-11-19 10:00:{i:02d},web,smb,3,"{payload.replace(chr(34), chr(34) * 2)}"'
+        for i, payload in enumerate(PAYLOADS + FORMULAS)
     ]
     extract.write_text(
         "response_id,metric_id,responded_at,touchpoint_id,segment_id,score,comment\n" + "\n".join(rows)
     )
     ingest([extract], live)
-    state = {"BEACON_STATE_URL": f"sqlite:///{tmp_path / 'state.db'}"}
-    with beacon_server(live, extra_env=state) as url:
-        page = open_page(browser, f"{url}/metric/nps?period=2026-Q4")
-        for payload in PAYLOADS:
-            expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
-        assert page.evaluate("window.pwned") is None
-        assert page.problems == []
+    with beacon_server(live, extra_env={"BEACON_STATE_URL": f"sqlite:///{folder / 'state.db'}"}) as url:
+        yield url
+
+
+def test_verbatim_comments_are_shown_as_text_never_run(browser, payload_server):
+    """Customers' comments holding script and HTML, loaded through ingest, show literally on the
+    metric page; none of it runs."""
+    page = open_page(browser, f"{payload_server}/metric/nps?period=2026-Q4")
+    # The tiny warehouse's own comment and the six loaded here; the first list of a fresh server is slow.
+    expect(page.locator("#metric-verbatim-count")).to_have_text("7 comments, newest first", timeout=30_000)
+    for payload in PAYLOADS:
+        expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
+    assert page.evaluate("window.pwned") is None
+    assert page.problems == []
+    page.context.close()
+
+
+def test_verbatims_csv_keeps_spreadsheets_from_running_comments(browser, payload_server):
+    """The Verbatim comments card's CSV button downloads every matching comment; a comment starting
+    like a formula (= + @) is written with a leading apostrophe, the rest as the customer wrote it."""
+    page = open_page(browser, f"{payload_server}/metric/nps?period=2026-Q4")
+    verbatims = page.locator(".metric-card").filter(
+        has=page.get_by_role("heading", name="Verbatim comments", exact=True)
+    )
+    with page.expect_download() as download:
+        verbatims.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == "beacon-nps-comments-2026-10-01-2026-11-20.csv"
+    written = pd.read_csv(download.value.path())
+    # The tiny warehouse's own comment and the six payloads, newest first (the payloads a second apart).
+    assert list(written["comment"]) == [
+        *(f"'{formula}" for formula in reversed(FORMULAS)),
+        *reversed(PAYLOADS),
+        "Great <b>service</b> & fast",
+    ]
+    assert list(written["score"])[:6] == [3.0] * 6
+    assert page.problems == []
+    page.context.close()
 
 
 @pytest.mark.parametrize(
@@ -158,3 +198,29 @@ def _row_counts(path) -> dict:
             table: con.execute("SELECT count(*) FROM " + table).fetchone()[0]
             for table in ("metrics", "responses", "measurements", "segments", "touchpoints")
         }
+
+
+def test_a_chart_downloads_as_png_under_the_content_security_policy(browser, server):
+    """The mode bar's camera on a metric page's chart saves a PNG: Plotly draws the chart's SVG into an
+    image from a blob: URL, so images may come from blob: as well; nothing else is widened."""
+    page = open_page(browser, server + "/metric/nps")
+    trend = page.locator("#metric-trend")
+    expect(trend.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    trend.hover()
+    with page.expect_download() as download:
+        trend.locator(".modebar-btn[data-title='Download plot as a PNG']").click()
+    assert download.value.suggested_filename == "nps-trend.png"
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # the PNG signature
+    assert page.problems == []
+    page.context.close()
+    with urllib.request.urlopen(server + "/") as response:
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response.headers["Content-Security-Policy"].split(";")
+        )
+    assert policy["img-src"] == "'self' data: blob:"
+    assert (policy["default-src"], policy["connect-src"], policy["object-src"]) == (
+        "'self'",
+        "'self'",
+        "'none'",
+    )

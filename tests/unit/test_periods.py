@@ -213,3 +213,39 @@ def test_period_choices():
         ("2026-09", "Sep 2026"),
         ("2026", "2026 to date"),
     ]
+
+
+@pytest.mark.parametrize("key", ["9999-Q4", "9999-12", "9999"])
+def test_the_last_year_s_end_is_a_period_after_the_data_not_a_crash(key):
+    """December 9999 ends on 9999-12-31 (there is no 10000-01-01 to step back from): a PeriodError
+    saying the period starts after the latest data, which the pages show as a message."""
+    # Regression: ValueError "year 10000 is out of range", a 500 on every data page.
+    with pytest.raises(PeriodError) as error:
+        resolve_view(key, None, AS_OF)
+    assert "starts after the latest data (2026-11-23)" in str(error.value)
+
+
+def test_period_choices_with_data_from_year_one_start_in_the_first_year():
+    """Facts from 0001-01-01 (odd but valid) offer periods back to 1900, the first that can be asked
+    for, never a crash: 1900-Q1 is the oldest quarter, 1900-01 the oldest month, 1900 the oldest year."""
+    # Regression: TypeError in period_choices on 1899-Q4, a 500 on every page with a period selector.
+    choices = dict(period_choices(date(1, 1, 1), AS_OF))
+    keys = list(choices)
+    # Q1 1900 .. Q3 2026 = 126 years × 4 + 3 quarters; Jan 1900 .. Nov 2026 = 126 × 12 + 11 months;
+    # 1900 .. 2026 = 127 years; plus this quarter to date and three trailing windows.
+    assert len(keys) == 4 + (126 * 4 + 3) + (126 * 12 + 11) + 127
+    assert keys[-1] == "1900" and choices["1900-Q1"] == "Q1 1900" and choices["1900-01"] == "Jan 1900"
+    assert "1899-Q4" not in choices
+
+
+def test_trailing_windows_and_comparisons_that_would_leave_the_calendar_are_period_errors():
+    """As of the calendar's first days, a trailing window or its comparison cannot reach back: a
+    PeriodError naming the day, not an OverflowError."""
+    with pytest.raises(PeriodError) as error:
+        resolve_view("t30", None, date(1, 1, 10))
+    assert "0001-01-10" in str(error.value)
+    with pytest.raises(PeriodError):
+        resolve_view("t30", "prev", date(1, 1, 31))
+    with pytest.raises(PeriodError) as error:
+        resolve_view("t30", "yoy", date(1, 2, 28))
+    assert "no year before" in str(error.value)
