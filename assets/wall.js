@@ -91,7 +91,7 @@
           return [
             { online: false, since: since.getTime() },
             false,
-            `The server has not answered since ${clockText(since)}. The figures on screen are the last good ones; the wall carries on by itself when it is back.`,
+            `The server has not answered since ${clockText(since)}. The figures are the last good ones until it is back.`,
           ];
         });
       },

@@ -1,7 +1,7 @@
 """The wall screen: a frame (clock, "as of", banners, rotation progress) around slides built from the
 scorecard's, journey's and commitments' own builders. Pure builders: frames in, components out.
 
-Sizes are left to CSS (assets/beacon.css, `.wall-root`): the wall sets the root font size from the
+Sizes are left to CSS (assets/wall.css, `.wall-root`): the wall sets the root font size from the
 viewport, so every builder's rem-based styles scale, and 1080p and 4K screens look the same.
 """
 

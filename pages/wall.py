@@ -61,7 +61,7 @@ POSITION = "wall-position"
 
 TICK_MS = 500  # a slide changes at most this late
 HEARTBEAT_SECONDS = 5
-LATEST_COMMENTS = 3
+LATEST_COMMENTS = 3  # one for each of the comments' three columns (assets/wall.css)
 MOVERS_SHOWN = 4  # of each list on the movers slide: eight fit even when they wrap
 
 
