@@ -1,6 +1,11 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import beacon_server, chromium, open_page
+
+# Assertions wait on conditions; on a machine whose two cores another job keeps busy a callback can take
+# several seconds, so they wait longer than Playwright's 5 s before calling it a failure.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
