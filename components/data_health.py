@@ -101,22 +101,28 @@ def freshness_badge(freshness: str) -> html.Span:
 
 #: Each cadence in words (queries.cadence.CADENCES).
 CADENCE_WORDS = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}
-_CADENCE_SOURCES = {"declared": "", "inferred": " (from its data)", "assumed": " (assumed)"}
+_CADENCE_SOURCES = {
+    "declared": "as the catalogue declares it",
+    "inferred": "from its data (the catalogue declares none)",
+    "assumed": "assumed: too little data to tell",
+}
 
 
-def cadence_label(cadence: str, source: str = "declared") -> str:
-    """'Quarterly' as the catalogue declares it, 'Daily (from its data)' when inferred, 'Daily
-    (assumed)' when there is too little data to tell."""
-    return CADENCE_WORDS[cadence] + _CADENCE_SOURCES[source]
+def cadence_label(cadence: str, source: str = "declared") -> html.Span:
+    """'Quarterly', 'Daily (assumed)' when there is too little data to tell; where it comes from in
+    the tooltip."""
+    word = CADENCE_WORDS[cadence] + (" (assumed)" if source == "assumed" else "")
+    return html.Span(
+        word, title=f"{CADENCE_WORDS[cadence]}, {_CADENCE_SOURCES[source]}", className="text-nowrap"
+    )
 
 
-def freshness_rule(as_of: date | None) -> str:
+def freshness_rule(today: date) -> str:
     """The rule the table applies, in words, for under it."""
-    against = f"the warehouse's as-of date ({as_of:%-d %b %Y})" if as_of else "the warehouse's as-of date"
     return (
         "A metric's cadence is what the catalogue declares, else the calendar period (day, week, month "
         "or quarter) its data come in, from its own data; with too little data, daily is assumed. "
-        f"A metric is late when, at {against}, the period after its latest data has ended "
+        f"A metric is late when, today ({today:%-d %b %Y}), the period after its latest data ended "
         f"more than {days_text(GRACE_DAYS)} ago with nothing newer."
     )
 

@@ -8,32 +8,38 @@ from dash import html
 from components.commitments import days_text, format_day
 from queries.periods import View
 
+#: Up to this many late metrics are named in the notice; more are counted (and named in its tooltip).
+NAMED_LATE = 3
 
-def stale_notice(late: pd.DataFrame, as_of: date, today: date) -> html.Div | None:
+
+def stale_notice(freshness: pd.DataFrame, as_of: date, today: date) -> html.Div | None:
     """A warning above a data page when any metric is late against its own cadence on `today`
-    (`late`: rows of queries.late_metrics, with name and cadence); None when every metric is fresh."""
+    (`freshness`: every metric's row of queries.data_freshness); None when none is late."""
+    late = freshness[freshness["freshness"] == "late"]
     if late.empty:
         return None
     age = (today - as_of).days
-    count = len(late)
     names = ", ".join(late["name"])
+    count, total = len(late), len(freshness)
+    if count <= NAMED_LATE:
+        which = (
+            f"late against its cadence: {names}." if count == 1 else f"late against their cadence: {names}."
+        )
+        late_text = f"{count} of {total} metrics {'is' if count == 1 else 'are'} {which}"
+    else:
+        late_text = f"{count} of {total} metrics are late against their cadence."
     return html.Div(
         [
             html.I(className="bi bi-hourglass-bottom", **{"aria-hidden": "true"}),
             html.Strong("Stale data"),
             html.Span(
-                f"The latest data is from {format_day(as_of)}, {days_text(age)} ago. "
-                + (
-                    f"1 metric is late against its cadence: {names}."
-                    if count == 1
-                    else f"{count} metrics are late against their cadence: {names}."
-                ),
-                dir="auto",
+                f"The latest data is from {format_day(as_of)}, {days_text(age)} ago. {late_text}", dir="auto"
             ),
             html.A("Data health", href="/data", className="stale-notice-link"),
         ],
         className="stale-notice",
         role="alert",
+        title=names,
         **{"data-banner": "stale", "data-late-count": str(count)},
     )
 

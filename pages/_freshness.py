@@ -10,7 +10,8 @@ def with_stale_notice(page):
     """`page` with the stale-data notice above it when any metric is late today; `page` alone else."""
     try:
         as_of = queries.latest_data_day()
-        notice = stale_notice(queries.late_metrics(current_date()), as_of, current_date()) if as_of else None
+        today = current_date()
+        notice = stale_notice(queries.data_freshness(today), as_of, today) if as_of else None
     except queries.WarehouseError:
         notice = None  # the page itself says the warehouse cannot be read
     return [notice, page] if notice else page

@@ -20,6 +20,7 @@ from components.data_health import (
 )
 from components.feedback import problem
 from components.header import view_attributes
+from data.commitments import current_date
 from pages._freshness import with_stale_notice
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Beacon", order=5)
@@ -33,13 +34,14 @@ CATALOGUE = "data-catalogue"
 
 def layout(**_other):
     try:
-        return with_stale_notice(_page())
+        return with_stale_notice(_page(current_date()))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
 
 @queries.memoised
-def _page():
+def _page(today):
+    """The page on `today` (business date): freshness is each metric's latest data against it."""
     as_of = queries.latest_data_day()
     if as_of is None:
         # An empty warehouse still has tables, a snapshot and a catalogue to show; no target is in force.
@@ -49,7 +51,7 @@ def _page():
         view = queries.view()
         catalogue = queries.scorecard(view)
         attributes = view_attributes(view)
-    fresh = queries.data_freshness(as_of)
+    fresh = queries.data_freshness(today)
     info = queries.snapshot_info()
     target_day = f" on {as_of:%-d %b %Y}" if as_of else ""
     return html.Div(
@@ -63,7 +65,7 @@ def _page():
                             "Freshness",
                             [
                                 freshness_table(fresh),
-                                html.P(freshness_rule(as_of), className="small text-body-secondary mb-0"),
+                                html.P(freshness_rule(today), className="small text-body-secondary mb-0"),
                             ],
                         ),
                         id=FRESHNESS,

@@ -26,7 +26,7 @@ from queries.api import (
 )
 from queries.cadence import metric_cadences
 from queries.catalogue import metrics, owners, segments, touchpoints
-from queries.health import data_freshness, late_metrics, latest_data_day, row_counts, snapshot_info
+from queries.health import data_freshness, latest_data_day, row_counts, snapshot_info
 from queries.kpi import STATUSES, score_bands, without_thin_values
 from queries.periods import PeriodError, View, period_choices
 from queries.runner import WarehouseError, memoised
@@ -44,7 +44,6 @@ __all__ = [
     "data_range",
     "distribution",
     "kpis",
-    "late_metrics",
     "latest_data_day",
     "memoised",
     "metric_cadences",

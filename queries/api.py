@@ -80,13 +80,9 @@ def kpis(
     frame = _view_kpis(view, by, metric_id, touchpoint_id, segment_id, sums).assign(
         **dict.fromkeys(MEASURED_COLUMNS)
     )
-    # Only a declared cadence moves a metric to another period: an inferred one may just be sparse data.
-    known = metric_cadences()
-    declared = known[known["cadence_source"] == "declared"].set_index("metric_id")["cadence"]
     for metric in frame["metric_id"].unique():
-        cadence = declared.get(metric, "daily")
-        shown = measured_view(view, cadence)
-        if shown is None:
+        shown, cadence = _shown_view(view, metric)
+        if shown is view:
             continue
         rows = _view_kpis(shown, by, metric, touchpoint_id, segment_id, sums).assign(
             measured_label=f"{shown.period.label}, measured {cadence}",
@@ -97,6 +93,16 @@ def kpis(
         frame = pd.concat([frame[frame["metric_id"] != metric], rows], ignore_index=True)
     keys = [BREAKDOWNS[b] for b in by]
     return frame.sort_values(["sort_order", *keys], ignore_index=True)
+
+
+def _shown_view(view: View, metric_id: str) -> tuple[View, str]:
+    """The view a metric is shown at, and its declared cadence ('daily' when none): `view` itself, or
+    its latest whole period when the catalogue declares it measured less often than `view` can hold.
+    Only a declared cadence moves a metric to another period: an inferred one may be sparse data."""
+    known = metric_cadences()
+    declared = known[known["cadence_source"] == "declared"].set_index("metric_id")["cadence"]
+    cadence = declared.get(metric_id, "daily")
+    return measured_view(view, cadence) or view, cadence
 
 
 def _view_kpis(view: View, by, metric_id, touchpoint_id, segment_id, sums) -> pd.DataFrame:
@@ -198,8 +204,10 @@ def annotations(start: date, end: date, metric_id: str | None = None, touchpoint
     return run("annotations", start=start, end=end, metric_id=metric_id, touchpoint_id=touchpoint_id)
 
 
-def _time_range(view: View) -> dict:
-    return {"start": view.period.start, "end_exclusive": view.period.end + timedelta(days=1)}
+def _time_range(view: View, metric_id: str) -> dict:
+    """The instants a metric's raw answers are read over: the period it is shown at (`_shown_view`)."""
+    period = _shown_view(view, metric_id)[0].period
+    return {"start": period.start, "end_exclusive": period.end + timedelta(days=1)}
 
 
 @memoised
@@ -212,7 +220,7 @@ def distribution(
         metric_id=metric_id,
         touchpoint_id=touchpoint_id,
         segment_id=segment_id,
-        **_time_range(view),
+        **_time_range(view, metric_id),
     )
     metric = _catalogue(metric_id).iloc[0]
     bands = kpi.score_bands(
@@ -249,7 +257,7 @@ def verbatims(
         max_score=max_score,
         limit=page_size,
         offset=(max(page, 1) - 1) * page_size,
-        **_time_range(view),
+        **_time_range(view, metric_id),
     )
     total = int(frame["matching"].iloc[0]) if len(frame) else 0
     return frame.drop(columns="matching"), total

@@ -72,12 +72,6 @@ def data_freshness(as_of: date | None) -> pd.DataFrame:
     return catalogue.merge(freshness(days, catalogue, as_of), on="metric_id", suffixes=("_declared", ""))
 
 
-def late_metrics(today: date) -> pd.DataFrame:
-    """The metrics late against their own cadence on `today` (data_freshness rows), in catalogue order."""
-    frame = data_freshness(today)
-    return frame[frame["freshness"] == "late"]
-
-
 def row_counts() -> pd.DataFrame:
     """Rows per table of the contract and the daily rollup: table_name, part ('catalogue', 'facts',
     'derived'), row_count."""

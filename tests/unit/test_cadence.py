@@ -82,3 +82,14 @@ def test_the_demos_quarterly_enps_is_shown_at_its_last_whole_quarter(demo_wareho
     # Every other metric stays in the view itself.
     others = queries.scorecard(view).query("metric_id != 'enps'")
     assert others["measured_label"].isna().all()
+
+
+def test_the_quarterly_enps_answers_are_read_from_the_quarter_it_is_shown_at(demo_warehouse):
+    """Its score distribution and verbatims in Q4 2026 to date are Q3 2026's, matching its tile's n."""
+    import queries
+
+    view, q3 = queries.view(), queries.view("2026-Q3")
+    counts = queries.distribution(view, "enps")
+    assert counts["responses"].sum() == queries.scorecard(view).set_index("metric_id").loc["enps", "n"] > 0
+    assert counts.equals(queries.distribution(q3, "enps"))
+    assert queries.verbatims(view, "enps")[1] == queries.verbatims(q3, "enps")[1]

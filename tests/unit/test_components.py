@@ -319,3 +319,24 @@ def test_a_ratio_definition_gives_its_day_based_interval_not_census():
     interval = with_class(definition_panel(metric), "definition-item")[2]
     assert text(interval).startswith("95% intervalR ± 1.96 · SE")
     assert "k days with data" in text(interval) and "census" not in text(definition_panel(metric))
+
+
+def test_stale_notice_names_a_few_late_metrics_and_counts_many():
+    """Two late of three: named; five late of six: counted (names in the tooltip); none late: nothing."""
+    from datetime import date
+
+    from components.header import stale_notice
+
+    def notice(freshness):
+        frame = pd.DataFrame({"name": [f"M{i}" for i in range(len(freshness))], "freshness": freshness})
+        return stale_notice(frame, date(2026, 11, 20), date(2026, 12, 1))
+
+    two = notice(["late", "fresh", "late"])
+    assert two.children[2].children == (
+        "The latest data is from 20 Nov 2026, 11 days ago. 2 of 3 metrics are late against their cadence: M0, M2."
+    )
+    five = notice(["late"] * 5 + ["fresh"])
+    assert five.children[2].children.endswith("5 of 6 metrics are late against their cadence.")
+    assert five.title == "M0, M1, M2, M3, M4"
+    assert five.to_plotly_json()["props"]["data-late-count"] == "5"
+    assert notice(["fresh", "no_data"]) is None

@@ -116,14 +116,16 @@ def test_freshness_without_any_data():
 
 
 def test_cadence_words():
-    assert [cadence_label(c) for c in ("daily", "weekly", "monthly", "quarterly")] == [
-        "Daily",
-        "Weekly",
-        "Monthly",
+    """The word in the cell, where it comes from in the tooltip; "assumed" said in the cell too."""
+    labels = [cadence_label(c) for c in ("daily", "weekly", "monthly", "quarterly")]
+    assert [label.children for label in labels] == ["Daily", "Weekly", "Monthly", "Quarterly"]
+    assert labels[3].title == "Quarterly, as the catalogue declares it"
+    inferred = cadence_label("quarterly", "inferred")
+    assert (inferred.children, inferred.title) == (
         "Quarterly",
-    ]
-    assert cadence_label("quarterly", "inferred") == "Quarterly (from its data)"
-    assert cadence_label("daily", "assumed") == "Daily (assumed)"
+        "Quarterly, from its data (the catalogue declares none)",
+    )
+    assert cadence_label("daily", "assumed").children == "Daily (assumed)"
 
 
 def test_summary_counts_late_first():
