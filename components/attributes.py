@@ -41,6 +41,8 @@ def kpi_attributes(row) -> dict:
     if measured_start is not None and not pd.isna(measured_start):
         attributes["data-period-start"] = measured_start.isoformat()
         attributes["data-period-end"] = row.measured_end.isoformat()
+        attributes["data-compare-start"] = row.compare_start.isoformat()
+        attributes["data-compare-end"] = row.compare_end.isoformat()
     return attributes
 
 

@@ -122,8 +122,10 @@ def freshness_rule(today: date) -> str:
     return (
         "A metric's cadence is what the catalogue declares, else the calendar period (day, week, month "
         "or quarter) its data come in, from its own data; with too little data, daily is assumed. "
-        f"A metric is late when, today ({today:%-d %b %Y}), the period after its latest data ended "
-        f"more than {days_text(GRACE_DAYS)} ago with nothing newer."
+        f"A metric is late when, today ({today:%-d %b %Y}), the period after its latest data ended, "
+        "plus a grace for its results to arrive, with nothing newer: "
+        + ", ".join(f"{days_text(days)} for {cadence} data" for cadence, days in GRACE_DAYS.items())
+        + "."
     )
 
 
@@ -141,8 +143,8 @@ def freshness_summary(frame: pd.DataFrame) -> html.Div:
 
 
 def freshness_table(frame: pd.DataFrame) -> html.Table:
-    """One row per metric (queries.health.data_freshness): latest data day, typical cadence, age at the
-    as-of date, when it would count as late, and its freshness in colour, icon and word."""
+    """One row per metric (queries.health.data_freshness): latest data day, cadence, age on today's
+    date, when it would count as late, and its freshness in colour, icon and word."""
     columns = ["Latest data", "Cadence", "Age", "Late after", "Freshness"]
     header = html.Thead(
         html.Tr(

@@ -183,6 +183,12 @@ def cell_label(touchpoint_names, segment_names):
     return lambda row: f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}"
 
 
+#: What the movers lists hold, said under every one of them.
+REAL_CHANGES_ONLY = (
+    "Only real changes: significant at 95%, with enough answers (for ratio metrics, days) in both periods."
+)
+
+
 def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str = "h6") -> html.Div:
     """Rows whose change is real (significant at 95%), in the order given: `label(row)` names each
     (a cell, a metric), `link(row)` is its URL."""

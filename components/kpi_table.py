@@ -71,11 +71,18 @@ EXPORT_COLUMNS = [
 def kpi_csv(frame: pd.DataFrame, view) -> str:
     """A KPI frame as CSV, each row stamped with the period it covers and the one it is compared with."""
     export = frame[EXPORT_COLUMNS].rename(columns={"name": "metric", "owner_name": "owner"})
+    # A metric shown at its own cadence's period (queries.kpis) is stamped with that period's dates.
+    stamps = {
+        "period_start": ("measured_start", view.period.start),
+        "period_end": ("measured_end", view.period.end),
+        "compare_start": ("compare_start", view.comparison.start),
+        "compare_end": ("compare_end", view.comparison.end),
+    }
     return csv_text(
         export.assign(
-            period_start=view.period.start,
-            period_end=view.period.end,
-            compare_start=view.comparison.start,
-            compare_end=view.comparison.end,
+            **{
+                column: frame[own].fillna(default) if own in frame else default
+                for column, (own, default) in stamps.items()
+            }
         )
     )

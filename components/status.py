@@ -20,9 +20,7 @@ CHANGE_VERDICTS = {True: "real change", False: "within noise", None: "too little
 
 
 def change_verdict(change_significant) -> str:
-    return CHANGE_VERDICTS[
-        None if change_significant is None or change_significant is pd.NA else bool(change_significant)
-    ]
+    return CHANGE_VERDICTS[None if pd.isna(change_significant) else bool(change_significant)]
 
 
 def status_badge(status: str) -> html.Span:

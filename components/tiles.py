@@ -22,9 +22,10 @@ from components.sparkline import sparkline_svg
 from components.status import STATUS_LABELS, change_verdict, status_badge
 
 
-def change_text(row, comparison_label: str) -> html.Div:
+def change_text(row, comparison_label: str, shown_label: str | None = None) -> html.Div:
     """'▲ +2.1 pts vs Q3 2026 · real change': the arrow, the size, and whether it is real, noise, or
-    cannot be told from too little data."""
+    cannot be told from too little data; 'Q3 2026 vs Q2 2026' when the tile shows another period than
+    the page's (`shown_label`)."""
     if pd.isna(row.change):
         return html.Div(f"No comparison with {comparison_label}", className="tile-change text-body-secondary")
     flat = rounds_to_zero(row.change, row.unit)
@@ -37,7 +38,7 @@ def change_text(row, comparison_label: str) -> html.Div:
         [
             html.I(className=f"bi {arrow}", **{"aria-hidden": "true"}),
             html.Span(format_change(row.change, row.unit), className="fw-semibold"),
-            html.Span(f" vs {comparison_label} · "),
+            html.Span(f" {shown_label + ' ' if shown_label else ''}vs {comparison_label} · "),
             html.Span(verdict, className="verdict"),
         ],
         className=f"tile-change change-{tone}",
@@ -78,6 +79,11 @@ def precision_text(row) -> str:
     return f"95% interval {interval}{n}"
 
 
+def _text_or(value, default: str | None) -> str | None:
+    """`value` when it is text, else `default` (frames hold None or NaN where there is none)."""
+    return value if isinstance(value, str) else default
+
+
 def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_label: str):
     """One KPI as a tile, a link to `href` when given; `sparkline` holds its monthly value and target."""
     # The detail's kind is a class too, so a compact view (the wall) can keep only the warnings.
@@ -94,13 +100,14 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     )
     container = html.A if href else html.Div
     link = {"href": href} if href else {}
-    measured = getattr(row, "measured_label", None)
+    # Shown at its own cadence's period (queries.kpis): "Q3 2026, measured quarterly".
+    measured = _text_or(getattr(row, "measured_period", None), None)
     return container(
         [
             html.Div(
                 [html.H2(row.name, className="tile-name"), status_badge(row.status)], className="tile-head"
             ),
-            html.Div(measured, className="tile-measured") if measured else None,
+            html.Div(f"{measured}, measured {row.cadence}", className="tile-measured") if measured else None,
             html.Div(format_value(row.value, row.unit), className="tile-value"),
             html.Div(detail, className=f"tile-detail tile-detail-{kind}"),
             html.Div(
@@ -114,7 +121,11 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
                 ],
                 className="tile-target",
             ),
-            change_text(row, getattr(row, "compare_label", None) or comparison_label),
+            change_text(
+                row,
+                _text_or(getattr(row, "compare_label", None), comparison_label),
+                measured,  # named in the change line too: a wall has no room for the line above
+            ),
             html.Div(
                 [
                     html.Img(

@@ -11,7 +11,7 @@ import pandas as pd
 from dash import html
 
 from components.commitments import commitment_list, days_text, format_day
-from components.journey import journey_map, mover_list
+from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
 from components.tiles import status_summary, tile_grid
 from components.verbatims import verbatim_list
 from data.commitments import OPEN_STATUSES
@@ -108,8 +108,7 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     return [
         html.Div(columns, className="wall-movers movers"),
         html.P(
-            "Only real changes: significant at 95%, with enough answers (for ratio metrics, days) "
-            "in both periods.",
+            REAL_CHANGES_ONLY,
             className="wall-footnote",
         ),
     ]

@@ -13,7 +13,7 @@ a lagging small-business segment, and thin cells (students at field service or s
 The default view (all customers, quarter to date as of --end) shows every status word whatever the size
 and end date, because each comes from a part of the story that does not depend on sampling:
 
-* `containment` on_track, `fcr` at_risk, `aht` off_track: census counts in the thousands a day, with
+* `containment` on_track, `fcr` at_risk, `aht` off_track: every case counted, thousands a day, with
   targets placed against the model's expected value for the quarter so far, well clear of the noise;
 * `complaints` no_target: a new complaint definition this quarter, so its company-wide target is being
   re-baselined (only billing keeps an interim one);

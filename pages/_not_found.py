@@ -7,13 +7,18 @@ with the same routing Dash's pages use; the browser still shows the friendly pag
 or the page's own message naming the id). Dash pages skips this module (it starts with _).
 """
 
+import logging
+
 import dash
 from dash._pages import _path_to_page  # Dash's own routing: the status always agrees with the page drawn
 from dash.exceptions import DependencyException
 from flask import request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 import queries
 from pages._commitment_context import NEW, catalogue, stored_commitment
+
+log = logging.getLogger(__name__)
 
 #: Dash's index, which serves every page's first load (its endpoints are named by their rules).
 INDEX_ENDPOINTS = {"/", "/<path:path>"}
@@ -63,9 +68,13 @@ def install(app: dash.Dash) -> None:
 
     @app.server.errorhandler(KeyError)
     def no_such_callback(error):
+        # werkzeug's BadRequestKeyError is a KeyError too: a 400 stays a 400.
+        if isinstance(error, HTTPException):
+            return error
         # Dash's word for a callback request naming outputs no callback has; any other KeyError is a bug.
         if request.path.endswith("/_dash-update-component") and str(error.args[0]).startswith(
             "Callback function not found"
         ):
             return {"message": "Not found: no callback has these outputs."}, 404
-        raise error
+        log.error("Unhandled KeyError on %s", request.path, exc_info=error)
+        return InternalServerError()

@@ -15,7 +15,7 @@ from components.controls import ControlIds, chosen, metric_select, view_controls
 from components.crosstab import kpi_crosstab
 from components.feedback import problem
 from components.header import page_header, view_attributes
-from components.journey import cell_label, default_metric, journey_map, mover_list
+from components.journey import REAL_CHANGES_ONLY, cell_label, default_metric, journey_map, mover_list
 from components.kpi_table import kpi_table
 from components.links import href, search_after_change
 from pages._freshness import with_stale_notice
@@ -153,8 +153,7 @@ def _page(params: dict):
                                         mover_list("Improved", improved, cells_named, cell_link),
                                         mover_list("Worsened", worsened, cells_named, cell_link),
                                         html.P(
-                                            "Only real changes: significant at 95%, with enough answers "
-                                            "(or, for ratio metrics, days) in both periods.",
+                                            REAL_CHANGES_ONLY,
                                             className="small text-body-secondary mb-0",
                                         ),
                                     ],

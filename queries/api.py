@@ -52,9 +52,16 @@ def view(period: str | None = None, compare: str | None = None) -> View:
 
 
 #: Columns saying when a row is shown at its own cadence's latest whole period instead of the view's
-#: (None otherwise): that period's label ("Q3 2026, measured quarterly"), the compared period's label,
-#: and the period's first and last day.
-MEASURED_COLUMNS = ["measured_label", "compare_label", "measured_start", "measured_end"]
+#: (None otherwise): that period's label ("Q3 2026"), the compared period's label,
+#: and the first and last days of both.
+MEASURED_COLUMNS = [
+    "measured_period",
+    "compare_label",
+    "measured_start",
+    "measured_end",
+    "compare_start",
+    "compare_end",
+]
 
 
 @memoised
@@ -80,29 +87,33 @@ def kpis(
     frame = _view_kpis(view, by, metric_id, touchpoint_id, segment_id, sums).assign(
         **dict.fromkeys(MEASURED_COLUMNS)
     )
-    for metric in frame["metric_id"].unique():
-        shown, cadence = _shown_view(view, metric)
+    # Every metric of the catalogue that may move, even one with no rows in the view's own periods.
+    for metric in _catalogue(metric_id)["metric_id"]:
+        shown = _shown_view(view, metric)
         if shown is view:
             continue
         rows = _view_kpis(shown, by, metric, touchpoint_id, segment_id, sums).assign(
-            measured_label=f"{shown.period.label}, measured {cadence}",
+            measured_period=shown.period.label,
             compare_label=shown.comparison.label,
             measured_start=shown.period.start,
             measured_end=shown.period.end,
+            compare_start=shown.comparison.start,
+            compare_end=shown.comparison.end,
         )
         frame = pd.concat([frame[frame["metric_id"] != metric], rows], ignore_index=True)
     keys = [BREAKDOWNS[b] for b in by]
     return frame.sort_values(["sort_order", *keys], ignore_index=True)
 
 
-def _shown_view(view: View, metric_id: str) -> tuple[View, str]:
-    """The view a metric is shown at, and its declared cadence ('daily' when none): `view` itself, or
-    its latest whole period when the catalogue declares it measured less often than `view` can hold.
+def _shown_view(view: View, metric_id: str) -> View:
+    """The view a metric is shown at: `view` itself, or its latest whole period with data when the
+    catalogue declares it measured less often than `view` can hold.
     Only a declared cadence moves a metric to another period: an inferred one may be sparse data."""
-    known = metric_cadences()
-    declared = known[known["cadence_source"] == "declared"].set_index("metric_id")["cadence"]
-    cadence = declared.get(metric_id, "daily")
-    return measured_view(view, cadence) or view, cadence
+    known = metric_cadences().set_index("metric_id")
+    if metric_id not in known.index or known.loc[metric_id, "cadence_source"] != "declared":
+        return view
+    cadence, latest_day = known.loc[metric_id, ["cadence", "latest_day"]]
+    return measured_view(view, cadence, latest_day) or view
 
 
 def _view_kpis(view: View, by, metric_id, touchpoint_id, segment_id, sums) -> pd.DataFrame:
@@ -206,7 +217,7 @@ def annotations(start: date, end: date, metric_id: str | None = None, touchpoint
 
 def _time_range(view: View, metric_id: str) -> dict:
     """The instants a metric's raw answers are read over: the period it is shown at (`_shown_view`)."""
-    period = _shown_view(view, metric_id)[0].period
+    period = _shown_view(view, metric_id).period
     return {"start": period.start, "end_exclusive": period.end + timedelta(days=1)}
 
 
@@ -306,5 +317,17 @@ def movers(
 @memoised
 def segment_comparison(view: View) -> pd.DataFrame:
     """Every metric per segment, each with whether it differs significantly from the other customers."""
-    rest = run("segment_rest_sums", start=view.period.start, end=view.period.end)
-    return kpi.add_difference_from_rest(kpis(view, ("segment",)), rest)
+    segments = kpis(view, ("segment",))
+    # Each metric against the rest over the period it is shown at (a quarterly one at its quarter).
+    start = segments["measured_start"].fillna(view.period.start)
+    end = segments["measured_end"].fillna(view.period.end)
+    rest = pd.concat(
+        [
+            run("segment_rest_sums", start=first, end=last).merge(
+                segments.loc[(start == first) & (end == last), ["metric_id"]].drop_duplicates()
+            )
+            for first, last in set(zip(start, end, strict=True))
+        ],
+        ignore_index=True,
+    )
+    return kpi.add_difference_from_rest(segments, rest)

@@ -17,8 +17,9 @@ from queries.runner import memoised, run
 CADENCES = {"daily": "D", "weekly": "W-SUN", "monthly": "M", "quarterly": "Q"}
 #: Days of history, back from each metric's latest day, that its cadence is inferred from.
 CADENCE_WINDOW_DAYS = 400
-#: Days a metric's data may be late beyond its cadence before it counts as late.
-GRACE_DAYS = 1
+#: Days a metric's data may be late beyond its cadence before it counts as late: a day for daily data,
+#: up to a month for a quarterly survey whose results are released after the quarter closes.
+GRACE_DAYS = {"daily": 1, "weekly": 2, "monthly": 7, "quarterly": 31}
 #: The cadence assumed when a metric has too little data to infer one: daily, the rollup's own grain.
 ASSUMED_CADENCE = "daily"
 
@@ -49,7 +50,7 @@ def late_after_days(latest_day: date, cadence: str) -> int:
     period's end, plus the grace days."""
     _start, end = period_bounds(latest_day, cadence)
     _next_start, next_end = period_bounds(end + timedelta(days=1), cadence)
-    return (next_end - latest_day).days + GRACE_DAYS
+    return (next_end - latest_day).days + GRACE_DAYS[cadence]
 
 
 def cadences(days: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -98,15 +99,19 @@ def holds_a_whole_period(period: Period, cadence: str) -> bool:
     return period_bounds(first_whole, cadence)[1] <= period.end
 
 
-def measured_view(view: View, cadence: str) -> View | None:
+def measured_view(view: View, cadence: str, latest_day: date | None = None) -> View | None:
     """The view a metric of `cadence` is shown at when `view` is too short to hold one whole period of
-    it (quarterly data in a quarter-to-date view): its latest whole period ending by the view's end,
-    against the one before (or the same period a year earlier); None when the view holds one."""
+    it (quarterly data in a quarter-to-date view): its latest whole period ending by the view's end
+    and holding data (none after `latest_day`, its latest day with data), against the one before (or
+    the same period a year earlier); None when the view holds one."""
     if view.compare not in ("prev", "yoy") or holds_a_whole_period(view.period, cadence):
         return None
     latest = _period(view.period.end, cadence)
     if latest.end > view.period.end:
         latest = _period(latest.start - timedelta(days=1), cadence)
+    if latest_day is not None and not pd.isna(latest_day) and latest_day < latest.start:
+        # Not released yet (a survey published after its quarter closes): the last one that was.
+        latest = _period(latest_day, cadence)
     if view.compare == "yoy":
         compared = _period(year_earlier(latest.start), cadence)
     else:

@@ -1,5 +1,5 @@
 -- Each metric's distinct days with data over the $window_days days up to and including its own latest
--- day: what queries.health infers its freshness and typical cadence from.
+-- day: what queries.cadence infers each metric's cadence from, and queries.health its freshness.
 WITH latest AS (
     SELECT metric_id, max(day) AS latest_day
     FROM daily_rollup

@@ -1,7 +1,7 @@
 """Data health, in the users' words: how fresh each metric's data is, how many rows each table holds,
 and which snapshot is live (and which one it replaced).
 
-A metric is late when, `GRACE_DAYS` after the end of the period following its latest period with data
+A metric is late when, its cadence's `GRACE_DAYS` after the end of the period following its latest period with data
 (queries.cadence), it still has nothing newer. `freshness` is that rule, pure; the rest reads the
 warehouse.
 """

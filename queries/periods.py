@@ -147,6 +147,10 @@ def comparison_period(period: Period, compare: str) -> Period:
     """The period `period` is compared with: `prev` or `yoy`."""
     if compare == "yoy":
         start, end = year_earlier(period.start), year_earlier(period.end)
+        whole, earlier = _calendar_bounds(period.key), _calendar_bounds(_year_earlier_key(period.key))
+        if whole is not None and earlier is not None and whole[1] == period.end:
+            # A whole calendar period is compared with the whole one a year earlier (all of a leap February).
+            end = earlier[1]
         return Period(_year_earlier_key(period.key), _year_earlier_label(period, start, end), start, end)
     if compare != "prev":
         raise PeriodError(

@@ -112,17 +112,21 @@ def ratio_standard_error(numerator, denominator, numerator_sq, cross, denominato
     residual = np.maximum(numerator_sq - 2 * r * cross + r**2 * denominator_sq, 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         standard_error = np.sqrt(residual / (days * (days - 1))) / (denominator / days)
-    return np.where((days >= 2) & (denominator > 0), standard_error, np.nan)
+    # No day-to-day variation at all (a feed spreading one total evenly over its days) says nothing
+    # about the noise either: no error, rather than a certainty the data cannot give.
+    return np.where((days >= 2) & (denominator > 0) & (standard_error > 0), standard_error, np.nan)
 
 
 def ratio_interval(numerator, denominator, numerator_sq, cross, denominator_sq, days, unit):
-    """R ± 1.96·SE(R), both scaled for the unit; NaN when k < 2."""
+    """R ± 1.96·SE(R), both scaled for the unit, within what a ratio of counts can be (not below 0, a
+    share not above 100 %); NaN when k < 2."""
     scale = ratio_scale(unit)
     centre = ratio(numerator, denominator, unit)
     half = (
         Z95 * scale * ratio_standard_error(numerator, denominator, numerator_sq, cross, denominator_sq, days)
     )
-    return centre - half, centre + half
+    ceiling = np.where(np.asarray(unit) == "%", 100.0, np.inf)
+    return np.maximum(centre - half, 0), np.minimum(centre + half, ceiling)
 
 
 # --- Significance of a change between two periods (two-sided, 95%) ---------------------------------

@@ -86,7 +86,7 @@ def test_each_card_shows_the_worst_status_of_its_other_metrics(visit, demo_serve
 
 
 def test_top_movers_are_real_changes_from_the_query_layer(visit, demo_server, demo_warehouse):
-    """Every mover is a significant (or census) change with enough responses in both periods."""
+    """Every mover is a significant change (ratios on their days) with enough responses in both periods."""
     page = visit(demo_server + "/journey?metric=tnps&period=2026-Q3&compare=yoy")
     expect(page.locator(".journey-card")).not_to_have_count(0)
     improved, worsened = queries.movers(queries.view("2026-Q3", "yoy"), "tnps")

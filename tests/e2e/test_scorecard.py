@@ -232,6 +232,6 @@ def test_a_quarterly_metric_shows_its_last_whole_quarter_labelled(visit, demo_se
     expect(enps.locator(".tile-measured")).to_have_text("Q3 2026, measured quarterly")
     expect(enps).to_have_attribute("data-period-start", "2026-07-01")
     expect(enps).to_have_attribute("data-period-end", "2026-09-30")
-    expect(enps.locator(".tile-change")).to_contain_text("vs Q2 2026")
+    expect(enps.locator(".tile-change")).to_contain_text("Q3 2026 vs Q2 2026")
     assert enps.get_attribute("data-status") != "no_data"
     assert page.problems == []

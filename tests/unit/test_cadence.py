@@ -73,7 +73,7 @@ def test_the_demos_quarterly_enps_is_shown_at_its_last_whole_quarter(demo_wareho
 
     view = queries.view()
     row = queries.scorecard(view).set_index("metric_id").loc["enps"]
-    assert row["measured_label"] == "Q3 2026, measured quarterly"
+    assert (row["measured_period"], row["cadence"]) == ("Q3 2026", "quarterly")
     assert row["compare_label"] == "Q2 2026"
     assert (row["measured_start"], row["measured_end"]) == (date(2026, 7, 1), date(2026, 9, 30))
     q3 = queries.scorecard(queries.view("2026-Q3")).set_index("metric_id").loc["enps"]
@@ -81,7 +81,7 @@ def test_the_demos_quarterly_enps_is_shown_at_its_last_whole_quarter(demo_wareho
     assert (row["value"], row["n"], row["change"]) == (q3["value"], q3["n"], q3["change"])
     # Every other metric stays in the view itself.
     others = queries.scorecard(view).query("metric_id != 'enps'")
-    assert others["measured_label"].isna().all()
+    assert others["measured_period"].isna().all()
 
 
 def test_the_quarterly_enps_answers_are_read_from_the_quarter_it_is_shown_at(demo_warehouse):
@@ -93,3 +93,49 @@ def test_the_quarterly_enps_answers_are_read_from_the_quarter_it_is_shown_at(dem
     assert counts["responses"].sum() == queries.scorecard(view).set_index("metric_id").loc["enps", "n"] > 0
     assert counts.equals(queries.distribution(q3, "enps"))
     assert queries.verbatims(view, "enps")[1] == queries.verbatims(q3, "enps")[1]
+
+
+def test_a_quarter_not_released_yet_shows_the_last_one_that_was():
+    """On 10 Jan 2027 (Q1 to date) the last whole quarter is Q4 2026, but the survey's latest data is
+    from 30 Sep (Q4 not yet released): Q3 2026 is shown, against Q2."""
+    view = resolve_view(None, "prev", date(2027, 1, 10))
+    shown = measured_view(view, "quarterly", latest_day=date(2026, 9, 30))
+    assert spans(shown)[0] == ("Q3 2026", date(2026, 7, 1), date(2026, 9, 30))
+    assert spans(shown)[1][0] == "Q2 2026"
+    assert spans(measured_view(view, "quarterly", latest_day=date(2026, 12, 20)))[0][0] == "Q4 2026"
+
+
+def test_a_moved_metric_is_compared_with_the_other_customers_over_its_own_quarter(demo_warehouse):
+    """eNPS per segment in Q4 2026 to date is Q3's, and so is the rest it is tested against: the same
+    as the segment comparison of Q3 2026 itself."""
+    import queries
+
+    shown = queries.segment_comparison(queries.view()).query("metric_id == 'enps'").set_index("segment_id")
+    q3 = (
+        queries.segment_comparison(queries.view("2026-Q3"))
+        .query("metric_id == 'enps'")
+        .set_index("segment_id")
+    )
+    assert len(shown) > 0
+    assert shown["rest_value"].tolist() == q3.loc[shown.index, "rest_value"].tolist()
+    assert shown["differs_significantly"].tolist() == q3.loc[shown.index, "differs_significantly"].tolist()
+
+
+def test_the_kpi_csv_stamps_a_moved_metric_with_its_own_periods(demo_warehouse):
+    """The scorecard CSV of Q4 2026 to date: eNPS rows say Q3 2026 against Q2 2026, the rest the view."""
+    import io
+
+    import pandas as pd
+
+    import queries
+    from components.kpi_table import kpi_csv
+
+    view = queries.view()
+    written = pd.read_csv(io.StringIO(kpi_csv(queries.scorecard(view), view))).set_index("metric_id")
+    assert written.loc["enps", ["period_start", "period_end", "compare_start", "compare_end"]].tolist() == [
+        "2026-07-01", "2026-09-30", "2026-04-01", "2026-06-30",
+    ]  # fmt: skip
+    assert written.loc["tnps", ["period_start", "compare_end"]].tolist() == [
+        view.period.start.isoformat(),
+        view.comparison.end.isoformat(),
+    ]

@@ -57,28 +57,30 @@ def test_fewer_than_two_days_have_no_cadence():
     assert infer_cadence([date(2026, 11, 5), date(2026, 11, 5)]) is None
 
 
-def test_late_after_the_next_period_ends_plus_one_day_of_grace():
-    """Daily, last 18 Nov: due by 19 Nov, late after 1 + 1 = 2 days. Weekly, last Wed 18 Nov: the next
-    week (23–29 Nov) ends 11 days later → 12. Monthly, last 15 Oct: November ends 46 days later → 47.
-    Quarterly, last 30 Sep: Q4 ends 92 days later → 93."""
-    assert GRACE_DAYS == 1
+def test_late_after_the_next_period_ends_plus_its_grace():
+    """Grace: 1 day daily, 2 weekly, 7 monthly, 31 quarterly (results released after the quarter).
+    Daily, last 18 Nov: due by 19 Nov, late after 1 + 1 = 2 days. Weekly, last Wed 18 Nov: the next
+    week (23–29 Nov) ends 11 days later → 13. Monthly, last 15 Oct: November ends 46 days later → 53.
+    Quarterly, last 30 Sep: Q4 ends 92 days later → 123 (31 Jan)."""
+    assert GRACE_DAYS == {"daily": 1, "weekly": 2, "monthly": 7, "quarterly": 31}
     assert late_after_days(date(2026, 11, 18), "daily") == 2
-    assert late_after_days(date(2026, 11, 18), "weekly") == 12
-    assert late_after_days(date(2026, 10, 15), "monthly") == 47
-    assert late_after_days(date(2026, 9, 30), "quarterly") == 93
+    assert late_after_days(date(2026, 11, 18), "weekly") == 13
+    assert late_after_days(date(2026, 10, 15), "monthly") == 53
+    assert late_after_days(date(2026, 9, 30), "quarterly") == 123
     latest = date(2026, 11, 18)
     assert freshness_status(latest, "daily", date(2026, 11, 20)) == "fresh"  # age 2
     assert freshness_status(latest, "daily", date(2026, 11, 21)) == "late"  # age 3 > 2
-    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 1, 1)) == "fresh"  # age 93
-    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 1, 2)) == "late"  # age 94
+    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 1, 31)) == "fresh"  # age 123
+    assert freshness_status(date(2026, 9, 30), "quarterly", date(2027, 2, 1)) == "late"  # age 124
     assert freshness_status(None, "daily", latest) == "no_data"
 
 
 def test_freshness_of_each_metric_worked_by_hand():
     """As of 20 Nov: a daily metric to 19 Nov is fresh (age 1, late after 2); one to 16 Nov is late
-    (age 4); a quarterly one last seen 1 Oct is fresh at age 50 (Q1 2027 is due by 31 Mar: late after
-    182); one with a single day assumes daily and is late at age 5; one with no rows has no data. A
-    survey fielded every day of Q3 but declared quarterly is quarterly, fresh at age 51 (late after 93)."""
+    (age 4); a quarterly one last seen 1 Oct is fresh at age 50 (Q1 2027 is due by 31 Mar plus 31 days:
+    late after 212); one with a single day assumes daily and is late at age 5; one with no rows has no
+    data. A survey fielded every day of Q3 but declared quarterly is quarterly, fresh at age 51 (late
+    after 92 + 31 = 123)."""
     as_of = date(2026, 11, 20)
     days = pd.concat(
         [
@@ -99,12 +101,12 @@ def test_freshness_of_each_metric_worked_by_hand():
     assert frame.loc["daily", "freshness"] == "fresh"
     assert (frame.loc["stopped", "age_days"], frame.loc["stopped", "freshness"]) == (4, "late")
     quarterly = frame.loc["quarterly", ["cadence", "age_days", "late_after_days", "freshness"]]
-    assert quarterly.tolist() == ["quarterly", 50, 182, "fresh"]
+    assert quarterly.tolist() == ["quarterly", 50, 212, "fresh"]
     assert frame.loc["once", ["cadence", "cadence_source", "age_days", "freshness"]].tolist() == [
         ASSUMED_CADENCE, "assumed", 5, "late",
     ]  # fmt: skip
     enps = frame.loc["enps", ["cadence", "cadence_source", "age_days", "late_after_days", "freshness"]]
-    assert enps.tolist() == ["quarterly", "declared", 51, 93, "fresh"]
+    assert enps.tolist() == ["quarterly", "declared", 51, 123, "fresh"]
     never = frame.loc["never"]
     assert never["latest_day"] is None and never["age_days"] is pd.NA and never["late_after_days"] is pd.NA
     assert never["freshness"] == "no_data"

@@ -86,7 +86,7 @@ def test_status_tolerance_edge_survives_float_noise():
 
 
 def test_status_insufficient_sample_for_survey_kinds_only():
-    """n < min_sample → insufficient for nps/top2box/mean; a ratio is census data and gets a status."""
+    """n < min_sample → insufficient for nps/top2box/mean; a ratio counts every case and gets a status."""
     words = kpi.status(
         value=[10.0, 10.0, 10.0, 10.0, 10.0, 10.0],
         n=[29, 29, 29, 30, 0, 29],

@@ -134,6 +134,13 @@ def test_yoy_names_the_year_before():
         resolve_view("1900", "yoy", date(1900, 12, 31))
 
 
+def test_yoy_of_a_whole_february_is_the_whole_february_before():
+    """February 2025 (whole) against all of February 2024, leap day included, named "Feb 2024"."""
+    view = resolve_view("2025-02", "yoy", date(2026, 11, 23))
+    assert spans(view)[1] == ("2024-02-01", "2024-02-29")
+    assert view.comparison.label == "Feb 2024"
+
+
 def test_yoy_of_a_trailing_window():
     """t30 yoy: 2025-10-25..2025-11-23."""
     assert spans(resolve_view("t30", "yoy", AS_OF))[1] == ("2025-10-25", "2025-11-23")

@@ -226,6 +226,22 @@ def test_ratio_with_one_day_has_no_standard_error():
     assert math.isnan(float(stats.ratio_standard_error(0, 0, 0, 0, 0, 0)))
 
 
+def test_ratio_interval_stays_within_what_a_ratio_can_be():
+    """Complaints on days 0, 0, 3 per 1 000: R = 1 ‰; residuals −1, −1, 2 → √(6/6) = 1 / 1000 →
+    SE 1 ‰; 1 ± 1.96 → −0.96 is clipped to 0. A share of 99 % of 100 a day over days 100, 98, 99 (SE
+    0.57735 pp) reaches 100.13 %, clipped to 100."""
+    low, high = stats.ratio_interval(3, 3000, 9, 3000, 3_000_000, 3, "per1000")
+    assert (float(low), float(high)) == pytest.approx((0.0, 2.96), abs=1e-9)
+    low, high = stats.ratio_interval(297, 300, 100**2 + 98**2 + 99**2, 100 * 297, 30_000, 3, "%")
+    assert (float(low), float(high)) == pytest.approx((97.8684, 100.0), abs=1e-3)
+
+
+def test_a_ratio_without_any_day_to_day_variation_has_no_error():
+    """Days (50, 100), (50, 100): every residual is 0, so the SE would be 0 and every difference
+    "real": instead there is no error, no interval and no verdict."""
+    assert math.isnan(float(stats.ratio_standard_error(100, 200, 5000, 10_000, 20_000, 2)))
+
+
 def test_ratio_change_z_worked_by_hand():
     """56.6667 % (SE 13.9775) vs 80 % (SE 10): z = 23.3333/√(195.371 + 100) = 23.3333/17.1864 = 1.358
     → within noise; 50 vs 40 with SE 1.1547 each: z = 10/1.63299 = 6.124 → significant; a missing

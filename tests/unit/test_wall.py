@@ -170,7 +170,7 @@ def _kpi_frame() -> pd.DataFrame:
             "metric_id": ["nps", "csat", "fcr", "effort"],
             "kind": ["nps", "top2box", "ratio", "mean"],
             "min_sample": np.array([5, 5, 30, 3], dtype="int32"),
-            # nps thin now (3 < 5); csat thin before (2 < 5); fcr census; effort exactly at the minimum.
+            # nps thin now (3 < 5); csat thin before (2 < 5); fcr a ratio (no sample); effort exactly at the minimum.
             "n": pd.array([3, 20, None, 3], dtype="Int64"),
             "previous_n": [10.0, 2.0, np.nan, 3.0],
             "value": [20.0, 80.0, 89.2, 4.4],
@@ -207,7 +207,7 @@ def test_without_thin_values_drops_the_change_when_only_the_previous_period_is_t
     assert csat["change_significant"] is pd.NA
 
 
-def test_without_thin_values_never_blanks_census_or_a_sample_at_the_minimum():
+def test_without_thin_values_never_blanks_ratios_or_a_sample_at_the_minimum():
     """FCR (ratio, n NA) keeps everything; effort with n = previous_n = min_sample 3 keeps everything."""
     original = _kpi_frame()
     rows = without_thin_values(original)
