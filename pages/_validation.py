@@ -26,11 +26,14 @@ log = logging.getLogger(__name__)
 def _path_values() -> dict[str, str]:
     """A value for each path variable that draws its page in full: a survey metric (the distribution
     and verbatims are drawn for those only), the first touchpoint and segment, an owner with
-    commitments (their editors are drawn on the owner page), a new commitment. Raises WarehouseError
-    (or the state database's errors) when the pages cannot be drawn in full yet."""
+    commitments (their editors are drawn on the owner page), a new commitment; without a readable
+    warehouse, only the new commitment (the pages then say what is wrong)."""
     values = {"commitment_id": "new"}
-    metrics, owners = queries.metrics(), queries.owners()
-    touchpoints, segments = queries.touchpoints(), queries.segments()
+    try:
+        metrics, owners = queries.metrics(), queries.owners()
+        touchpoints, segments = queries.touchpoints(), queries.segments()
+    except queries.WarehouseError:
+        return values
     surveys = metrics[metrics["kind"] != "ratio"]
     with_commitments = owners[owners["owner_id"].isin(set(commitments.register()["owner_id"]))]
     for name, frame, column in (
@@ -62,6 +65,14 @@ def _with_ids(node) -> list[Component]:
     return [bare]
 
 
+def _warehouse_readable() -> bool:
+    try:
+        queries.latest_data_day()
+    except queries.WarehouseError:
+        return False
+    return True
+
+
 def every_page(shell: Component) -> dash.html.Div:
     """The shell and every registered page, stripped to their components with ids."""
     values = _path_values()
@@ -89,8 +100,13 @@ def install(app: dash.Dash, shell: Callable[[], Component]) -> None:
             with app.server.app_context():
                 g.user = auth.User("Beacon's callback check", auth.ADMIN)
                 try:
-                    drawn.append(every_page(shell()))
-                except Exception:  # an unreadable warehouse, a busy state database: try again next time
-                    log.warning("Callback check not drawn yet; Dash's own layout stands", exc_info=True)
+                    layout = every_page(shell())
+                except Exception:  # a busy state database, say: Dash's own layout stands until next time
+                    log.warning("Callback check not drawn yet", exc_info=True)
                     return
+            app.validation_layout = layout
+            # Drawn without a readable warehouse, the pages hold only their messages: draw again later.
+            if _warehouse_readable():
+                drawn.append(layout)
+            return
         app.validation_layout = drawn[0]
