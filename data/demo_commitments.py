@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from data import commitments, demo, state
 from data.commitments import Catalogue
+from data.warehouse import catalogue_ids
 
 DAY = timedelta(days=1)
 NAMES = {owner_id: name for owner_id, name, _title, _email in demo.OWNERS}
@@ -462,29 +463,30 @@ def _where(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def _not_demo() -> list[str]:
-    """The demo ids the configured warehouse lacks (none when it is the demo)."""
-    import queries  # the command line's warehouse; seeding itself never reads it
-
-    catalogue = (
-        ("metric", DEMO.metrics, queries.metrics()["metric_id"]),
-        ("touchpoint", DEMO.touchpoints, queries.touchpoints()["touchpoint_id"]),
-        ("segment", DEMO.segments, queries.segments()["segment_id"]),
-        ("owner", DEMO.owners, queries.owners()["owner_id"]),
-    )
-    return [f"{kind} {name}" for kind, needed, present in catalogue for name in sorted(needed - set(present))]
+def _not_demo(present: dict[str, set[str]]) -> list[str]:
+    """The demo ids a warehouse lacks, from its catalogue's ids by kind (none when it is the demo)."""
+    needed = {
+        "metric": DEMO.metrics,
+        "touchpoint": DEMO.touchpoints,
+        "segment": DEMO.segments,
+        "owner": DEMO.owners,
+    }
+    return [f"{kind} {name}" for kind, ids in needed.items() for name in sorted(ids - present[kind])]
 
 
 def main() -> None:
     import config  # the repository root's settings: only the command line needs them
-    import queries
 
     where = _where(config.STATE_URL)
-    missing = _not_demo()
+    if not Path(config.WAREHOUSE).is_file():
+        print(f"{where}: no warehouse at {config.WAREHOUSE}, no demo commitments")
+        return
+    present, as_of = catalogue_ids(config.WAREHOUSE)
+    missing = _not_demo(present)
     if missing:
         print(f"{where}: the warehouse is not the demo (no {', '.join(missing[:3])}), no demo commitments")
         return
-    created = seed_commitments(config.STATE_URL, queries.as_of())
+    created = seed_commitments(config.STATE_URL, as_of)
     print(
         f"{where}: {created} demo commitments seeded" if created else f"{where}: has commitments, left as is"
     )

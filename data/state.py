@@ -169,10 +169,9 @@ class BusyError(RuntimeError):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # WAL lets readers go on while a writer commits; the busy timeout makes a second writer wait its
-    # turn instead of failing at once ("database is locked").
+    # WAL lets readers go on while a writer commits; the busy timeout (the driver's `timeout`, see
+    # `engine`) makes a second writer wait its turn instead of failing at once ("database is locked").
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     # Turning a fresh file to WAL takes a lock that SQLite may refuse at once, busy timeout or not,
     # while other processes open the same new file: try again briefly (WAL then stays on the file).
     for attempt in range(50):
@@ -197,8 +196,11 @@ def engine(url: str | None = None) -> sa.Engine:
     url = url or config.STATE_URL
     key = (os.getpid(), url)
     if key not in _engines:
-        made = sa.create_engine(url, pool_pre_ping=True)
-        if made.dialect.name == "sqlite":
+        sqlite = sa.make_url(url).get_backend_name() == "sqlite"
+        made = sa.create_engine(
+            url, pool_pre_ping=True, connect_args={"timeout": BUSY_SECONDS} if sqlite else {}
+        )
+        if sqlite:
             sa.event.listen(made, "connect", _sqlite_pragmas)
             # pysqlite would defer BEGIN itself; take it over so that writes (see `writing`) take the
             # write lock when they start, not halfway through, where two writers would deadlock.
@@ -225,7 +227,11 @@ def writing(url: str | None = None):
             connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
                 if connection.dialect.name == "postgresql":
-                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_SECONDS}s'")
+                    # SET LOCAL, with the value bound: is_local = true ends it with the transaction.
+                    connection.execute(
+                        sa.text("SELECT set_config('lock_timeout', :wait, true)"),
+                        {"wait": f"{BUSY_SECONDS}s"},
+                    )
                 yield connection
     except sa.exc.OperationalError as error:
         if _busy(error):

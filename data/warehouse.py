@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -105,6 +106,27 @@ def check_facts(con: duckdb.DuckDBPyConnection) -> list[str]:
             examples = "; ".join(", ".join(str(v) for v in row) for row in rows)
             problems.append(f"{message} (e.g. {examples})")
     return problems
+
+
+#: The catalogue's tables and their key columns, as `catalogue_ids` reads them.
+CATALOGUE_KEYS = {
+    "metric": ("metrics", "metric_id"),
+    "touchpoint": ("touchpoints", "touchpoint_id"),
+    "segment": ("segments", "segment_id"),
+    "owner": ("owners", "owner_id"),
+}
+
+
+def catalogue_ids(path: Path) -> tuple[dict[str, set[str]], date | None]:
+    """The ids of each catalogue table of the snapshot at `path`, by kind (`CATALOGUE_KEYS`), and its
+    latest data day: what a command checks a warehouse by without the app's query layer."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        ids = {
+            kind: set(con.execute("SELECT * FROM query_table($table)", {"table": table}).df()[column])
+            for kind, (table, column) in CATALOGUE_KEYS.items()
+        }
+        (latest,) = con.execute("SELECT max(day) FROM daily_rollup").fetchone()
+    return ids, latest
 
 
 def previous_path(live_path: Path) -> Path:

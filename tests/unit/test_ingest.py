@@ -1009,8 +1009,9 @@ def test_a_warehouse_from_before_the_cadence_column_takes_an_ingest(warehouse, t
         con.execute(SCHEMA.replace(cadence_line, ""))
         con.execute("ATTACH $path AS example (READ_ONLY)", {"path": str(warehouse)})
         for table in (*CONTRACT_TABLES, "snapshot_log"):
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (cadence) FROM example.{table}"
-                        if table == "metrics" else f"INSERT INTO {table} SELECT * FROM example.{table}")  # fmt: skip
+            # Table names bound as a value (query_table), never formatted into the SQL.
+            rows = con.execute("SELECT * FROM query_table($name)", {"name": f"example.{table}"}).df()
+            con.append(table, rows.drop(columns=["cadence"]) if table == "metrics" else rows)
         con.execute("DETACH example")
         build_rollup(con)
     new = write(files, "responses.csv", RESPONSES, response("X1"))
