@@ -24,7 +24,6 @@ from queries.api import (
     view,
     voice_metric,
 )
-from queries.cadence import metric_cadences
 from queries.catalogue import metrics, owners, segments, touchpoints
 from queries.health import data_freshness, latest_data_day, row_counts, snapshot_info
 from queries.kpi import STATUSES, score_bands, without_thin_values
@@ -46,7 +45,6 @@ __all__ = [
     "kpis",
     "latest_data_day",
     "memoised",
-    "metric_cadences",
     "metrics",
     "monthly_history",
     "movers",
