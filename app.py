@@ -11,7 +11,7 @@ import config
 import security
 from auth import web as auth_web
 from components import ids, shell
-from data import state
+from data.state import database
 from pages import _not_found, _validation
 from queries.runner import init_cache
 
@@ -36,7 +36,7 @@ server = app.server
 app.index_string = app.index_string.replace("<html>", '<html lang="en" dir="ltr">', 1)
 init_cache(server)
 # Create or migrate the state database (commitments) before serving; safe when workers start together.
-state.migrate()
+database.migrate()
 
 
 def layout():

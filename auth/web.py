@@ -25,7 +25,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from auth import ADMIN, DISPLAY, User
-from data import accounts, audit
+from data.state import accounts, audit
 
 SIGN_IN_WINDOW = timedelta(minutes=15)
 REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window

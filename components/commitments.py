@@ -15,7 +15,7 @@ from components.controls import ALL
 from components.export import csv_text
 from components.format import format_change, format_value
 from components.ids import dom_id
-from data.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
+from data.state.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
 from queries.accountability import EFFECT_LABELS, Effect
 
 #: Icon of each commitment status, and of overdue, which trumps the status it qualifies.

@@ -14,7 +14,7 @@ from components.commitments import commitment_list, days_text, format_day
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
 from components.tiles import status_summary, tile_grid
 from components.verbatims import verbatim_list
-from data.commitments import OPEN_STATUSES
+from data.state.commitments import OPEN_STATUSES
 
 #: Items each list on the commitments slide shows; the rest are counted.
 COMMITMENTS_SHOWN = 4

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 
 import queries
-from data import commitments
-from data.commitments import Catalogue
+from data.state import commitments
+from data.state.commitments import Catalogue
 from queries.accountability import Effect, commitment_effect
 
 NEW = "new"  # the commitment id of the form for a new one: /commitment/new

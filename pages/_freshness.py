@@ -3,7 +3,7 @@ today's date (in BEACON_TIMEZONE), outside the pages' memoised bodies so that it
 
 import queries
 from components.header import stale_notice
-from data.commitments import current_date
+from data.state.commitments import current_date
 
 
 def with_stale_notice(page):

@@ -18,7 +18,7 @@ from flask import g
 
 import auth
 import queries
-from data import commitments
+from data.state import commitments
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from components.controls import chosen
 from components.feedback import problem
 from components.format import UNIT_WORDS
 from components.links import href
-from data import commitments, state
+from data.state import commitments, database
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
 from pages._commitment_context import (
     NEW,
@@ -254,7 +254,7 @@ def save(clicks, typed, editing):
         raise PreventUpdate
     try:
         return (*_save(typed, editing), "")
-    except state.BusyError:
+    except database.BusyError:
         fields = len(ctx.states_list[0])
         return [False] * fields, [""] * fields, None, no_update, busy_note()
 

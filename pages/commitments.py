@@ -17,8 +17,8 @@ from components.commitments import icon, register_csv, register_table
 from components.controls import ALL, chosen
 from components.feedback import problem
 from components.links import href, search_after_change
-from data import commitments
-from data.commitments import STATUSES
+from data.state import commitments
+from data.state.commitments import STATUSES
 from pages._acting_user import may_change_commitments
 from pages._callback_input import as_drawn
 from pages._commitment_context import effects, names

@@ -26,7 +26,7 @@ from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
-from data import commitments
+from data.state import commitments
 from pages import _commitment_context
 from pages._acting_user import may_read_comments, rights
 from pages._callback_input import BAD_INPUT, as_drawn

@@ -25,7 +25,7 @@ from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import tile_grid
-from data import commitments, state
+from data.state import commitments, database
 from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
 from pages._commitment_context import catalogue, effects, names
 from pages._freshness import with_stale_notice
@@ -209,7 +209,7 @@ def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note
             conflict_message(conflict.changes, names()), color="danger", className="conflict mb-0"
         )
         return *invalid, *feedback, alert, no_update
-    except state.BusyError:
+    except database.BusyError:
         return *invalid, *feedback, busy_note(), no_update
     saved = commitments.with_deadlines(pd.DataFrame([commitments.get(commitment_id)]), today)
     row = next(saved.itertuples(index=False))

@@ -11,7 +11,7 @@ import queries
 from components.board import attention_list, board_grid
 from components.feedback import problem
 from components.header import page_header, view_attributes
-from data import commitments
+from data.state import commitments
 from pages._acting_user import may_change_commitments
 from pages._commitment_context import names
 from pages._freshness import with_stale_notice

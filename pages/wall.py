@@ -34,7 +34,7 @@ from components.wall import (
     touchpoint_body,
     wall_slide,
 )
-from data import commitments
+from data.state import commitments
 from pages._acting_user import acting_user, may_read_comments
 from pages._commitment_context import effects, names
 from pages._wall_settings import WallSettingError, WallSettings, parse_wall_settings

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from data.commitments import OPEN_STATUSES
+from data.state.commitments import OPEN_STATUSES
 from queries.api import kpis
 from queries.periods import Period, View
 from queries.runner import memoised

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 import config
-from data.warehouse import previous_path
+from data.warehouse.snapshot import previous_path
 from queries.cadence import CADENCE_WINDOW_DAYS, cadences, late_after_days
 from queries.catalogue import metrics
 from queries.runner import memoised, run, snapshot_version

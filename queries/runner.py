@@ -20,7 +20,7 @@ from flask import has_app_context
 from flask_caching import Cache
 
 import config
-from data.warehouse import REQUIRED_TABLES
+from data.warehouse.snapshot import REQUIRED_TABLES
 
 SQL_DIR = Path(__file__).resolve().parent
 

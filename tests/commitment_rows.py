@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 
-from data.commitments import COLUMNS, with_deadlines
+from data.state.commitments import COLUMNS, with_deadlines
 
 
 def commitment_row(**values) -> dict:

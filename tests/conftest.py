@@ -22,8 +22,8 @@ def tiny_warehouse(tiny_warehouse_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def demo_warehouse_path(tmp_path_factory):
-    """A realistic demo warehouse (data/demo.py): 20 000 responses to 2026-11-23, built once per session."""
-    from data.demo import build_demo
+    """A realistic demo warehouse (data/demo/generator.py): 20 000 responses to 2026-11-23, built once per session."""
+    from data.demo.generator import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "cx.duckdb"
     build_demo(path, responses=20_000, end=date(2026, 11, 23), seed=7)

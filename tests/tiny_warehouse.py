@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.warehouse import write_snapshot
+from data.warehouse.snapshot import write_snapshot
 
 AS_OF = date(2026, 11, 20)
 

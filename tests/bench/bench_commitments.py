@@ -18,8 +18,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from data import commitments, state
-from data.demo_commitments import seed_commitments
+from data.demo.commitments import seed_commitments
+from data.state import commitments, database
 from tests.bench.bench_foundation import percentile
 from tests.bench.bench_pages import callback_name, print_callback_table, time_pages, warehouse_arguments
 from tests.browser import beacon_server, chromium
@@ -63,8 +63,8 @@ def _save_edits(url: str, runs: int) -> list[float]:
 
 def store_rows(runs: int) -> list[tuple[str, list[float]]]:
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'state.db'}"
-        state.migrate(url)
+        url = f"sqlite:///{Path(folder) / 'database.db'}"
+        database.migrate(url)
         alone = _save_edits(url, runs)
         with get_context("spawn").Pool(2) as pool:
             together = [ms for samples in pool.starmap(_save_edits, [(url, runs)] * 2) for ms in samples]
@@ -112,7 +112,7 @@ def main() -> None:
 
     rows = store_rows(args.runs * 5)
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'state.db'}"
+        url = f"sqlite:///{Path(folder) / 'database.db'}"
         seed_commitments(url, queries.as_of())
         with (
             beacon_server(args.warehouse, workers=2, extra_env={"BEACON_STATE_URL": url}) as base,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from data.ingest import TABLES, ingest
+from data.warehouse.ingest import TABLES, ingest
 from tests.bench.bench_pages import ensure_warehouse
 
 

@@ -39,7 +39,7 @@ def _timed(call, runs: int) -> list[float]:
 def measure(mode: str, runs: int) -> dict:
     """Timings in ms, in this process, for `mode` (set in the environment before importing the app)."""
     import app
-    from data import accounts
+    from data.state import accounts
 
     client = app.server.test_client()
     figures = {}

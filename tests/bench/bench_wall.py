@@ -30,8 +30,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from data import commitments
-from data.demo_commitments import seed_commitments
+from data.demo.commitments import seed_commitments
+from data.state import commitments
 from tests.bench.bench_foundation import percentile
 from tests.bench.bench_pages import (
     COLD_PERIODS,

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from components.commitments import edit_id
 from components.ids import dom_id
-from data import commitments, state
+from data.state import commitments, database
 
 pytestmark = pytest.mark.e2e
 
@@ -474,7 +474,7 @@ def test_a_save_while_the_database_is_busy_says_so_and_keeps_what_was_typed(
         started = time.monotonic()
         save.click()
         expect(note).to_have_text("Not saved: the database is busy. Try again.", timeout=10_000)
-        assert time.monotonic() - started < state.BUSY_SECONDS + 3
+        assert time.monotonic() - started < database.BUSY_SECONDS + 3
         expect(progress).to_have_value("40")
     assert stored(server_state, commitment_id)["progress"] == 0
     save.click()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 import queries
 from components.commitments import edit_id
 from components.ids import dom_id
-from data import commitments
+from data.state import commitments
 from tests.e2e.test_commitments import TODAY, seed, stored, unique
 
 pytestmark = pytest.mark.e2e

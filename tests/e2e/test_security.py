@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from data.ingest import ingest
+from data.warehouse.ingest import ingest
 from tests.browser import ROOT, beacon_server, open_page
 from tests.e2e.test_commitments import seed, stored
 

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from data import state
+from data.state import database
 from tests.browser import beacon_server, open_page
 from tests.e2e.test_commitments import seed
 
@@ -144,8 +144,8 @@ def test_every_callback_s_ids_are_in_the_validation_layout(tiny_warehouse_path, 
     """Callback mistakes are not hidden: Dash checks each callback against a validation layout made of
     every page, and every id any callback names (inputs, outputs, states; pattern-matching ids by their
     type) is in it, the owner page's in-place editor included."""
-    url = f"sqlite:///{tmp_path / 'state.db'}"
-    state.migrate(url)
+    url = f"sqlite:///{tmp_path / 'database.db'}"
+    database.migrate(url)
     seed({"BEACON_STATE_URL": url}, owner_id="ana")  # an owner page with an editor to draw
     with beacon_server(tiny_warehouse_path, extra_env={"BEACON_STATE_URL": url}) as server:
         with urllib.request.urlopen(server + "/metric/nps") as response:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from playwright.sync_api import expect
 
-from data import accounts, audit, commitments, state
+from data.state import accounts, audit, commitments, database
 from tests.browser import beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
 
@@ -38,8 +38,8 @@ EVIL = "http://evil.example"
 def beacon(tiny_warehouse_path, tmp_path_factory):
     """Beacon with sign-in on the tiny warehouse: its base URL, and its state database holding the
     accounts of ACCOUNTS."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('sign-in') / 'state.db'}"
-    state.migrate(url)
+    url = f"sqlite:///{tmp_path_factory.mktemp('sign-in') / 'database.db'}"
+    database.migrate(url)
     for username, (name, role, owner_id, password) in ACCOUNTS.items():
         accounts.add(username, name, role, password, owner_id=owner_id, url=url)
     env = {"BEACON_AUTH": "local", "BEACON_SECRET_KEY": SECRET_KEY, "BEACON_STATE_URL": url}

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from data.ingest import ingest
+from data.warehouse.ingest import ingest
 from tests.browser import beacon_server, open_page
 from tests.tiny_warehouse import AS_OF
 

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from data import commitments, state
+from data.state import commitments, database
 from tests.browser import beacon_server, open_page
 
 OWNER = "ben"
@@ -41,8 +41,8 @@ def _values(title: str) -> dict:
 @pytest.fixture(scope="module")
 def two_workers(tiny_warehouse_path, tmp_path_factory):
     """A two-worker server over its own state database holding COUNT planned commitments."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('two-workers') / 'state.db'}"
-    state.migrate(url)
+    url = f"sqlite:///{tmp_path_factory.mktemp('two-workers') / 'database.db'}"
+    database.migrate(url)
     ids = [commitments.create(_values(f"Parallel {n}"), "setup", url=url) for n in range(COUNT)]
     with beacon_server(tiny_warehouse_path, workers=2, extra_env={"BEACON_STATE_URL": url}) as base:
         yield base, url, ids

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from data.demo_commitments import seed_commitments
+from data.demo.commitments import seed_commitments
 from tests.browser import beacon_server, free_port, open_page
 from tests.tiny_warehouse import build_tiny_warehouse
 

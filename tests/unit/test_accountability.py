@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import config
-from data import commitments
+from data.state import commitments
 from queries.accountability import (
     EFFECT_WINDOW_DAYS,
     commitment_effect,

@@ -1,4 +1,4 @@
-"""Sign-in accounts (data/accounts.py) on a real SQLite state file: hashing, the rules of an account,
+"""Sign-in accounts (data/state/accounts.py) on a real SQLite state file: hashing, the rules of an account,
 authentication, disabling and resetting, the command, and the migration that adds them to a database
 of schema version 1."""
 
@@ -9,16 +9,24 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from data import accounts, commitments, state
-from data.accounts import AccountError, add, authenticate, disable, listing, password_matches, reset_password
+from data.state import accounts, commitments, database
+from data.state.accounts import (
+    AccountError,
+    add,
+    authenticate,
+    disable,
+    listing,
+    password_matches,
+    reset_password,
+)
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'state.db'}"
-    state.migrate(url)
+    url = f"sqlite:///{tmp_path / 'database.db'}"
+    database.migrate(url)
     return url
 
 
@@ -85,7 +93,7 @@ def test_disabling_stops_sign_in_and_a_reset_changes_the_password(url):
 def test_the_command_adds_lists_and_refuses(url, monkeypatch, capsys):
     """`python -m data.accounts` against BEACON_STATE_URL: add with the password on stdin, list, and a
     refusal that exits 1 with the reason."""
-    monkeypatch.setattr(state.config, "STATE_URL", url)
+    monkeypatch.setattr(database.config, "STATE_URL", url)
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert (
         accounts.main(
@@ -105,11 +113,11 @@ def test_the_command_adds_lists_and_refuses(url, monkeypatch, capsys):
 def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path):
     """A state database made by schema version 1 (commitments only) is migrated to version 2: the
     accounts table appears and every commitment is still there."""
-    url = f"sqlite:///{tmp_path / 'state.db'}"
-    with state.writing(url) as connection:
-        state.schema_version.create(connection)
-        state._create_v1(connection)
-        connection.execute(state.schema_version.insert().values(version=1, applied_at=date(2026, 11, 1)))
+    url = f"sqlite:///{tmp_path / 'database.db'}"
+    with database.writing(url) as connection:
+        database.schema_version.create(connection)
+        database._create_v1(connection)
+        connection.execute(database.schema_version.insert().values(version=1, applied_at=date(2026, 11, 1)))
     commitment_id = commitments.create(
         {
             "metric_id": "nps", "touchpoint_id": None, "segment_id": None, "owner_id": "ana", "title": "Kept",
@@ -119,7 +127,7 @@ def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path)
         "setup",
         url=url,
     )  # fmt: skip
-    assert state.migrate(url) == state.LATEST
-    with state.reading(url) as connection:
+    assert database.migrate(url) == database.LATEST
+    with database.reading(url) as connection:
         assert "accounts" in sa.inspect(connection).get_table_names()
     assert commitments.get(commitment_id, url=url)["title"] == "Kept"

@@ -18,7 +18,7 @@ from auth import (
     may_read_comments,
 )
 from auth.web import _safe_next, _SessionInterface
-from data import accounts, audit, state
+from data.state import accounts, audit, database
 
 PASSWORD = "correct horse battery"
 # Two metrics and who owns them in the warehouse.
@@ -32,8 +32,8 @@ def commitment(metric_id: str, owner_id: str) -> dict:
 
 @pytest.fixture
 def url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'state.db'}"
-    state.migrate(url)
+    url = f"sqlite:///{tmp_path / 'database.db'}"
+    database.migrate(url)
     return url
 
 
@@ -108,8 +108,8 @@ def test_a_display_token_is_shown_once_kept_hashed_and_revocable(url):
     """256 random bits, stored as a SHA-256 hash; found by its secret or id until revoked, then never."""
     token_id, token = accounts.create_display_token("Lobby TV", url=url, actor="admin")
     assert len(token) >= 43
-    with state.reading(url) as connection:
-        stored = connection.execute(sa.select(state.display_tokens)).one()
+    with database.reading(url) as connection:
+        stored = connection.execute(sa.select(database.display_tokens)).one()
     assert token not in stored.token_hash and len(stored.token_hash) == 64
     assert accounts.display_token(token=token, url=url) == {"token_id": token_id, "label": "Lobby TV"}
     assert accounts.display_token(token=token + "x", url=url) is None
@@ -163,15 +163,15 @@ def test_refused_sign_ins_are_counted_per_username_and_address_within_the_window
         audit.record("not signed in", audit.SIGN_IN_REFUSED, username, client, url=url)
     audit.record("vera", audit.SIGN_IN, "vera", "10.0.0.1", url=url)  # a success counts for nothing
     audit.record("not signed in", audit.SIGN_IN_BLOCKED, "vera", "10.0.0.1", url=url)  # nor a blocked one
-    with state.writing(url) as connection:  # one refusal from an hour ago has left the window
+    with database.writing(url) as connection:  # one refusal from an hour ago has left the window
         audit.write(connection, "not signed in", audit.SIGN_IN_REFUSED, "vera", "10.0.0.1")
         connection.execute(
-            state.audit_log.update()
-            .where(state.audit_log.c.entry_id == 7)
+            database.audit_log.update()
+            .where(database.audit_log.c.entry_id == 7)
             .values(at=datetime.now() - timedelta(hours=1))
         )
     window = timedelta(minutes=15)
-    with state.reading(url) as connection:
+    with database.reading(url) as connection:
         assert audit.refused_sign_ins(connection, "vera", "10.0.0.1", window) == (2, 3)
         assert audit.refused_sign_ins(connection, "vera", "10.0.0.2", window) == (1, 1)
         assert audit.refused_sign_ins(connection, "ada", "10.0.0.3", window) == (0, 0)
@@ -221,7 +221,7 @@ def test_the_session_cookie_is_secure_under_https_and_always_httponly_and_samesi
 
 def test_the_command_makes_lists_and_revokes_display_tokens(url, monkeypatch, capsys):
     """`token-add` prints the token once, with the address to open; `tokens` lists without it."""
-    monkeypatch.setattr(state.config, "STATE_URL", url)
+    monkeypatch.setattr(database.config, "STATE_URL", url)
     assert accounts.main(["token-add", "Lobby TV"]) == 0
     printed = capsys.readouterr().out
     token = printed.split("/wall?token=")[1].split()[0]
@@ -250,8 +250,8 @@ def test_a_session_holds_until_signed_out_reset_disabled_or_too_old(url):
     first, second = accounts.start_session(account_id, url=url), accounts.start_session(account_id, url=url)
     assert accounts.session_account(first, lasts, url=url)["username"] == "vera"
     assert "password_hash" not in accounts.session_account(first, lasts, url=url)
-    with state.reading(url) as connection:
-        assert first not in {row.key_hash for row in connection.execute(sa.select(state.sessions))}
+    with database.reading(url) as connection:
+        assert first not in {row.key_hash for row in connection.execute(sa.select(database.sessions))}
     assert accounts.session_account(first, timedelta(0), url=url) is None  # older than it may be
     accounts.end_session(first, url=url)
     assert accounts.session_account(first, lasts, url=url) is None

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 import config
-from data import commitments, state
-from data.commitments import Catalogue, ConflictError, validate
+from data.state import commitments, database
+from data.state.commitments import Catalogue, ConflictError, validate
 
 TODAY = date(2026, 11, 20)  # a Friday
 CATALOGUE = Catalogue(
@@ -30,7 +30,7 @@ CATALOGUE = Catalogue(
 def in_fresh_process(function, *args):
     """Run `function(*args)` in a new spawned process and return its result.
 
-    Schema creation runs there because `state.migrate` can create a fresh database only once per
+    Schema creation runs there because `database.migrate` can create a fresh database only once per
     process (see test_one_process_can_migrate_two_fresh_databases).
     """
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -42,26 +42,26 @@ def migrate_and_close(*urls: str) -> list:
     results = []
     for url in urls:
         try:
-            results.append(state.migrate(url))
+            results.append(database.migrate(url))
         except Exception as error:
             results.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-        state.engine(url).dispose()  # closes the connections, so the WAL is checkpointed into the file
+        database.engine(url).dispose()  # closes the connections, so the WAL is checkpointed into the file
     return results
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("state-template") / "state.db"
-    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [state.LATEST]
+    path = tmp_path_factory.mktemp("state-template") / "database.db"
+    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [database.LATEST]
     return path
 
 
 @pytest.fixture
 def url(tmp_path, migrated_template):
     """A freshly migrated, empty state database of this test's own."""
-    for source in migrated_template.parent.glob("state.db*"):
+    for source in migrated_template.parent.glob("database.db*"):
         shutil.copy(source, tmp_path / source.name)
-    return f"sqlite:///{tmp_path / 'state.db'}"
+    return f"sqlite:///{tmp_path / 'database.db'}"
 
 
 def form(**overrides) -> dict:
@@ -95,10 +95,10 @@ def clean(**overrides) -> dict:
 
 
 def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
-    url = f"sqlite:///{tmp_path / 'state.db'}"
+    url = f"sqlite:///{tmp_path / 'database.db'}"
     assert in_fresh_process(migrate_and_close, url, url, url) == [3, 3, 3]
-    assert state.migrate(url) == state.LATEST == 3  # and once more from this process
-    with state.reading(url) as connection:
+    assert database.migrate(url) == database.LATEST == 3  # and once more from this process
+    with database.reading(url) as connection:
         tables = set(sa.inspect(connection).get_table_names())
         expected = {
             "schema_version",
@@ -109,15 +109,15 @@ def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
             "display_tokens",
         }
         assert expected <= tables
-        assert state.current_version(connection) == 3
-        rows = connection.execute(sa.select(state.schema_version)).fetchall()
+        assert database.current_version(connection) == 3
+        rows = connection.execute(sa.select(database.schema_version)).fetchall()
     assert [row.version for row in rows] == [1, 2, 3]
 
 
 def test_migrate_creates_the_parent_directory(tmp_path):
-    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'state.db'}"
-    assert in_fresh_process(migrate_and_close, url) == [state.LATEST]
-    assert (tmp_path / "not" / "yet" / "state.db").exists()
+    url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'database.db'}"
+    assert in_fresh_process(migrate_and_close, url) == [database.LATEST]
+    assert (tmp_path / "not" / "yet" / "database.db").exists()
 
 
 def test_one_process_can_migrate_two_fresh_databases(tmp_path):
@@ -128,7 +128,7 @@ def test_one_process_can_migrate_two_fresh_databases(tmp_path):
     `table.create` and then again from `Index.create`: "index commitments_by_owner already exists".
     """
     first, second = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
-    assert in_fresh_process(migrate_and_close, first, second) == [state.LATEST] * 2
+    assert in_fresh_process(migrate_and_close, first, second) == [database.LATEST] * 2
 
 
 # --- validate -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 import config
 import queries
 from components.data_health import cadence_label, freshness_summary, snapshot_card_body
-from data.warehouse import previous_path, write_snapshot
+from data.warehouse.snapshot import previous_path, write_snapshot
 from queries.cadence import ASSUMED_CADENCE, GRACE_DAYS, infer_cadence, late_after_days
 from queries.health import freshness, freshness_status
 from tests import tiny_warehouse as tiny

@@ -5,8 +5,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from data import demo_comments
-from data.demo import build_demo, first_day
+from data.demo import comments as corpus
+from data.demo.generator import build_demo, first_day
 
 SIZE = 20_000
 MID_QUARTER = date(2026, 11, 23)
@@ -244,11 +244,9 @@ def test_comments_share_variety_and_languages(con):
     assert 0.10 <= share <= 0.20
     texts = {c for (c,) in comments}
     assert len(texts) >= 1000
-    for language in demo_comments.LANGUAGES:
+    for language in corpus.LANGUAGES:
         sentences = [
-            s
-            for sentiment in demo_comments.SENTIMENTS
-            for s in demo_comments.subject_sentences(language, sentiment)
+            s for sentiment in corpus.SENTIMENTS for s in corpus.subject_sentences(language, sentiment)
         ]
         assert any(sentence in text for text in texts for sentence in sentences), language
     assert any(c in text for text in texts for c in '<&"')  # characters the app must escape
@@ -258,11 +256,7 @@ def test_comments_share_variety_and_languages(con):
 
 def test_comment_tone_follows_the_score(con):
     def subjects(sentiment):
-        return [
-            s
-            for language in demo_comments.LANGUAGES
-            for s in demo_comments.subject_sentences(language, sentiment)
-        ]
+        return [s for language in corpus.LANGUAGES for s in corpus.subject_sentences(language, sentiment)]
 
     negative, positive = subjects("negative"), subjects("positive")
     low = [c for (c,) in fetch(con, "SELECT comment FROM responses WHERE comment IS NOT NULL AND score <= 4")]

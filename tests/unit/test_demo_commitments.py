@@ -1,4 +1,4 @@
-"""Demo commitments (data/demo_commitments.py) on a real SQLite state file and the demo warehouse: the mix
+"""Demo commitments (data/demo/commitments.py) on a real SQLite state file and the demo warehouse: the mix
 the accountability views need, seeding only once, and the verdicts the finished ones were placed for."""
 
 import multiprocessing
@@ -12,8 +12,9 @@ import pytest
 
 import config
 import queries
-from data import commitments, demo
-from data.demo_commitments import main, seed_commitments
+from data.demo import generator
+from data.demo.commitments import main, seed_commitments
+from data.state import commitments
 from queries.accountability import commitment_effect, metric_plans
 
 AS_OF = date(2026, 11, 23)  # the last day of the `demo_warehouse` fixture
@@ -56,7 +57,7 @@ def test_seeding_creates_the_mix_the_views_need(seeded, register):
 
 
 def test_commitments_belong_mostly_to_their_metric_owners(register):
-    owners = {metric.metric_id: metric.owner_id for metric in demo.METRICS}
+    owners = {metric.metric_id: metric.owner_id for metric in generator.METRICS}
     assert (register["owner_id"] != register["metric_id"].map(owners)).sum() <= 2
 
 
@@ -102,7 +103,7 @@ def test_the_command_seeds_the_demo_once(demo_warehouse, tmp_path):
     env = {**os.environ, "BEACON_WAREHOUSE": str(demo_warehouse), "BEACON_STATE_URL": f"sqlite:///{path}"}
     outputs = [
         subprocess.run(
-            [sys.executable, "-m", "data.demo_commitments"],
+            [sys.executable, "-m", "data.demo.commitments"],
             cwd=config.ROOT,
             env=env,
             capture_output=True,

@@ -1,4 +1,4 @@
-"""Loading a company's own files (data/ingest.py) on real CSV, Parquet and DuckDB files: every validation
+"""Loading a company's own files (data/warehouse/ingest.py) on real CSV, Parquet and DuckDB files: every validation
 rule refuses a bad file naming file, line, column, value and reason, and then nothing has changed; good
 loads append idempotently, replace whole tables, are logged, and can be rolled back. Ingests run at once
 take turns, and an interrupted one leaves nothing behind."""
@@ -19,8 +19,8 @@ import duckdb
 import pytest
 
 import config
-from data.ingest import IngestError, _Load, ingest, main
-from data.warehouse import CONTRACT_TABLES, SCHEMA, build_rollup, previous_path, publishing, rollback
+from data.warehouse.ingest import IngestError, _Load, ingest, main
+from data.warehouse.snapshot import CONTRACT_TABLES, SCHEMA, build_rollup, previous_path, publishing, rollback
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "fixtures" / "example_data"
@@ -1203,7 +1203,7 @@ def test_a_signal_to_a_waiting_ingest_stops_it_in_one_line(warehouse, files, num
 
 KILLED_HALF_WAY = """
 import os, sys
-from data.warehouse import write_snapshot
+from data.warehouse.snapshot import write_snapshot
 
 def fill(con):
     con.execute("INSERT INTO owners VALUES ('zoe', 'Zoe Adler', 'Head of Stores', 'zoe@example.com')")

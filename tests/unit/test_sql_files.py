@@ -10,7 +10,7 @@ from pandas.testing import assert_frame_equal
 
 import config
 import queries
-from data.demo import build_demo
+from data.demo.generator import build_demo
 from queries.api import sums_params
 from queries.runner import SQL_DIR, run_uncached
 

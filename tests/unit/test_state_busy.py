@@ -1,4 +1,4 @@
-"""A write that finds the state database held by another writer gives up after state.BUSY_SECONDS
+"""A write that finds the state database held by another writer gives up after database.BUSY_SECONDS
 with BusyError, writing nothing, on SQLite and (when this machine has it) PostgreSQL."""
 
 import sqlite3
@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from data import commitments, state
+from data.state import commitments, database
 
 VALUES = {
     "metric_id": "nps", "touchpoint_id": None, "segment_id": None, "owner_id": "ana", "title": "Call back",
@@ -20,16 +20,16 @@ VALUES = {
 def test_a_locked_sqlite_file_gives_busy_error_within_the_wait(tmp_path):
     """Another connection holds a write transaction on the file: create() waits BUSY_SECONDS (not
     15 s), then raises BusyError; once the lock is released the same create() goes through."""
-    path = tmp_path / "state.db"
+    path = tmp_path / "database.db"
     url = f"sqlite:///{path}"
-    state.migrate(url)
+    database.migrate(url)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     started = time.monotonic()
-    with pytest.raises(state.BusyError) as busy:
+    with pytest.raises(database.BusyError) as busy:
         commitments.create(VALUES, "Ana", url=url)
     waited = time.monotonic() - started
-    assert state.BUSY_SECONDS - 0.5 <= waited < state.BUSY_SECONDS + 2
+    assert database.BUSY_SECONDS - 0.5 <= waited < database.BUSY_SECONDS + 2
     assert "nothing was saved" in str(busy.value)
     holder.execute("ROLLBACK")
     assert commitments.register(url=url).empty
@@ -41,15 +41,15 @@ def test_a_row_locked_in_postgresql_gives_busy_error_within_the_wait(postgres_cl
     """PostgreSQL has no file lock: another transaction holding the commitment's row (SELECT … FOR
     UPDATE) makes update() give up after BUSY_SECONDS (lock_timeout) instead of waiting for ever."""
     url = postgres_cluster()
-    state.migrate(url)
+    database.migrate(url)
     commitment_id = commitments.create(VALUES, "Ana", url=url)
     with sa.create_engine(url).connect() as holder:
         holder.execute(
             sa.text("SELECT 1 FROM commitments WHERE commitment_id = :id FOR UPDATE"), {"id": commitment_id}
         )
         started = time.monotonic()
-        with pytest.raises(state.BusyError):
+        with pytest.raises(database.BusyError):
             commitments.update(commitment_id, 1, {"progress": 50}, "Ana", url=url)
-        assert time.monotonic() - started < state.BUSY_SECONDS + 2
+        assert time.monotonic() - started < database.BUSY_SECONDS + 2
         holder.rollback()
     assert commitments.get(commitment_id, url=url)["progress"] == 0

@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from data import commitments, state
-from data.commitments import ConflictError
+from data.state import commitments, database
+from data.state.commitments import ConflictError
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 60  # seconds: a generous ceiling so a broken lock fails the test instead of hanging it
@@ -85,14 +85,14 @@ def _guarded(work, name, results) -> None:
 def migrate_child(name, barrier, results, url) -> None:
     def work():
         barrier.wait(timeout=WAIT)
-        return state.migrate(url)
+        return database.migrate(url)
 
     _guarded(work, name, results)
 
 
 def create_child(name, barrier, results, url, count) -> None:
     def work():
-        state.migrate(url)
+        database.migrate(url)
         barrier.wait(timeout=WAIT)
         return [
             commitments.create(values(f"writer {name} #{i}"), f"writer {name}", url=url) for i in range(count)
@@ -121,7 +121,7 @@ def edit_child(name, barrier, results, url, commitment_id) -> None:
 
 
 def migrate_and_create(url) -> int:
-    state.migrate(url)
+    database.migrate(url)
     return commitments.create(values("shared"), "setup", url=url)
 
 
@@ -136,14 +136,14 @@ def setup_child(name, barrier, results, url) -> None:
 def url(request, tmp_path):
     """A fresh, empty state database of each kind Beacon supports."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'state.db'}"
+        return f"sqlite:///{tmp_path / 'database.db'}"
     return request.getfixturevalue("postgres_cluster")()
 
 
 def test_four_processes_migrate_a_fresh_file_at_once(url):
-    assert run_together(migrate_child, 4, url) == [state.LATEST] * 4
-    with state.reading(url) as connection:
-        assert connection.execute(sa.select(state.schema_version.c.version)).scalars().all() == [1, 2, 3]
+    assert run_together(migrate_child, 4, url) == [database.LATEST] * 4
+    with database.reading(url) as connection:
+        assert connection.execute(sa.select(database.schema_version.c.version)).scalars().all() == [1, 2, 3]
         assert {"commitments", "commitment_history"} <= set(sa.inspect(connection).get_table_names())
 
 
@@ -154,11 +154,11 @@ def test_two_processes_create_25_commitments_each_at_once(url):
         assert isinstance(outcome, list), outcome  # a crash carries its traceback ("database is locked"?)
     ids = outcomes[0] + outcomes[1]
     assert len(set(ids)) == 50
-    with state.reading(url) as connection:
+    with database.reading(url) as connection:
         rows = connection.execute(
-            sa.select(state.commitments.c.commitment_id, state.commitments.c.title)
+            sa.select(database.commitments.c.commitment_id, database.commitments.c.title)
         ).all()
-        entries = connection.execute(sa.select(state.history)).all()
+        entries = connection.execute(sa.select(database.history)).all()
     assert len(rows) == 50
     assert {row.commitment_id for row in rows} == set(ids)
     assert len(entries) == 50

@@ -1,11 +1,11 @@
-"""Publishing snapshots (data/warehouse.py) on real DuckDB files: the previous one is kept, a rollback
+"""Publishing snapshots (data/warehouse/snapshot.py) on real DuckDB files: the previous one is kept, a rollback
 puts it back (and can itself be undone), a refused snapshot or one with nothing new changes nothing,
 and publishers take turns."""
 
 import duckdb
 import pytest
 
-from data.warehouse import (
+from data.warehouse.snapshot import (
     NothingNew,
     SnapshotError,
     lock_path,

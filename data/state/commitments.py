@@ -17,7 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import config
-from data import state
+from data.state import database
 
 KINDS = {"action": "Action", "redesign sprint": "Redesign sprint"}
 STATUSES = {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
@@ -196,14 +196,14 @@ def validate(
 
 def _row(connection, commitment_id: int) -> dict | None:
     found = connection.execute(
-        sa.select(state.commitments).where(state.commitments.c.commitment_id == commitment_id)
+        sa.select(database.commitments).where(database.commitments.c.commitment_id == commitment_id)
     ).first()
     return dict(found._mapping) if found else None
 
 
 def _history_entry(connection, commitment_id, version, user, changes, note, when) -> None:
     connection.execute(
-        state.history.insert().values(
+        database.history.insert().values(
             commitment_id=commitment_id,
             version=version,
             changed_at=when,
@@ -243,9 +243,9 @@ def create(
     now = _moment(at)
     record = {field: values.get(field) for field in FIELDS}
     record["description"] = record["description"] or ""
-    with state.writing(url) as connection:
+    with database.writing(url) as connection:
         commitment_id = connection.execute(
-            state.commitments.insert().values(
+            database.commitments.insert().values(
                 **record, created_at=now, created_by=user, updated_at=now, updated_by=user, version=1
             )
         ).inserted_primary_key[0]
@@ -269,7 +269,7 @@ def update(
     `version`. Saving nothing new but a note still records the note. `at` as for `create`.
     """
     now = _moment(at)
-    with state.writing(url) as connection:
+    with database.writing(url) as connection:
         current = _row(connection, commitment_id)
         if current is None:
             raise LookupError(f"There is no commitment {commitment_id}.")
@@ -283,10 +283,10 @@ def update(
         if not changes and not note:
             return version
         updated = connection.execute(
-            state.commitments.update()
+            database.commitments.update()
             .where(
-                state.commitments.c.commitment_id == commitment_id,
-                state.commitments.c.version == version,
+                database.commitments.c.commitment_id == commitment_id,
+                database.commitments.c.version == version,
             )
             .values(
                 **{field: after for field, (_before, after) in changes.items()},
@@ -303,35 +303,35 @@ def update(
 
 def _entries(connection, commitment_id: int, after: int = 0) -> list[dict]:
     rows = connection.execute(
-        sa.select(state.history)
-        .where(state.history.c.commitment_id == commitment_id, state.history.c.version > after)
-        .order_by(state.history.c.version, state.history.c.history_id)
+        sa.select(database.history)
+        .where(database.history.c.commitment_id == commitment_id, database.history.c.version > after)
+        .order_by(database.history.c.version, database.history.c.history_id)
     )
     return [dict(row._mapping) for row in rows]
 
 
 def get(commitment_id: int, url: str | None = None) -> dict | None:
-    with state.reading(url) as connection:
+    with database.reading(url) as connection:
         return _row(connection, commitment_id)
 
 
 def history(commitment_id: int, url: str | None = None) -> list[dict]:
     """Every change to a commitment, oldest first: version, changed_at, changed_by, changes, note."""
-    with state.reading(url) as connection:
+    with database.reading(url) as connection:
         return _entries(connection, commitment_id)
 
 
-COLUMNS = [column.name for column in state.commitments.columns]
+COLUMNS = [column.name for column in database.commitments.columns]
 
 
 def register(url: str | None = None, today: date | None = None, **filters) -> pd.DataFrame:
     """Commitments (all, or those matching `filters` such as owner_id="o1"), with `overdue` and
     `on_time` (done by the due date; NA unless done) worked out for `today`."""
-    query = sa.select(state.commitments).order_by(state.commitments.c.commitment_id)
+    query = sa.select(database.commitments).order_by(database.commitments.c.commitment_id)
     for field, value in filters.items():
         if value is not None:
-            query = query.where(state.commitments.c[field] == value)
-    with state.reading(url) as connection:
+            query = query.where(database.commitments.c[field] == value)
+    with database.reading(url) as connection:
         rows = connection.execute(query).fetchall()
     frame = pd.DataFrame(rows, columns=COLUMNS)
     # pandas would turn a missing touchpoint into NaN; keep None, as `get` does, so a row means the same

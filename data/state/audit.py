@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from data import state
+from data.state import database
 
 SIGN_IN = "sign-in"
 SIGN_IN_REFUSED = "sign-in refused"
@@ -32,7 +32,7 @@ def write(
 ) -> int:
     """Add an entry inside the caller's transaction, so the change and its record commit together: its id."""
     return connection.execute(
-        state.audit_log.insert().values(
+        database.audit_log.insert().values(
             at=datetime.now(), actor=actor, action=action, subject=subject, client=client, detail=detail
         )
     ).inserted_primary_key[0]
@@ -40,23 +40,23 @@ def write(
 
 def record(actor: str, action: str, subject: str = "", client: str | None = None, detail: str = "", url=None):
     """Add an entry in a transaction of its own."""
-    with state.writing(url) as connection:
+    with database.writing(url) as connection:
         write(connection, actor, action, subject, client, detail)
 
 
 def entries(url: str | None = None, action: str | None = None) -> list[dict]:
     """The log, oldest first (optionally one action only)."""
-    query = sa.select(state.audit_log).order_by(state.audit_log.c.entry_id)
+    query = sa.select(database.audit_log).order_by(database.audit_log.c.entry_id)
     if action:
-        query = query.where(state.audit_log.c.action == action)
-    with state.reading(url) as connection:
+        query = query.where(database.audit_log.c.action == action)
+    with database.reading(url) as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def refused_sign_ins(connection, username: str, client: str | None, window: timedelta) -> tuple[int, int]:
     """How many sign-ins were refused within `window` for this username from this client address, and
     for any username from it. Per address, so a guesser elsewhere cannot lock a person out of their own."""
-    log = state.audit_log.c
+    log = database.audit_log.c
     recent = sa.and_(log.action == SIGN_IN_REFUSED, log.at >= datetime.now() - window)
     by_username = sa.func.count().filter(log.subject == username, log.client == client)
     by_client = sa.func.count().filter(log.client == client)
@@ -71,7 +71,7 @@ def begin_sign_in(
     attempt logged as blocked, when too many were refused lately (`refused_sign_ins` ≥ the limits).
     Counting and logging are one transaction, one attempt at a time, so parallel guesses cannot all
     pass the count before any is logged."""
-    with state.writing(url) as connection:
+    with database.writing(url) as connection:
         if connection.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242072)"))
         by_username, by_client = refused_sign_ins(connection, username, client, window)
@@ -85,9 +85,9 @@ def begin_sign_in(
 
 def signed_in(entry_id: int, username: str, url=None) -> None:
     """The attempt `entry_id` matched: it is a sign-in, by `username`."""
-    with state.writing(url) as connection:
+    with database.writing(url) as connection:
         connection.execute(
-            state.audit_log.update()
-            .where(state.audit_log.c.entry_id == entry_id)
+            database.audit_log.update()
+            .where(database.audit_log.c.entry_id == entry_id)
             .values(actor=username, action=SIGN_IN, detail="")
         )

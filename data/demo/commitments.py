@@ -1,6 +1,6 @@
-"""Demo commitments: the action plans of a believable CX programme, for the demo warehouse (data/demo.py).
+"""Demo commitments: the action plans of a believable CX programme, for the demo warehouse (data/demo/generator.py).
 
-    python -m data.demo_commitments
+    python -m data.demo.commitments
 
 seeds the state database (BEACON_STATE_URL) once, while it has no commitments, and only when the
 warehouse is the demo (a customer's own data never gets demo commitments). Every date is relative to the
@@ -21,16 +21,17 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from data import commitments, demo, state
-from data.commitments import Catalogue
-from data.warehouse import catalogue_ids
+from data.demo import generator
+from data.state import commitments, database
+from data.state.commitments import Catalogue
+from data.warehouse.snapshot import catalogue_ids
 
 DAY = timedelta(days=1)
-NAMES = {owner_id: name for owner_id, name, _title, _email in demo.OWNERS}
+NAMES = {owner_id: name for owner_id, name, _title, _email in generator.OWNERS}
 DEMO = Catalogue(
-    metrics=frozenset(metric.metric_id for metric in demo.METRICS),
-    touchpoints=frozenset(demo.TOUCHPOINT_IDS),
-    segments=frozenset(demo.SEGMENT_IDS),
+    metrics=frozenset(metric.metric_id for metric in generator.METRICS),
+    touchpoints=frozenset(generator.TOUCHPOINT_IDS),
+    segments=frozenset(generator.SEGMENT_IDS),
     owners=frozenset(NAMES),
 )
 
@@ -75,7 +76,7 @@ def _done(completed_on: date, note: str) -> Step:
     return Step({"status": "done", "completed_on": completed_on}, note)
 
 
-def _calm_stretch(story: demo.Story, days: int) -> date:
+def _calm_stretch(story: generator.Story, days: int) -> date:
     """The first day of the latest `days` days in which the demo's model holds still: outside the holiday
     season, and with neither the checkout launch nor the price change under way or in between."""
     calm = story.holiday < 0.01
@@ -91,7 +92,7 @@ def plans(as_of: date) -> list[Plan]:
     """The demo commitments for a warehouse whose data runs to `as_of`, in the order they are created."""
     # The demo's own events and seasons, placed by the same rules as its data, so that the finished
     # commitments' before and after windows fall where the data does (or does not) change.
-    story = demo.Story(as_of)
+    story = generator.Story(as_of)
     launch, tariffs = story.redesign, story.price_change
     quiet = _calm_stretch(story, QUIET_DAYS)
     sprint_start = launch - 29 * DAY  # a Monday: the 20-working-day sprint ends the Friday before launch
@@ -423,9 +424,9 @@ def _clean(values: dict, as_of: date) -> dict:
 def seed_commitments(url: str, as_of: date) -> int:
     """Create the demo commitments in the state database at `url` unless it already has commitments;
     returns how many were created."""
-    state.migrate(url)
-    with state.reading(url) as connection:
-        if connection.execute(sa.select(sa.func.count()).select_from(state.commitments)).scalar():
+    database.migrate(url)
+    with database.reading(url) as connection:
+        if connection.execute(sa.select(sa.func.count()).select_from(database.commitments)).scalar():
             return 0
     made = plans(as_of)
     for plan in made:

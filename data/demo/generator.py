@@ -37,8 +37,8 @@ import numpy as np
 import pyarrow as pa
 from scipy.special import ndtr
 
-from data import demo_comments
-from data.warehouse import write_snapshot
+from data.demo import comments as corpus
+from data.warehouse.snapshot import write_snapshot
 
 # --- Catalogue ---------------------------------------------------------------------------------------
 
@@ -715,10 +715,10 @@ def _comments(
     rng: np.random.Generator, metric: np.ndarray, score: np.ndarray, touchpoint: np.ndarray
 ) -> pa.Array:
     """Comments follow the NPS questions (touchpoint, relationship, employee): tone from the score."""
-    topics = demo_comments.TOPICS
+    topics = corpus.TOPICS
     nps_metrics = [SURVEY_METRICS.index(m) for m in ("tnps", "rnps", "enps")]
     sentiment = np.where(score <= 6, 0, np.where(score <= 8, 1, 2))
-    rate = np.array([COMMENT_RATE[s] for s in demo_comments.SENTIMENTS])[sentiment]
+    rate = np.array([COMMENT_RATE[s] for s in corpus.SENTIMENTS])[sentiment]
     chosen = np.flatnonzero(np.isin(metric, nps_metrics) & (rng.random(len(metric)) < rate))
 
     # Topic sources: one per touchpoint, then "overall" and "workplace".
@@ -733,7 +733,7 @@ def _comments(
     source[chosen_metric == SURVEY_METRICS.index("enps")] = len(TOUCHPOINT_IDS) + 1
     topic = _draw_categories(rng, topic_weights, source)
 
-    texts = demo_comments.compose(rng, sentiment[chosen], topic)
+    texts = corpus.compose(rng, sentiment[chosen], topic)
     index = np.full(len(metric), -1, dtype=np.int64)
     index[chosen] = np.arange(len(chosen))
     return texts.take(pa.array(index, mask=index < 0))
@@ -854,7 +854,3 @@ def main(argv: list[str] | None = None) -> None:
         (rows,) = con.execute("SELECT count(*) FROM responses").fetchone()
     days = (args.end - first_day(args.end)).days + 1
     print(f"{args.out}: {rows:,} responses over {days} days, built in {time.perf_counter() - started:.1f} s")
-
-
-if __name__ == "__main__":
-    main()
