@@ -12,8 +12,8 @@ import security
 from auth import web as auth_web
 from components import ids, shell
 from data.state import database
-from pages import _not_found, _validation
 from queries.runner import init_cache
+from views import not_found, validation
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
 # Bootstrap loads and our rules override it; Dash would otherwise load every file under assets/.
@@ -81,10 +81,10 @@ clientside_callback(
 # headers on every response, the policy listing the inline scripts the callbacks make.
 auth_web.install(app)
 security.secure(app)
-# Dash checks every callback's ids against every page at once (pages/_validation.py).
-_validation.install(app, layout)
+# Dash checks every callback's ids against every page at once (pages/validation.py).
+validation.install(app, layout)
 # 404 for a page or id Beacon does not have, though the browser still draws the friendly page.
-_not_found.install(app)
+not_found.install(app)
 
 
 if __name__ == "__main__":

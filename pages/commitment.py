@@ -31,8 +31,8 @@ from components.feedback import problem
 from components.format import UNIT_WORDS
 from components.links import href
 from data.state import commitments, database
-from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
-from pages._commitment_context import (
+from queries.accountability import commitment_effect
+from views.commitment_context import (
     NEW,
     catalogue,
     choices,
@@ -41,7 +41,7 @@ from pages._commitment_context import (
     stored_commitment,
     unit_of,
 )
-from queries.accountability import commitment_effect
+from views.users import acting_user, commitment_refusal, may_change_commitments
 
 dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
 

@@ -19,9 +19,9 @@ from components.feedback import problem
 from components.links import href, search_after_change
 from data.state import commitments
 from data.state.commitments import STATUSES
-from pages._acting_user import may_change_commitments
-from pages._callback_input import as_drawn
-from pages._commitment_context import effects, names
+from views.callback_input import as_drawn
+from views.commitment_context import effects, names
+from views.users import may_change_commitments
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
 

@@ -21,7 +21,7 @@ from components.data_health import (
 from components.feedback import problem
 from components.header import view_attributes
 from data.state.commitments import current_date
-from pages._freshness import with_stale_notice
+from views.freshness import with_stale_notice
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Beacon", order=5)
 

@@ -18,7 +18,7 @@ from components.header import page_header, view_attributes
 from components.journey import REAL_CHANGES_ONLY, cell_label, default_metric, journey_map, mover_list
 from components.kpi_table import kpi_table
 from components.links import href, search_after_change
-from pages._freshness import with_stale_notice
+from views.freshness import with_stale_notice
 
 dash.register_page(__name__, path="/journey", name="Journey", title="Journey · Beacon", order=1)
 

@@ -27,11 +27,11 @@ from components.links import href, search_after_change, with_changes
 from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data.state import commitments
-from pages import _commitment_context
-from pages._acting_user import may_read_comments, rights
-from pages._callback_input import BAD_INPUT, as_drawn
-from pages._freshness import with_stale_notice
 from queries.accountability import commitments_in_view
+from views import commitment_context
+from views.callback_input import BAD_INPUT, as_drawn
+from views.freshness import with_stale_notice
+from views.users import may_read_comments, rights
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
 
@@ -509,8 +509,8 @@ def show_commitments(params):
         return html.P(text, className="text-body-secondary mb-0")
     return commitment_list(
         found,
-        _commitment_context.names(),
-        _commitment_context.effects(found, queries.as_of()),
+        commitment_context.names(),
+        commitment_context.effects(found, queries.as_of()),
         commitments.current_date(),
     )
 

@@ -26,10 +26,10 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import tile_grid
 from data.state import commitments, database
-from pages._acting_user import acting_user, commitment_refusal, may_change_commitments
-from pages._commitment_context import catalogue, effects, names
-from pages._freshness import with_stale_notice
 from queries.accountability import metric_plans
+from views.commitment_context import catalogue, effects, names
+from views.freshness import with_stale_notice
+from views.users import acting_user, commitment_refusal, may_change_commitments
 
 dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
 

@@ -12,10 +12,10 @@ from components.board import attention_list, board_grid
 from components.feedback import problem
 from components.header import page_header, view_attributes
 from data.state import commitments
-from pages._acting_user import may_change_commitments
-from pages._commitment_context import names
-from pages._freshness import with_stale_notice
 from queries.accountability import metric_plans, owner_board
+from views.commitment_context import names
+from views.freshness import with_stale_notice
+from views.users import may_change_commitments
 
 dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Beacon", order=3)
 

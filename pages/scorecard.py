@@ -18,10 +18,10 @@ from components.header import page_header, view_attributes
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import status_summary, tile_grid
-from pages._acting_user import rights
-from pages._callback_input import as_drawn
-from pages._freshness import with_stale_notice
-from pages._view_controls import write_view_controls_to_url
+from views.callback_input import as_drawn
+from views.freshness import with_stale_notice
+from views.users import rights
+from views.view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
 

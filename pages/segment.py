@@ -12,7 +12,7 @@ from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href, search_after_change
 from components.tiles import status_summary, tile_grid
-from pages._freshness import with_stale_notice
+from views.freshness import with_stale_notice
 
 dash.register_page(__name__, path_template="/segment/<segment_id>", title="Segment · Beacon")
 

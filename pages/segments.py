@@ -11,7 +11,7 @@ from components.crosstab import kpi_crosstab
 from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.links import href, search_after_change
-from pages._freshness import with_stale_notice
+from views.freshness import with_stale_notice
 
 dash.register_page(__name__, path="/segments", name="Segments", title="Segments · Beacon", order=2)
 

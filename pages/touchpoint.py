@@ -16,9 +16,9 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.tiles import status_summary, tile_grid
 from components.verbatims import comments_withheld, verbatim_list
-from pages._acting_user import rights
-from pages._freshness import with_stale_notice
-from pages._view_controls import write_view_controls_to_url
+from views.freshness import with_stale_notice
+from views.users import rights
+from views.view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
 

@@ -1,6 +1,6 @@
 """`/wall` — the office wall screen: full screen, no controls, slides rotating, data refreshing by itself.
 
-Configured entirely by the URL (pages/_wall_settings.py):
+Configured entirely by the URL (views/wall_settings.py):
 /wall?slides=scorecard,journey,movers,commitments,touchpoints&dwell=20&refresh=60&public=1
 
 Rotation, the clock and the connection check run in the browser (assets/wall.js), so they go on while
@@ -35,10 +35,10 @@ from components.wall import (
     wall_slide,
 )
 from data.state import commitments
-from pages._acting_user import acting_user, may_read_comments
-from pages._commitment_context import effects, names
-from pages._wall_settings import WallSettingError, WallSettings, parse_wall_settings
 from queries.accountability import commitments_in_view
+from views.commitment_context import effects, names
+from views.users import acting_user, may_read_comments
+from views.wall_settings import WallSettingError, WallSettings, parse_wall_settings
 
 dash.register_page(__name__, path="/wall", name="Wall", title="Wall · Beacon", order=6)
 

@@ -1,16 +1,16 @@
-"""The not-found handlers (pages/_not_found.py) leave other errors as they are: a bad request stays a
+"""The not-found handlers (pages/not_found.py) leave other errors as they are: a bad request stays a
 400, and a bug answers a plain 500 without a traceback."""
 
 import dash
 from flask import request
 
-from pages import _not_found
+from views import not_found
 
 
 def test_a_missing_query_argument_stays_a_400_and_a_bug_is_a_plain_500():
     app = dash.Dash(__name__)
     app.layout = dash.html.Div()
-    _not_found.install(app)
+    not_found.install(app)
 
     @app.server.route("/needs-token")
     def needs_token():

@@ -13,7 +13,6 @@ import queries
 from components.journey import cell_label, mover_list, touchpoint_card
 from components.tiles import gap_text, kpi_tile
 from components.wall import COMMITMENTS_SHOWN, commitments_body, progress_steps, stale_banner
-from pages._wall_settings import SlideSpec, WallSettingError, WallSettings, parse_wall_settings
 from queries.accountability import Effect
 from queries.api import real_changes
 from queries.kpi import without_thin_values
@@ -22,12 +21,13 @@ from tests.commitment_rows import commitment_row, hand_register
 from tests.components_tree import props as _props
 from tests.components_tree import text as _text
 from tests.components_tree import with_class as _with_class
+from views.wall_settings import SlideSpec, WallSettingError, WallSettings, parse_wall_settings
 
 TODAY = date(2026, 11, 25)
 Q4_TO_DATE = Period("2026-Q4", "Q4 2026", date(2026, 10, 1), date(2026, 11, 20))
 
 
-# --- pages/_wall_settings.py ---------------------------------------------------------------------------
+# --- views/wall_settings.py ---------------------------------------------------------------------------
 
 
 def test_wall_settings_defaults_for_an_empty_query():

@@ -1,4 +1,4 @@
-"""What a callback does with URL input its page would not have drawn (Dash pages skips this module).
+"""What a callback does with URL input its page would not have drawn.
 
 A page checks its URL when drawn and shows a message instead of controls for what it cannot show, so
 only a request made by hand brings such input to a callback: it gets no update (HTTP 204), never a

@@ -3,7 +3,7 @@
 import auth
 import config
 from auth.web import current_user
-from pages._commitment_context import metric_owners
+from views.commitment_context import metric_owners
 
 acting_user = current_user
 

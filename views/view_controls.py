@@ -1,5 +1,5 @@
 """The callback shared by pages whose only controls are period, comparison and segment: the user's
-choices go into the URL, which re-renders the page (Dash pages skips this module: it starts with _)."""
+choices go into the URL, which re-renders the page."""
 
 from dash import Input, Output, State, callback, no_update
 

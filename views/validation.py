@@ -1,7 +1,6 @@
 """Every page drawn at once, for Dash to check each callback's inputs, outputs and states against
 (suppress_callback_exceptions is off): a page's components reach the browser only once its URL is
-visited, so the layout on screen cannot tell a mistyped id from one still to come. Dash pages skips
-this module (it starts with _).
+visited, so the layout on screen cannot tell a mistyped id from one still to come.
 
 Each page is drawn as a visit would draw it, `/metric/<metric_id>` and the like with ids from the
 catalogue, then stripped to its components with ids: Dash needs their ids and types, not the data.

@@ -4,7 +4,7 @@ does not exist.
 
 Dash draws pages in the browser, so the status of a page's first load is decided here, on the server,
 with the same routing Dash's pages use; the browser still shows the friendly page (the not-found page,
-or the page's own message naming the id). Dash pages skips this module (it starts with _).
+or the page's own message naming the id).
 """
 
 import logging
@@ -16,7 +16,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 import queries
-from pages._commitment_context import NEW, catalogue, stored_commitment
+from views.commitment_context import NEW, catalogue, stored_commitment
 
 log = logging.getLogger(__name__)
 
