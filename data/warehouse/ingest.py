@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 import config
+from data.warehouse import contract
 from data.warehouse.snapshot import (
     CONTRACT_TABLES,
     NothingNew,
@@ -46,71 +47,34 @@ from data.warehouse.snapshot import (
 #: Tables a file may load, in loading order: the contract's.
 TABLES = CONTRACT_TABLES
 #: The key of each table: a row whose key is already there is a duplicate.
-KEYS = {
-    "owners": ("owner_id",),
-    "touchpoints": ("touchpoint_id",),
-    "segments": ("segment_id",),
-    "metrics": ("metric_id",),
-    "targets": ("metric_id", "period_start", "period_end", "touchpoint_id", "segment_id"),
-    "annotations": ("day", "metric_id", "touchpoint_id", "title"),
-    "responses": ("response_id", "metric_id"),
-    "measurements": ("metric_id", "day", "touchpoint_id", "segment_id"),
-}
+KEYS = {name: table.key for name, table in contract.TABLES.items()}
 #: (table, column, referred table): every value must be a key of the referred table.
-REFERENCES = (
-    ("metrics", "owner_id", "owners"),
-    ("targets", "metric_id", "metrics"),
-    ("targets", "touchpoint_id", "touchpoints"),
-    ("targets", "segment_id", "segments"),
-    ("annotations", "metric_id", "metrics"),
-    ("annotations", "touchpoint_id", "touchpoints"),
-    ("responses", "metric_id", "metrics"),
-    ("responses", "touchpoint_id", "touchpoints"),
-    ("responses", "segment_id", "segments"),
-    ("measurements", "metric_id", "metrics"),
-    ("measurements", "touchpoint_id", "touchpoints"),
-    ("measurements", "segment_id", "segments"),
+REFERENCES = tuple(
+    (name, column, referred)
+    for name, table in contract.TABLES.items()
+    for column, referred in table.references
 )
 #: Columns whose values may not lie after today (in BEACON_TIMEZONE): facts happen in the past.
-NOT_IN_FUTURE = {"responses": "responded_at", "measurements": "day"}
+NOT_IN_FUTURE = {
+    name: column.name for name, table in contract.TABLES.items() for column in table.columns if column.past
+}
 #: Column types that hold a day: none may lie before BEACON_FIRST_DAY (see _Load._check_days).
-DAY_KINDS = ("DATE", "TIMESTAMP")
+DAY_KINDS = (contract.DATE, contract.TIMESTAMP)
 ALLOWED = {
-    ("metrics", "kind"): ("nps", "top2box", "mean", "ratio"),
-    ("metrics", "unit"): ("pts", "%", "s", "score", "per1000"),
-    # How often a metric is measured; empty: Beacon infers it from the data.
-    ("metrics", "cadence"): ("daily", "weekly", "monthly", "quarterly"),
+    (name, column.name): column.allowed
+    for name, table in contract.TABLES.items()
+    for column in table.columns
+    if column.allowed
 }
 #: Rules within a row: (column blamed, condition that makes the row wrong, reason); {column} stands for
-#: the column's typed value.
+#: the column's typed value. A rule is broken where it does not hold (NULL holds, as in a CHECK).
 TABLE_RULES = {
-    "metrics": (
-        (
-            "scale_min",
-            "{kind} <> 'ratio' AND NOT coalesce({scale_min} < {scale_max}, false)",
-            "a survey metric needs scale_min below scale_max",
-        ),
-        (
-            "scale_min",
-            "{kind} = 'nps' AND NOT coalesce({scale_min} = 0 AND {scale_max} = 10, false)",
-            "an NPS metric is on the 0–10 scale",
-        ),
-        ("min_sample", "{min_sample} < 1", "must be at least 1"),
-    ),
-    "targets": (
-        ("period_end", "{period_end} < {period_start}", "is before period_start"),
-        (
-            "period_end",
-            "{period_end} - {period_start} > 1830",
-            "makes a target period longer than five years",
-        ),
-        ("tolerance", "{tolerance} < 0", "must not be negative"),
-    ),
-    "measurements": (
-        ("numerator", "{numerator} < 0", "must not be negative"),
-        ("denominator", "{denominator} < 0", "must not be negative"),
-    ),
+    name: tuple((rule.column, f"NOT ({rule.holds})", rule.reason) for rule in table.rules)
+    for name, table in contract.TABLES.items()
+    if table.rules
 }
+#: The kinds whose data are counted in measurements, as SQL: every other kind is answered in responses.
+_COUNTED = contract.sql_list(contract.COUNTED_KINDS)
 #: Problems shown in full before the rest are counted by reason.
 SHOWN_IN_FULL = 20
 #: Problems kept per check; beyond them a check only counts (a file may be millions of bad rows).
@@ -621,12 +585,12 @@ class _Load:
                 self._found(
                     source,
                     "metric_id",
-                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind = 'ratio' ORDER BY _row",
+                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind IN ({_COUNTED}) ORDER BY _row",
                     "is a ratio metric: its data go in measurements",
                 )
                 self._collect(
                     f"SELECT _row, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
-                    f"WHERE m.kind <> 'ratio' AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _row",
+                    f"WHERE m.kind NOT IN ({_COUNTED}) AND ({score} < m.scale_min OR {score} > m.scale_max) ORDER BY _row",
                     {},
                     lambda row, path=str(source.path): Problem(
                         path,
@@ -641,7 +605,7 @@ class _Load:
                 self._found(
                     source,
                     "metric_id",
-                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind <> 'ratio' ORDER BY _row",
+                    f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind NOT IN ({_COUNTED}) ORDER BY _row",
                     "is a survey metric: its answers go in responses",
                 )
 

@@ -17,35 +17,31 @@ from pathlib import Path
 
 import duckdb
 
+from data.warehouse import contract
+
 HERE = Path(__file__).resolve().parent
-SCHEMA = (HERE / "schema.sql").read_text()
+SCHEMA = contract.schema_sql()
 ROLLUP = (HERE / "rollup.sql").read_text()
 
 #: The contract's tables, what is referred to before what refers to it (the order ingest loads them in).
-CONTRACT_TABLES = (
-    "owners",
-    "touchpoints",
-    "segments",
-    "metrics",
-    "targets",
-    "annotations",
-    "responses",
-    "measurements",
-)
+CONTRACT_TABLES = tuple(contract.TABLES)
 #: Tables the app reads; a snapshot missing any of them is refused.
 REQUIRED_TABLES = (*CONTRACT_TABLES, "daily_rollup")
+_COUNTED = contract.sql_list(contract.COUNTED_KINDS)
+_RESPONSE_KEY = ", ".join(contract.TABLES["responses"].key)
 
-# Each check returns offending rows; the message names the table and the column at fault.
+# Each check returns offending rows; the message names the table and the column at fault. The fact
+# tables' references and key are not in the schema (see contract.Table.fact): they are checked here.
 FACT_CHECKS = (
     (
         "responses.metric_id names a metric that is not a survey metric in `metrics`",
         "SELECT DISTINCT r.metric_id FROM responses r LEFT JOIN metrics m USING (metric_id) "
-        "WHERE m.metric_id IS NULL OR m.kind = 'ratio' LIMIT 5",
+        f"WHERE m.metric_id IS NULL OR m.kind IN ({_COUNTED}) LIMIT 5",
     ),
     (
         "measurements.metric_id names a metric that is not a ratio metric in `metrics`",
         "SELECT DISTINCT x.metric_id FROM measurements x LEFT JOIN metrics m USING (metric_id) "
-        "WHERE m.metric_id IS NULL OR m.kind <> 'ratio' LIMIT 5",
+        f"WHERE m.metric_id IS NULL OR m.kind NOT IN ({_COUNTED}) LIMIT 5",
     ),
     (
         "touchpoint_id not in `touchpoints`",
@@ -61,8 +57,8 @@ FACT_CHECKS = (
         "WHERE r.score < m.scale_min OR r.score > m.scale_max LIMIT 5",
     ),
     (
-        "(response_id, metric_id) is not unique in `responses`",
-        "SELECT response_id, metric_id FROM responses GROUP BY ALL HAVING count(*) > 1 LIMIT 5",
+        f"({_RESPONSE_KEY}) is not unique in `responses`",
+        f"SELECT {_RESPONSE_KEY} FROM responses GROUP BY ALL HAVING count(*) > 1 LIMIT 5",
     ),
 )
 
@@ -109,12 +105,7 @@ def check_facts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 #: The catalogue's tables and their key columns, as `catalogue_ids` reads them.
-CATALOGUE_KEYS = {
-    "metric": ("metrics", "metric_id"),
-    "touchpoint": ("touchpoints", "touchpoint_id"),
-    "segment": ("segments", "segment_id"),
-    "owner": ("owners", "owner_id"),
-}
+CATALOGUE_KEYS = contract.CATALOGUE_KEYS
 
 
 def catalogue_ids(path: Path) -> tuple[dict[str, set[str]], date | None]:
