@@ -2,22 +2,18 @@
 
 import pandas as pd
 
+from data.warehouse.contract import UNITS, Unit
+
 NO_NUMBER = "—"
 MINUS = "\u2212"  # a true minus sign, as wide as the plus
-
-# Decimal places shown per unit; data attributes keep full precision.
-_DECIMALS = {"pts": 1, "%": 1, "s": 0, "score": 2, "per1000": 2}
-_SUFFIX = {"pts": "", "%": "%", "s": " s", "score": "", "per1000": " ‰"}
+#: How a unit the contract does not know is shown: one decimal, no suffix.
+_UNKNOWN = Unit(multiplier=1.0, decimals=1, suffix="", change_suffix="", words="")
 #: Each unit in words, for a field asking for a value in it.
-UNIT_WORDS = {
-    "pts": "points",
-    "%": "percent",
-    "s": "seconds",
-    "score": "score points",
-    "per1000": "‰ (per 1 000)",
-}
-# A change of a percentage is in percentage points, not percent.
-_CHANGE_SUFFIX = {"pts": " pts", "%": " pp", "s": " s", "score": "", "per1000": " ‰"}
+UNIT_WORDS = {name: unit.words for name, unit in UNITS.items()}
+
+
+def _unit(unit: str) -> Unit:
+    return UNITS.get(unit, _UNKNOWN)
 
 
 def _missing(value) -> bool:
@@ -25,14 +21,14 @@ def _missing(value) -> bool:
 
 
 def _number(value: float, unit: str, signed: bool = False) -> str:
-    decimals = _DECIMALS.get(unit, 1)
+    decimals = _unit(unit).decimals
     value = round(value, decimals) + 0.0  # + 0.0 turns −0.0 into 0.0: no "−0.00"
     sign = "+" if signed and value != 0 else ""
     return f"{value:{sign},.{decimals}f}".replace(",", "\u202f").replace("-", MINUS)
 
 
 def format_value(value, unit: str) -> str:
-    return NO_NUMBER if _missing(value) else _number(value, unit) + _SUFFIX.get(unit, "")
+    return NO_NUMBER if _missing(value) else _number(value, unit) + _unit(unit).suffix
 
 
 def format_interval(low, high, unit: str) -> str:
@@ -44,13 +40,11 @@ def format_interval(low, high, unit: str) -> str:
 
 def rounds_to_zero(value, unit: str) -> bool:
     """Whether a change shows as 0 at the unit's precision (then it is drawn as no change)."""
-    return not _missing(value) and round(value, _DECIMALS.get(unit, 1)) == 0
+    return not _missing(value) and round(value, _unit(unit).decimals) == 0
 
 
 def format_change(change, unit: str) -> str:
-    return (
-        NO_NUMBER if _missing(change) else _number(change, unit, signed=True) + _CHANGE_SUFFIX.get(unit, "")
-    )
+    return NO_NUMBER if _missing(change) else _number(change, unit, signed=True) + _unit(unit).change_suffix
 
 
 def format_count(n) -> str:

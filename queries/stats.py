@@ -8,11 +8,15 @@ too few responses for an interval). Nothing here knows about tables or pages.
 import numpy as np
 from scipy.special import stdtrit
 
+from data.warehouse.contract import UNITS
+
 #: The 95% normal quantile, as DESIGN.md writes it.
 Z95 = 1.96
 
-#: Multiplier of a ratio metric's Σnumerator/Σdenominator by unit.
-RATIO_SCALE = {"%": 100.0, "per1000": 1000.0}
+#: Multiplier of a ratio metric's Σnumerator/Σdenominator by unit (the contract's).
+RATIO_SCALE = {name: unit.multiplier for name, unit in UNITS.items()}
+#: What a ratio in each unit cannot pass (a share: 100 %).
+RATIO_CEILING = {name: unit.ceiling for name, unit in UNITS.items() if unit.ceiling is not None}
 
 
 def _arrays(*values):
@@ -125,7 +129,7 @@ def ratio_interval(numerator, denominator, numerator_sq, cross, denominator_sq, 
     half = (
         Z95 * scale * ratio_standard_error(numerator, denominator, numerator_sq, cross, denominator_sq, days)
     )
-    ceiling = np.where(np.asarray(unit) == "%", 100.0, np.inf)
+    ceiling = np.vectorize(lambda u: RATIO_CEILING.get(u, np.inf), otypes=[float])(unit)
     return np.maximum(centre - half, 0), np.minimum(centre + half, ceiling)
 
 

@@ -38,6 +38,7 @@ import pyarrow as pa
 from scipy.special import ndtr
 
 from data.demo import comments as corpus
+from data.warehouse.contract import TABLES, UNITS
 from data.warehouse.snapshot import write_snapshot
 
 # --- Catalogue ---------------------------------------------------------------------------------------
@@ -285,7 +286,6 @@ RATIO_SEGMENT_EFFECT = {
     "churn": (0, 0.045, 0.025, -0.04, -0.05),
     "complaints": (0, -0.2, 0.5, 0.3, -0.2),
 }
-UNIT_FACTOR = {"%": 100.0, "per1000": 1000.0, "s": 1.0}
 
 # Targets: the status each target gives this quarter (against the model's expected value for the quarter
 # so far), and a plan that tightened every quarter before. `margin` is the surplus for on_track, the
@@ -537,7 +537,9 @@ class Story:
             volume = self.ratio_volume[metric][cells]
             if volume.sum() == 0:
                 return None
-            return float((volume * self.ratio_rate[metric][cells]).sum() / volume.sum() * UNIT_FACTOR[unit])
+            return float(
+                (volume * self.ratio_rate[metric][cells]).sum() / volume.sum() * UNITS[unit].multiplier
+            )
         weight = self.survey_weights[metric][cells]
         if weight.sum() == 0:
             return None
@@ -813,17 +815,8 @@ def build_demo(out: Path, responses: int = 300_000, end: date | None = None, see
         con.execute("INSERT INTO measurements SELECT * FROM demo_measurements ORDER BY day, metric_id")
         con.unregister("demo_measurements")
         added = sum(
-            con.execute("SELECT count(*) FROM " + table).fetchone()[0]  # names from the fixed tuple below
-            for table in (
-                "owners",
-                "segments",
-                "touchpoints",
-                "metrics",
-                "targets",
-                "annotations",
-                "responses",
-                "measurements",
-            )
+            con.execute("SELECT count(*) FROM " + table).fetchone()[0]  # names from the contract
+            for table in TABLES
         )
         con.execute(
             "INSERT INTO snapshot_log VALUES (now()::TIMESTAMP(0), 'demo', 'build', $files, $added, 0)",
