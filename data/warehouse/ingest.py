@@ -75,6 +75,8 @@ TABLE_RULES = {
 }
 #: The kinds whose data are counted in measurements, as SQL: every other kind is answered in responses.
 _COUNTED = contract.sql_list(contract.COUNTED_KINDS)
+#: The kinds of file ingest reads.
+FILE_TYPES = (".csv", ".parquet")
 #: Problems shown in full before the rest are counted by reason.
 SHOWN_IN_FULL = 20
 #: Problems kept per check; beyond them a check only counts (a file may be millions of bad rows).
@@ -101,6 +103,11 @@ class Problem:
     value: str | None
     reason: str  # what problems are counted by
     note: str = ""  # what this one adds, such as where a repeated key first appears
+
+    @classmethod
+    def of_file(cls, path: Path | str, reason: str) -> "Problem":
+        """A problem of a whole file (no row, column or value)."""
+        return cls(str(path), None, None, None, reason)
 
     def __str__(self) -> str:
         where = [shown(self.file)]
@@ -212,47 +219,37 @@ def table_of(path: Path) -> str | None:
     return None
 
 
+def _not_loadable(path: Path, table: str | None) -> str | None:
+    """Why a file cannot be loaded at all, or None."""
+    if not path.is_file():  # reading a named pipe would wait for a writer for ever
+        return "is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first"
+    if path.suffix.lower() not in FILE_TYPES:
+        return "is neither a .csv nor a .parquet file"
+    if table is None:
+        return f"names no table: start its name with one of {', '.join(TABLES)}"
+    return None
+
+
 def find_sources(paths: list[Path]) -> list[Source]:
     """Every file to load, in table order; IngestError names what cannot be loaded."""
     files, problems = [], []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".parquet"))
+            files += sorted(p for p in path.iterdir() if p.suffix.lower() in FILE_TYPES)
         elif path.exists():
             files.append(path)
         else:
-            problems.append(Problem(str(path), None, None, None, "does not exist"))
+            problems.append(Problem.of_file(path, "does not exist"))
     sources = []
     for path in files:
         table = table_of(path)
-        if not path.is_file():  # reading a named pipe would wait for a writer for ever
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first",
-                )
-            )
-        elif path.suffix.lower() not in (".csv", ".parquet"):
-            problems.append(Problem(str(path), None, None, None, "is neither a .csv nor a .parquet file"))
-        elif table is None:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    f"names no table: start its name with one of {', '.join(TABLES)}",
-                )
-            )
+        reason = _not_loadable(path, table)
+        if reason:
+            problems.append(Problem.of_file(path, reason))
         else:
             sources.append(Source(path, table))
     if not sources and not problems:
-        problems.append(
-            Problem(", ".join(map(str, paths)), None, None, None, "holds no .csv or .parquet file")
-        )
+        problems.append(Problem.of_file(", ".join(map(str, paths)), "holds no .csv or .parquet file"))
     if problems:
         raise IngestError(problems)
     return sorted(sources, key=lambda source: TABLES.index(source.table))
@@ -347,7 +344,7 @@ class _Load:
                     "of line ending",
                 )
         message = str(error).replace(str(source.path), shown(source.path))
-        return Problem(str(source.path), None, None, None, f"cannot be read: {message}")
+        return Problem.of_file(source.path, f"cannot be read: {message}")
 
     def _file_columns(self, source: Source) -> list[str]:
         return [row[0] for row in self._run(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
@@ -712,7 +709,7 @@ def ingest(
             load.insert(sources)
         except duckdb.ConstraintException as error:
             raise IngestError(
-                [Problem("the new snapshot", None, None, None, f"breaks a rule of the warehouse: {error}")]
+                [Problem.of_file("the new snapshot", f"breaks a rule of the warehouse: {error}")]
             ) from error
         for table in TABLES:
             tables[table] = load._run(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
