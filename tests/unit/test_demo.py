@@ -266,3 +266,16 @@ def test_comment_tone_follows_the_score(con):
     assert len(low) > 100 and len(high) > 100
     assert all(any(s in c for s in negative) and not any(s in c for s in positive) for c in low)
     assert all(any(s in c for s in positive) and not any(s in c for s in negative) for c in high)
+
+
+def test_the_corpus_file_has_every_language_slot_sentiment_and_topic():
+    """comments.toml holds what compose picks from, and nothing it would silently leave unused."""
+    assert list(corpus.CORPUS) == list(corpus.LANGUAGES)
+    for language, sentences in corpus.CORPUS.items():
+        assert set(sentences) == {*corpus.SLOTS, "subject"}, language
+        for slot in corpus.SLOTS:
+            assert set(sentences[slot]) == set(corpus.SENTIMENTS), (language, slot)
+        assert tuple(sentences["subject"]) == corpus.TOPICS, language
+        for topic, by_sentiment in sentences["subject"].items():
+            assert set(by_sentiment) == set(corpus.SENTIMENTS), (language, topic)
+            assert all(text for texts in by_sentiment.values() for text in texts), (language, topic)
