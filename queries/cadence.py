@@ -9,12 +9,15 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from data.warehouse import contract
 from queries.catalogue import metrics
 from queries.periods import Period, View, year_earlier
 from queries.runner import memoised, run
 
-#: Cadences, finest first, with the calendar period (pandas frequency) each one delivers data for.
-CADENCES = {"daily": "D", "weekly": "W-SUN", "monthly": "M", "quarterly": "Q"}
+#: The calendar period (pandas frequency) each cadence delivers data for.
+_CALENDAR_PERIOD = {"daily": "D", "weekly": "W-SUN", "monthly": "M", "quarterly": "Q"}
+#: The contract's cadences, finest first, with their calendar periods (a new one needs its period here).
+CADENCES = {cadence: _CALENDAR_PERIOD[cadence] for cadence in contract.CADENCES}
 #: Days of history, back from each metric's latest day, that its cadence is inferred from.
 CADENCE_WINDOW_DAYS = 400
 #: Days a metric's data may be late beyond its cadence before it counts as late: a day for daily data,

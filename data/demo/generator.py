@@ -85,14 +85,14 @@ TOUCHPOINTS = (
 class Metric(NamedTuple):
     metric_id: str
     name: str
-    kind: str  # nps, top2box, mean, ratio
-    unit: str  # pts, %, s, score, per1000
+    kind: str  # one of the contract's KINDS
+    unit: str  # one of the contract's UNITS
     higher_is_better: bool
     scale_min: float | None  # survey kinds only
     scale_max: float | None
     owner_id: str
     min_sample: int
-    cadence: str | None = None  # daily, weekly, monthly, quarterly; None: inferred from the data
+    cadence: str | None = None  # one of the contract's CADENCES; None: inferred from the data
 
 
 METRICS = (  # in sort order
