@@ -26,11 +26,11 @@ class Unit:
 
 
 UNITS = {
-    "pts": Unit(1.0, 1, "", " pts", "points"),
-    "%": Unit(100.0, 1, "%", " pp", "percent", ceiling=100.0),
-    "s": Unit(1.0, 0, " s", " s", "seconds"),
-    "score": Unit(1.0, 2, "", "", "score points"),
-    "per1000": Unit(1000.0, 2, " ‰", " ‰", "‰ (per 1 000)"),
+    "pts": Unit(multiplier=1, decimals=1, suffix="", change_suffix=" pts", words="points"),
+    "%": Unit(multiplier=100, decimals=1, suffix="%", change_suffix=" pp", words="percent", ceiling=100),
+    "s": Unit(multiplier=1, decimals=0, suffix=" s", change_suffix=" s", words="seconds"),
+    "score": Unit(multiplier=1, decimals=2, suffix="", change_suffix="", words="score points"),
+    "per1000": Unit(multiplier=1000, decimals=2, suffix=" ‰", change_suffix=" ‰", words="‰ (per 1 000)"),
 }
 
 
