@@ -49,7 +49,7 @@ KINDS = {
     "mean": Kind(survey=True, name="mean"),
     "ratio": Kind(survey=False, name="ratio"),
 }
-SURVEY_KINDS = tuple(kind for kind, about in KINDS.items() if about.survey)
+#: The kinds counted in `measurements`; every other kind is answered in `responses`.
 COUNTED_KINDS = tuple(kind for kind, about in KINDS.items() if not about.survey)
 
 #: How often a metric may be declared to be measured, finest first; NULL: inferred from the data.
@@ -280,7 +280,7 @@ def _column_sql(table: Table, column: Column) -> str:
     return " ".join(parts)
 
 
-def table_sql(table: Table) -> str:
+def _table_sql(table: Table) -> str:
     """CREATE TABLE for `table`: its columns, keys, references and the rules the schema holds."""
     names = {column.name: column.name for column in table.columns}
     lines = [f"    {_column_sql(table, column)}" for column in table.columns]
@@ -291,4 +291,4 @@ def table_sql(table: Table) -> str:
 
 def schema_sql() -> str:
     """The schema a new snapshot is created with: every table of the contract, then the publish log."""
-    return "\n".join(table_sql(table) for table in (*TABLES.values(), SNAPSHOT_LOG))
+    return "\n".join(_table_sql(table) for table in (*TABLES.values(), SNAPSHOT_LOG))

@@ -165,5 +165,5 @@ def test_every_cadence_has_its_calendar_period_and_grace():
 
 def test_the_counted_kinds_are_the_ones_without_a_scale():
     assert contract.COUNTED_KINDS == ("ratio",)
-    assert contract.SURVEY_KINDS == ("nps", "top2box", "mean")
+    assert [kind for kind, about in contract.KINDS.items() if about.survey] == ["nps", "top2box", "mean"]
     assert all(contract.KINDS[kind].scale is None for kind in contract.COUNTED_KINDS)
