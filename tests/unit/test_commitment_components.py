@@ -5,14 +5,9 @@ from datetime import date
 
 import pandas as pd
 
-from components.commitments import (
-    commitment_badge,
-    due_text,
-    effect_badge,
-    form_value,
-    milestones,
-    register_csv,
-)
+from components.commitments.badges import commitment_badge, due_text, effect_badge
+from components.commitments.form import form_value
+from components.commitments.register import milestones, register_csv
 from components.figures import trend_figure
 from queries.accountability import Effect, commitments_in_view
 from queries.periods import Period
