@@ -12,6 +12,7 @@ import auth
 import config
 from data.state import commitments
 from tests.unit.test_commitments_store import migrated_template, url  # noqa: F401 (the store's fixtures)
+from views.commitment_context import new_values
 from views.commitments import (
     Busy,
     Conflict,
@@ -208,3 +209,23 @@ def test_who_may_edit_a_commitment_and_what_the_others_are_told(state):
     assert read_only_note(VERA, None) == (
         "You are signed in as a viewer: you can read commitments but not change them."
     )
+
+
+def test_a_new_commitment_starts_from_where_it_was_opened(tiny_warehouse):
+    """/commitment/new?metric=effort&touchpoint=moon: on Ben's metric, so Ben's; no such touchpoint, so
+    on all; an action from today, due in four weeks."""
+    today = commitments.current_date()
+    values = new_values({"metric": "effort", "touchpoint": "moon", "segment": "smb"}, today)
+    assert values == {
+        "metric_id": "effort",
+        "touchpoint_id": None,
+        "segment_id": "smb",
+        "owner_id": "ben",
+        "kind": "action",
+        "status": "planned",
+        "progress": 0,
+        "start_on": today,
+        "due_on": today + timedelta(days=28),
+    }
+    assert new_values({"metric": "effort", "owner": "ana"}, today)["owner_id"] == "ana"
+    assert new_values({"metric": "nope"}, today)["owner_id"] is None
