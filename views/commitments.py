@@ -134,7 +134,13 @@ def _log(user: auth.User, commitment_id: int | None, result: SaveResult) -> None
     elif isinstance(result, Refused):
         log.warning("Commitment %s: save refused to %s: %s", which, who, result.reason)
     elif isinstance(result, Conflict):
-        log.info("Commitment %s: save by %s came after %d other saves", which, who, len(result.theirs))
+        # No entry when the version it was edited from is not one the commitment had (a made-up request).
+        first = (
+            f"{result.theirs[-1]['changed_by']} saved version {result.theirs[-1]['version']} first"
+            if result.theirs
+            else "its version is not the latest"
+        )
+        log.info("Commitment %s: save by %s refused, %s", which, who, first)
     elif isinstance(result, Busy):
         log.warning("Commitment %s: save by %s not made, the state database stayed busy", which, who)
 
