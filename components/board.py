@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from components.attributes import commitment_attributes
-from components.commitments import icon
+from components.icons import icon
 from components.links import href
 from components.status import STATUS_LABELS
 
@@ -176,4 +176,24 @@ def board_grid(board: pd.DataFrame, metric_names: dict, view_params: dict) -> ht
             for owner in ordered.itertuples(index=False)
         ],
         className="g-3 owner-grid",
+    )
+
+
+def no_plan_alert(no_plan: pd.DataFrame, metric_href, add_plan: bool) -> dbc.Alert | None:
+    """The metrics of `no_plan` (off track with no open commitment), each linked to `metric_href(row)`;
+    `add_plan` asks for a plan (for whoever may make one). None when there are none."""
+    if no_plan.empty:
+        return None
+    return dbc.Alert(
+        [
+            icon("bi-exclamation-octagon-fill", "me-2"),
+            "Off track with no open commitment: ",
+            *[
+                html.Span([html.A(row.name, href=metric_href(row)), " "])
+                for row in no_plan.itertuples(index=False)
+            ],
+            "— add a plan." if add_plan else None,
+        ],
+        color="danger",
+        className="no-plan-alert",
     )

@@ -8,19 +8,19 @@ from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 import queries
 from components import ids
-from components.commitments import icon, register_csv, register_table
-from components.controls import ALL, chosen
+from components.commitments.register import filter_id, register_csv, register_filters, register_table
+from components.controls import chosen
 from components.feedback import problem
+from components.icons import icon
 from components.links import href, search_after_change
 from data.state import commitments
-from data.state.commitments import STATUSES
 from views.callback_input import as_drawn
 from views.commitment_context import effects, names
+from views.commitments import DEFAULT_SORT, FILTERS, filter_choices, filtered, register_params
 from views.users import may_change_commitments
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
@@ -30,80 +30,11 @@ SHOWN = "commitments-shown"
 CSV_BUTTON = "commitments-csv-button"
 CSV_DOWNLOAD = "commitments-csv-download"
 OVERDUE = "commitments-overdue"
-#: Filter selects: URL parameter → (label, register column, the "all" choice).
-FILTERS = {
-    "owner": ("Owner", "owner_id", "All owners"),
-    "metric": ("Metric", "metric_id", "All metrics"),
-    "touchpoint": ("Touchpoint", "touchpoint_id", "All touchpoints"),
-    "segment": ("Segment", "segment_id", "All segments"),
-    "status": ("Status", "status", "Any status"),
-}
-#: Status filter choices: "open" stands for planned and in progress.
-STATUS_CHOICES = {"open": "Open (planned or in progress)", **STATUSES}
-#: Sort keys (the register's column keys) → the columns they sort by.
-SORTS = {
-    "title": ["title"],
-    "metric": ["metric_name", "title"],
-    "owner": ["owner_name", "due_on"],
-    "status": ["status_order", "due_on"],
-    "progress": ["progress", "due_on"],
-    "due_on": ["due_on", "title"],
-}
-DEFAULT_SORT = "due_on"
-STATUS_ORDER = {"planned": 1, "in_progress": 0, "done": 2, "dropped": 3}
-
-
-def filter_id(name: str) -> dict:
-    return {"type": "commitments-filter", "filter": name}
-
-
-def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame:
-    """The register rows the URL's filters keep, in the URL's sort order; ValueError for a bad filter."""
-    for name, (label, column, _all) in FILTERS.items():
-        value = params.get(name)
-        if not value:
-            continue
-        known = STATUS_CHOICES if name == "status" else labels[name]
-        if value not in known:
-            raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
-        if name == "status" and value == "open":
-            register = register[register["status"].isin(commitments.OPEN_STATUSES)]
-        else:
-            register = register[register[column] == value]
-    if params.get("overdue") == "1":
-        register = register[register["overdue"]]
-    sort = params.get("sort") or DEFAULT_SORT
-    if sort.lstrip("-") not in SORTS:
-        raise ValueError(f"The register sorts by {', '.join(SORTS)}, not “{sort}”.")
-    keyed = register.assign(
-        metric_name=register["metric_id"].map(labels["metric"]),
-        owner_name=register["owner_id"].map(labels["owner"]),
-        status_order=register["status"].map(STATUS_ORDER),
-    )
-    return keyed.sort_values(
-        SORTS[sort.lstrip("-")], ascending=not sort.startswith("-"), kind="stable", ignore_index=True
-    )
-
-
-def _select(name: str, label: str, everything: str, options: list[tuple[str, str]], value) -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, html_for=ids.dom_id(filter_id(name)), className="form-label small mb-0"),
-            dbc.Select(
-                id=filter_id(name),
-                options=[{"label": everything, "value": ALL}]
-                + [{"label": text, "value": key} for key, text in options],
-                value=value or ALL,
-                size="sm",
-            ),
-        ],
-        className="view-control",
-    )
 
 
 def layout(**params):
     try:
-        return _page({key: params.get(key) for key in (*FILTERS, "overdue", "sort")})
+        return _page(register_params(params))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
@@ -122,23 +53,7 @@ def _page(params: dict):
             back_label="Show every commitment",
         )
     found = effects(rows, queries.as_of())
-    choices = {name: list(labels[name].items()) for name in ("owner", "metric", "touchpoint", "segment")}
-    choices["status"] = list(STATUS_CHOICES.items())
-    controls = html.Div(
-        [
-            *(
-                _select(name, label, everything, choices[name], params.get(name))
-                for name, (label, _column, everything) in FILTERS.items()
-            ),
-            dbc.Checkbox(
-                id=OVERDUE,
-                label="Overdue only",
-                value=params.get("overdue") == "1",
-                className="overdue-filter",
-            ),
-        ],
-        className="view-controls",
-    )
+    controls = register_filters(FILTERS, filter_choices(labels), params, OVERDUE)
     open_count = int(register["status"].isin(commitments.OPEN_STATUSES).sum())
     summary = (
         f"{len(rows)} of {len(register)} commitments shown · in all, {open_count} open and "
@@ -189,7 +104,7 @@ def _page(params: dict):
 
 @callback(
     Output(ids.URL, "search", allow_duplicate=True),
-    Input({"type": "commitments-filter", "filter": dash.ALL}, "value"),
+    Input(filter_id(dash.ALL), "value"),
     Input(OVERDUE, "value"),
     State(ids.URL, "search"),
     State(SHOWN, "data"),

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 import queries
 from components import ids
-from components.commitments import commitment_list, milestones
+from components.commitments.register import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.crosstab import kpi_crosstab
 from components.definition import definition_panel

@@ -7,40 +7,43 @@ the owner typed.
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import MATCH, Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
 import queries
-from components.commitments import (
+from components.board import no_plan_alert
+from components.commitments.editor import (
     IN_PLACE_FIELDS,
-    busy_note,
     commitment_card,
     commitment_card_body,
-    conflict_message,
+    commitment_section,
     edit_id,
-    icon,
 )
+from components.commitments.form import busy_note
+from components.commitments.history import conflict_message
 from components.feedback import problem
 from components.header import page_header, view_attributes
+from components.icons import icon
 from components.links import href
 from components.tiles import tile_grid
-from data.state import commitments, database
-from queries.accountability import metric_plans
-from views.commitment_context import catalogue, effects, names
+from data.state import commitments
+from views.commitment_context import effect_of, names, owner_page, register_row
+from views.commitments import (
+    Busy,
+    Conflict,
+    Invalid,
+    Refused,
+    Saved,
+    may_edit,
+    owner_sections,
+    save_commitment,
+)
 from views.freshness import with_stale_notice
-from views.users import acting_user, commitment_refusal, may_change_commitments
+from views.users import acting_user, may_change_commitments
 
 dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
 
 ROOT = "owner-root"
-#: Sections of the commitment list: (title, which rows), in the order an owner works through them.
-SECTIONS = (
-    ("Overdue", lambda r: r["overdue"]),
-    ("Open", lambda r: r["status"].isin(commitments.OPEN_STATUSES) & ~r["overdue"]),
-    ("Done", lambda r: r["status"].eq("done")),
-    ("Dropped", lambda r: r["status"].eq("dropped")),
-)
 
 
 def layout(owner_id: str | None = None, period: str | None = None, compare: str | None = None, **_other):
@@ -51,92 +54,57 @@ def layout(owner_id: str | None = None, period: str | None = None, compare: str 
 
 
 def _page(owner_id, period, compare):
-    owners = queries.owners().set_index("owner_id")
-    if owner_id not in owners.index:
+    try:
+        shown = owner_page(owner_id, period, compare)
+    except queries.PeriodError as error:
+        return problem("This view cannot be shown", str(error))
+    if shown is None:
         return problem(
             "This page cannot be shown",
             f"There is no owner “{owner_id}”.",
             back_href="/owners",
             back_label="Back to the owners board",
         )
-    try:
-        view = queries.view(period, compare)
-    except queries.PeriodError as error:
-        return problem("This view cannot be shown", str(error))
-    owner = owners.loc[owner_id]
-    today, labels = commitments.current_date(), names()
-    card = queries.scorecard(view)
-    mine = card[card["owner_id"] == owner_id]
-    everyone = commitments.register(today=today)  # a metric's plans may be someone else's commitments
-    register = everyone[everyone["owner_id"] == owner_id]
-    plans = metric_plans(mine, everyone)
-    found = effects(register, queries.as_of())
-    units = queries.metrics().set_index("metric_id")["unit"]
-    filters = {"period": period, "compare": compare}
-    may_change = may_change_commitments()
+    owner, view, plans = shown.owner, shown.view, shown.plans
 
-    sections = []
-    for title, rows_of in SECTIONS:
-        rows = register[rows_of(register)].sort_values("due_on", ascending=title not in ("Done", "Dropped"))
-        if rows.empty:
-            continue
-        sections.append(
-            html.Section(
-                [
-                    html.H3(f"{title} ({len(rows)})", className="h6 section-title"),
-                    *(
-                        commitment_card(
-                            row,
-                            labels,
-                            found.get(row.commitment_id, (None, ""))[0],
-                            units.get(row.metric_id, ""),
-                            today,
-                            editable=commitment_refusal(row._asdict(), row._asdict()) is None,
-                        )
-                        for row in rows.itertuples(index=False)
-                    ),
-                ],
-                className=f"commitment-section section-{title.lower()}",
-            )
+    def metric_href(row) -> str:
+        return href(f"/metric/{row.metric_id}", period=period, compare=compare)
+
+    user = acting_user()
+    may_change = may_change_commitments()
+    sections = [
+        commitment_section(
+            title,
+            [
+                commitment_card(
+                    row,
+                    shown.names,
+                    *shown.effects.get(row.commitment_id, (None, "")),
+                    shown.today,
+                    editable=may_edit(user, row._asdict()),
+                )
+                for row in rows.itertuples(index=False)
+            ],
         )
-    no_plan = plans[plans["no_plan"]]
+        for title, rows in owner_sections(shown.register)
+    ]
     return html.Div(
         [
             page_header(owner["name"], f"{owner['title']} · {owner['email']}", view, None),
-            dbc.Alert(
-                [
-                    icon("bi-exclamation-octagon-fill", "me-2"),
-                    "Off track with no open commitment: ",
-                    *[
-                        html.Span(
-                            [
-                                html.A(
-                                    row.name,
-                                    href=href("/commitment/new", metric=row.metric_id)
-                                    if may_change
-                                    else href(f"/metric/{row.metric_id}", **filters),
-                                ),
-                                " ",
-                            ]
-                        )
-                        for row in no_plan.itertuples(index=False)
-                    ],
-                    "— add a plan." if may_change else None,
-                ],
-                color="danger",
-                className="no-plan-alert",
-            )
-            if len(no_plan)
-            else None,
+            no_plan_alert(
+                plans[plans["no_plan"]],
+                _new_plan if may_change else metric_href,
+                add_plan=may_change,
+            ),
             html.H2("My metrics", className="h5 mt-3"),
             tile_grid(
-                mine,
+                shown.metrics,
                 queries.monthly_history(view.as_of),
-                lambda row: href(f"/metric/{row.metric_id}", **filters),
+                metric_href,
                 view.comparison.label,
-                (lambda row: href("/commitment/new", metric=row.metric_id)) if may_change else None,
+                _new_plan if may_change else None,
             )
-            if len(mine)
+            if len(shown.metrics)
             else html.P("No metric has this owner.", className="text-body-secondary"),
             html.Div(
                 [
@@ -160,6 +128,11 @@ def _page(owner_id, period, compare):
     )  # fmt: skip
 
 
+def _new_plan(metric) -> str:
+    """Where a plan for a metric is made: the form for a new commitment on it."""
+    return href("/commitment/new", metric=metric.metric_id)
+
+
 @callback(
     *(Output(edit_id(field, MATCH), "invalid") for field in IN_PLACE_FIELDS),
     *(Output(edit_id(f"{field}-feedback", MATCH), "children") for field in IN_PLACE_FIELDS),
@@ -171,54 +144,46 @@ def _page(owner_id, period, compare):
     running=[(Output(edit_id("save", MATCH), "disabled"), True, False)],  # a double click saves once
     prevent_initial_call=True,
 )
-def save_in_place(clicks, status, progress, start_on, due_on, completed_on, note, version):
+def save_in_place(clicks, *typed):
     """Save what the owner changed on one card, the rest of the commitment as stored; a saved card is
-    drawn anew from what was stored, a refused one keeps what the owner typed."""
+    drawn anew from what was stored, any other outcome keeps what the owner typed."""
     if not clicks:
         raise PreventUpdate
+    *values, version = typed
     commitment_id = dash.ctx.triggered_id["commitment"]
-    stored = commitments.get(commitment_id)
-    if stored is None:
-        raise PreventUpdate
-    typed = {
-        "status": status,
-        "progress": progress,
-        "start_on": start_on,
-        "due_on": due_on,
-        # Shown only once done: a commitment just marked done is completed today unless a day is given.
-        "completed_on": completed_on if stored["status"] == "done" else None,
-        "note": note,
-    }
-    refusal = commitment_refusal(stored, stored)  # only the fields of progress change here
-    if refusal:
-        alert = dbc.Alert(refusal, color="danger", className="py-1 px-2 mb-0")
-        return *[False] * len(IN_PLACE_FIELDS), *[""] * len(IN_PLACE_FIELDS), alert, no_update
-    today = commitments.current_date()
-    clean, errors = commitments.validate({**stored, **typed}, catalogue(), today, stored)
+    result = save_commitment(
+        acting_user(), commitment_id, dict(zip(IN_PLACE_FIELDS, values, strict=True)), version
+    )
+    if isinstance(result, Saved):
+        return *[no_update] * (2 * len(IN_PLACE_FIELDS)), no_update, _saved_card(result)
+    errors = result.field_errors if isinstance(result, Invalid) else {}
     invalid = [field in errors for field in IN_PLACE_FIELDS]
     feedback = [errors.get(field, "") for field in IN_PLACE_FIELDS]
-    unplaced = [message for field, message in errors.items() if field not in IN_PLACE_FIELDS]
-    if errors:
-        text = "Not saved: " + (" ".join(unplaced) if unplaced else "correct the marked fields.")
-        alert = dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
-        return *invalid, *feedback, alert, no_update
-    try:
-        new_version = commitments.update(commitment_id, version, clean, acting_user().name, clean["note"])
-    except commitments.ConflictError as conflict:
-        alert = dbc.Alert(
-            conflict_message(conflict.changes, names()), color="danger", className="conflict mb-0"
-        )
-        return *invalid, *feedback, alert, no_update
-    except database.BusyError:
-        return *invalid, *feedback, busy_note(), no_update
-    saved = commitments.with_deadlines(pd.DataFrame([commitments.get(commitment_id)]), today)
-    row = next(saved.itertuples(index=False))
-    effect, unit = effects(saved, queries.as_of()).get(commitment_id, (None, ""))
-    if new_version == version:
-        message = html.Span("Nothing to save: no field was changed.", className="text-body-secondary small")
-    else:
+    return *invalid, *feedback, _not_saved(result), no_update
+
+
+def _not_saved(result):
+    """What the card says of a save that was not made."""
+    match result:
+        case Refused(reason):
+            return dbc.Alert(reason, color="danger", className="py-1 px-2 mb-0")
+        case Invalid(errors):
+            unplaced = [message for field, message in errors.items() if field not in IN_PLACE_FIELDS]
+            text = "Not saved: " + (" ".join(unplaced) if unplaced else "correct the marked fields.")
+            return dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
+        case Conflict(theirs):
+            return dbc.Alert(conflict_message(theirs, names()), color="danger", className="conflict mb-0")
+        case Busy():
+            return busy_note()
+
+
+def _saved_card(saved: Saved):
+    """The card drawn anew from what was stored, saying what became of the save."""
+    today, stored = commitments.current_date(), commitments.get(saved.commitment_id)
+    if saved.changed:
         message = html.Span(
-            [icon("bi-check-lg", "me-1"), f"Saved · version {new_version}"], className="text-success small"
+            [icon("bi-check-lg", "me-1"), f"Saved · version {saved.version}"], className="text-success small"
         )
-    body = commitment_card_body(row, names(), effect, unit, today, message)
-    return *[no_update] * (2 * len(IN_PLACE_FIELDS)), no_update, body
+    else:
+        message = html.Span("Nothing to save: no field was changed.", className="text-body-secondary small")
+    return commitment_card_body(register_row(stored, today), names(), *effect_of(stored), today, message)

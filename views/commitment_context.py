@@ -2,16 +2,20 @@
 a commitment may refer to, and the effect of done commitments."""
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pandas as pd
 
 import queries
 from data.state import commitments
 from data.state.commitments import Catalogue
-from queries.accountability import Effect, commitment_effect
+from queries.accountability import Effect, commitment_effect, metric_plans
+from queries.periods import View
 
 NEW = "new"  # the commitment id of the form for a new one: /commitment/new
+#: A new action is due in four weeks unless the owner says otherwise.
+DEFAULT_ACTION_DAYS = 28
 
 #: Each kind of id a commitment refers to: (catalogue query, id column).
 _CATALOGUES = {
@@ -36,6 +40,7 @@ def choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def catalogue() -> Catalogue:
+    """The ids a commitment may refer to, as validation checks them."""
     known = names()
     return Catalogue(*(frozenset(known[kind]) for kind in ("metric", "touchpoint", "segment", "owner")))
 
@@ -46,8 +51,19 @@ def stored_commitment(commitment_id: str | None) -> dict | None:
 
 
 def unit_of(metric_id: str | None) -> str:
+    """The unit of a metric ("pts", "%", …), "" for none or an unknown one."""
     metrics = queries.metrics().set_index("metric_id")
     return metrics["unit"].get(metric_id, "") if metric_id else ""
+
+
+def register_row(stored: dict, today: date):
+    """One stored commitment as a register row (a named tuple), with `overdue` and `on_time` for `today`."""
+    return next(commitments.with_deadlines(pd.DataFrame([stored]), today).itertuples(index=False))
+
+
+def effect_of(stored: dict) -> tuple[Effect | None, str]:
+    """Whether one commitment moved its metric (None unless done), and the metric's unit."""
+    return commitment_effect(stored, queries.as_of()), unit_of(stored["metric_id"])
 
 
 def effects(register: pd.DataFrame, as_of: date) -> dict[int, tuple[Effect, str]]:
@@ -64,3 +80,97 @@ def metric_owners() -> dict[str, str | None]:
     """metric id → the owner id of whoever owns it."""
     metrics = queries.metrics()
     return dict(zip(metrics["metric_id"], metrics["owner_id"], strict=True))
+
+
+def new_values(prefill: dict, today: date) -> dict:
+    """A new commitment's fields, pre-filled from the page it was opened from (?metric=&touchpoint=
+    &segment=&owner=; unknown ids left out); the owner is the one asked for, else the metric's."""
+    known = catalogue()
+    metric = prefill.get("metric") if prefill.get("metric") in known.metrics else None
+    owner = prefill.get("owner")
+    return {
+        "metric_id": metric,
+        "touchpoint_id": prefill.get("touchpoint")
+        if prefill.get("touchpoint") in known.touchpoints
+        else None,
+        "segment_id": prefill.get("segment") if prefill.get("segment") in known.segments else None,
+        "owner_id": owner if owner in known.owners else metric_owners().get(metric) if metric else None,
+        "kind": "action",
+        "status": "planned",
+        "progress": 0,
+        "start_on": today,
+        "due_on": today + timedelta(days=DEFAULT_ACTION_DAYS),
+    }
+
+
+@dataclass(frozen=True)
+class CommitmentPage:
+    """What the commitment page shows of one commitment, or of the form for a new one."""
+
+    today: date
+    names: dict[str, dict[str, str]]  # as `names()`
+    values: dict  # what the form starts with
+    stored: dict | None = None  # None: a new one
+    row: tuple | None = None  # the stored one as a register row (overdue, on time)
+    effect: Effect | None = None  # whether it moved its metric, once done
+    unit: str = ""  # its metric's unit
+    history: tuple[dict, ...] = ()
+
+
+def commitment_page(commitment_id: str | None, prefill: dict) -> CommitmentPage | None:
+    """The commitment a URL names (NEW: the form for a new one, pre-filled from `prefill`); None when
+    there is no such commitment."""
+    today, known = commitments.current_date(), names()
+    if commitment_id == NEW:
+        values = new_values(prefill, today)
+        return CommitmentPage(today, known, values, unit=unit_of(values["metric_id"]))
+    stored = stored_commitment(commitment_id)
+    if stored is None:
+        return None
+    return CommitmentPage(
+        today,
+        known,
+        stored,
+        stored,
+        register_row(stored, today),
+        *effect_of(stored),
+        tuple(commitments.history(stored["commitment_id"])),
+    )
+
+
+@dataclass(frozen=True)
+class OwnerPage:
+    """What an owner's page shows: their metrics in a view, and their commitments."""
+
+    owner: pd.Series  # owner_id (the index), name, title, email
+    view: View
+    today: date
+    names: dict[str, dict[str, str]]  # as `names()`
+    metrics: pd.DataFrame  # their metrics' scorecard rows
+    plans: pd.DataFrame  # queries.accountability.metric_plans of those (no_plan: off track, nothing open)
+    register: pd.DataFrame  # their commitments
+    effects: dict[int, tuple[Effect, str]]  # as `effects`, for the done ones
+
+
+def owner_page(owner_id: str | None, period: str | None, compare: str | None) -> OwnerPage | None:
+    """An owner's page in the view a URL asks for; None when there is no such owner, and
+    queries.PeriodError (after the owner is known) for a view that cannot be shown."""
+    owners = queries.owners().set_index("owner_id")
+    if owner_id not in owners.index:
+        return None
+    view = queries.view(period, compare)
+    today = commitments.current_date()
+    card = queries.scorecard(view)
+    mine = card[card["owner_id"] == owner_id]
+    everyone = commitments.register(today=today)  # a metric's plans may be someone else's commitments
+    register = everyone[everyone["owner_id"] == owner_id]
+    return OwnerPage(
+        owners.loc[owner_id],
+        view,
+        today,
+        names(),
+        mine,
+        metric_plans(mine, everyone),
+        register,
+        effects(register, queries.as_of()),
+    )

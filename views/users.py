@@ -1,9 +1,10 @@
-"""Who is acting on a request, and what they may do: the one seam between pages and sign-in (auth)."""
+"""Who is acting on a request, and what they may see: the one seam between pages and sign-in (auth).
+
+Who may save which commitment is views.commitments' (`save_refusal`, `may_edit`, `read_only_note`)."""
 
 import auth
 import config
 from auth.web import current_user
-from views.commitment_context import metric_owners
 
 acting_user = current_user
 
@@ -13,17 +14,12 @@ def may_read_comments() -> bool:
     return auth.may_read_comments(current_user(), config.VIEWER_COMMENTS == "shown")
 
 
+def may_change_commitments() -> bool:
+    """Whether this request's user may change commitments at all (the forms are shown only then)."""
+    return auth.may_change_commitments(current_user())
+
+
 def rights() -> dict[str, bool]:
     """What this request's user may see of a page, as a plain dict: memoised pages take it as an
     argument, so one user's page is never served to another with other rights."""
     return {"read_comments": may_read_comments(), "change_commitments": may_change_commitments()}
-
-
-def commitment_refusal(stored: dict | None, wanted: dict) -> str | None:
-    """Why this request's user may not save `wanted` over `stored` (None: a new one), or None."""
-    return auth.commitment_refusal(current_user(), metric_owners(), stored, wanted)
-
-
-def may_change_commitments() -> bool:
-    """Whether this request's user may change commitments at all (the forms are shown only then)."""
-    return auth.may_change_commitments(current_user())

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from components.commitments import edit_id
+from components.commitments.editor import edit_id
 from components.ids import dom_id
 from data.state import commitments, database
 

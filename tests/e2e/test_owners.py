@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 import queries
-from components.commitments import edit_id
+from components.commitments.editor import edit_id
 from components.ids import dom_id
 from data.state import commitments
 from tests.e2e.test_commitments import TODAY, seed, stored, unique

@@ -5,18 +5,15 @@ from datetime import date
 
 import pandas as pd
 
-from components.commitments import (
-    commitment_badge,
-    due_text,
-    effect_badge,
-    form_value,
-    milestones,
-    register_csv,
-)
+from components.commitments.badges import commitment_badge, due_text, effect_badge, progress_bar
+from components.commitments.editor import IN_PLACE_FIELDS, commitment_card_body, edit_id
+from components.commitments.form import form_card, form_value
+from components.commitments.register import milestones, register_csv
 from components.figures import trend_figure
 from queries.accountability import Effect, commitments_in_view
 from queries.periods import Period
 from tests.commitment_rows import commitment_row, hand_register
+from tests.components_tree import props, walk
 
 TODAY = date(2026, 11, 25)
 
@@ -170,3 +167,45 @@ def test_register_csv_keeps_spreadsheets_from_running_typed_formulas():
     frame = pd.read_csv(io.StringIO(register_csv(register, names, {})))
     assert list(frame["title"]) == ['\'=HYPERLINK("http://x")', "Fix it"]
     assert frame["description"].iloc[0] == "'+1 call"
+
+
+NAMES = {"metric": {"nps": "NPS"}, "touchpoint": {}, "segment": {}, "owner": {"ana": "Ana Silva"}}
+
+
+def test_progress_is_one_bootstrap_bar_with_its_words():
+    bar = props(progress_bar(40, "Fix it: 40% done"))
+    assert (bar["value"], bar["label"], bar["hide_label"], bar["class_name"]) == (
+        40,
+        "Fix it: 40% done",
+        True,
+        "commitment-progress",
+    )
+
+
+def test_an_in_place_card_has_every_field_it_saves_and_the_completion_day_only_once_done():
+    """The in-place editor's save reads IN_PLACE_FIELDS from the card: each must be there. Until a
+    commitment is done its completion day is hidden and empty, so marking it done completes it today."""
+    [open_row, done_row] = hand_register(
+        TODAY,
+        commitment_row(commitment_id=1, completed_on=date(2026, 11, 3)),
+        commitment_row(commitment_id=2, status="done", completed_on=date(2026, 11, 3)),
+    ).itertuples(index=False)
+    for row, completed in ((open_row, ""), (done_row, "2026-11-03")):
+        card = {
+            str(c.id): c for c in walk(commitment_card_body(row, NAMES, None, "", TODAY)) if hasattr(c, "id")
+        }
+        assert all(str(edit_id(field, row.commitment_id)) in card for field in IN_PLACE_FIELDS)
+        assert card[str(edit_id("completed_on", row.commitment_id))].value == completed
+
+
+def test_a_read_only_form_says_why_and_has_no_save():
+    choices = {kind: [] for kind in ("metric", "touchpoint", "segment", "owner")}
+    read_only = form_card("p", {}, choices, "pts", "You can read it.", False, "save", "note")
+    ids = [getattr(c, "id", None) for c in walk(read_only)]
+    assert "save" not in ids and "note" in ids
+    assert [
+        c.children for c in walk(read_only) if "read-only-note" in (getattr(c, "className", "") or "")
+    ] == ["You can read it."]
+    editable = form_card("p", {}, choices, "pts", None, True, "save", "note")
+    [save] = [c for c in walk(editable) if getattr(c, "id", None) == "save"]
+    assert save.children == "Create commitment"

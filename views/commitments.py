@@ -1,0 +1,236 @@
+"""Commitment workflows: who may save one, saving it (both editors), and the register's filters and sort.
+
+`save_commitment` is the one way a commitment is saved, from the commitment page's form and from the
+in-place editor on an owner's page alike: refuse → validate → store → conflict. It returns what
+became of the save as a typed result, and the page turns that into words:
+
+    match save_commitment(user, commitment_id, typed, version):
+        case Saved(): ...            # stored (or nothing differed: `changed` is False)
+        case Refused(reason): ...    # this user may not save this; nothing changed
+        case Invalid(field_errors): ...  # what to correct beside each field; the form keeps what was typed
+        case Conflict(theirs): ...   # someone saved since `version`: what they changed
+        case Busy(): ...             # the state database stayed busy; nothing was saved
+"""
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+import auth
+from data.state import commitments, database
+from data.state.commitments import STATUSES
+from views.commitment_context import catalogue, metric_owners
+
+log = logging.getLogger(__name__)
+
+
+# --- who may save ---------------------------------------------------------------------------------
+
+
+def save_refusal(user: auth.User, stored: dict | None, wanted: dict) -> str | None:
+    """Why `user` may not save `wanted` over `stored` (None: a new one), or None when they may."""
+    return auth.commitment_refusal(user, metric_owners(), stored, wanted)
+
+
+def may_edit(user: auth.User, stored: dict) -> bool:
+    """Whether `user` may change `stored` as it is (an editor is drawn for it only then)."""
+    return save_refusal(user, stored, stored) is None
+
+
+def read_only_note(user: auth.User, stored: dict | None) -> str | None:
+    """Why `user` may only read this commitment (None: a new one), said up front; None when they may
+    change it. The save is refused on the server regardless."""
+    if not auth.may_change_commitments(user):
+        return f"You are signed in as a {user.role}: you can read commitments but not change them."
+    if stored is not None and not may_edit(user, stored):
+        return "This commitment is neither yours nor on a metric you own: you can read it but not change it."
+    return None
+
+
+# --- saving ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Stored as `version`; `changed` is False when nothing differed, so no version was made."""
+
+    commitment_id: int
+    version: int
+    created: bool = False
+    changed: bool = True
+
+
+@dataclass(frozen=True)
+class Refused:
+    """This user may not save this (or there is no such commitment): nothing changed."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """What to correct, field → message; nothing was saved."""
+
+    field_errors: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone saved since the version the editor started from: `theirs` are the history entries of
+    what they saved, oldest first. Nothing was overwritten."""
+
+    theirs: list[dict]
+
+
+@dataclass(frozen=True)
+class Busy:
+    """The state database stayed busy: nothing was saved, and the editor keeps what was typed."""
+
+
+SaveResult = Saved | Refused | Invalid | Conflict | Busy
+
+
+def save_commitment(
+    user: auth.User, commitment_id: int | None, typed: dict, version: int | None
+) -> SaveResult:
+    """Save what an editor holds: `typed` (form fields as text, and the history's "note") over the
+    stored commitment `commitment_id` edited from `version`, or a new commitment for None. An editor
+    that shows some fields only types those: the others stay as stored."""
+    try:
+        result = _save(user, commitment_id, typed, version)
+    except database.BusyError:
+        result = Busy()
+    _log(user, commitment_id, result)
+    return result
+
+
+def _save(user: auth.User, commitment_id: int | None, typed: dict, version: int | None) -> SaveResult:
+    stored = commitments.get(commitment_id) if commitment_id is not None else None
+    if commitment_id is not None and stored is None:
+        return Refused(f"There is no commitment {commitment_id}.")
+    wanted = {**(stored or {}), **typed}
+    # Checked here, on the server, whatever the page showed: a refused save changes nothing.
+    refusal = save_refusal(user, stored, wanted)
+    if refusal:
+        return Refused(refusal)
+    clean, errors = commitments.validate(wanted, catalogue(), commitments.current_date(), stored)
+    if errors:
+        return Invalid(errors)
+    note = clean.pop("note")
+    if stored is None:
+        return Saved(commitments.create(clean, user.name, note), 1, created=True)
+    try:
+        saved = commitments.update(commitment_id, version, clean, user.name, note)
+    except commitments.ConflictError as conflict:
+        return Conflict(conflict.changes)
+    return Saved(commitment_id, saved, changed=saved != version)
+
+
+def _log(user: auth.User, commitment_id: int | None, result: SaveResult) -> None:
+    who, which = user.username or user.name, commitment_id or "new"
+    if isinstance(result, Saved) and result.changed:
+        log.info("Commitment %s saved as version %s by %s", result.commitment_id, result.version, who)
+    elif isinstance(result, Refused):
+        log.warning("Commitment %s: save refused to %s: %s", which, who, result.reason)
+    elif isinstance(result, Conflict):
+        # No entry when the version it was edited from is not one the commitment had (a made-up request).
+        first = (
+            f"{result.theirs[-1]['changed_by']} saved version {result.theirs[-1]['version']} first"
+            if result.theirs
+            else "its version is not the latest"
+        )
+        log.info("Commitment %s: save by %s refused, %s", which, who, first)
+    elif isinstance(result, Busy):
+        log.warning("Commitment %s: save by %s not made, the state database stayed busy", which, who)
+
+
+# --- the register ---------------------------------------------------------------------------------
+
+#: Filters: URL parameter → (label, register column, the "all" choice).
+FILTERS = {
+    "owner": ("Owner", "owner_id", "All owners"),
+    "metric": ("Metric", "metric_id", "All metrics"),
+    "touchpoint": ("Touchpoint", "touchpoint_id", "All touchpoints"),
+    "segment": ("Segment", "segment_id", "All segments"),
+    "status": ("Status", "status", "Any status"),
+}
+#: Every URL parameter of the register: the filters, overdue only (1) and the sort.
+REGISTER_PARAMS = (*FILTERS, "overdue", "sort")
+#: Status filter choices: "open" stands for planned and in progress.
+STATUS_CHOICES = {"open": "Open (planned or in progress)", **STATUSES}
+#: Sort keys (the register's column keys) → the columns they sort by.
+SORTS = {
+    "title": ["title"],
+    "metric": ["metric_name", "title"],
+    "owner": ["owner_name", "due_on"],
+    "status": ["status_order", "due_on"],
+    "progress": ["progress", "due_on"],
+    "due_on": ["due_on", "title"],
+}
+DEFAULT_SORT = "due_on"
+#: Sorting by status puts the work under way first, then what is planned, then what is closed.
+STATUS_ORDER = {"planned": 1, "in_progress": 0, "done": 2, "dropped": 3}
+
+
+def register_params(query: dict) -> dict:
+    """The register's parameters from a URL's query (None for each one not given)."""
+    return {key: query.get(key) for key in REGISTER_PARAMS}
+
+
+def filter_choices(labels: dict) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's choices as (value, text): the catalogue's names, and the statuses with "open"."""
+    choices = {name: list(labels[name].items()) for name in ("owner", "metric", "touchpoint", "segment")}
+    return {**choices, "status": list(STATUS_CHOICES.items())}
+
+
+def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame:
+    """The register rows the URL's filters keep, in the URL's sort order; ValueError for a bad filter.
+
+    `labels` maps "owner"/"metric"/"touchpoint"/"segment" to {id: name}: the ids a filter may name,
+    and the names the metric and owner sorts go by."""
+    for name, (label, column, _all) in FILTERS.items():
+        value = params.get(name)
+        if not value:
+            continue
+        known = STATUS_CHOICES if name == "status" else labels[name]
+        if value not in known:
+            raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
+        if name == "status" and value == "open":
+            register = register[register["status"].isin(commitments.OPEN_STATUSES)]
+        else:
+            register = register[register[column] == value]
+    if params.get("overdue") == "1":
+        register = register[register["overdue"]]
+    sort = params.get("sort") or DEFAULT_SORT
+    if sort.lstrip("-") not in SORTS:
+        raise ValueError(f"The register sorts by {', '.join(SORTS)}, not “{sort}”.")
+    keyed = register.assign(
+        metric_name=register["metric_id"].map(labels["metric"]),
+        owner_name=register["owner_id"].map(labels["owner"]),
+        status_order=register["status"].map(STATUS_ORDER),
+    )
+    return keyed.sort_values(
+        SORTS[sort.lstrip("-")], ascending=not sort.startswith("-"), kind="stable", ignore_index=True
+    )
+
+
+# --- an owner's commitments -----------------------------------------------------------------------
+
+#: Sections of an owner's commitments: (title, which rows, soonest due first?), in the order an owner
+#: works through them.
+OWNER_SECTIONS = (
+    ("Overdue", lambda r: r["overdue"], True),
+    ("Open", lambda r: r["status"].isin(commitments.OPEN_STATUSES) & ~r["overdue"], True),
+    ("Done", lambda r: r["status"].eq("done"), False),
+    ("Dropped", lambda r: r["status"].eq("dropped"), False),
+)
+
+
+def owner_sections(register: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """(title, rows) of each section that has any: open work soonest due first, closed work latest first."""
+    sections = [
+        (title, register[rows_of(register)].sort_values("due_on", ascending=soonest_first))
+        for title, rows_of, soonest_first in OWNER_SECTIONS
+    ]
+    return [(title, rows) for title, rows in sections if not rows.empty]
