@@ -33,10 +33,34 @@ def url(tmp_path):
 def test_a_password_is_kept_only_as_a_salted_hash():
     """Two hashes of one password differ (salt) and both match it; a wrong password matches neither."""
     first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
-    assert first != second and PASSWORD not in first and first.startswith("scrypt$32768$8$1$")
+    assert first != second and PASSWORD not in first and first.startswith("scrypt:32768:8:1$")
     assert password_matches(PASSWORD, first) and password_matches(PASSWORD, second)
     assert not password_matches(PASSWORD + "!", first)
     assert not password_matches(PASSWORD, "md5$whatever")
+    assert not password_matches(PASSWORD, "pbkdf2:nonsense$salt$hash")
+
+
+#: A hash of PASSWORD as Beacon made them before it hashed through Werkzeug (same scrypt cost).
+HASH_BEFORE_WERKZEUG = (
+    "scrypt$32768$8$1$OVghs4sjINGgOhJWtZ82CQ==$"
+    "L+0JwrVSD8SUs1dq3/TGmTFAPzBKg6MAkbzOZyHhDKNiJK26MsSPeMfcW5HejOprnbKhyUHt28h7k2bB9az1Vw=="
+)
+
+
+def test_a_hash_made_before_werkzeug_still_matches_and_is_remade_at_sign_in(url):
+    """An account whose hash predates Werkzeug's format signs in with its password, and from then on
+    holds a hash in Werkzeug's format (same cost) that matches the same password."""
+    assert password_matches(PASSWORD, HASH_BEFORE_WERKZEUG)
+    assert not password_matches(PASSWORD + "!", HASH_BEFORE_WERKZEUG)
+    add("old", "Old Timer", "viewer", "a placeholder password", url=url)
+    with database.writing(url) as connection:
+        connection.execute(database.accounts.update().values(password_hash=HASH_BEFORE_WERKZEUG))
+    assert authenticate("old", PASSWORD + "!", url) is None
+    assert authenticate("old", PASSWORD, url)["username"] == "old"
+    with database.reading(url) as connection:
+        remade = connection.execute(sa.select(database.accounts.c.password_hash)).scalar()
+    assert remade.startswith("scrypt:32768:8:1$") and password_matches(PASSWORD, remade)
+    assert authenticate("old", PASSWORD, url)["username"] == "old"
 
 
 def test_an_account_signs_in_with_its_password_only(url):
