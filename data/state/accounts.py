@@ -27,6 +27,7 @@ from functools import cache
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+import config
 from data.state import audit, database
 
 ROLES = {
@@ -342,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     revoking.add_argument("token_id", type=int)
     commands.add_parser("tokens", help="list the wall display tokens")
     args = parser.parse_args(argv)
+    config.validate()
     database.migrate()
     try:
         if args.command == "add":

@@ -799,6 +799,7 @@ def main(argv: list[str] | None = None) -> int:
         help="refuse at once, instead of waiting, when another ingest is publishing to the warehouse",
     )
     args = parser.parse_args(argv)
+    config.validate()
     if args.rollback == bool(args.paths):
         parser.error("give files or folders to load, or --rollback")
     # Ctrl-C and SIGTERM stop the load where it is; the half-written snapshot is removed on the way out.
