@@ -1,6 +1,6 @@
 """Sign-in accounts (data/state/accounts.py) on a real SQLite state file: hashing, the rules of an account,
-authentication, disabling and resetting, the command, and the migration that adds them to a database
-of schema version 1."""
+authentication, disabling and resetting, the command, and the migration of databases made before
+Alembic (schema versions 1 to 3)."""
 
 import io
 import re
@@ -19,6 +19,7 @@ from data.state.accounts import (
     password_matches,
     reset_password,
 )
+from tests import state_before_alembic
 
 PASSWORD = "correct horse battery"
 
@@ -134,14 +135,14 @@ def test_the_command_adds_lists_and_refuses(url, monkeypatch, capsys):
     assert authenticate("tom", PASSWORD, url)["owner_id"] == "tom_becker"
 
 
-def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path):
-    """A state database made by schema version 1 (commitments only) is migrated to version 2: the
-    accounts table appears and every commitment is still there."""
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_database_from_before_alembic_reaches_the_head_and_keeps_its_rows(tmp_path, version):
+    """A state database the numbered migrations left at schema version 1, 2 or 3 is adopted at the
+    revision of its version and migrated on to the head: the tables it lacked appear (accounts from
+    version 1), every commitment (and, from version 2, account) is still there, and its schema_version
+    rows are left as they were."""
     url = f"sqlite:///{tmp_path / 'database.db'}"
-    with database.writing(url) as connection:
-        database.schema_version.create(connection)
-        database._create_v1(connection)
-        connection.execute(database.schema_version.insert().values(version=1, applied_at=date(2026, 11, 1)))
+    state_before_alembic.make(url, version)
     commitment_id = commitments.create(
         {
             "metric_id": "nps", "touchpoint_id": None, "segment_id": None, "owner_id": "ana", "title": "Kept",
@@ -151,7 +152,23 @@ def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path)
         "setup",
         url=url,
     )  # fmt: skip
-    assert database.migrate(url) == database.LATEST
+    if version >= 2:  # as version 2 added accounts: before the audit log of version 3
+        with database.writing(url) as connection:
+            connection.execute(
+                database.accounts.insert().values(
+                    username="ana", display_name="Ana", role="viewer", password_hash=HASH_BEFORE_WERKZEUG,
+                    disabled=False, created_at=date(2026, 11, 2), updated_at=date(2026, 11, 2),
+                )
+            )  # fmt: skip
+    assert database.migrate(url) == database.head() == "0003"
     with database.reading(url) as connection:
-        assert "accounts" in sa.inspect(connection).get_table_names()
+        assert database.revision(connection) == "0003"
+        assert {"accounts", "audit_log", "display_tokens", "sessions"} <= set(
+            sa.inspect(connection).get_table_names()
+        )
     assert commitments.get(commitment_id, url=url)["title"] == "Kept"
+    assert [a["username"] for a in listing(url)] == (["ana"] if version >= 2 else [])
+    if version >= 2:
+        assert authenticate("ana", PASSWORD, url)["username"] == "ana"
+    assert state_before_alembic.versions(url) == list(range(1, version + 1))
+    assert database.migrate(url) == "0003"  # and again: nothing left to do
