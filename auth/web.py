@@ -15,6 +15,7 @@ its callbacks only.
 """
 
 import ipaddress
+import logging
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -26,6 +27,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config
 from auth import ADMIN, DISPLAY, User
 from data.state import accounts, audit
+
+log = logging.getLogger(__name__)
 
 SIGN_IN_WINDOW = timedelta(minutes=15)
 REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window
@@ -101,6 +104,16 @@ def current_user() -> User:
 
 def _refusal(status: int, title: str, message: str, screen: bool = False):
     """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen."""
+    # The path without its query: a wall's first address carries its display token.
+    log.log(
+        logging.INFO if status == 401 else logging.WARNING,
+        "Refused %s %s from %s (%d): %s",
+        request.method,
+        request.path,
+        request.remote_addr,
+        status,
+        message,
+    )
     if request.path.startswith("/_dash-"):
         return {"message": message}, status
     sign_in_link = config.AUTH == "local" and not screen
@@ -293,6 +306,7 @@ def sign_in():
         username, client, SIGN_IN_WINDOW, REFUSALS_PER_USERNAME, REFUSALS_PER_CLIENT
     )
     if attempt is None:
+        log.warning("Sign-in blocked for %r from %s: too many refused lately", username, client)
         minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
         return _sign_in_page(
             f"Too many refused sign-ins from here: wait {minutes} minutes after the last one, then try again.",
@@ -301,12 +315,14 @@ def sign_in():
         )
     account = accounts.authenticate(username, password)
     if account is None:
+        log.warning("Sign-in refused for %r from %s: wrong username or password", username, client)
         return _sign_in_page(wrong, 401, username)
     _end_account_session()
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.permanent = True
     session["key"] = accounts.start_session(account["account_id"])
     audit.signed_in(attempt, username)
+    log.info("Signed in: %s from %s", username, client)
     return redirect(_safe_next(request.form.get("next")))
 
 

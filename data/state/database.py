@@ -12,6 +12,7 @@ revisions 0001 to 0003 make the same schemas, so such a database is adopted at i
 and goes on from there, its rows untouched.
 """
 
+import logging
 import os
 import sqlite3
 import time
@@ -22,10 +23,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import config
+
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 
@@ -224,6 +226,7 @@ def writing(url: str | None = None):
                 yield connection
     except sa.exc.OperationalError as error:
         if _busy(error):
+            log.warning("State database busy for %d s: a write gave up, nothing saved", BUSY_SECONDS)
             raise BusyError(
                 f"The state database stayed busy for {BUSY_SECONDS} s: nothing was saved."
             ) from error
@@ -250,15 +253,11 @@ def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def revision(connection) -> str | None:
-    """The database's revision (None: Alembic has not migrated it)."""
-    return MigrationContext.configure(connection).get_current_revision()
-
-
 def _adopt(connection) -> None:
     """A database migrated before Alembic has its version in schema_version: record the revision that
     makes the same schema, so that Alembic goes on from there instead of creating tables it has."""
-    if revision(connection) is not None or not sa.inspect(connection).has_table("schema_version"):
+    tables = sa.inspect(connection)
+    if tables.has_table("alembic_version") or not tables.has_table("schema_version"):
         return
     version = connection.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar()
     if version:
@@ -285,5 +284,5 @@ def schema_transaction(url: str | None = None):
 def migrate(url: str | None = None) -> str:
     """Bring the schema up to the head revision and return it; a no-op when it already is."""
     with schema_transaction(url) as connection:
-        command.upgrade(alembic_config(connection), "head")
-        return revision(connection)
+        command.upgrade(alembic_config(connection), "head")  # refused if the database is past the head
+    return head()

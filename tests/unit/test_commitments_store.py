@@ -111,7 +111,7 @@ def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
             "display_tokens",
             "sessions",
         }
-        assert database.revision(connection) == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
         rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
     assert rows == ["0003"]
 
@@ -130,7 +130,7 @@ def test_the_revisions_go_down_to_nothing_and_up_again(url):
         command.downgrade(database.alembic_config(connection), "base")
     with database.reading(url) as connection:
         assert sa.inspect(connection).get_table_names() == ["alembic_version"]
-        assert database.revision(connection) is None
+        assert MigrationContext.configure(connection).get_current_revision() is None
     assert database.migrate(url) == "0003"
     with database.reading(url) as connection:
         assert compare_metadata(MigrationContext.configure(connection), database.metadata) == []

@@ -8,7 +8,8 @@ from data.state import database
 
 
 def run(connection) -> None:
-    context.configure(connection=connection, target_metadata=database.metadata)
+    # Both SQLite and PostgreSQL undo DDL with the transaction: a revision that fails leaves nothing.
+    context.configure(connection=connection, target_metadata=database.metadata, transactional_ddl=True)
     with context.begin_transaction():  # the caller's transaction: nothing commits until it does
         context.run_migrations()
 
