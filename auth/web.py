@@ -118,15 +118,15 @@ def current_user() -> User:
 
 
 FRAME, CALLBACK = "frame", "callback"
+FRAME_VIEWS = (Dash.serve_layout, Dash.dependencies, Dash.serve_reload_hash)
 
 
 def _dash_api() -> str | None:
     """Which part of Dash's API the request is for, told by the view Dash serves it with: FRAME (the
     layout, dependencies and reload hash any page is drawn in), CALLBACK (a callback to run), or None
     (a page, a file, or not Dash's at all). Dash's API answers in JSON, not with pages."""
-    app = dash.get_app()
     view = current_app.view_functions.get(request.endpoint)
-    if view in (app.serve_layout, app.dependencies, app.serve_reload_hash):
+    if isinstance(getattr(view, "__self__", None), Dash) and view.__func__ in FRAME_VIEWS:
         return FRAME
     if f"{getattr(view, '__module__', '')}.{getattr(view, '__qualname__', '')}" == DASH_DISPATCH:
         return CALLBACK

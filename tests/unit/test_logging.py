@@ -45,16 +45,15 @@ def test_a_refused_request_is_logged_by_its_path_without_the_query(caplog):
     """A cross-site change is refused (403) and logged with method, path, address and the reason; the
     query string (where a wall's display token travels) is not."""
     server = Flask(__name__)
+    server.register_blueprint(web.templates)
     server.before_request(web._refuse_cross_site)
-    server.add_url_rule("/_dash-update-component", "dispatch", lambda: "ran", methods=["POST"])
-    answer = server.test_client().post(
-        "/_dash-update-component?token=secret-token", json={}, headers={"Origin": "http://evil.example"}
-    )
-    assert answer.status_code == 403
+    server.add_url_rule("/wall", "wall", lambda: "changed", methods=["POST"])
+    answer = server.test_client().post("/wall?token=secret-token", headers={"Origin": "http://evil.example"})
+    assert answer.status_code == 403 and "did not come from a Beacon page" in answer.get_data(as_text=True)
     assert lines(caplog, "auth.web") == [
         (
             "WARNING",
-            "Refused POST /_dash-update-component from 127.0.0.1 (403): Refused: this change did not come "
+            "Refused POST /wall from 127.0.0.1 (403): Refused: this change did not come "
             "from a Beacon page (its Origin is another site or missing).",
         )
     ]
