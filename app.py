@@ -4,6 +4,8 @@ Each page in pages/ registers itself and owns its layout and callbacks. Run with
 (`make run`) or, for development, `python app.py`.
 """
 
+import logging
+
 import dash
 from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
@@ -14,6 +16,12 @@ from components import ids, shell
 from data.state import database
 from queries.runner import init_cache
 from views import not_found, validation
+
+# Settings first: a wrong one stops the app here, named, before anything is set up or served.
+config.validate()
+logging.basicConfig(
+    level=config.LOG_LEVEL, format="%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+)
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
 # Bootstrap loads and our rules override it; Dash would otherwise load every file under assets/.

@@ -1,13 +1,15 @@
 """Every Beacon setting, read from the environment in one place.
 
-Defaults run the local demo with no configuration at all.
+Defaults run the local demo with no configuration at all. Importing this module only reads the
+environment; `validate()`, called as the app and the commands start, refuses settings Beacon cannot run
+with, by name.
 """
 
 import ipaddress
 import os
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,42 +36,28 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-# Without sign-in anyone who reaches the port sees everything and may edit commitments: "none" is for
-# one person on this machine only. Refused at start, by name, rather than served open.
-if AUTH not in AUTH_MODES:
-    raise SystemExit(
-        f"BEACON_AUTH={AUTH!r} is not a sign-in mode of this version of Beacon (it has: {', '.join(AUTH_MODES)})."
-    )
-if AUTH == "none" and not is_loopback(HOST):
-    raise SystemExit(
-        f"BEACON_AUTH=none serves everyone who reaches the port without sign-in, so it only listens on "
-        f"this machine (127.0.0.1), not BEACON_HOST={HOST!r}. Sign people in with BEACON_AUTH=local "
-        "(see the README's Production section)."
-    )
 # The business's time zone (IANA name, e.g. Europe/Helsinki): when "today" is for overdue commitments and
 # the clock of their histories. Unset: the server's own. A wrong name stops the app at start, named.
 TIMEZONE = os.environ.get("BEACON_TIMEZONE", "")
-if TIMEZONE:
-    ZoneInfo(TIMEZONE)
 # The earliest day ingest accepts in the warehouse (ISO date): a mistyped year (0001-01-01) is refused,
 # naming its row, instead of stretching every period list back two thousand years.
 _FIRST_DAY = os.environ.get("BEACON_FIRST_DAY") or "1990-01-01"
-try:
-    FIRST_DAY = date.fromisoformat(_FIRST_DAY)
-except ValueError:
-    raise SystemExit(f"BEACON_FIRST_DAY={_FIRST_DAY!r} is not a date: write it as 1990-01-01.") from None
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None  # refused by validate()
+
+
+FIRST_DAY = _day(_FIRST_DAY)
 # Who is acting without sign-in (BEACON_AUTH=none), written into every commitment's history.
 ACTING_USER = os.environ.get("BEACON_USER") or "Local user"
 # Signs the session cookies. Only the loopback demo runs without one: sign-in refuses to start without a
 # long random key, since anyone who knows it can make themselves any user.
 SECRET_KEY = os.environ.get("BEACON_SECRET_KEY", "")
 SECRET_KEY_MIN = 32
-if AUTH != "none" and len(SECRET_KEY) < SECRET_KEY_MIN:
-    raise SystemExit(
-        f"BEACON_AUTH={AUTH} needs BEACON_SECRET_KEY, a random secret of at least {SECRET_KEY_MIN} characters "
-        f"({'it is unset' if not SECRET_KEY else f'it has {len(SECRET_KEY)}'}). Make one with: "
-        "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
-    )
 # Hours a sign-in lasts before signing in again.
 SESSION_HOURS = float(os.environ.get("BEACON_SESSION_HOURS", "12"))
 # How many reverse proxies in front of Beacon to trust for the client's address and scheme
@@ -77,9 +65,51 @@ SESSION_HOURS = float(os.environ.get("BEACON_SESSION_HOURS", "12"))
 TRUST_PROXY = int(os.environ.get("BEACON_TRUST_PROXY", "0"))
 # Whether viewer accounts read verbatim comments ("shown") or not ("hidden"); owners and admins always do.
 VIEWER_COMMENTS = os.environ.get("BEACON_VIEWER_COMMENTS", "shown")
-if VIEWER_COMMENTS not in ("shown", "hidden"):
-    raise SystemExit(f"BEACON_VIEWER_COMMENTS={VIEWER_COMMENTS!r}: use shown or hidden.")
 # DuckDB's memory per app process (its buffer pool caches what raw scans read): keeps workers bounded.
 DUCKDB_MEMORY_LIMIT = os.environ.get("BEACON_DUCKDB_MEMORY_LIMIT", "200MB")
 # Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.
 CACHE_TIMEOUT = int(os.environ.get("BEACON_CACHE_TIMEOUT", "3600"))
+# How much the app logs (refused requests, commitment saves and conflicts, ingest, errors): a level
+# name of Python's logging, DEBUG to CRITICAL.
+LOG_LEVEL = os.environ.get("BEACON_LOG_LEVEL", "INFO").upper()
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _problem() -> str | None:
+    """The first setting Beacon cannot run with, in words saying why and what to do; None when all hold."""
+    # Without sign-in anyone who reaches the port sees everything and may edit commitments: "none" is for
+    # one person on this machine only. Refused at start, by name, rather than served open.
+    if AUTH not in AUTH_MODES:
+        return f"BEACON_AUTH={AUTH!r} is not a sign-in mode of this version of Beacon (it has: {', '.join(AUTH_MODES)})."
+    if AUTH == "none" and not is_loopback(HOST):
+        return (
+            f"BEACON_AUTH=none serves everyone who reaches the port without sign-in, so it only listens on "
+            f"this machine (127.0.0.1), not BEACON_HOST={HOST!r}. Sign people in with BEACON_AUTH=local "
+            "(see the README's Production section)."
+        )
+    if TIMEZONE:
+        try:
+            ZoneInfo(TIMEZONE)
+        except (ValueError, ZoneInfoNotFoundError):
+            return f"BEACON_TIMEZONE={TIMEZONE!r} is not a time zone: write an IANA name such as Europe/Helsinki."
+    if FIRST_DAY is None:
+        return f"BEACON_FIRST_DAY={_FIRST_DAY!r} is not a date: write it as 1990-01-01."
+    if AUTH != "none" and len(SECRET_KEY) < SECRET_KEY_MIN:
+        return (
+            f"BEACON_AUTH={AUTH} needs BEACON_SECRET_KEY, a random secret of at least {SECRET_KEY_MIN} characters "
+            f"({'it is unset' if not SECRET_KEY else f'it has {len(SECRET_KEY)}'}). Make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if VIEWER_COMMENTS not in ("shown", "hidden"):
+        return f"BEACON_VIEWER_COMMENTS={VIEWER_COMMENTS!r}: use shown or hidden."
+    if LOG_LEVEL not in LOG_LEVELS:
+        return f"BEACON_LOG_LEVEL={LOG_LEVEL!r} is not a level: use one of {', '.join(LOG_LEVELS)}."
+    return None
+
+
+def validate() -> None:
+    """Stop (SystemExit, with the message alone) on the first setting Beacon cannot run with: called as
+    the app and the commands start, so that a wrong setting is named before anything is served."""
+    problem = _problem()
+    if problem:
+        raise SystemExit(problem)

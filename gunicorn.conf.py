@@ -1,8 +1,11 @@
 """gunicorn settings for `make run` and production; every value can be overridden on the command line."""
 
-from config import HOST, PORT
+import config as settings  # not `config`: gunicorn reads every name here as one of its own settings
 
-bind = f"{HOST}:{PORT}"
+settings.validate()  # a wrong setting stops gunicorn itself, named, before any worker starts
+
+bind = f"{settings.HOST}:{settings.PORT}"
+loglevel = settings.LOG_LEVEL.lower()  # gunicorn's own lines, at the app's level (app.py)
 workers = 2
 worker_class = "gthread"
 threads = 4

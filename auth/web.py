@@ -11,21 +11,30 @@ is Flask's signed cookie (HttpOnly, SameSite=Lax, Secure whenever the request ca
 the random key of a session kept in the state database: signing out, a password reset, a disabled
 account or BEACON_SESSION_HOURS passing ends it for good, whatever copy of the cookie is still about.
 A wall screen opens /wall?token=… once; the token becomes a display session that may fetch /wall and
-its callbacks only.
+its callbacks only. Which callback a request runs is Dash's own answer (its callback map, by the
+request's output key, as Dash's dispatch picks the function); which page the page container draws is
+decided where Dash draws it (every other page's layout refuses a display), so neither depends on how
+Dash lays out its request.
 """
 
+import functools
 import ipaddress
+import logging
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+import dash
 from dash import Dash
-from flask import Blueprint, g, redirect, render_template, request, session
+from dash.dash import _ID_CONTENT  # the page container's id, imported as Dash's own tools do
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 from auth import ADMIN, DISPLAY, User
 from data.state import accounts, audit
+
+log = logging.getLogger(__name__)
 
 SIGN_IN_WINDOW = timedelta(minutes=15)
 REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window
@@ -34,17 +43,11 @@ USERNAME_MAX, PASSWORD_MAX = 64, 1024  # longer is refused unchecked (the accoun
 # Static files, the sign-in page and the health check are open; all else needs a session.
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
 OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
-# What a display session may fetch besides /wall itself: the app's frame and the wall's callbacks.
-DISPLAY_PATHS = {
-    "/wall",
-    "/session",
-    "/_dash-layout",
-    "/_dash-dependencies",
-    "/_dash-update-component",
-    "/_reload-hash",
-}
-WALL_ID_PREFIX = "wall-"
-PAGE_CONTAINER = "_pages_content"
+WALL_PATH = "/wall"
+WALL_ID_PREFIX = "wall-"  # the wall's components: the callbacks a display may run write only these
+# The name Dash keeps for its callback view whatever its backend, so that integrations can key on it
+# (dash/backends/_flask.py: "Preserve the view function's identity as `dash.dash.dispatch`").
+DASH_DISPATCH = "dash.dash.dispatch"
 
 NOBODY = User("not signed in", "anonymous")
 
@@ -89,6 +92,21 @@ def install(app: Dash) -> None:
     accounts.decoy_hash()  # made now, not on the first unknown username, which it would time apart
     server.register_blueprint(blueprint)
     server.before_request(_require_session)
+    for page in dash.page_registry.values():
+        if page["path"] != WALL_PATH:
+            page["layout"] = _not_for_displays(page["layout"])
+
+
+def _not_for_displays(layout):
+    """The page's layout, refused to a display session: the page container's callback, which a display
+    runs to draw /wall, draws whatever page its request names, and this is where Dash draws it."""
+
+    def drawn(**query):
+        if current_user().role == DISPLAY:
+            abort(make_response(_not_on_this_screen()))
+        return layout(**query) if callable(layout) else layout
+
+    return functools.wraps(layout)(drawn) if callable(layout) else drawn
 
 
 def current_user() -> User:
@@ -99,9 +117,35 @@ def current_user() -> User:
     return g.get("user", NOBODY)
 
 
+FRAME, CALLBACK = "frame", "callback"
+FRAME_VIEWS = (Dash.serve_layout, Dash.dependencies, Dash.serve_reload_hash)
+
+
+def _dash_api() -> str | None:
+    """Which part of Dash's API the request is for, told by the view Dash serves it with: FRAME (the
+    layout, dependencies and reload hash any page is drawn in), CALLBACK (a callback to run), or None
+    (a page, a file, or not Dash's at all). Dash's API answers in JSON, not with pages."""
+    view = current_app.view_functions.get(request.endpoint)
+    if isinstance(getattr(view, "__self__", None), Dash) and view.__func__ in FRAME_VIEWS:
+        return FRAME
+    if f"{getattr(view, '__module__', '')}.{getattr(view, '__qualname__', '')}" == DASH_DISPATCH:
+        return CALLBACK
+    return None
+
+
 def _refusal(status: int, title: str, message: str, screen: bool = False):
     """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen."""
-    if request.path.startswith("/_dash-"):
+    # The path without its query: a wall's first address carries its display token.
+    log.log(
+        logging.INFO if status == 401 else logging.WARNING,
+        "Refused %s %s from %s (%d): %s",
+        request.method,
+        request.path,
+        request.remote_addr,
+        status,
+        message,
+    )
+    if _dash_api():
         return {"message": message}, status
     sign_in_link = config.AUTH == "local" and not screen
     page = render_template(
@@ -168,31 +212,32 @@ def _session_user() -> User | None:
     return None
 
 
-def _callback_outputs(output: str) -> list[str]:
-    """The component ids in a callback's `output` key, which is how Dash picks the function to run:
-    `id.prop` or `..id.prop...id.prop..` (pattern-matching ids are JSON and never start with wall-)."""
-    return [part.rsplit(".", 1)[0] for part in output.strip(".").split("...")]
-
-
-def _display_may(path: str) -> bool:
-    """A display session fetches /wall and its frame, and runs the wall's callbacks only: those whose
-    outputs are all wall components, and the page container's drawing of /wall itself."""
-    if path not in DISPLAY_PATHS:
+def _wall_callback(callback: dict | None) -> bool:
+    """Whether a display may run `callback` (an entry of Dash's callback map): one writing only wall
+    components, or the page container's drawing of a page (`_not_for_displays` refuses all but /wall)."""
+    if callback is None:
         return False
-    if path != "/_dash-update-component":
+    declared = callback["output"] if isinstance(callback["output"], list) else [callback["output"]]
+    ids = [output.component_id for output in declared]
+    return all(isinstance(i, str) and i.startswith(WALL_ID_PREFIX) for i in ids) or _ID_CONTENT in ids
+
+
+def _display_may() -> bool:
+    """A display session fetches /wall, the frame Dash draws it in (its layout, dependencies and reload
+    hash) and its own session check, and runs the wall's callbacks only."""
+    api = _dash_api()
+    if request.path == WALL_PATH or request.endpoint == "session" or api == FRAME:
         return True
+    if api != CALLBACK:
+        return False
     body = request.get_json(silent=True)
-    output = body.get("output") if isinstance(body, dict) else None
-    if not isinstance(output, str):
-        return False
-    ids = _callback_outputs(output)
-    if all(i.startswith(WALL_ID_PREFIX) for i in ids):
-        return True
-    # Dash hands the page container's inputs to its function by position: the first is the pathname.
-    inputs = body.get("inputs")
-    first = inputs[0] if isinstance(inputs, list) and inputs and isinstance(inputs[0], dict) else {}
-    drawn = (first.get("id"), first.get("property"), first.get("value"))
-    return ids[0] == PAGE_CONTAINER and drawn == ("_pages_location", "pathname", "/wall")
+    key = body.get("output") if isinstance(body, dict) else None
+    # The callback this request runs: Dash's dispatch looks it up by this key, in this map.
+    return _wall_callback(dash.get_app().callback_map.get(key) if isinstance(key, str) else None)
+
+
+def _not_on_this_screen():
+    return _refusal(403, "Not on this screen", "A wall display token shows /wall only.", screen=True)
 
 
 def _start_display(token: str):
@@ -223,7 +268,7 @@ def _require_session():
     path = request.path
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return None
-    if path == "/wall" and request.args.get("token"):
+    if path == WALL_PATH and request.args.get("token"):
         return _start_display(request.args["token"])
     user = _session_user()
     if user is None and g.get("display_revoked"):
@@ -234,11 +279,11 @@ def _require_session():
             screen=True,
         )
     if user is None:
-        if path.startswith("/_dash-") or path == "/session" or request.method != "GET":
+        if _dash_api() or request.endpoint == "session" or request.method != "GET":
             return _refusal(401, "Signed out", "You are signed out: reload the page to sign in again.")
         return redirect("/signin?" + urlencode({"next": request.full_path.rstrip("?")}))
-    if user.role == DISPLAY and not _display_may(path):
-        return _refusal(403, "Not on this screen", "A wall display token shows /wall only.", screen=True)
+    if user.role == DISPLAY and not _display_may():
+        return _not_on_this_screen()
     g.user = user
     return None
 
@@ -293,6 +338,7 @@ def sign_in():
         username, client, SIGN_IN_WINDOW, REFUSALS_PER_USERNAME, REFUSALS_PER_CLIENT
     )
     if attempt is None:
+        log.warning("Sign-in blocked for %r from %s: too many refused lately", username, client)
         minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
         return _sign_in_page(
             f"Too many refused sign-ins from here: wait {minutes} minutes after the last one, then try again.",
@@ -301,12 +347,14 @@ def sign_in():
         )
     account = accounts.authenticate(username, password)
     if account is None:
+        log.warning("Sign-in refused for %r from %s: wrong username or password", username, client)
         return _sign_in_page(wrong, 401, username)
     _end_account_session()
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.permanent = True
     session["key"] = accounts.start_session(account["account_id"])
     audit.signed_in(attempt, username)
+    log.info("Signed in: %s from %s", username, client)
     return redirect(_safe_next(request.form.get("next")))
 
 

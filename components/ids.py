@@ -2,9 +2,12 @@
 
 import json
 
+from dash.dash import _ID_LOCATION
+
 # Dash pages' own location (refresh="callback-nav"): a callback writing its `search` or `href` re-renders
-# the page through layout(**query) and pushes browser history, so filters live in the URL.
-URL = "_pages_location"
+# the page through layout(**query) and pushes browser history, so filters live in the URL. Its id is
+# Dash's, imported where Dash's own tools import it.
+URL = _ID_LOCATION
 THEME_STORE = "shell-theme"  # "light" | "dark" | None (follow the system), kept in localStorage
 THEME_TOGGLE = "shell-theme-toggle"
 SIGNED_IN = "shell-signed-in"

@@ -64,6 +64,7 @@ def install(app: dash.Dash) -> None:
 
     @app.server.errorhandler(DependencyException)
     def no_such_file(_error):
+        log.info("Not found: no such file %s", request.path)
         return "Not found: Beacon has no such file.", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.server.errorhandler(KeyError)
@@ -75,6 +76,7 @@ def install(app: dash.Dash) -> None:
         if request.path.endswith("/_dash-update-component") and str(error.args[0]).startswith(
             "Callback function not found"
         ):
+            log.info("Not found: %s", error.args[0])  # Dash's words, naming the outputs
             return {"message": "Not found: no callback has these outputs."}, 404
         log.error("Unhandled KeyError on %s", request.path, exc_info=error)
         return InternalServerError()

@@ -25,7 +25,9 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
+import config
 from data.state import audit, database
 
 ROLES = {
@@ -35,7 +37,9 @@ ROLES = {
 }
 PASSWORD_MIN = 12
 # scrypt's cost: 2^15 × 8 × 128 bytes = 32 MB and ~50 ms per check: slow for a guesser, quick for a person.
-_SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+# Werkzeug writes it into each hash ("scrypt:32768:8:1$salt$hash"), so a later change of cost still
+# checks the hashes made before it.
+PASSWORD_METHOD = "scrypt:32768:8:1"
 
 
 class AccountError(ValueError):
@@ -43,26 +47,38 @@ class AccountError(ValueError):
 
 
 def hash_password(password: str) -> str:
-    """'scrypt$n$r$p$salt$hash', salt and hash in base64: all a later check needs."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, maxmem=64 * 2**20, **_SCRYPT)
-    encoded = (base64.b64encode(part).decode() for part in (salt, digest))
-    return "$".join(["scrypt", str(_SCRYPT["n"]), str(_SCRYPT["r"]), str(_SCRYPT["p"]), *encoded])
+    """A salted scrypt hash of `password`, in Werkzeug's format: all a later check needs."""
+    return generate_password_hash(password, method=PASSWORD_METHOD, salt_length=16)
+
+
+def _matches_before_werkzeug(password: str, stored: str) -> bool:
+    """The check of hashes made before Beacon hashed through Werkzeug ("scrypt$n$r$p$salt$hash", salt and
+    hash in base64, the salt raw bytes, which Werkzeug's format cannot carry). Such a hash is remade in
+    Werkzeug's format when its password next signs in (`authenticate`)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=64 * 2**20
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def _made_before_werkzeug(stored: str) -> bool:
+    return stored.startswith("scrypt$")
 
 
 def password_matches(password: str, stored: str) -> bool:
     """Whether `password` is the one `stored` was made from; compared in constant time."""
+    if _made_before_werkzeug(stored):
+        return _matches_before_werkzeug(password, stored)
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
+        return check_password_hash(stored, password)
+    except ValueError:  # not a hash Werkzeug knows
         return False
-    if scheme != "scrypt":
-        return False
-    expected = base64.b64decode(digest)
-    actual = hashlib.scrypt(
-        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), maxmem=64 * 2**20
-    )
-    return hmac.compare_digest(actual, expected)
 
 
 def _check_password(password: str) -> None:
@@ -217,6 +233,13 @@ def authenticate(username: str, password: str, url: str | None = None) -> dict |
     matches = password_matches(password, stored)
     if row is None or row.disabled or not matches:
         return None
+    if _made_before_werkzeug(stored):
+        with database.writing(url) as connection:
+            connection.execute(
+                database.accounts.update()
+                .where(database.accounts.c.account_id == row.account_id)
+                .values(password_hash=hash_password(password))
+            )
     return {key: value for key, value in row._mapping.items() if key != "password_hash"}
 
 
@@ -320,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     revoking.add_argument("token_id", type=int)
     commands.add_parser("tokens", help="list the wall display tokens")
     args = parser.parse_args(argv)
+    config.validate()
     database.migrate()
     try:
         if args.command == "add":

@@ -8,6 +8,7 @@ change, creation included, is appended to the commitment's history.
 field. The store functions take clean values only.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ import sqlalchemy as sa
 
 import config
 from data.state import database
+
+log = logging.getLogger(__name__)
 
 KINDS = {"action": "Action", "redesign sprint": "Redesign sprint"}
 STATUSES = {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
@@ -251,6 +254,7 @@ def create(
         ).inserted_primary_key[0]
         changes = {field: (None, value) for field, value in record.items() if value not in (None, "")}
         _history_entry(connection, commitment_id, 1, user, changes, note, now)
+    log.info("Commitment %d created by %s", commitment_id, user)
     return commitment_id
 
 
@@ -274,6 +278,13 @@ def update(
         if current is None:
             raise LookupError(f"There is no commitment {commitment_id}.")
         if current["version"] != version:
+            log.warning(
+                "Commitment %d not saved by %s: edited from version %d, it is at %d (conflict)",
+                commitment_id,
+                user,
+                version,
+                current["version"],
+            )
             raise ConflictError(commitment_id, current, _entries(connection, commitment_id, after=version))
         changes = {
             field: (current[field], values[field])
@@ -298,6 +309,13 @@ def update(
         if updated.rowcount != 1:  # only reachable on a database without a write lock at BEGIN
             raise ConflictError(commitment_id, current, _entries(connection, commitment_id, after=version))
         _history_entry(connection, commitment_id, version + 1, user, changes, note, now)
+    log.info(
+        "Commitment %d saved by %s: version %d (%s)",
+        commitment_id,
+        user,
+        version + 1,
+        ", ".join(changes) or "a note",
+    )
     return version + 1
 
 

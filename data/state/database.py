@@ -2,33 +2,46 @@
 and the audit log, through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
-migrates the schema itself on start (`migrate`), under a lock, so several processes starting at once
-apply each migration exactly once. Every app process opens its engine lazily, after gunicorn forks.
+migrates the schema itself on start (`migrate`): Alembic's revisions in migrations/versions/, applied
+under the database's own lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), so several
+processes starting at once apply each revision exactly once. Every app process opens its engine lazily,
+after gunicorn forks.
+
+Before Alembic, Beacon numbered its schema versions 1 to 3 in a table of its own, schema_version;
+revisions 0001 to 0003 make the same schemas, so such a database is adopted at its version (`_adopt`)
+and goes on from there, its rows untouched.
 """
 
+import logging
 import os
 import sqlite3
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 import config
 
+log = logging.getLogger(__name__)
+
 metadata = sa.MetaData()
 
-schema_version = sa.Table(
-    "schema_version",
-    metadata,
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("applied_at", sa.DateTime, nullable=False),
-)
+#: Where the revisions are (env.py and versions/).
+MIGRATIONS = Path(__file__).with_name("migrations")
+#: The schema versions numbered before Alembic, and the revision that makes the same schema.
+REVISION_OF_VERSION = {1: "0001", 2: "0002", 3: "0003"}
+# Read once, when adopting a database migrated before Alembic; Alembic never writes it.
+_schema_version = sa.table("schema_version", sa.column("version", sa.Integer))
 
 
-def _tables_v1(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The commitments and history tables as schema version 1 made them. Frozen: a later version
-    changes them in a migration of its own and in the module's tables below, never here."""
+def tables_v1(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The commitments and history tables as revision 0001 (schema version 1) made them. Frozen: a later
+    revision changes them in a migration of its own and in the module's tables below, never here."""
     commitments = sa.Table(
         "commitments",
         into,
@@ -70,8 +83,9 @@ def _tables_v1(into: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     return commitments, history
 
 
-def _tables_v2(into: sa.MetaData) -> sa.Table:
-    """The accounts table as schema version 2 made it (sign-in, BEACON_AUTH=local). Frozen, as v1."""
+def tables_v2(into: sa.MetaData) -> sa.Table:
+    """The accounts table as revision 0002 (schema version 2) made it (sign-in, BEACON_AUTH=local).
+    Frozen, as tables_v1."""
     return sa.Table(
         "accounts",
         into,
@@ -87,9 +101,9 @@ def _tables_v2(into: sa.MetaData) -> sa.Table:
     )
 
 
-def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
+def tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
     """The audit log (sign-ins, sign-outs, account and display-token changes), the wall display tokens
-    and the sign-in sessions, as schema version 3 made them. Frozen, as v1."""
+    and the sign-in sessions, as revision 0003 (schema version 3) made them. Frozen, as tables_v1."""
     audit_log = sa.Table(
         "audit_log",
         into,
@@ -129,33 +143,10 @@ def _tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
     return audit_log, display_tokens, sessions
 
 
-#: The tables as the latest schema version has them: what the store reads and writes.
-commitments, history = _tables_v1(metadata)
-accounts = _tables_v2(metadata)
-audit_log, display_tokens, sessions = _tables_v3(metadata)
-
-
-def _create_v1(connection) -> None:
-    version_1 = sa.MetaData()
-    _tables_v1(version_1)
-    version_1.create_all(connection)  # tables with their indexes
-
-
-def _create_v2(connection) -> None:
-    version_2 = sa.MetaData()
-    _tables_v2(version_2).create(connection)
-
-
-def _create_v3(connection) -> None:
-    version_3 = sa.MetaData()
-    _tables_v2(version_3)  # there already; its sessions' foreign key names it
-    for table in _tables_v3(version_3):
-        table.create(connection)  # with its indexes
-
-
-#: Versioned migrations, applied in order, each once. Append; never edit one that has shipped.
-MIGRATIONS = ((1, _create_v1), (2, _create_v2), (3, _create_v3))
-LATEST = MIGRATIONS[-1][0]
+#: The tables as the latest revision has them: what the store reads and writes.
+commitments, history = tables_v1(metadata)
+accounts = tables_v2(metadata)
+audit_log, display_tokens, sessions = tables_v3(metadata)
 
 _engines: dict[tuple[int, str], sa.Engine] = {}
 
@@ -235,6 +226,7 @@ def writing(url: str | None = None):
                 yield connection
     except sa.exc.OperationalError as error:
         if _busy(error):
+            log.warning("State database busy for %d s: a write gave up, nothing saved", BUSY_SECONDS)
             raise BusyError(
                 f"The state database stayed busy for {BUSY_SECONDS} s: nothing was saved."
             ) from error
@@ -246,14 +238,37 @@ def reading(url: str | None = None):
     return engine(url).connect()
 
 
-def current_version(connection) -> int:
-    if not sa.inspect(connection).has_table(schema_version.name):
-        return 0
-    return connection.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+def alembic_config(connection=None) -> Config:
+    """Alembic's settings for Beacon's revisions; with `connection`, its commands run on that connection,
+    inside its transaction (migrations/env.py)."""
+    settings = Config()
+    settings.set_main_option("script_location", str(MIGRATIONS))
+    settings.attributes["connection"] = connection
+    return settings
 
 
-def migrate(url: str | None = None) -> int:
-    """Bring the schema up to LATEST and return the version; a no-op when it already is."""
+@cache
+def head() -> str:
+    """The revision the migrations end at: the schema this code reads and writes."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _adopt(connection) -> None:
+    """A database migrated before Alembic has its version in schema_version: record the revision that
+    makes the same schema, so that Alembic goes on from there instead of creating tables it has."""
+    tables = sa.inspect(connection)
+    if tables.has_table("alembic_version") or not tables.has_table("schema_version"):
+        return
+    version = connection.execute(sa.select(sa.func.max(_schema_version.c.version))).scalar()
+    if version:
+        command.stamp(alembic_config(connection), REVISION_OF_VERSION[version])
+
+
+@contextmanager
+def schema_transaction(url: str | None = None):
+    """A write transaction holding the schema lock, on a database whose revision Alembic knows: where
+    migrations run, one process at a time (SQLite's BEGIN IMMEDIATE is the lock; on PostgreSQL an
+    advisory lock held to the end of the transaction)."""
     made = engine(url)
     if made.dialect.name == "sqlite":
         database = made.url.database
@@ -261,14 +276,13 @@ def migrate(url: str | None = None) -> int:
             os.makedirs(os.path.dirname(os.path.abspath(database)), exist_ok=True)
     with writing(url) as connection:
         if connection.dialect.name == "postgresql":
-            # The schema lock, held to the end of the transaction (SQLite's BEGIN IMMEDIATE is one).
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242071)"))
-        version = current_version(connection)
-        if version == 0:
-            schema_version.create(connection, checkfirst=True)
-        for number, step in MIGRATIONS:
-            if number > version:
-                step(connection)
-                connection.execute(schema_version.insert().values(version=number, applied_at=datetime.now()))
-                version = number
-        return version
+        _adopt(connection)
+        yield connection
+
+
+def migrate(url: str | None = None) -> str:
+    """Bring the schema up to the head revision and return it; a no-op when it already is."""
+    with schema_transaction(url) as connection:
+        command.upgrade(alembic_config(connection), "head")  # refused if the database is past the head
+    return head()

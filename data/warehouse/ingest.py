@@ -20,6 +20,7 @@ given for.
 
 import argparse
 import json
+import logging
 import re
 import signal
 import sys
@@ -43,6 +44,9 @@ from data.warehouse.snapshot import (
     shown,
     write_snapshot,
 )
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # the command prints its report; these go where logging is sent
 
 #: Tables a file may load, in loading order: the contract's.
 TABLES = CONTRACT_TABLES
@@ -760,6 +764,7 @@ def main(argv: list[str] | None = None) -> int:
         help="refuse at once, instead of waiting, when another ingest is publishing to the warehouse",
     )
     args = parser.parse_args(argv)
+    config.validate()
     if args.rollback == bool(args.paths):
         parser.error("give files or folders to load, or --rollback")
     # Ctrl-C and SIGTERM stop the load where it is; the half-written snapshot is removed on the way out.
@@ -790,13 +795,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.rollback:
             rollback(args.warehouse, wait, _say)
+            log.info("Rolled back %s to the previous snapshot", warehouse)
             print(f"Rolled back: {warehouse} is the previous snapshot again (run --rollback again to undo).")
             return 0
         summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append", wait=wait)
     except IngestError as error:
+        log.warning("Ingest into %s refused: %d problem(s), nothing loaded", warehouse, error.count)
         print(f"Nothing was loaded; {error.count:,} problem(s):\n{error}", file=sys.stderr)
         return 1
     except SnapshotError as error:
+        log.warning("Ingest into %s refused: %s", warehouse, error)
         print(f"Nothing was loaded: {error}", file=sys.stderr)
         return 1
     for source in summary.sources:
@@ -809,6 +817,13 @@ def _run(args: argparse.Namespace) -> int:
             "(the snapshot kept for --rollback stays as it was)."
         )
         return 0
+    log.info(
+        "Published %s (%s): %d rows added, %d duplicates skipped",
+        warehouse,
+        summary.mode,
+        summary.added,
+        summary.skipped,
+    )
     print(
         f"Published {warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
         f"{summary.skipped:,} duplicates skipped; running Beacon processes switch to it by themselves."

@@ -15,8 +15,10 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
+from dash.dash import _ID_CONTENT
 from playwright.sync_api import expect
 
+from components import ids
 from data.state import accounts, audit, commitments, database
 from tests.browser import beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
@@ -135,7 +137,7 @@ def _at_path(body: dict, pathname: str, search: str = "") -> dict:
     """The recorded page-container callback, for another address."""
     body = json.loads(json.dumps(body))
     for item in body["inputs"]:
-        if item.get("id") == "_pages_location":
+        if item.get("id") == ids.URL:
             item["value"] = pathname if item["property"] == "pathname" else search
     return body
 
@@ -418,7 +420,7 @@ def pages_callback(browser, beacon):
     page = open_page(browser, f"{beacon.base}/signin?next=/owners")
     page.fill("#signin-username", "adam")
     page.fill("#signin-password", ACCOUNTS["adam"][3])
-    with page.expect_request(_is_callback('"_pages_location"')) as request:
+    with page.expect_request(_is_callback(json.dumps(ids.URL))) as request:
         page.click("#signin-submit")
     body = json.loads(request.value.post_data)
     page.context.close()
@@ -484,12 +486,67 @@ def test_a_display_cannot_draw_another_page_by_reordering_the_callback_inputs(be
     display = http(f"{beacon.base}/wall?token={token}")[1]["Set-Cookie"].split(";")[0]
     body = json.loads(json.dumps(pages_callback))
     body["inputs"] = [
-        {"id": "_pages_location", "property": "search", "value": "/owner/ana"},
-        {"id": "_pages_location", "property": "pathname", "value": "/wall"},
+        {"id": ids.URL, "property": "search", "value": "/owner/ana"},
+        {"id": ids.URL, "property": "pathname", "value": "/wall"},
     ]
     status, _, text = replay(beacon.base, body, display)
     assert "ana@example.com" not in text
     assert status == 403
+
+
+def _callbacks_sent(page, url: str) -> list[tuple[dict, int]]:
+    """(body, status) of every callback request `page` sends while it opens `url`, up to its first
+    response to a callback other than the page container's."""
+    sent = []
+
+    def callback(response) -> bool:
+        return "_dash-update-component" in response.url
+
+    page.on("response", lambda r: callback(r) and sent.append((json.loads(r.request.post_data), r.status)))
+    with page.expect_response(lambda r: callback(r) and not _draws_a_page(json.loads(r.request.post_data))):
+        page.goto(url)
+    return sent
+
+
+RAN = (200, 204)  # a callback that ran: its outputs, or none to update (PreventUpdate)
+
+
+def _draws_a_page(body: dict) -> bool:
+    """Whether a callback request is the page container's (it writes Dash's page content)."""
+    return json.dumps(_ID_CONTENT) in json.dumps(body["outputs"])
+
+
+def test_the_display_gate_holds_on_dashs_own_requests(browser, beacon, sign_in):
+    """The gate pinned to the requests Dash's renderer really sends: every callback a wall screen sends
+    is answered, the page container's among them; an admin's callback of another page, replayed with
+    the screen's cookie, is refused, and so is the screen's own wall callback sent under that callback's
+    output key. (Should Dash change its request, the screen's own callbacks are refused here, rather
+    than another page's let through.)"""
+    _, token = accounts.create_display_token("Gate TV", url=beacon.url)
+    screen = browser.new_page(viewport={"width": 1366, "height": 768})
+    try:
+        own = _callbacks_sent(screen, f"{beacon.base}/wall?token={token}&slides=scorecard&refresh=2")
+        expect(screen.locator("#wall-deck .wall-slide").first).to_be_attached()
+        assert own and all(status in RAN for _, status in own), [(b["output"], s) for b, s in own]
+        drawn_wall = [body for body, _ in own if _draws_a_page(body)]
+        wall = [body for body, _ in own if not _draws_a_page(body)]
+        assert drawn_wall and wall
+        display = browser_cookie(screen)
+
+        admin = sign_in("adam", "/owners")
+        others = _callbacks_sent(admin, f"{beacon.base}/commitments")
+        other = next(body for body, _ in others if not _draws_a_page(body))
+        assert replay(beacon.base, other, browser_cookie(admin))[0] in RAN
+        refused = (403, {"message": "A wall display token shows /wall only."})
+        status, _, text = replay(beacon.base, other, display)
+        assert (status, json.loads(text)) == refused
+        status, _, text = replay(beacon.base, {**wall[0], "output": other["output"]}, display)
+        assert (status, json.loads(text)) == refused
+        assert replay(beacon.base, wall[0], display)[0] in RAN
+        status, _, text = replay(beacon.base, _at_path(drawn_wall[0], "/owners"), display)
+        assert (status, json.loads(text)) == refused
+    finally:
+        screen.context.close()
 
 
 def test_a_token_link_does_not_sign_a_person_out(beacon):

@@ -1,6 +1,6 @@
 """Sign-in accounts (data/state/accounts.py) on a real SQLite state file: hashing, the rules of an account,
-authentication, disabling and resetting, the command, and the migration that adds them to a database
-of schema version 1."""
+authentication, disabling and resetting, the command, and the migration of databases made before
+Alembic (schema versions 1 to 3)."""
 
 import io
 import re
@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
 
 from data.state import accounts, commitments, database
 from data.state.accounts import (
@@ -19,6 +20,7 @@ from data.state.accounts import (
     password_matches,
     reset_password,
 )
+from tests import state_before_alembic
 
 PASSWORD = "correct horse battery"
 
@@ -33,10 +35,34 @@ def url(tmp_path):
 def test_a_password_is_kept_only_as_a_salted_hash():
     """Two hashes of one password differ (salt) and both match it; a wrong password matches neither."""
     first, second = accounts.hash_password(PASSWORD), accounts.hash_password(PASSWORD)
-    assert first != second and PASSWORD not in first and first.startswith("scrypt$32768$8$1$")
+    assert first != second and PASSWORD not in first and first.startswith("scrypt:32768:8:1$")
     assert password_matches(PASSWORD, first) and password_matches(PASSWORD, second)
     assert not password_matches(PASSWORD + "!", first)
     assert not password_matches(PASSWORD, "md5$whatever")
+    assert not password_matches(PASSWORD, "pbkdf2:nonsense$salt$hash")
+
+
+#: A hash of PASSWORD as Beacon made them before it hashed through Werkzeug (same scrypt cost).
+HASH_BEFORE_WERKZEUG = (
+    "scrypt$32768$8$1$OVghs4sjINGgOhJWtZ82CQ==$"
+    "L+0JwrVSD8SUs1dq3/TGmTFAPzBKg6MAkbzOZyHhDKNiJK26MsSPeMfcW5HejOprnbKhyUHt28h7k2bB9az1Vw=="
+)
+
+
+def test_a_hash_made_before_werkzeug_still_matches_and_is_remade_at_sign_in(url):
+    """An account whose hash predates Werkzeug's format signs in with its password, and from then on
+    holds a hash in Werkzeug's format (same cost) that matches the same password."""
+    assert password_matches(PASSWORD, HASH_BEFORE_WERKZEUG)
+    assert not password_matches(PASSWORD + "!", HASH_BEFORE_WERKZEUG)
+    add("old", "Old Timer", "viewer", "a placeholder password", url=url)
+    with database.writing(url) as connection:
+        connection.execute(database.accounts.update().values(password_hash=HASH_BEFORE_WERKZEUG))
+    assert authenticate("old", PASSWORD + "!", url) is None
+    assert authenticate("old", PASSWORD, url)["username"] == "old"
+    with database.reading(url) as connection:
+        remade = connection.execute(sa.select(database.accounts.c.password_hash)).scalar()
+    assert remade.startswith("scrypt:32768:8:1$") and password_matches(PASSWORD, remade)
+    assert authenticate("old", PASSWORD, url)["username"] == "old"
 
 
 def test_an_account_signs_in_with_its_password_only(url):
@@ -110,14 +136,14 @@ def test_the_command_adds_lists_and_refuses(url, monkeypatch, capsys):
     assert authenticate("tom", PASSWORD, url)["owner_id"] == "tom_becker"
 
 
-def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path):
-    """A state database made by schema version 1 (commitments only) is migrated to version 2: the
-    accounts table appears and every commitment is still there."""
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_database_from_before_alembic_reaches_the_head_and_keeps_its_rows(tmp_path, version):
+    """A state database the numbered migrations left at schema version 1, 2 or 3 is adopted at the
+    revision of its version and migrated on to the head: the tables it lacked appear (accounts from
+    version 1), every commitment (and, from version 2, account) is still there, and its schema_version
+    rows are left as they were."""
     url = f"sqlite:///{tmp_path / 'database.db'}"
-    with database.writing(url) as connection:
-        database.schema_version.create(connection)
-        database._create_v1(connection)
-        connection.execute(database.schema_version.insert().values(version=1, applied_at=date(2026, 11, 1)))
+    state_before_alembic.make(url, version)
     commitment_id = commitments.create(
         {
             "metric_id": "nps", "touchpoint_id": None, "segment_id": None, "owner_id": "ana", "title": "Kept",
@@ -127,7 +153,23 @@ def test_a_version_1_database_gains_accounts_and_keeps_its_commitments(tmp_path)
         "setup",
         url=url,
     )  # fmt: skip
-    assert database.migrate(url) == database.LATEST
+    if version >= 2:  # as version 2 added accounts: before the audit log of version 3
+        with database.writing(url) as connection:
+            connection.execute(
+                database.accounts.insert().values(
+                    username="ana", display_name="Ana", role="viewer", password_hash=HASH_BEFORE_WERKZEUG,
+                    disabled=False, created_at=date(2026, 11, 2), updated_at=date(2026, 11, 2),
+                )
+            )  # fmt: skip
+    assert database.migrate(url) == database.head() == "0003"
     with database.reading(url) as connection:
-        assert "accounts" in sa.inspect(connection).get_table_names()
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
+        assert {"accounts", "audit_log", "display_tokens", "sessions"} <= set(
+            sa.inspect(connection).get_table_names()
+        )
     assert commitments.get(commitment_id, url=url)["title"] == "Kept"
+    assert [a["username"] for a in listing(url)] == (["ana"] if version >= 2 else [])
+    if version >= 2:
+        assert authenticate("ana", PASSWORD, url)["username"] == "ana"
+    assert state_before_alembic.versions(url) == list(range(1, version + 1))
+    assert database.migrate(url) == "0003"  # and again: nothing left to do

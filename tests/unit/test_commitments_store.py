@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 
 import config
 from data.state import commitments, database
@@ -30,8 +33,8 @@ CATALOGUE = Catalogue(
 def in_fresh_process(function, *args):
     """Run `function(*args)` in a new spawned process and return its result.
 
-    Schema creation runs there because `database.migrate` can create a fresh database only once per
-    process (see test_one_process_can_migrate_two_fresh_databases).
+    Schema creation runs there as it does in the app: in a process that has not migrated before (see
+    test_one_process_can_migrate_two_fresh_databases for one that has).
     """
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(function, *args).result(timeout=60)
@@ -52,7 +55,7 @@ def migrate_and_close(*urls: str) -> list:
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("state-template") / "database.db"
-    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [database.LATEST]
+    assert in_fresh_process(migrate_and_close, f"sqlite:///{path}") == [database.head()]
     return path
 
 
@@ -96,39 +99,56 @@ def clean(**overrides) -> dict:
 
 def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'database.db'}"
-    assert in_fresh_process(migrate_and_close, url, url, url) == [3, 3, 3]
-    assert database.migrate(url) == database.LATEST == 3  # and once more from this process
+    assert in_fresh_process(migrate_and_close, url, url, url) == ["0003"] * 3
+    assert database.migrate(url) == database.head() == "0003"  # and once more from this process
     with database.reading(url) as connection:
-        tables = set(sa.inspect(connection).get_table_names())
-        expected = {
-            "schema_version",
+        assert set(sa.inspect(connection).get_table_names()) == {
+            "alembic_version",
             "commitments",
             "commitment_history",
             "accounts",
             "audit_log",
             "display_tokens",
+            "sessions",
         }
-        assert expected <= tables
-        assert database.current_version(connection) == 3
-        rows = connection.execute(sa.select(database.schema_version)).fetchall()
-    assert [row.version for row in rows] == [1, 2, 3]
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
+        rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert rows == ["0003"]
+
+
+def test_the_tables_the_store_uses_are_the_ones_the_revisions_make(url):
+    """Alembic's comparison of the module's tables with a migrated database finds no difference: a
+    change to a table without its revision (or the reverse) fails here."""
+    with database.reading(url) as connection:
+        assert compare_metadata(MigrationContext.configure(connection), database.metadata) == []
+
+
+def test_the_revisions_go_down_to_nothing_and_up_again(url):
+    """Each revision's downgrade undoes its upgrade: down to base leaves only Alembic's own table, and
+    the revisions then make the schema again."""
+    with database.writing(url) as connection:
+        command.downgrade(database.alembic_config(connection), "base")
+    with database.reading(url) as connection:
+        assert sa.inspect(connection).get_table_names() == ["alembic_version"]
+        assert MigrationContext.configure(connection).get_current_revision() is None
+    assert database.migrate(url) == "0003"
+    with database.reading(url) as connection:
+        assert compare_metadata(MigrationContext.configure(connection), database.metadata) == []
 
 
 def test_migrate_creates_the_parent_directory(tmp_path):
     url = f"sqlite:///{tmp_path / 'not' / 'yet' / 'database.db'}"
-    assert in_fresh_process(migrate_and_close, url) == [database.LATEST]
+    assert in_fresh_process(migrate_and_close, url) == [database.head()]
     assert (tmp_path / "not" / "yet" / "database.db").exists()
 
 
 def test_one_process_can_migrate_two_fresh_databases(tmp_path):
-    """A process (a test run, a tool) that creates two state databases must be able to.
-
-    Fails today: `_create_v1` builds its indexes with `sa.Index(name, table.c.column)`, which also
-    attaches each index to the module-level Table, so the second fresh database gets it from
-    `table.create` and then again from `Index.create`: "index commitments_by_owner already exists".
-    """
+    """A process (a test run, a tool) that creates two state databases must be able to: a revision
+    builds its tables in a MetaData of its own, so nothing it makes sticks to the module's tables (an
+    index attached to them once made the second database fail: "index commitments_by_owner already
+    exists")."""
     first, second = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
-    assert in_fresh_process(migrate_and_close, first, second) == [database.LATEST] * 2
+    assert in_fresh_process(migrate_and_close, first, second) == [database.head()] * 2
 
 
 # --- validate -------------------------------------------------------------------------------------
@@ -565,11 +585,13 @@ def test_today_is_the_business_time_zone(monkeypatch):
 
 def test_a_wrong_time_zone_stops_the_app_at_start_naming_it():
     found = subprocess.run(
-        [sys.executable, "-c", "import config"],
+        [sys.executable, "-c", "import config; config.validate()"],
         env={**os.environ, "BEACON_TIMEZONE": "Mars/Olympus_Mons"},
         capture_output=True,
         text=True,
         cwd=Path(config.__file__).parent,
     )
-    assert found.returncode != 0
-    assert "Mars/Olympus_Mons" in found.stderr
+    assert (found.returncode, found.stderr) == (
+        1,
+        "BEACON_TIMEZONE='Mars/Olympus_Mons' is not a time zone: write an IANA name such as Europe/Helsinki.\n",
+    )

@@ -849,7 +849,7 @@ def test_the_first_day_is_the_one_beacon_first_day_names(warehouse, files, monke
         "is before 2026-01-01, the first day the warehouse takes (BEACON_FIRST_DAY)",
     )
     started = subprocess.run(
-        [sys.executable, "-c", "import config"],
+        [sys.executable, "-c", "import config; config.validate()"],
         cwd=ROOT,
         env={**os.environ, "BEACON_FIRST_DAY": "1990-13-01"},
         capture_output=True,

@@ -2,7 +2,8 @@
 separate processes), released together by a barrier, on one SQLite file, and on a PostgreSQL database
 when this machine has PostgreSQL.
 
-The parent process never migrates: every migration runs in a fresh child, which is what app workers
+The parent process never migrates (it may make a database as Beacon did before Alembic): every
+migration runs in a fresh child, which is what app workers
 do on start (and keeps these tests independent of what else ran in the pytest process).
 """
 
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 
 from data.state import commitments, database
 from data.state.commitments import ConflictError
+from tests import state_before_alembic
 
 SPAWN = multiprocessing.get_context("spawn")
 WAIT = 60  # seconds: a generous ceiling so a broken lock fails the test instead of hanging it
@@ -141,10 +143,31 @@ def url(request, tmp_path):
 
 
 def test_four_processes_migrate_a_fresh_file_at_once(url):
-    assert run_together(migrate_child, 4, url) == [database.LATEST] * 4
+    """Each revision runs once (a second run would fail on tables that exist), and the revision
+    reached is recorded once."""
+    assert run_together(migrate_child, 4, url) == [database.head()] * 4
     with database.reading(url) as connection:
-        assert connection.execute(sa.select(database.schema_version.c.version)).scalars().all() == [1, 2, 3]
-        assert {"commitments", "commitment_history"} <= set(sa.inspect(connection).get_table_names())
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "0003"
+        ]
+        assert {"commitments", "commitment_history", "sessions"} <= set(
+            sa.inspect(connection).get_table_names()
+        )
+
+
+def test_four_processes_adopt_a_database_from_before_alembic_at_once(url):
+    """A schema version 2 database, migrated by four processes at once: adopted once, at revision
+    0002, and taken on to the head once; its commitment is still there."""
+    state_before_alembic.make(url, 2)
+    commitment_id = commitments.create(values("from before Alembic"), "setup", url=url)
+    assert run_together(migrate_child, 4, url) == [database.head()] * 4
+    with database.reading(url) as connection:
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
+            "0003"
+        ]
+        assert "sessions" in sa.inspect(connection).get_table_names()
+    assert commitments.get(commitment_id, url=url)["title"] == "from before Alembic"
+    assert state_before_alembic.versions(url) == [1, 2]
 
 
 def test_two_processes_create_25_commitments_each_at_once(url):
