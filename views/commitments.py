@@ -128,19 +128,11 @@ def _save(user: auth.User, commitment_id: int | None, typed: dict, version: int 
 
 
 def _log(user: auth.User, commitment_id: int | None, result: SaveResult) -> None:
+    """What the store cannot know: saves refused before reaching it, or never made (the store logs
+    creations, saves and conflicts itself, as data.state.commitments)."""
     who, which = user.username or user.name, commitment_id or "new"
-    if isinstance(result, Saved) and result.changed:
-        log.info("Commitment %s saved as version %s by %s", result.commitment_id, result.version, who)
-    elif isinstance(result, Refused):
+    if isinstance(result, Refused):
         log.warning("Commitment %s: save refused to %s: %s", which, who, result.reason)
-    elif isinstance(result, Conflict):
-        # No entry when the version it was edited from is not one the commitment had (a made-up request).
-        first = (
-            f"{result.theirs[-1]['changed_by']} saved version {result.theirs[-1]['version']} first"
-            if result.theirs
-            else "its version is not the latest"
-        )
-        log.info("Commitment %s: save by %s refused, %s", which, who, first)
     elif isinstance(result, Busy):
         log.warning("Commitment %s: save by %s not made, the state database stayed busy", which, who)
 
