@@ -12,8 +12,10 @@ from dash import dcc, html
 
 from components.attributes import commitment_attributes
 from components.controls import ALL
+from components.dates import days_text, format_day
 from components.export import csv_text
 from components.format import format_change, format_value
+from components.icons import icon
 from components.ids import dom_id
 from data.state.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
 from queries.accountability import EFFECT_LABELS, Effect
@@ -33,10 +35,6 @@ EFFECT_ICONS = {
 }
 
 
-def icon(name: str, class_name: str = "") -> html.I:
-    return html.I(className=f"bi {name} {class_name}".strip(), **{"aria-hidden": "true"})
-
-
 def busy_note() -> html.Span:
     """Said beside Save, by both editors, when the state database stayed busy: nothing was saved, and
     the form keeps what was typed."""
@@ -53,10 +51,6 @@ def commitment_badge(status: str, overdue: bool) -> html.Span:
     return html.Span([icon(STATUS_ICONS[key]), label], className=f"commitment-badge commitment-{key}")
 
 
-def format_day(day) -> str:
-    return "—" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%-d %b %Y}"
-
-
 def scope_text(row, names: dict) -> str:
     """'Website · Small business': the touchpoint and segment a commitment is on, '' when on all."""
     return " · ".join(
@@ -64,11 +58,6 @@ def scope_text(row, names: dict) -> str:
         for kind, value in (("touchpoint", row.touchpoint_id), ("segment", row.segment_id))
         if value
     )
-
-
-def days_text(count: int) -> str:
-    """'1 day', '3 days'."""
-    return f"{count} day{'' if count == 1 else 's'}"
 
 
 def due_text(row, today: date) -> str:

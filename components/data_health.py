@@ -12,9 +12,10 @@ import pandas as pd
 from dash import html
 
 from components.attributes import raw
-from components.commitments import days_text, format_day, icon
+from components.dates import days_text, format_day
 from components.definition import formula
 from components.format import UNIT_WORDS, format_count, format_target
+from components.icons import icon
 from components.links import href
 from components.tiles import summary_strip
 from queries.cadence import GRACE_DAYS

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from components.commitments import days_text, format_day
+from components.dates import days_text, format_day
 from queries.periods import View
 
 #: Up to this many late metrics are named in the notice; more are counted (and named in its tooltip).

@@ -10,7 +10,8 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from components.commitments import commitment_list, days_text, format_day
+from components.commitments import commitment_list
+from components.dates import days_text, format_day
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
 from components.tiles import status_summary, tile_grid
 from components.verbatims import verbatim_list
