@@ -11,11 +11,16 @@ Memoised on the URL and the snapshot, like the frames pages draw, so a page's ca
 URL for nothing. The warehouse not being readable is not a wrong URL: queries.WarehouseError goes up.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from dash.exceptions import PreventUpdate
 
 import queries
-from components.links import FILTERS
+from components.feedback import problem
 from queries.periods import View
+from views.freshness import with_stale_notice
 
 #: The title above every message about a wrong URL.
 PROBLEM_TITLE = "This view cannot be shown"
@@ -71,11 +76,11 @@ def no_such(kind: str, value: str | None) -> str:
     return f"There is no {noun} “{value}”. {where}"
 
 
-def resolve(params: dict, **path_ids: str | None) -> PageContext:
-    """The page context of a URL: `params` its query string (period, compare, segment, touchpoint,
-    metric; anything else is ignored), `path_ids` the ids in its path (metric_id=, touchpoint_id=,
-    segment_id=, owner_id=), required."""
-    wanted = {name: params.get(name) or None for name in (*FILTERS, "metric")}
+def resolve(params: dict, *filters: str, **path_ids: str | None) -> PageContext:
+    """The page context of a URL: `params` its query string, of which the period, the comparison and
+    the `filters` the page reads ("segment", "touchpoint", "metric") count; `path_ids` the ids in its
+    path (metric_id=, touchpoint_id=, segment_id=, owner_id=), required."""
+    wanted = {name: params.get(name) or None for name in ("period", "compare", *filters)}
     required = {name.removesuffix("_id"): value for name, value in path_ids.items()}
     return _resolve(wanted, required)
 
@@ -103,3 +108,26 @@ def _resolve(wanted: dict, required: dict) -> PageContext:
         names={kind: name for kind, name in names.items() if name is not None},
         view_filters=view_filters,
     )
+
+
+def page_layout(draw: Callable[[PageContext], object], query: dict, *filters: str, **path_ids: str | None):
+    """The page `draw(context)` builds for a URL, below the stale-data notice; instead, when the URL is
+    wrong or the warehouse cannot be read, the message saying so."""
+    try:
+        context = resolve(query, *filters, **path_ids)
+        return with_stale_notice(
+            draw(context) if context.problem is None else problem(PROBLEM_TITLE, context.problem)
+        )
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+
+
+def drawn(params: dict | str | None, *filters: str, **path_ids: str | None) -> PageContext:
+    """The context of the page a callback belongs to, from its URL's parameters (or query string). A
+    URL its page would not have drawn comes only from a request made by hand: no update (HTTP 204)."""
+    if not isinstance(params, dict):
+        params = dict(parse_qsl((params or "").lstrip("?")))
+    context = resolve(params, *filters, **path_ids)
+    if context.problem:
+        raise PreventUpdate
+    return context

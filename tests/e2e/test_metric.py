@@ -106,7 +106,10 @@ def test_clicking_a_touchpoint_bar_filters_the_page_and_the_breadcrumb_clears_it
     expect(page).to_have_url(server + "/metric/nps?touchpoint=web")
     crumb = page.locator(".breadcrumb-item.active")
     expect(crumb).to_have_text("Website")
-    expect(crumb.locator(".clear-filter")).to_have_count(1)
+    # The link clearing the touchpoint filter follows the crumbs (dbc.Breadcrumb's crumbs are words).
+    clear = page.locator(".page-breadcrumb .clear-filter")
+    expect(clear).to_have_count(1)
+    expect(clear).to_have_attribute("title", "Clear the touchpoint filter")
     headline = page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]")
     expect(headline).to_have_attribute("data-touchpoint-id", "web")
     expected = queries.kpis(queries.view(), metric_id="nps", touchpoint_id="web").iloc[0]
@@ -114,7 +117,7 @@ def test_clicking_a_touchpoint_bar_filters_the_page_and_the_breadcrumb_clears_it
     assert expected["value"] == pytest.approx(40.0)
     expect(page.locator("#metric-touchpoint")).to_have_value("web")
 
-    crumb.locator(".clear-filter").click()
+    clear.click()
     expect(page).to_have_url(server + "/metric/nps")
     unfiltered = page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]:not([data-touchpoint-id])")
     expect(unfiltered).to_have_count(1)

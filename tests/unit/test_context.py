@@ -13,7 +13,10 @@ pytestmark = pytest.mark.usefixtures("tiny_warehouse")
 
 def test_a_good_url_resolves_to_its_view_ids_and_names():
     context = resolve(
-        {"period": "2026-10", "compare": "yoy", "segment": "smb", "other": "x"}, metric_id="nps"
+        {"period": "2026-10", "compare": "yoy", "segment": "smb", "other": "x"},
+        "segment",
+        "touchpoint",
+        metric_id="nps",
     )
     assert context.problem is None
     assert (context.view.period.start, context.view.period.end) == (date(2026, 10, 1), date(2026, 10, 31))
@@ -39,7 +42,7 @@ def test_an_empty_url_is_the_default_view_on_everything():
 
 
 def test_ids_in_the_path_name_the_page_and_the_query_string_filters_it():
-    context = resolve({"segment": "ent"}, touchpoint_id="shop")
+    context = resolve({"segment": "ent"}, "segment", touchpoint_id="shop")
     assert (context.touchpoint_id, context.segment_id) == ("shop", "ent")
     assert context.names["touchpoint"] == "Shop"
     owner = resolve({}, owner_id="ben")
@@ -64,9 +67,15 @@ def test_ids_in_the_path_name_the_page_and_the_query_string_filters_it():
     ],
 )
 def test_each_unknown_id_is_named_in_one_wording(params, path_ids, message):
-    context = resolve(params, **path_ids)
+    context = resolve(params, "segment", "touchpoint", "metric", **path_ids)
     assert context.problem == message
     assert context.view is None
+
+
+def test_filters_a_page_does_not_read_are_not_checked():
+    context = resolve({"touchpoint": "moon", "metric": "nope", "segment": "smb"}, "segment")
+    assert context.problem is None
+    assert (context.segment_id, context.touchpoint_id, context.metric_id) == ("smb", None, None)
 
 
 def test_a_bad_period_says_what_is_wrong_with_it():
