@@ -209,3 +209,11 @@ def tile_grid(
         tile = kpi_tile(row, sparklines.get(row.metric_id), link(row), comparison_label)
         tiles.append(with_commitment_action(tile, row, new_commitment(row)) if new_commitment else tile)
     return html.Div(tiles, className="tile-grid")
+
+
+def scorecard_tiles(
+    card: pd.DataFrame, history: pd.DataFrame, statuses, link, comparison_label: str, new_commitment=None
+) -> list:
+    """A scorecard's body (/, a segment's, a touchpoint's, the wall's): how many KPIs have each status,
+    then their tiles (tile_grid's `link` and `new_commitment`)."""
+    return [status_summary(card, statuses), tile_grid(card, history, link, comparison_label, new_commitment)]

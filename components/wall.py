@@ -14,7 +14,7 @@ from components.commitments import commitment_list
 from components.dates import days_text, format_day
 from components.icons import icon
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
-from components.tiles import status_summary, tile_grid
+from components.tiles import scorecard_tiles, tile_grid
 from components.verbatims import verbatim_list
 from data.state.commitments import OPEN_STATUSES
 
@@ -45,10 +45,7 @@ def wall_slide(index: int, slide_id: str, title: str, subtitle: str, body) -> ht
 
 def scorecard_body(card: pd.DataFrame, history: pd.DataFrame, comparison_label: str, statuses) -> list:
     """The scorecard's summary strip and tiles, without links or buttons: nobody touches a wall."""
-    return [
-        status_summary(card, statuses),
-        tile_grid(card, history, _no_link, comparison_label),
-    ]
+    return scorecard_tiles(card, history, statuses, _no_link, comparison_label)
 
 
 def touchpoint_body(

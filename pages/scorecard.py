@@ -15,7 +15,7 @@ from components.header import page_header, view_attributes
 from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
-from components.tiles import status_summary, tile_grid
+from components.tiles import scorecard_tiles
 from views import frames
 from views.context import drawn, page_layout
 from views.users import rights
@@ -47,10 +47,10 @@ def _scorecard(context) -> html.Div:
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], segment),
             ),
-            status_summary(found["card"], queries.STATUSES),
-            tile_grid(
+            *scorecard_tiles(
                 found["card"],
                 found["history"],
+                queries.STATUSES,
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
                 (lambda row: href("/commitment/new", metric=row.metric_id, segment=segment))

@@ -10,7 +10,7 @@ from components.crosstab import kpi_crosstab
 from components.header import page_header, view_attributes
 from components.links import href
 from components.pieces import breadcrumb
-from components.tiles import status_summary, tile_grid
+from components.tiles import scorecard_tiles
 from views import frames
 from views.context import page_layout
 from views.view_controls import write_view_controls_to_url
@@ -41,10 +41,10 @@ def _segment(context) -> html.Div:
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], segment_id),
             ),
-            status_summary(found["card"], queries.STATUSES),
-            tile_grid(
+            *scorecard_tiles(
                 found["card"],
                 found["history"],
+                queries.STATUSES,
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
             ),

@@ -14,7 +14,7 @@ from components.dates import format_day
 from components.header import page_header, view_attributes
 from components.links import href
 from components.pieces import breadcrumb, card
-from components.tiles import status_summary, tile_grid
+from components.tiles import scorecard_tiles
 from components.verbatims import comments_withheld, verbatim_list
 from views import frames
 from views.context import page_layout
@@ -80,10 +80,10 @@ def _touchpoint(context) -> html.Div:
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], segment),
             ),
-            status_summary(card_, queries.STATUSES),
-            tile_grid(
+            *scorecard_tiles(
                 card_,
                 found["history"],
+                queries.STATUSES,
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
                 (
