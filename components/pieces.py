@@ -22,26 +22,27 @@ def card(title: str, body, actions=None, class_name: str = "", header_class_name
     )
 
 
-def breadcrumb(trail: list[tuple[str, str | None]], clear: list[tuple[str, str]] = ()) -> html.Div:
-    """Where a page sits: (label, href) from the top, the last one (href None) the page itself or the
-    filter on it. `clear` are (what, href) links that each remove one filter, after the trail."""
-    items = [{"label": label, "href": link, "active": link is None} for label, link in trail]
-    return html.Div(
-        [
-            dbc.Breadcrumb(items=items),
-            *(
-                html.A(
-                    icon("bi-x-circle"),
-                    href=link,
-                    className="clear-filter",
-                    title=f"Clear the {what} filter",
-                    **{"aria-label": f"Clear the {what} filter"},
-                )
-                for what, link in clear
+def breadcrumb(trail: list[tuple[str, str | None]], filters: list[tuple[str, str, str]] = ()) -> html.Div:
+    """Where a page sits: (label, href) from the top, the last one (href None) the page itself. Then
+    each filter on it, (label, what it filters, href without it), a crumb with a link clearing it
+    beside (a crumb of dbc.Breadcrumb holds words only, so each filter is a breadcrumb of its own)."""
+    parts = [
+        dbc.Breadcrumb(
+            items=[{"label": label, "href": link, "active": link is None} for label, link in trail]
+        )
+    ]
+    for label, what, link in filters:
+        parts += [
+            dbc.Breadcrumb(items=[{"label": label, "active": True}], class_name="breadcrumb-filter"),
+            html.A(
+                icon("bi-x-circle"),
+                href=link,
+                className="clear-filter",
+                title=f"Clear the {what} filter",
+                **{"aria-label": f"Clear the {what} filter"},
             ),
-        ],
-        className="page-breadcrumb mb-2",
-    )
+        ]
+    return html.Div(parts, className="page-breadcrumb mb-2")
 
 
 def select(

@@ -134,12 +134,12 @@ def metric_breadcrumb(context: PageContext) -> html.Div:
         ("Scorecard", href("/", **context.view_filters)),
         (context.names["metric"], href(path, **context.view_filters)),
     ]
-    clear = []
-    for key in ("touchpoint", "segment"):
-        if context.filters[key]:
-            trail.append((context.names[key], None))
-            clear.append((key, href(path, **{**context.filters, key: None})))
-    return breadcrumb(trail, clear)
+    filters = [
+        (context.names[key], key, href(path, **{**context.filters, key: None}))
+        for key in ("touchpoint", "segment")
+        if context.filters[key]
+    ]
+    return breadcrumb(trail, filters)
 
 
 def layout(metric_id: str | None = None, **query):

@@ -353,18 +353,25 @@ def test_one_card_titles_its_section_with_its_actions_beside():
     assert body.children == "the chart"
 
 
-def test_one_breadcrumb_links_up_and_clears_each_filter():
+def test_one_breadcrumb_links_up_and_clears_each_filter_beside_it():
     crumbs = breadcrumb(
-        [("Scorecard", "/"), ("NPS", "/metric/nps"), ("Website", None)], [("touchpoint", "/metric/nps")]
+        [("Scorecard", "/"), ("NPS", "/metric/nps")],
+        [("Website", "touchpoint", "/metric/nps?segment=smb"), ("Small business", "segment", "/metric/nps")],
     )
-    trail, clear = crumbs.children
+    trail, website, clear_website, smb, clear_smb = crumbs.children
     assert trail.items == [
         {"label": "Scorecard", "href": "/", "active": False},
         {"label": "NPS", "href": "/metric/nps", "active": False},
-        {"label": "Website", "href": None, "active": True},
     ]
-    assert (clear.href, clear.title) == ("/metric/nps", "Clear the touchpoint filter")
-    assert props(clear)["aria-label"] == "Clear the touchpoint filter"
+    assert (website.items, smb.items) == (
+        [{"label": "Website", "active": True}],
+        [{"label": "Small business", "active": True}],
+    )
+    assert (clear_website.href, clear_website.title) == (
+        "/metric/nps?segment=smb",
+        "Clear the touchpoint filter",
+    )
+    assert props(clear_smb)["aria-label"] == "Clear the segment filter"
 
 
 def test_one_select_is_labelled_for_screen_readers_even_when_the_label_is_hidden():
