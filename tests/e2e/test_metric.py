@@ -260,8 +260,8 @@ def test_clicking_a_heatmap_cell_filters_to_touchpoint_and_segment(visit, server
     page = visit(server + "/metric/nps")
     page.locator("#metric-heatmap .crosstab-cell[data-touchpoint-id=web][data-segment-id=smb] a").click()
     expect(page).to_have_url(f"{server}/metric/nps?touchpoint=web&segment=smb")
-    expect(page.locator(".breadcrumb")).to_contain_text("Website")
-    expect(page.locator(".breadcrumb")).to_contain_text("Small business")
+    expect(page.locator(".page-breadcrumb")).to_contain_text("Website")
+    expect(page.locator(".page-breadcrumb")).to_contain_text("Small business")
     assert page.problems == []
 
 
