@@ -1,15 +1,14 @@
 """The view controls every data page shows: period, comparison and segment (and, where asked, touchpoint).
 
-Native selects: fast, accessible, styled by Bootstrap in both colour modes. Each page passes its own
-prefixed IDs and turns changes into the URL with components.links.with_changes.
+Each page passes its own prefixed IDs; views.view_controls turns changes into the URL.
 """
 
 from typing import NamedTuple
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.pieces import select
 from queries.periods import COMPARISONS, View
 
 #: The value of the "All customers" / "All touchpoints" choice (an empty value would show as blank).
@@ -26,21 +25,6 @@ class ControlIds(NamedTuple):
     compare: str
     segment: str
     touchpoint: str | None = None
-
-
-def _select(label: str, control_id: str, options: list[tuple[str, str]], value: str) -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, html_for=control_id, className="form-label small mb-0"),
-            dbc.Select(
-                id=control_id,
-                options=[{"label": text, "value": key} for key, text in options],
-                value=value,
-                size="sm",
-            ),
-        ],
-        className="view-control",
-    )
 
 
 def _with_shown_period(choices: list[tuple[str, str]], view: View) -> list[tuple[str, str]]:
@@ -61,20 +45,20 @@ def view_controls(
     touchpoint_id: str | None = None,
 ) -> html.Div:
     controls = [
-        _select("Period", ids.period, _with_shown_period(period_choices, view), view.period.key),
-        _select("Compare with", ids.compare, list(COMPARISONS.items()), view.compare),
-        _select(
-            "Segment",
+        select(ids.period, "Period", _with_shown_period(period_choices, view), view.period.key),
+        select(ids.compare, "Compare with", list(COMPARISONS.items()), view.compare),
+        select(
             ids.segment,
+            "Segment",
             [(ALL, "All customers"), *segments[["segment_id", "name"]].itertuples(index=False)],
             segment_id or ALL,
         ),
     ]
     if ids.touchpoint and touchpoints is not None:
         controls.append(
-            _select(
-                "Touchpoint",
+            select(
                 ids.touchpoint,
+                "Touchpoint",
                 [(ALL, "All touchpoints"), *touchpoints[["touchpoint_id", "name"]].itertuples(index=False)],
                 touchpoint_id or ALL,
             )
@@ -84,6 +68,6 @@ def view_controls(
 
 def metric_select(control_id: str, metrics: pd.DataFrame, metric_id: str) -> html.Div:
     """Which metric a page colours or charts by, in catalogue order."""
-    return _select(
-        "Metric", control_id, list(metrics[["metric_id", "name"]].itertuples(index=False)), metric_id
+    return select(
+        control_id, "Metric", list(metrics[["metric_id", "name"]].itertuples(index=False)), metric_id
     )

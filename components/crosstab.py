@@ -13,6 +13,7 @@ from dash import html
 
 from components.attributes import kpi_attributes
 from components.format import format_count, format_value
+from components.icons import icon
 from components.status import STATUS_LABELS
 
 
@@ -37,14 +38,14 @@ def _difference(row) -> tuple[list, dict]:
 
 
 def _cell(row, link: str) -> html.Td:
-    label, icon = STATUS_LABELS[row.status]
+    label, glyph = STATUS_LABELS[row.status]
     text = f"n {format_count(row.n)}" if row.status == "insufficient" else format_value(row.value, row.unit)
     marker, attributes = _difference(row)
     return html.Td(
         html.A(
             [
                 text,
-                html.I(className=f"bi {icon} ms-1 status-{row.status}", title=label, **{"aria-label": label}),
+                icon(glyph, f"ms-1 status-{row.status}", label=label),
                 *marker,
             ],
             href=link,
@@ -57,10 +58,10 @@ def _cell(row, link: str) -> html.Td:
 
 def _empty_cell(ids: dict) -> html.Td:
     """A cell with no data in the period: said, with the contract's attributes, never left blank."""
-    label, icon = STATUS_LABELS["no_data"]
+    label, glyph = STATUS_LABELS["no_data"]
     attributes = {f"data-{column.replace('_', '-')}": value for column, value in ids.items()}
     return html.Td(
-        [label, html.I(className=f"bi {icon} ms-1 status-no_data", **{"aria-hidden": "true"})],
+        [label, icon(glyph, "ms-1 status-no_data")],
         className="number crosstab-cell cell-no_data cell-empty",
         **attributes,
         **{"data-status": "no_data"},

@@ -54,20 +54,6 @@ def _moment(at: datetime) -> html.Time:
     return html.Time(f"{at:%-d %b %Y %H:%M}", dateTime=at.isoformat())
 
 
-def card(title: str, body, note=None, class_name: str = "") -> dbc.Card:
-    """A titled card, as the metric page draws its sections."""
-    return dbc.Card(
-        [
-            dbc.CardHeader(
-                html.Div([html.H2(title, className="card-title h6 mb-0"), note], className="card-head"),
-                className="bg-transparent",
-            ),
-            dbc.CardBody(body),
-        ],
-        className=f"h-100 {class_name}".strip(),
-    )
-
-
 def health_header(as_of: date | None, info: SnapshotInfo) -> html.Div:
     """The page's title, and the data date and the live snapshot's time (no period: this page is about
     the data itself)."""

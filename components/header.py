@@ -6,6 +6,7 @@ import pandas as pd
 from dash import html
 
 from components.dates import days_text, format_day
+from components.icons import icon
 from queries.periods import View
 
 #: Up to this many late metrics are named in the notice; more are counted (and named in its tooltip).
@@ -30,7 +31,7 @@ def stale_notice(freshness: pd.DataFrame, as_of: date, today: date) -> html.Div 
         late_text = f"{count} of {total} metrics are late against their cadence."
     return html.Div(
         [
-            html.I(className="bi bi-hourglass-bottom", **{"aria-hidden": "true"}),
+            icon("bi-hourglass-bottom"),
             html.Strong("Stale data"),
             html.Span(
                 f"The latest data is from {format_day(as_of)}, {days_text(age)} ago. {late_text}", dir="auto"

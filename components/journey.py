@@ -1,10 +1,13 @@
 """The customer journey map and the top movers: pure builders over KPI frames (queries.kpis)."""
 
+from collections import Counter, defaultdict
+
 import pandas as pd
 from dash import html
 
 from components.attributes import kpi_attributes
 from components.format import format_change, format_count, format_value
+from components.icons import icon
 from components.links import href
 from components.status import STATUS_LABELS, status_badge
 
@@ -13,16 +16,14 @@ _SEVERITY = {"off_track": 0, "at_risk": 1, "insufficient": 2, "on_track": 3, "no
 
 
 def _metric_line(row) -> html.Li:
-    label, icon = STATUS_LABELS[row.status]
+    label, glyph = STATUS_LABELS[row.status]
     return html.Li(
         [
             html.Span(row.name, className="journey-metric-name"),
             html.Span(
                 [
                     format_value(row.value, row.unit),
-                    html.I(
-                        className=f"bi {icon} ms-1 status-{row.status}", title=label, **{"aria-label": label}
-                    ),
+                    icon(glyph, f"ms-1 status-{row.status}", label=label),
                 ],
                 className="journey-metric-value",
             ),
@@ -57,21 +58,20 @@ def _counted(count: int, forms: tuple[str, str]) -> str:
     return (forms[0] if count == 1 else forms[1]) % {"count": count}
 
 
-def touchpoint_card(
-    touchpoint, rows: pd.DataFrame, selected_metric: str, link: str, compact: bool = False
-) -> html.A:
+def touchpoint_card(touchpoint, rows: list, selected_metric: str, link: str, compact: bool = False) -> html.A:
     """A touchpoint with the selected metric large, coloured by its status on the left edge, and the
     worst status of the other metrics measured here as plainly on the right edge, with those needing
     attention (off track or at risk) named and the rest counted by status. `compact` (the wall)
-    counts the ones needing attention instead of listing them."""
-    selected = rows[rows["metric_id"] == selected_metric]
-    others = rows[rows["metric_id"] != selected_metric].sort_values(
-        "status", key=lambda status: status.map(_SEVERITY), kind="stable"
+    counts the ones needing attention instead of listing them. `rows`: the touchpoint's KPI rows, as
+    DataFrame.itertuples gives them (a card is drawn per touchpoint: plain rows keep that quick)."""
+    selected = [row for row in rows if row.metric_id == selected_metric]
+    others = sorted(
+        (row for row in rows if row.metric_id != selected_metric), key=lambda row: _SEVERITY[row.status]
     )
-    attention = others[others["status"].isin(["off_track", "at_risk"])]
-    others_status = others["status"].iloc[0] if len(others) else ""
-    if len(selected):
-        row = next(selected.itertuples(index=False))
+    attention = [row for row in others if row.status in ("off_track", "at_risk")]
+    others_status = others[0].status if others else ""
+    if selected:
+        row = selected[0]
         headline = html.Div(
             [
                 html.Span(format_value(row.value, row.unit), className="journey-value"),
@@ -107,43 +107,42 @@ def touchpoint_card(
     )
 
 
-def _attention_lines(attention: pd.DataFrame, others: pd.DataFrame) -> list:
+def _attention_lines(attention: list, others: list) -> list:
     """The others needing attention under a badge of the worst one's status, then the rest counted."""
-    calm = others[~others["metric_id"].isin(attention["metric_id"])]["status"].value_counts()
-    counts = [_counted(int(calm[status]), forms) for status, forms in _CALM_COUNTS.items() if status in calm]
+    alarmed = {row.metric_id for row in attention}
+    calm = Counter(row.status for row in others if row.metric_id not in alarmed)
+    counts = [_counted(calm[status], forms) for status, forms in _CALM_COUNTS.items() if status in calm]
     alarm = []
-    if len(attention):
-        worst = attention["status"].iloc[0]
-        label, icon = STATUS_LABELS[worst]
+    if attention:
+        worst = attention[0].status
+        label, glyph = STATUS_LABELS[worst]
         alarm = [
             html.Div(
                 [
-                    html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+                    icon(glyph),
                     f"Other metrics: {label.lower()}",
                 ],
                 className=f"status-badge journey-others status-{worst}",
             ),
-            html.Ul(
-                [_metric_line(row) for row in attention.itertuples(index=False)], className="journey-metrics"
-            ),
+            html.Ul([_metric_line(row) for row in attention], className="journey-metrics"),
         ]
     return [*alarm, *(html.Div(text, className="journey-rest") for text in counts)]
 
 
-def _attention_count(attention: pd.DataFrame) -> list:
-    if attention.empty:
+def _attention_count(attention: list) -> list:
+    if not attention:
         return [html.Div("No other in alarm", className="journey-rest")]
-    worst = attention["status"].iloc[0]
-    icon = STATUS_LABELS[worst][1]
+    worst = attention[0].status
+    glyph = STATUS_LABELS[worst][1]
     count = len(attention)
     return [
         html.Div(
             [
-                html.I(className=f"bi {icon} status-{worst}", **{"aria-hidden": "true"}),
+                icon(glyph, f"status-{worst}"),
                 f" {count} other{'s' if count != 1 else ''} in alarm",
             ],
             className="journey-rest journey-attention-count",
-            title=", ".join(attention["name"]),
+            title=", ".join(row.name for row in attention),
             **{"data-count": str(count)},
         )
     ]
@@ -154,6 +153,9 @@ def journey_map(
 ) -> html.Div:
     """Stages left to right by stage_order, each a column of its touchpoints' cards (`compact` ones on
     the wall)."""
+    rows = defaultdict(list)
+    for row in kpis.itertuples(index=False):
+        rows[row.touchpoint_id].append(row)
     columns = []
     for (_order, stage), stage_touchpoints in touchpoints.groupby(
         ["stage_order", "journey_stage"], sort=True
@@ -161,7 +163,7 @@ def journey_map(
         cards = [
             touchpoint_card(
                 touchpoint,
-                kpis[kpis["touchpoint_id"] == touchpoint.touchpoint_id],
+                rows[touchpoint.touchpoint_id],
                 selected_metric,
                 href(f"/touchpoint/{touchpoint.touchpoint_id}", **filters),
                 compact,

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
+from components.icons import icon
 
 #: Every page Beacon has or will have, in navigation order. Pages not built yet are shown disabled,
 #: so the navigation does not jump about as they arrive.
@@ -23,7 +24,7 @@ def signed_in(name: str, role: str) -> html.Div:
     return html.Div(
         [
             html.Span(
-                [html.I(className="bi bi-person-circle me-1", **{"aria-hidden": "true"}), name],
+                [icon("bi-person-circle", "me-1"), name],
                 className="shell-user",
                 title=f"Signed in as {name} ({role})",
                 id=ids.SIGNED_IN,
@@ -56,7 +57,7 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
         for label, path in NAVIGATION
     ]
     toggle = html.Button(
-        html.I(className="bi bi-circle-half", **{"aria-hidden": "true"}),
+        icon("bi-circle-half"),
         id=ids.THEME_TOGGLE,
         className="btn btn-link nav-link theme-toggle",
         title="Switch between light and dark mode",
@@ -66,7 +67,7 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    [html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"],
+                    [icon("bi-broadcast-pin", "me-2"), "Beacon"],
                     href="/",
                 ),
                 dbc.NavbarToggler(id="shell-navbar-toggler"),

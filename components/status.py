@@ -3,6 +3,8 @@
 import pandas as pd
 from dash import html
 
+from components.icons import icon
+
 #: Word and Bootstrap icon for each status of DESIGN.md.
 STATUS_LABELS = {
     "on_track": ("On track", "bi-check-circle-fill"),
@@ -24,8 +26,8 @@ def change_verdict(change_significant) -> str:
 
 
 def status_badge(status: str) -> html.Span:
-    label, icon = STATUS_LABELS[status]
+    label, glyph = STATUS_LABELS[status]
     return html.Span(
-        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), label],
+        [icon(glyph), label],
         className=f"status-badge status-{status}",
     )

@@ -18,6 +18,7 @@ from components.format import (
     format_value,
     rounds_to_zero,
 )
+from components.icons import icon
 from components.sparkline import sparkline_svg
 from components.status import STATUS_LABELS, change_verdict, status_badge
 
@@ -36,7 +37,7 @@ def change_text(row, comparison_label: str, shown_label: str | None = None) -> h
     tone = ("" if flat else "better" if better else "worse") if real else "noise"
     return html.Div(
         [
-            html.I(className=f"bi {arrow}", **{"aria-hidden": "true"}),
+            icon(arrow),
             html.Span(format_change(row.change, row.unit), className="fw-semibold"),
             html.Span(f" {shown_label + ' ' if shown_label else ''}vs {comparison_label} · "),
             html.Span(verdict, className="verdict"),
@@ -186,7 +187,7 @@ def with_commitment_action(tile, row, href: str) -> html.Div:
         [
             tile,
             html.A(
-                html.I(className="bi bi-plus-lg", **{"aria-hidden": "true"}),
+                icon("bi-plus-lg"),
                 href=href,
                 className="tile-action",
                 title=label,
@@ -208,3 +209,11 @@ def tile_grid(
         tile = kpi_tile(row, sparklines.get(row.metric_id), link(row), comparison_label)
         tiles.append(with_commitment_action(tile, row, new_commitment(row)) if new_commitment else tile)
     return html.Div(tiles, className="tile-grid")
+
+
+def scorecard_tiles(
+    card: pd.DataFrame, history: pd.DataFrame, statuses, link, comparison_label: str, new_commitment=None
+) -> list:
+    """A scorecard's body (/, a segment's, a touchpoint's, the wall's): how many KPIs have each status,
+    then their tiles (tile_grid's `link` and `new_commitment`)."""
+    return [status_summary(card, statuses), tile_grid(card, history, link, comparison_label, new_commitment)]

@@ -12,8 +12,9 @@ from dash import html
 
 from components.commitments.register import commitment_list
 from components.dates import days_text, format_day
+from components.icons import icon
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
-from components.tiles import status_summary, tile_grid
+from components.tiles import scorecard_tiles, tile_grid
 from components.verbatims import verbatim_list
 from data.state.commitments import OPEN_STATUSES
 
@@ -44,10 +45,7 @@ def wall_slide(index: int, slide_id: str, title: str, subtitle: str, body) -> ht
 
 def scorecard_body(card: pd.DataFrame, history: pd.DataFrame, comparison_label: str, statuses) -> list:
     """The scorecard's summary strip and tiles, without links or buttons: nobody touches a wall."""
-    return [
-        status_summary(card, statuses),
-        tile_grid(card, history, _no_link, comparison_label),
-    ]
+    return scorecard_tiles(card, history, statuses, _no_link, comparison_label)
 
 
 def touchpoint_body(
@@ -84,14 +82,14 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     queries.real_changes gives them) then one metric's touchpoint × segment cells (queries.movers),
     each cell named by `cells_named(row)`."""
     columns = []
-    for index, (title, icon, tone) in enumerate(
+    for index, (title, glyph, tone) in enumerate(
         (("Improved", "bi-arrow-up-right", "improved"), ("Worsened", "bi-arrow-down-right", "worsened"))
     ):
         columns.append(
             html.Section(
                 [
                     html.H2(
-                        [html.I(className=f"bi {icon}", **{"aria-hidden": "true"}), title],
+                        [icon(glyph), title],
                         className="wall-section-title",
                     ),
                     mover_list("KPIs", kpi_movers[index], _metric_name, _no_link, "wall-list-title"),
@@ -115,14 +113,14 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     ]
 
 
-def _commitment_column(title: str, icon: str, frame: pd.DataFrame, names, effects, today, empty: str):
+def _commitment_column(title: str, glyph: str, frame: pd.DataFrame, names, effects, today, empty: str):
     shown = frame.head(COMMITMENTS_SHOWN)
     more = len(frame) - len(shown)
     return html.Section(
         [
             html.H2(
                 [
-                    html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+                    icon(glyph),
                     f"{title} ",
                     html.Span(len(frame)),
                 ],
@@ -207,7 +205,7 @@ def stale_banner(as_of: date, today: date, stale_days: int):
     every = "every day" if stale_days <= 1 else f"at least every {stale_days} days"
     return html.Div(
         [
-            html.I(className="bi bi-hourglass-bottom", **{"aria-hidden": "true"}),
+            icon("bi-hourglass-bottom"),
             html.Strong("Stale data"),
             html.Span(
                 f"The latest data is from {format_day(as_of)}, {days_text(age)} ago; new data is expected {every}."
@@ -223,7 +221,7 @@ def data_problem_banner(message: str) -> html.Div:
     """The data could not be refreshed: say why, while the last good data stays on screen."""
     return html.Div(
         [
-            html.I(className="bi bi-exclamation-octagon-fill", **{"aria-hidden": "true"}),
+            icon("bi-exclamation-octagon-fill"),
             html.Strong("Cannot refresh"),
             html.Span(f"{message} The figures on screen are the last good ones."),
         ],

@@ -3,13 +3,14 @@ per table, the live snapshot and the one before it, and every metric's formal de
 and the company-wide target in force on the data's as-of date. No filters: it is about the data itself.
 """
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 import queries
 from components.data_health import (
-    card,
     catalogue_table,
     freshness_rule,
     freshness_summary,
@@ -20,7 +21,9 @@ from components.data_health import (
 )
 from components.feedback import problem
 from components.header import view_attributes
+from components.pieces import card
 from data.state.commitments import current_date
+from views import frames
 from views.freshness import with_stale_notice
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Beacon", order=5)
@@ -31,28 +34,21 @@ SNAPSHOT = "data-snapshot"
 ROW_COUNTS = "data-row-counts"
 CATALOGUE = "data-catalogue"
 
+#: The page's cards fill their row, their headers on the card's own background.
+health_card = partial(card, class_name="h-100", header_class_name="bg-transparent")
+
 
 def layout(**_other):
     try:
-        return with_stale_notice(_page(current_date()))
+        return with_stale_notice(_data(current_date()))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
 
 
-@queries.memoised
-def _page(today):
-    """The page on `today` (business date): freshness is each metric's latest data against it."""
-    as_of = queries.latest_data_day()
-    if as_of is None:
-        # An empty warehouse still has tables, a snapshot and a catalogue to show; no target is in force.
-        catalogue = queries.metrics().assign(target=float("nan"), tolerance=float("nan"))
-        attributes = {"data-as-of": ""}
-    else:
-        view = queries.view()
-        catalogue = queries.scorecard(view)
-        attributes = view_attributes(view)
-    fresh = queries.data_freshness(today)
-    info = queries.snapshot_info()
+def _data(today) -> html.Div:
+    found = frames.data_health(today)
+    as_of, info, fresh = found["as_of"], found["snapshot"], found["freshness"]
+    attributes = view_attributes(found["view"]) if found["view"] else {"data-as-of": ""}
     target_day = f" on {as_of:%-d %b %Y}" if as_of else ""
     return html.Div(
         [
@@ -61,7 +57,7 @@ def _page(today):
             dbc.Row(
                 [
                     dbc.Col(
-                        card(
+                        health_card(
                             "Freshness",
                             [
                                 freshness_table(fresh),
@@ -74,10 +70,13 @@ def _page(today):
                     dbc.Col(
                         [
                             html.Div(
-                                card("Snapshot", snapshot_card_body(info)), id=SNAPSHOT, className="mb-3"
+                                health_card("Snapshot", snapshot_card_body(info)),
+                                id=SNAPSHOT,
+                                className="mb-3",
                             ),
                             html.Div(
-                                card("Rows per table", row_count_grid(queries.row_counts())), id=ROW_COUNTS
+                                health_card("Rows per table", row_count_grid(found["row_counts"])),
+                                id=ROW_COUNTS,
                             ),
                         ],
                         lg=5,
@@ -86,9 +85,9 @@ def _page(today):
                 className="g-3 mb-3",
             ),
             html.Div(
-                card(
+                health_card(
                     "Metric catalogue",
-                    catalogue_table(catalogue),
+                    catalogue_table(found["catalogue"]),
                     html.Span(
                         f"Targets for all customers{target_day}", className="small text-body-secondary"
                     ),

@@ -8,7 +8,7 @@ Each breakdown applies the *other* dimension's filter, so the bars stay comparab
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 import queries
@@ -22,16 +22,18 @@ from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_count
 from components.header import page_header, view_attributes
+from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
-from components.links import href, search_after_change, with_changes
+from components.links import href, with_changes
+from components.pieces import breadcrumb, card, select
 from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data.state import commitments
 from queries.accountability import commitments_in_view
-from views import commitment_context
-from views.callback_input import BAD_INPUT, as_drawn
-from views.freshness import with_stale_notice
+from views import commitment_context, frames
+from views.context import PageContext, drawn, page_layout, resolve
 from views.users import may_read_comments, rights
+from views.view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
 
@@ -57,17 +59,14 @@ VERBATIM_CSV_BUTTON = "metric-verbatim-csv-button"
 VERBATIM_CSV_DOWNLOAD = "metric-verbatim-csv-download"
 VERBATIMS_PER_PAGE = 10
 VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
+READS = ("segment", "touchpoint")  # the filters of the URL's query string the page reads
 
 
 def csv_button(button_id, download_id) -> html.Div:
     return html.Div(
         [
             dbc.Button(
-                [html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), "CSV"],
-                id=button_id,
-                size="sm",
-                color="secondary",
-                outline=True,
+                [icon("bi-download", "me-1"), "CSV"], id=button_id, size="sm", color="secondary", outline=True
             ),
             dcc.Download(id=download_id),
         ]
@@ -81,16 +80,8 @@ def table_csv_button(table: str) -> html.Div:
     )
 
 
-def card(title: str, body, actions=None, class_name: str = "") -> dbc.Card:
-    return dbc.Card(
-        [
-            dbc.CardHeader(
-                html.Div([html.H2(title, className="card-title h6 mb-0"), actions], className="card-head")
-            ),
-            dbc.CardBody(body),
-        ],
-        className=f"metric-card {class_name}",
-    )
+def section(title: str, body, actions=None, class_name: str = "") -> dbc.Card:
+    return card(title, body, actions, class_name=f"metric-card {class_name}".strip())
 
 
 def graph(graph_id: str, filename: str) -> dcc.Graph:
@@ -119,121 +110,53 @@ def _names(frame, column) -> pd.Series:
     return frame.set_index(column)["name"]
 
 
-def _slice(params: dict):
-    """The view, touchpoints and segments for the URL's parameters, after checking that the metric,
-    touchpoint and segment exist (LookupError with a plain message if not)."""
-    view = queries.view(params.get("period"), params.get("compare"))
-    metric_id = params["metric_id"]
-    catalogue = queries.metrics()
-    if metric_id not in set(catalogue["metric_id"]):
-        raise LookupError(f"There is no metric “{metric_id}”. Pick one from the scorecard.")
-    touchpoints, segments = queries.touchpoints(), queries.segments()
-    touchpoint, segment = params.get("touchpoint"), params.get("segment")
-    if touchpoint and touchpoint not in set(touchpoints["touchpoint_id"]):
-        raise LookupError(f"There is no touchpoint “{touchpoint}”.")
-    if segment and segment not in set(segments["segment_id"]):
-        raise LookupError(f"There is no customer segment “{segment}”.")
-    return view, touchpoints, segments
+def _context(params: dict) -> PageContext:
+    """The page context of the URL the page stored for its callbacks (no update for one it would not
+    have drawn)."""
+    return drawn(params, *READS, metric_id=params.get("metric_id"))
 
 
-def _breakdowns(view, params: dict) -> dict:
-    """The metric by touchpoint (under the segment filter), by segment (under the touchpoint filter)
-    and per cell (unfiltered)."""
-    metric_id, touchpoint, segment = params["metric_id"], params.get("touchpoint"), params.get("segment")
-    return {
-        "touchpoint": queries.breakdown(view, metric_id, "touchpoint", segment_id=segment or None),
-        "segment": queries.breakdown(view, metric_id, "segment", touchpoint_id=touchpoint or None),
-        "cell": queries.breakdown(view, metric_id, "cell"),
-    }
-
-
-def _trend(view, params: dict):
+def _trend(context: PageContext):
     """Weekly for periods up to a quarter, else monthly, from the comparison period's start."""
+    view = context.view
     grain = "week" if view.period.days <= 92 else "month"
     start = min(view.comparison.start, view.period.start)
     trend = queries.trend(
-        start,
-        view.period.end,
-        grain,
-        params["metric_id"],
-        params.get("touchpoint") or None,
-        params.get("segment") or None,
+        start, view.period.end, grain, context.metric_id, context.touchpoint_id, context.segment_id
     )
-    return trend, queries.annotations(
-        start, view.period.end, params["metric_id"], params.get("touchpoint") or None
-    )
+    return trend, queries.annotations(start, view.period.end, context.metric_id, context.touchpoint_id)
 
 
-def breadcrumb(metric_name: str, params: dict, touchpoint_names, segment_names) -> html.Nav:
-    view_filters = {k: params.get(k) for k in ("period", "compare")}
-    path = f"/metric/{params['metric_id']}"
-    crumbs = [html.Li(html.A("Scorecard", href=href("/", **view_filters)), className="breadcrumb-item")]
-    crumbs.append(html.Li(html.A(metric_name, href=href(path, **view_filters)), className="breadcrumb-item"))
-    for key, names, label in (
-        ("touchpoint", touchpoint_names, "touchpoint"),
-        ("segment", segment_names, "segment"),
-    ):
-        value = params.get(key)
-        if value:
-            others = {k: v for k, v in params.items() if k not in ("metric_id", key)}
-            crumbs.append(
-                html.Li(
-                    [
-                        names.get(value, value),
-                        html.A(
-                            html.I(className="bi bi-x-circle", **{"aria-hidden": "true"}),
-                            href=href(path, **others),
-                            className="clear-filter",
-                            title=f"Clear the {label} filter",
-                            **{"aria-label": f"Clear the {label} filter"},
-                        ),
-                    ],
-                    className="breadcrumb-item active",
-                )
-            )
-    return html.Nav(html.Ol(crumbs, className="breadcrumb mb-2"), **{"aria-label": "breadcrumb"})
+def metric_breadcrumb(context: PageContext) -> html.Div:
+    """Scorecard › the metric › its touchpoint and segment filters, each with a link that clears it."""
+    path = f"/metric/{context.metric_id}"
+    trail = [
+        ("Scorecard", href("/", **context.view_filters)),
+        (context.names["metric"], href(path, **context.view_filters)),
+    ]
+    filters = [
+        (context.names[key], key, href(path, **{**context.filters, key: None}))
+        for key in ("touchpoint", "segment")
+        if context.filters[key]
+    ]
+    return breadcrumb(trail, filters)
 
 
 def layout(metric_id: str | None = None, **query):
-    params = {
-        "metric_id": metric_id,
-        **{k: query.get(k) for k in ("period", "compare", "segment", "touchpoint")},
-    }
-    try:
-        return with_stale_notice(_page(params, rights()))
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+    return page_layout(_metric, query, *READS, metric_id=metric_id)
 
 
-@queries.memoised
-def _page(params: dict, rights: dict):
-    """The page for a metric and view (memoised: its tables are a thousand components)."""
-    metric_id = params["metric_id"]
-    try:
-        view, touchpoints, segments = _slice(params)
-        first_day, _ = queries.data_range()
-        touchpoint, segment = params["touchpoint"] or None, params["segment"] or None
-        headline = queries.kpis(view, metric_id=metric_id, touchpoint_id=touchpoint, segment_id=segment)
-        breakdowns = _breakdowns(view, params)
-        history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint)
-    except (queries.PeriodError, LookupError) as error:
-        return problem("This view cannot be shown", str(error))
-
+def _metric(context: PageContext) -> html.Div:
+    view, metric_id = context.view, context.metric_id
+    touchpoint, segment = context.touchpoint_id, context.segment_id
+    allowed, found = rights(), frames.metric(context)
+    headline, breakdowns = found["headline"], found["breakdowns"]
+    touchpoints, segments, history = found["touchpoints"], found["segments"], found["history"]
     metric = headline.iloc[0]
     touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
     survey = metric.kind != "ratio"
-    controls = view_controls(
-        CONTROLS,
-        view,
-        queries.period_choices(first_day, view.as_of),
-        segments,
-        segment,
-        touchpoints,
-        touchpoint,
-    )
-    scope = " · ".join(
-        [touchpoint_names.get(touchpoint, "All touchpoints"), segment_names.get(segment, "All customers")]
-    )
+    controls = view_controls(CONTROLS, view, found["periods"], segments, segment, touchpoints, touchpoint)
+    scope = f"{context.names['touchpoint']} · {context.names['segment']}"
     tile = kpi_tile(
         next(headline.itertuples(index=False)),
         history[history["metric_id"] == metric_id],
@@ -253,26 +176,25 @@ def _page(params: dict, rights: dict):
         dbc.Row(
             [
                 dbc.Col(tile, lg=4),
-                dbc.Col(card("Trend", graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8),
+                dbc.Col(
+                    section("Trend", graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8
+                ),
             ],
             className="g-3",
         ),
         dbc.Row(
             dbc.Col(
-                card(
+                section(
                     "Commitments",
                     html.Div(id=COMMITMENTS),
                     html.A(
-                        [
-                            html.I(className="bi bi-plus-lg me-1", **{"aria-hidden": "true"}),
-                            "Add a commitment",
-                        ],
+                        [icon("bi-plus-lg", "me-1"), "Add a commitment"],
                         href=href(
                             "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
                         ),
                         className="btn btn-outline-primary btn-sm",
                     )
-                    if rights["change_commitments"]
+                    if allowed["change_commitments"]
                     else None,
                 )
             ),
@@ -281,7 +203,7 @@ def _page(params: dict, rights: dict):
         dbc.Row(
             [
                 dbc.Col(
-                    card(
+                    section(
                         f"By {dimension}",
                         [
                             graph(graph_id, f"{metric_id}-by-{dimension}"),
@@ -302,7 +224,7 @@ def _page(params: dict, rights: dict):
         ),
         dbc.Row(
             dbc.Col(
-                card(
+                section(
                     "Touchpoint × segment",
                     [
                         html.Div(
@@ -313,8 +235,7 @@ def _page(params: dict, rights: dict):
                                 touchpoint_names,
                                 lambda row: href(
                                     f"/metric/{metric_id}",
-                                    period=params["period"],
-                                    compare=params["compare"],
+                                    **context.view_filters,
                                     touchpoint=row.touchpoint_id,
                                     segment=row.segment_id,
                                 ),
@@ -348,16 +269,17 @@ def _page(params: dict, rights: dict):
             dbc.Row(
                 [
                     dbc.Col(
-                        card("Distribution of scores", graph(DISTRIBUTION, f"{metric_id}-distribution")), lg=5
+                        section("Distribution of scores", graph(DISTRIBUTION, f"{metric_id}-distribution")),
+                        lg=5,
                     ),
                     dbc.Col(
-                        card(
+                        section(
                             "Verbatim comments",
-                            verbatim_panel(metric, touchpoints, segments, params)
-                            if rights["read_comments"]
+                            verbatim_panel(metric, touchpoints, segments, context)
+                            if allowed["read_comments"]
                             else comments_withheld(),
                             csv_button(VERBATIM_CSV_BUTTON, VERBATIM_CSV_DOWNLOAD)
-                            if rights["read_comments"]
+                            if allowed["read_comments"]
                             else None,
                         ),
                         lg=7,
@@ -368,23 +290,15 @@ def _page(params: dict, rights: dict):
         )
     sections.append(
         dbc.Row(
-            dbc.Col(card("Definition", definition_panel(metric), class_name="definition")),
+            dbc.Col(section("Definition", definition_panel(metric), class_name="definition")),
             className="g-3 mt-0",
         )
     )
     return html.Div(
         [
-            dcc.Store(id=PARAMS, data=params),
-            dcc.Store(
-                id=SHOWN,
-                data={
-                    "period": view.period.key,
-                    "compare": view.compare,
-                    "segment": segment,
-                    "touchpoint": touchpoint,
-                },
-            ),
-            breadcrumb(metric["name"], params, touchpoint_names, segment_names),
+            dcc.Store(id=PARAMS, data={"metric_id": metric_id, **context.filters}),
+            dcc.Store(id=SHOWN, data=context.shown),
+            metric_breadcrumb(context),
             page_header(metric["name"], scope, view, controls),
             *sections,
         ],
@@ -394,40 +308,35 @@ def _page(params: dict, rights: dict):
     )
 
 
-def verbatim_panel(metric, touchpoints, segments, params) -> list:
+def verbatim_panel(metric, touchpoints, segments, context: PageContext) -> list:
     bands = queries.score_bands(metric.kind, metric.scale_min, metric.scale_max, metric.higher_is_better)
 
-    def select(select_id, label, options, value):
-        return html.Div(
-            [
-                dbc.Label(
-                    f"Comments from: {label.lower()}", html_for=select_id, class_name="visually-hidden"
-                ),
-                dbc.Select(
-                    id=select_id,
-                    options=[{"label": label, "value": ALL}, *({"label": t, "value": v} for v, t in options)],
-                    value=value or ALL,
-                    size="sm",
-                ),
-            ]
+    def choose(select_id, everything, options, value):
+        return select(
+            select_id,
+            f"Comments from: {everything.lower()}",
+            [(ALL, everything), *options],
+            value or ALL,
+            class_name="",
+            hidden_label=True,
         )
 
     return [
         html.Div(
             [
-                select(
+                choose(
                     VERBATIM_TOUCHPOINT,
                     "All touchpoints",
                     touchpoints[["touchpoint_id", "name"]].itertuples(index=False),
-                    params.get("touchpoint"),
+                    context.touchpoint_id,
                 ),
-                select(
+                choose(
                     VERBATIM_SEGMENT,
                     "All segments",
                     segments[["segment_id", "name"]].itertuples(index=False),
-                    params.get("segment"),
+                    context.segment_id,
                 ),
-                select(
+                choose(
                     VERBATIM_BAND,
                     "All scores",
                     [(band, label) for band, (label, _lo, _hi) in bands.items()],
@@ -442,21 +351,7 @@ def verbatim_panel(metric, touchpoints, segments, params) -> list:
     ]
 
 
-@callback(
-    Output(ids.URL, "search", allow_duplicate=True),
-    Input(CONTROLS.period, "value"),
-    Input(CONTROLS.compare, "value"),
-    Input(CONTROLS.segment, "value"),
-    Input(CONTROLS.touchpoint, "value"),
-    State(ids.URL, "search"),
-    State(SHOWN, "data"),
-    prevent_initial_call=True,
-)
-def apply_view_controls(period, compare, segment, touchpoint, search, shown):
-    new_search = search_after_change(
-        search, shown, period=period, compare=compare, segment=chosen(segment), touchpoint=chosen(touchpoint)
-    )
-    return no_update if new_search is None else new_search
+write_view_controls_to_url(CONTROLS, SHOWN)
 
 
 @callback(
@@ -485,26 +380,23 @@ def filter_to_clicked(touchpoint_click, segment_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
-    as_drawn(_slice, params)
-    return _charts(mode, params, milestones(_commitments(params)))
+    return _charts(mode, params, milestones(_commitments(_context(params))))
 
 
-def _commitments(params: dict):
+def _commitments(context: PageContext):
     """The commitments on this metric that bear on the view's touchpoint and segment."""
     return commitments_in_view(
-        commitments.register(),
-        params["metric_id"],
-        params.get("touchpoint") or None,
-        params.get("segment") or None,
+        commitments.register(), context.metric_id, context.touchpoint_id, context.segment_id
     )
 
 
 @callback(Output(COMMITMENTS, "children"), Input(PARAMS, "data"))
 def show_commitments(params):
     """Read fresh on every visit: commitments change without the warehouse changing."""
-    found = _commitments(params)
+    context = _context(params)
+    found = _commitments(context)
     if found.empty:
-        scoped = params.get("touchpoint") or params.get("segment")
+        scoped = context.touchpoint_id or context.segment_id
         text = "No commitments on this metric" + (" for this touchpoint and segment." if scoped else " yet.")
         return html.P(text, className="text-body-secondary mb-0")
     return commitment_list(
@@ -519,30 +411,34 @@ def show_commitments(params):
 def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
     """The trend and both breakdowns, as figure dicts (memoised: Plotly's validation
     costs more than the cached queries behind them); `marks` are commitment milestones."""
-    view, touchpoints, segments = _slice(params)
-    trend, notes = _trend(view, params)
-    breakdowns = _breakdowns(view, params)
-    touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
-    unit = queries.metrics().set_index("metric_id").loc[params["metric_id"], "unit"]
+    context = _context(params)
+    found = frames.metric(context)
+    trend, notes = _trend(context)
+    breakdowns = found["breakdowns"]
+    unit = found["headline"].iloc[0]["unit"]
     figures = (
         trend_figure(trend, notes, unit, mode, marks),
-        breakdown_figure(breakdowns["touchpoint"], "touchpoint_id", touchpoint_names, mode),
-        breakdown_figure(breakdowns["segment"], "segment_id", segment_names, mode),
+        breakdown_figure(
+            breakdowns["touchpoint"], "touchpoint_id", _names(found["touchpoints"], "touchpoint_id"), mode
+        ),
+        breakdown_figure(breakdowns["segment"], "segment_id", _names(found["segments"], "segment_id"), mode),
     )
     return tuple(figure.to_dict() for figure in figures)
+
+
+def _bands(metric_id: str) -> dict:
+    metric = queries.metrics().set_index("metric_id").loc[metric_id]
+    return queries.score_bands(
+        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+    )
 
 
 @callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
 @queries.memoised
 def draw_distribution(mode, params):
-    view, _touchpoints, _segments = as_drawn(_slice, params)
-    metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
-    bands = queries.score_bands(
-        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
-    )
-    counts = queries.distribution(view, params["metric_id"], params.get("touchpoint"), params.get("segment"))
-    figure = distribution_figure(counts, bands, mode)
-    return figure.to_dict()
+    context = _context(params)
+    counts = queries.distribution(context.view, context.metric_id, context.touchpoint_id, context.segment_id)
+    return distribution_figure(counts, _bands(context.metric_id), mode).to_dict()
 
 
 @callback(
@@ -561,24 +457,26 @@ def show_verbatims(touchpoint, segment, band, page, params):
         return comments_withheld(), "", 1, 1
     # A new filter starts again at the first page.
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
-    try:
-        view, touchpoints, segments = _slice(params)
-    except BAD_INPUT as error:  # asked by hand: the page draws no verbatims for such a view
-        return problem("These comments cannot be shown", str(error)), "", 1, 1
-    metric = queries.metrics().set_index("metric_id").loc[params["metric_id"]]
-    bands = queries.score_bands(
-        metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
-    )
+    context = resolve(params, *READS, metric_id=params.get("metric_id"))
+    if context.problem:  # asked by hand: the page draws no verbatims for such a view
+        return problem("These comments cannot be shown", context.problem), "", 1, 1
     frame, total = queries.verbatims(
-        view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), page, VERBATIMS_PER_PAGE
+        context.view,
+        context.metric_id,
+        chosen(touchpoint),
+        chosen(segment),
+        chosen(band),
+        page,
+        VERBATIMS_PER_PAGE,
     )
     pages = max(1, -(-total // VERBATIMS_PER_PAGE))
+    found = frames.metric(context)
     return (
         verbatim_list(
             frame,
-            _names(touchpoints, "touchpoint_id"),
-            _names(segments, "segment_id"),
-            bands,
+            _names(found["touchpoints"], "touchpoint_id"),
+            _names(found["segments"], "segment_id"),
+            _bands(context.metric_id),
         ),
         f"{format_count(total)} {'comment' if total == 1 else 'comments'}, newest first",
         pages,
@@ -593,10 +491,10 @@ def show_verbatims(touchpoint, segment, band, page, params):
     prevent_initial_call=True,
 )
 def download_csv(_clicks, params):
-    view, _touchpoints, _segments = as_drawn(_slice, params)
-    table = ctx.triggered_id["table"]
+    context = _context(params)
+    view, table = context.view, ctx.triggered_id["table"]
     if table == "trend":
-        trend, _notes = _trend(view, params)
+        trend, _notes = _trend(context)
         columns = [
             "metric_id",
             "bucket_start",
@@ -610,10 +508,10 @@ def download_csv(_clicks, params):
         ]
         content = csv_text(trend[columns])
     else:
-        content = kpi_csv(_breakdowns(view, params)[table], view)
+        content = kpi_csv(frames.metric(context)["breakdowns"][table], view)
     return {
         "content": content,
-        "filename": f"beacon-{params['metric_id']}-{table}-{view.period.start}-{view.period.end}.csv",
+        "filename": f"beacon-{context.metric_id}-{table}-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }
 
@@ -631,12 +529,13 @@ def download_verbatims(_clicks, touchpoint, segment, band, params):
     """Every comment matching the verbatim filters, newest first."""
     if not may_read_comments():
         raise PreventUpdate
-    view, _touchpoints, _segments = as_drawn(_slice, params)
+    context = _context(params)
+    view = context.view
     frame, _total = queries.verbatims(
-        view, params["metric_id"], chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
+        view, context.metric_id, chosen(touchpoint), chosen(segment), chosen(band), 1, VERBATIMS_PER_CSV
     )
     return {
         "content": csv_text(frame),
-        "filename": f"beacon-{params['metric_id']}-comments-{view.period.start}-{view.period.end}.csv",
+        "filename": f"beacon-{context.metric_id}-comments-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }

@@ -9,12 +9,11 @@ from dash import html
 
 import queries
 from components.board import attention_list, board_grid
-from components.feedback import problem
 from components.header import page_header, view_attributes
 from data.state import commitments
 from queries.accountability import metric_plans, owner_board
 from views.commitment_context import names
-from views.freshness import with_stale_notice
+from views.context import page_layout
 from views.users import may_change_commitments
 
 dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Beacon", order=3)
@@ -22,32 +21,25 @@ dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Bea
 ROOT = "owners-root"
 
 
-def layout(period: str | None = None, compare: str | None = None, **_other):
-    try:
-        return with_stale_notice(_page(period, compare))
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+def layout(**query):
+    return page_layout(_owners, query)
 
 
-def _page(period, compare):
-    try:
-        view = queries.view(period, compare)
-    except queries.PeriodError as error:
-        return problem("This view cannot be shown", str(error))
+def _owners(context) -> html.Div:
+    view = context.view
     # Only the columns the board shows: the KPI frame has forty.
     card = queries.scorecard(view)[["metric_id", "name", "owner_id", "status"]]
     register = commitments.register()
     plans = metric_plans(card, register)
     board = owner_board(card, register, queries.owners())
-    view_params = {"period": period, "compare": compare}
     labels = names()
     return html.Div(
         [
             page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
             attention_list(
-                plans, register[register["overdue"]], labels, view_params, may_change_commitments()
+                plans, register[register["overdue"]], labels, context.view_filters, may_change_commitments()
             ),
-            board_grid(board, labels["metric"], view_params),
+            board_grid(board, labels["metric"], context.view_filters),
         ],
         id=ROOT,
         className="owners-page",

@@ -2,16 +2,15 @@
 from all other customers. URL: ?period=&compare=."""
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import dcc, html
 
-import queries
-from components import ids
-from components.controls import ControlIds, chosen, view_controls
+from components.controls import ControlIds, view_controls
 from components.crosstab import kpi_crosstab
-from components.feedback import problem
 from components.header import page_header, view_attributes
-from components.links import href, search_after_change
-from views.freshness import with_stale_notice
+from components.links import href
+from views import frames
+from views.context import page_layout
+from views.view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path="/segments", name="Segments", title="Segments · Beacon", order=2)
 
@@ -21,33 +20,26 @@ SHOWN = "segments-shown"  # the filters of the view on screen, as the page resol
 CONTROLS = ControlIds(period="segments-period", compare="segments-compare", segment="segments-segment")
 
 
-def layout(period: str | None = None, compare: str | None = None, **_other):
-    try:
-        return with_stale_notice(_page(period, compare))
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+def layout(**query):
+    return page_layout(_segments, query)
 
 
-@queries.memoised
-def _page(period: str | None, compare: str | None):
-    try:
-        view = queries.view(period, compare)
-        comparison = queries.segment_comparison(view)
-        segments, metrics = queries.segments(), queries.metrics()
-        first_day, _ = queries.data_range()
-    except queries.PeriodError as error:
-        return problem("This view cannot be shown", str(error))
-    filters = {"period": period, "compare": compare}
-    controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, None)
+def _segments(context) -> html.Div:
+    view, found, filters = context.view, frames.segments(context), context.view_filters
     return html.Div(
         [
-            dcc.Store(id=SHOWN, data={"period": view.period.key, "compare": view.compare, "segment": None}),
-            page_header("Segments", "Every metric by customer segment", view, controls),
+            dcc.Store(id=SHOWN, data=context.shown),
+            page_header(
+                "Segments",
+                "Every metric by customer segment",
+                view,
+                view_controls(CONTROLS, view, found["periods"], found["segments"], None),
+            ),
             kpi_crosstab(
-                comparison,
+                found["comparison"],
                 "segment_id",
-                segments.set_index("segment_id")["name"],
-                metrics.set_index("metric_id")["name"],
+                found["segments"].set_index("segment_id")["name"],
+                found["metrics"].set_index("metric_id")["name"],
                 lambda row: href(f"/metric/{row.metric_id}", **filters, segment=row.segment_id),
                 lambda segment_id: href(f"/segment/{segment_id}", **filters),
             ),
@@ -64,17 +56,4 @@ def _page(period: str | None, compare: str | None):
     )
 
 
-@callback(
-    Output(ids.URL, "href", allow_duplicate=True),
-    Input(CONTROLS.period, "value"),
-    Input(CONTROLS.compare, "value"),
-    Input(CONTROLS.segment, "value"),
-    State(ids.URL, "search"),
-    State(SHOWN, "data"),
-    prevent_initial_call=True,
-)
-def apply_view_controls(period, compare, segment, search, shown):
-    new_search = search_after_change(search, shown, period=period, compare=compare)
-    if chosen(segment):
-        return href(f"/segment/{segment}") + (new_search if new_search is not None else (search or ""))
-    return no_update if new_search is None else "/segments" + new_search
+write_view_controls_to_url(CONTROLS, SHOWN, segment_opens_its_page=True)

@@ -5,18 +5,19 @@ and the owners involved. URL: ?period=&compare=&segment=.
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
 
 import queries
 from components.controls import ControlIds, view_controls
 from components.crosstab import kpi_crosstab
-from components.feedback import problem
+from components.dates import format_day
 from components.header import page_header, view_attributes
 from components.links import href
-from components.tiles import status_summary, tile_grid
+from components.pieces import breadcrumb, card
+from components.tiles import scorecard_tiles
 from components.verbatims import comments_withheld, verbatim_list
-from views.freshness import with_stale_notice
+from views import frames
+from views.context import page_layout
 from views.users import rights
 from views.view_controls import write_view_controls_to_url
 
@@ -29,138 +30,87 @@ LATEST_COMMENTS = 5
 
 
 def layout(touchpoint_id: str | None = None, **query):
-    params = {"touchpoint_id": touchpoint_id, **{k: query.get(k) for k in ("period", "compare", "segment")}}
-    try:
-        return with_stale_notice(_page(params, rights()))
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+    return page_layout(_touchpoint, query, "segment", touchpoint_id=touchpoint_id)
 
 
 def _section(title: str, body) -> dbc.Card:
-    return dbc.Card(
-        [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)], className="h-100"
-    )
+    return card(title, body, class_name="h-100")
 
 
-@queries.memoised
-def _page(params: dict, rights: dict):
-    touchpoint_id, segment = params["touchpoint_id"], params.get("segment") or None
-    try:
-        view = queries.view(params.get("period"), params.get("compare"))
-        touchpoints, segments, metrics = queries.touchpoints(), queries.segments(), queries.metrics()
-        if touchpoint_id not in set(touchpoints["touchpoint_id"]):
-            raise LookupError(f"There is no touchpoint “{touchpoint_id}”. Pick one on the journey map.")
-        if segment and segment not in set(segments["segment_id"]):
-            raise LookupError(f"There is no customer segment “{segment}”.")
-        card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
-        history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
-        by_segment = queries.kpis(view, ("segment",), touchpoint_id=touchpoint_id)
-        notes = queries.annotations(view.comparison.start, view.period.end, None, touchpoint_id)
-        first_day, _ = queries.data_range()
-    except (queries.PeriodError, LookupError) as error:
-        return problem("This view cannot be shown", str(error))
+def _comments(context, found, rights: dict):
+    """The latest comments on the touchpoint's most answered survey metric, with a link to them all."""
+    voice = found["voice"]
+    if voice is None:
+        return html.P("No survey metric is measured here.", className="text-body-secondary")
+    if not rights["read_comments"]:
+        return comments_withheld()
+    latest, total = found["comments"]
+    return [
+        html.P(f"Latest of {total:,} comments on {voice['name']}".replace(",", "\u202f"), className="small"),
+        verbatim_list(
+            latest,
+            found["touchpoints"].set_index("touchpoint_id")["name"],
+            found["segments"].set_index("segment_id")["name"],
+            found["bands"],
+        ),
+        html.A("All comments", href=href(f"/metric/{voice['metric_id']}", **context.filters)),
+    ]
 
-    touchpoint = touchpoints.set_index("touchpoint_id").loc[touchpoint_id]
-    segment_names = segments.set_index("segment_id")["name"]
-    metric_names = metrics.set_index("metric_id")["name"]
-    filters = {"period": params.get("period"), "compare": params.get("compare")}
-    controls = view_controls(CONTROLS, view, queries.period_choices(first_day, view.as_of), segments, segment)
-    shown = {"period": view.period.key, "compare": view.compare, "segment": segment}
-    comments = html.P("No survey metric is measured here.", className="text-body-secondary")
-    voice = queries.voice_metric(card)
-    if voice is not None and not rights["read_comments"]:
-        comments = comments_withheld()
-    elif voice is not None:
-        # Its metric page has all the comments.
-        latest, total = queries.verbatims(
-            view, voice["metric_id"], touchpoint_id, segment, page_size=LATEST_COMMENTS
-        )
-        comments = [
-            html.P(
-                f"Latest of {total:,} comments on {voice['name']}".replace(",", "\u202f"), className="small"
-            ),
-            verbatim_list(
-                latest,
-                touchpoints.set_index("touchpoint_id")["name"],
-                segment_names,
-                queries.score_bands(
-                    voice["kind"], voice["scale_min"], voice["scale_max"], voice["higher_is_better"]
-                ),
-            ),
-            html.A(
-                "All comments",
-                href=href(
-                    f"/metric/{voice['metric_id']}", **filters, segment=segment, touchpoint=touchpoint_id
-                ),
-            ),
-        ]
-    owners = card.dropna(subset=["owner_id"]).drop_duplicates("owner_id")
+
+def _touchpoint(context) -> html.Div:
+    view, touchpoint_id, segment = context.view, context.touchpoint_id, context.segment_id
+    allowed = rights()
+    found = frames.touchpoint(context, LATEST_COMMENTS if allowed["read_comments"] else 0)
+    touchpoint, card_, notes = found["touchpoint"], found["card"], found["notes"]
+    segment_names = found["segments"].set_index("segment_id")["name"]
+    filters = context.filters
+    owners = card_.dropna(subset=["owner_id"]).drop_duplicates("owner_id")
     return html.Div(
         [
-            dcc.Store(id=SHOWN, data=shown),
-            html.Nav(
-                html.Ol(
-                    [
-                        html.Li(
-                            html.A("Journey", href=href("/journey", **filters, segment=segment)),
-                            className="breadcrumb-item",
-                        ),
-                        html.Li(touchpoint["name"], className="breadcrumb-item active"),
-                    ],
-                    className="breadcrumb mb-2",
-                ),
-                **{"aria-label": "breadcrumb"},
+            dcc.Store(id=SHOWN, data=context.shown),
+            breadcrumb(
+                [
+                    ("Journey", href("/journey", **context.view_filters, segment=segment)),
+                    (touchpoint["name"], None),
+                ]
             ),
             page_header(
                 touchpoint["name"],
-                f"{touchpoint['journey_stage'].capitalize()} · {touchpoint['channel']} · "
-                f"{segment_names.get(segment, 'All customers')}",
+                f"{touchpoint['journey_stage'].capitalize()} · {touchpoint['channel']} · {context.names['segment']}",
                 view,
-                controls,
+                view_controls(CONTROLS, view, found["periods"], found["segments"], segment),
             ),
-            status_summary(card, queries.STATUSES),
-            tile_grid(
-                card,
-                history,
-                lambda row: href(
-                    f"/metric/{row.metric_id}", **filters, segment=segment, touchpoint=touchpoint_id
-                ),
+            *scorecard_tiles(
+                card_,
+                found["history"],
+                queries.STATUSES,
+                lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
                 (
                     lambda row: href(
                         "/commitment/new", metric=row.metric_id, touchpoint=touchpoint_id, segment=segment
                     )
                 )
-                if rights["change_commitments"]
+                if allowed["change_commitments"]
                 else None,
             ),
             _section(
                 "By segment",
                 kpi_crosstab(
-                    by_segment,
+                    found["by_segment"],
                     "segment_id",
                     segment_names,
-                    metric_names,
-                    lambda row: href(
-                        f"/metric/{row.metric_id}",
-                        **filters,
-                        segment=row.segment_id,
-                        touchpoint=touchpoint_id,
-                    ),
+                    found["metrics"].set_index("metric_id")["name"],
+                    lambda row: href(f"/metric/{row.metric_id}", **{**filters, "segment": row.segment_id}),
                 ),
             ),
             dbc.Row(
                 [
-                    dbc.Col(_section("Latest comments", comments), lg=6),
+                    dbc.Col(_section("Latest comments", _comments(context, found, allowed)), lg=6),
                     dbc.Col(
                         _section(
                             "Annotations",
-                            html.Ul(
-                                [
-                                    html.Li(f"{pd.Timestamp(n.day):%-d %b %Y}: {n.title}")
-                                    for n in notes.itertuples()
-                                ]
-                            )
+                            html.Ul([html.Li(f"{format_day(n.day)}: {n.title}") for n in notes.itertuples()])
                             if len(notes)
                             else html.P("None in this period.", className="text-body-secondary"),
                         ),

@@ -21,6 +21,7 @@ import auth
 import queries
 from components.feedback import problem
 from components.header import view_attributes
+from components.icons import icon
 from components.journey import cell_label, default_metric
 from components.wall import (
     as_of_text,
@@ -37,6 +38,7 @@ from components.wall import (
 from data.state import commitments
 from queries.accountability import commitments_in_view
 from views.commitment_context import effects, names
+from views.context import resolve
 from views.users import acting_user, may_read_comments
 from views.wall_settings import WallSettingError, WallSettings, parse_wall_settings
 
@@ -106,7 +108,7 @@ def layout(**query):
                     html.Div(banner, id=DATA_BANNER),
                     html.Div(
                         [
-                            html.I(className="bi bi-wifi-off", **{"aria-hidden": "true"}),
+                            icon("bi-wifi-off"),
                             html.Strong("Reconnecting"),
                             html.Span(id=RECONNECTING_MESSAGE),
                         ],
@@ -168,22 +170,18 @@ def _view_settings(settings: WallSettings) -> dict:
 
 
 def _audience(view_settings: dict):
-    """The view and the segment names, checking the segment; LookupError if it is unknown."""
-    view = queries.view(view_settings["period"], view_settings["compare"])
-    segment_names = queries.segments().set_index("segment_id")["name"]
-    segment = view_settings["segment"]
-    if segment and segment not in segment_names:
-        raise LookupError(f"segment={segment!r}: there is no such customer segment.")
-    return view, segment_names
+    """The view and the segment names, checking the URL's view, segment and metric as every page does;
+    LookupError, in the pages' words, if it is wrong."""
+    context = resolve(view_settings, "segment", "metric")
+    if context.problem:
+        raise LookupError(context.problem)
+    return context.view, queries.segments().set_index("segment_id")["name"]
 
 
-def _journey_metric(view, view_settings: dict, metrics):
+def _journey_metric(view, view_settings: dict):
     """The KPIs per touchpoint and the metric colouring the journey: the URL's, else the default."""
-    metric_id = view_settings["metric"]
-    if metric_id and metric_id not in metrics.index:
-        raise LookupError(f"metric={metric_id!r}: there is no such metric.")
     by_touchpoint = queries.kpis(view, ("touchpoint",), segment_id=view_settings["segment"])
-    return by_touchpoint, metric_id or default_metric(by_touchpoint)
+    return by_touchpoint, view_settings["metric"] or default_metric(by_touchpoint)
 
 
 def _public(frame, view_settings: dict):
@@ -200,7 +198,7 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
     segments without a key give one slide each."""
     view, segment_names = _audience(view_settings)
     metrics = queries.metrics().set_index("metric_id")
-    by_touchpoint, metric_id = _journey_metric(view, view_settings, metrics)
+    by_touchpoint, metric_id = _journey_metric(view, view_settings)
     segment = view_settings["segment"]
     audience = segment_names.get(segment, "All customers")
     period = _period_text(view)

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
@@ -65,11 +64,6 @@ def status_line(row, owner_name: str, today: date) -> list:
         html.Span(due_text(row, today), className="ms-2"),
         html.Span([" · ", html.A(owner_name, href=f"/owner/{row.owner_id}")]),
     ]
-
-
-def progress_bar(progress: int, label: str) -> dbc.Progress:
-    """A commitment's progress as a bar (0–100), `label` its words for a screen reader."""
-    return dbc.Progress(value=int(progress), label=label, hide_label=True, class_name="commitment-progress")
 
 
 def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.Span | str:

@@ -7,9 +7,10 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.attributes import commitment_attributes
-from components.commitments.badges import commitment_badge, due_text, effect_badge, progress_bar, scope_text
+from components.commitments.badges import commitment_badge, due_text, effect_badge, scope_text
 from components.commitments.form import form_value, options
 from components.ids import dom_id
+from components.pieces import progress
 from data.state.commitments import FIELD_LABELS, KINDS, NOTE_MAX, STATUSES
 from queries.accountability import Effect
 
@@ -78,7 +79,7 @@ def commitment_card_body(
             ),
             html.Div(effect_badge(effect, unit), className="mt-1") if effect is not None else None,
             html.Div(
-                [progress_bar(row.progress, f"Progress {int(row.progress)}%"), f"{int(row.progress)}\u202f% done"],
+                [progress(row.progress, f"Progress {int(row.progress)}%", "commitment-progress"), f"{int(row.progress)}\u202f% done"],
                 className="commitment-card-progress small text-body-secondary mt-2",
             )
             if not editable

@@ -8,11 +8,12 @@ import pandas as pd
 from dash import html
 
 from components.attributes import commitment_attributes
-from components.commitments.badges import commitment_badge, due_text, effect_badge, progress_bar, scope_text
+from components.commitments.badges import commitment_badge, due_text, effect_badge, scope_text
 from components.controls import ALL
 from components.export import csv_text
 from components.icons import icon
 from components.ids import dom_id
+from components.pieces import progress
 from data.state.commitments import KINDS
 
 #: Register columns: (key, heading, sortable).
@@ -120,7 +121,9 @@ def register_table(
                     html.Td(commitment_badge(row.status, row.overdue)),
                     html.Td(
                         [
-                            progress_bar(row.progress, f"{row.title}: {row.progress}% done"),
+                            progress(
+                                row.progress, f"{row.title}: {row.progress}% done", "commitment-progress"
+                            ),
                             f"{row.progress}%",
                         ],
                         className="progress-cell",

@@ -106,7 +106,10 @@ def test_clicking_a_touchpoint_bar_filters_the_page_and_the_breadcrumb_clears_it
     expect(page).to_have_url(server + "/metric/nps?touchpoint=web")
     crumb = page.locator(".breadcrumb-item.active")
     expect(crumb).to_have_text("Website")
-    expect(crumb.locator(".clear-filter")).to_have_count(1)
+    # The link clearing the touchpoint filter follows the crumbs (dbc.Breadcrumb's crumbs are words).
+    clear = page.locator(".page-breadcrumb .clear-filter")
+    expect(clear).to_have_count(1)
+    expect(clear).to_have_attribute("title", "Clear the touchpoint filter")
     headline = page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]")
     expect(headline).to_have_attribute("data-touchpoint-id", "web")
     expected = queries.kpis(queries.view(), metric_id="nps", touchpoint_id="web").iloc[0]
@@ -114,7 +117,7 @@ def test_clicking_a_touchpoint_bar_filters_the_page_and_the_breadcrumb_clears_it
     assert expected["value"] == pytest.approx(40.0)
     expect(page.locator("#metric-touchpoint")).to_have_value("web")
 
-    crumb.locator(".clear-filter").click()
+    clear.click()
     expect(page).to_have_url(server + "/metric/nps")
     unfiltered = page.locator(f"{ROOT} .kpi-tile[data-metric-id=nps]:not([data-touchpoint-id])")
     expect(unfiltered).to_have_count(1)
@@ -257,8 +260,8 @@ def test_clicking_a_heatmap_cell_filters_to_touchpoint_and_segment(visit, server
     page = visit(server + "/metric/nps")
     page.locator("#metric-heatmap .crosstab-cell[data-touchpoint-id=web][data-segment-id=smb] a").click()
     expect(page).to_have_url(f"{server}/metric/nps?touchpoint=web&segment=smb")
-    expect(page.locator(".breadcrumb")).to_contain_text("Website")
-    expect(page.locator(".breadcrumb")).to_contain_text("Small business")
+    expect(page.locator(".page-breadcrumb")).to_contain_text("Website")
+    expect(page.locator(".page-breadcrumb")).to_contain_text("Small business")
     assert page.problems == []
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pandas as pd
 
-from components.commitments.badges import commitment_badge, due_text, effect_badge, progress_bar
+from components.commitments.badges import commitment_badge, due_text, effect_badge
 from components.commitments.editor import IN_PLACE_FIELDS, commitment_card_body, edit_id
 from components.commitments.form import form_card, form_value
 from components.commitments.register import milestones, register_csv
@@ -13,7 +13,7 @@ from components.figures import trend_figure
 from queries.accountability import Effect, commitments_in_view
 from queries.periods import Period
 from tests.commitment_rows import commitment_row, hand_register
-from tests.components_tree import props, walk
+from tests.components_tree import walk
 
 TODAY = date(2026, 11, 25)
 
@@ -170,16 +170,6 @@ def test_register_csv_keeps_spreadsheets_from_running_typed_formulas():
 
 
 NAMES = {"metric": {"nps": "NPS"}, "touchpoint": {}, "segment": {}, "owner": {"ana": "Ana Silva"}}
-
-
-def test_progress_is_one_bootstrap_bar_with_its_words():
-    bar = props(progress_bar(40, "Fix it: 40% done"))
-    assert (bar["value"], bar["label"], bar["hide_label"], bar["class_name"]) == (
-        40,
-        "Fix it: 40% done",
-        True,
-        "commitment-progress",
-    )
 
 
 def test_an_in_place_card_has_every_field_it_saves_and_the_completion_day_only_once_done():

@@ -12,7 +12,9 @@ from components.crosstab import kpi_crosstab
 from components.definition import definition_panel
 from components.figures import breakdown_figure, distribution_figure, trend_figure
 from components.format import format_change, format_count, format_interval, format_target, format_value
+from components.icons import icon
 from components.links import href, search_after_change, with_changes
+from components.pieces import breadcrumb, card, progress, select
 from components.sparkline import sparkline_svg
 from components.status import STATUS_LABELS, status_badge
 from components.theme import STATUS_COLOURS, figure_template
@@ -340,3 +342,66 @@ def test_stale_notice_names_a_few_late_metrics_and_counts_many():
     assert five.title == "M0, M1, M2, M3, M4"
     assert five.to_plotly_json()["props"]["data-late-count"] == "5"
     assert notice(["fresh", "no_data"]) is None
+
+
+def test_one_card_titles_its_section_with_its_actions_beside():
+    section = card("Trend", "the chart", actions="CSV", class_name="metric-card")
+    assert section.class_name == "metric-card"
+    header, body = section.children
+    assert text(header) == "TrendCSV"
+    assert with_class(header, "card-title")[0].children == "Trend"
+    assert body.children == "the chart"
+
+
+def test_one_breadcrumb_links_up_and_clears_each_filter_beside_it():
+    crumbs = breadcrumb(
+        [("Scorecard", "/"), ("NPS", "/metric/nps")],
+        [("Website", "touchpoint", "/metric/nps?segment=smb"), ("Small business", "segment", "/metric/nps")],
+    )
+    trail, website, clear_website, smb, clear_smb = crumbs.children
+    assert trail.items == [
+        {"label": "Scorecard", "href": "/", "active": False},
+        {"label": "NPS", "href": "/metric/nps", "active": False},
+    ]
+    assert (website.items, smb.items) == (
+        [{"label": "Website", "active": True}],
+        [{"label": "Small business", "active": True}],
+    )
+    assert (clear_website.href, clear_website.title) == (
+        "/metric/nps?segment=smb",
+        "Clear the touchpoint filter",
+    )
+    assert props(clear_smb)["aria-label"] == "Clear the segment filter"
+
+
+def test_one_select_is_labelled_for_screen_readers_even_when_the_label_is_hidden():
+    shown = select("period", "Period", [("2026-Q3", "Q3 2026"), ("2026-Q4", "Q4 2026")], "2026-Q4")
+    label, control = shown.children
+    assert (label.html_for, label.children, label.class_name) == ("period", "Period", "form-label small mb-0")
+    assert control.options == [
+        {"label": "Q3 2026", "value": "2026-Q3"},
+        {"label": "Q4 2026", "value": "2026-Q4"},
+    ]
+    assert control.value == "2026-Q4"
+    hidden = select("band", "Comments from: all scores", [("all", "All scores")], "all", hidden_label=True)
+    assert hidden.children[0].class_name == "visually-hidden"
+
+
+def test_one_progress_bar_says_its_label_to_screen_readers():
+    bar = progress(40.0, "Reply faster: 40% done")
+    assert (bar.value, bar.label, bar.hide_label) == (40, "Reply faster: 40% done", True)
+
+
+def test_an_icon_hides_unless_it_speaks_alone():
+    assert props(icon("bi-download", "me-1")) == {
+        "children": None,
+        "className": "bi bi-download me-1",
+        "aria-hidden": "true",
+    }
+    spoken = icon("bi-check-circle-fill", "ms-1", label="On track")
+    assert props(spoken) == {
+        "children": None,
+        "className": "bi bi-check-circle-fill ms-1",
+        "title": "On track",
+        "aria-label": "On track",
+    }

@@ -428,7 +428,8 @@ def test_progress_steps_one_per_title_with_its_index():
 WEB = SimpleNamespace(touchpoint_id="web", name="Website", channel="web")
 
 
-def _touchpoint_rows(statuses: dict) -> pd.DataFrame:
+def _touchpoint_rows(statuses: dict) -> list:
+    """A touchpoint's KPI rows as touchpoint_card takes them (DataFrame.itertuples)."""
     names = {
         "nps": "Net promoter score",
         "csat": "Satisfaction",
@@ -436,7 +437,7 @@ def _touchpoint_rows(statuses: dict) -> pd.DataFrame:
         "fcr": "First-contact resolution",
         "aht": "Average handle time",
     }
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "metric_id": list(statuses),
             "name": [names[metric] for metric in statuses],
@@ -453,6 +454,7 @@ def _touchpoint_rows(statuses: dict) -> pd.DataFrame:
             "change_significant": pd.array([None] * len(statuses), dtype="boolean"),
         }
     )
+    return list(frame.itertuples(index=False))
 
 
 ALARM = {"nps": "on_track", "csat": "at_risk", "effort": "off_track", "fcr": "on_track", "aht": "no_target"}
