@@ -21,7 +21,6 @@ from components.commitments.editor import (
 )
 from components.commitments.form import busy_note
 from components.commitments.history import conflict_message
-from components.feedback import problem
 from components.header import page_header, view_attributes
 from components.icons import icon
 from components.links import href
@@ -38,7 +37,7 @@ from views.commitments import (
     owner_sections,
     save_commitment,
 )
-from views.freshness import with_stale_notice
+from views.context import PageContext, page_layout
 from views.users import acting_user, may_change_commitments
 
 dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
@@ -46,25 +45,17 @@ dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · 
 ROOT = "owner-root"
 
 
-def layout(owner_id: str | None = None, period: str | None = None, compare: str | None = None, **_other):
-    try:
-        return with_stale_notice(_page(owner_id, period, compare))
-    except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+def layout(owner_id: str | None = None, **query):
+    return page_layout(_owner, query, owner_id=owner_id)
 
 
-def _page(owner_id, period, compare):
-    try:
-        shown = owner_page(owner_id, period, compare)
-    except queries.PeriodError as error:
-        return problem("This view cannot be shown", str(error))
-    if shown is None:
-        return problem(
-            "This page cannot be shown",
-            f"There is no owner “{owner_id}”.",
-            back_href="/owners",
-            back_label="Back to the owners board",
-        )
+def _owner(context: PageContext):
+    shown = owner_page(context)
+    owner_id, period, compare = (
+        context.owner_id,
+        context.view_filters["period"],
+        context.view_filters["compare"],
+    )
     owner, view, plans = shown.owner, shown.view, shown.plans
 
     def metric_href(row) -> str:

@@ -12,6 +12,7 @@ from data.state import commitments
 from data.state.commitments import Catalogue
 from queries.accountability import Effect, commitment_effect, metric_plans
 from queries.periods import View
+from views.context import PageContext
 
 NEW = "new"  # the commitment id of the form for a new one: /commitment/new
 #: A new action is due in four weeks unless the owner says otherwise.
@@ -152,13 +153,10 @@ class OwnerPage:
     effects: dict[int, tuple[Effect, str]]  # as `effects`, for the done ones
 
 
-def owner_page(owner_id: str | None, period: str | None, compare: str | None) -> OwnerPage | None:
-    """An owner's page in the view a URL asks for; None when there is no such owner, and
-    queries.PeriodError (after the owner is known) for a view that cannot be shown."""
+def owner_page(context: PageContext) -> OwnerPage:
+    """An owner's page in the view of its (resolved) URL."""
     owners = queries.owners().set_index("owner_id")
-    if owner_id not in owners.index:
-        return None
-    view = queries.view(period, compare)
+    owner_id, view = context.owner_id, context.view
     today = commitments.current_date()
     card = queries.scorecard(view)
     mine = card[card["owner_id"] == owner_id]
