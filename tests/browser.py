@@ -27,6 +27,11 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# How long a test waits for a condition (a server up, a page drawn, a message shown) before calling it a
+# failure. A ceiling, never a pause: a condition met sooner ends the wait sooner. On a machine whose two
+# cores other jobs keep busy a callback can take tens of seconds, so it is generous.
+PATIENCE_SECONDS = 90
+PATIENCE_MS = PATIENCE_SECONDS * 1000
 
 
 def free_port() -> int:
@@ -66,10 +71,10 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE_SECONDS
         while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)
+                urllib.request.urlopen(f"{url}/healthz", timeout=PATIENCE_SECONDS)
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -78,7 +83,11 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=PATIENCE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager
@@ -97,9 +106,14 @@ def _own_404(page, message) -> bool:
 
 
 def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mode: str | None = None):
-    """A new page at `url`, with console errors and failed requests collected on `page.problems`."""
-    context = browser.new_page(viewport={"width": width, "height": height}).context
-    page = context.pages[0]
+    """A new page at `url`, in a browser context of its own, with console errors and failed requests
+    collected on `page.problems`. Every wait on it lasts up to PATIENCE_MS (tests/e2e/conftest.py gives
+    `expect` the same), and the context records a Playwright trace, which that conftest keeps when the
+    test fails."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(PATIENCE_MS)
+    context.tracing.start(screenshots=True, snapshots=True)
+    page = context.new_page()
     page.problems = []
     page.on(
         "console",
@@ -117,7 +131,7 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mo
             f"if (!localStorage.getItem('shell-theme')) localStorage.setItem('shell-theme', '\"{colour_mode}\"')"
         )
     page.goto(url)
-    page.wait_for_selector("._dash-loading", state="detached", timeout=30_000)
+    page.wait_for_selector("._dash-loading", state="detached")
     return page
 
 

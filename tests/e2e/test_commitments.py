@@ -22,8 +22,6 @@ from components.commitments import edit_id
 from components.ids import dom_id
 from data.state import commitments, database
 
-pytestmark = pytest.mark.e2e
-
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TODAY = date.today()
 CSV_COLUMNS = [
