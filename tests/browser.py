@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -52,42 +53,44 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
     }
     env.update(extra_env or {})
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "/dev/null",
-            "app:server",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + PATIENCE_SECONDS
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=PATIENCE_SECONDS)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Beacon did not start:\n{process.stdout.read()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
+    # Its log goes to a file, not a pipe nobody reads: a full pipe would stop a talkative server.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--config",
+                "gunicorn.conf.py",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+                "app:server",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=PATIENCE_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + PATIENCE_SECONDS
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/healthz", timeout=max(deadline - time.monotonic(), 1))
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"Beacon did not start:\n{log.read()}") from None
+                    time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=PATIENCE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @contextmanager
