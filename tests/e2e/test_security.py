@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data.warehouse.ingest import ingest
-from tests.browser import ROOT, beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, ROOT, beacon_server, open_page
 from tests.e2e.test_commitments import seed, stored
 
 # Each payload sets window.pwned if it ever runs as code.
@@ -89,7 +89,7 @@ def test_unsafe_settings_are_refused_at_start(environment, message):
         env={**os.environ, **environment},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE_SECONDS,
     )
     assert run.returncode == 1
     assert message in run.stderr

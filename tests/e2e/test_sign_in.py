@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data.state import accounts, audit, commitments, database
-from tests.browser import beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
 
 SECRET_KEY = "sign-in-tests-secret-key-0123456789abcdef"
@@ -73,7 +73,7 @@ def http(url: str, data: bytes | None = None, headers: dict | None = None, metho
     """(status, headers, text) of one request, redirects not followed."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
-        with _OPENER.open(request, timeout=60) as response:
+        with _OPENER.open(request, timeout=PATIENCE_SECONDS) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()

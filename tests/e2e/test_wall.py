@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data.demo.commitments import seed_commitments
-from tests.browser import beacon_server, free_port, open_page
+from tests.browser import PATIENCE_SECONDS, beacon_server, free_port, open_page
 from tests.tiny_warehouse import build_tiny_warehouse
 
 # Which slide the rotation has brought forward (the deck's --active), and the browser's clock. Read
@@ -106,7 +106,7 @@ def office(demo_warehouse_path, tmp_path_factory):
     process of its own: `state.migrate` creates one fresh database per process."""
     url = f"sqlite:///{tmp_path_factory.mktemp('wall-state') / 'state.db'}"
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        assert pool.submit(seed_commitments, url, date(2026, 11, 23)).result(timeout=120) > 0
+        assert pool.submit(seed_commitments, url, date(2026, 11, 23)).result(timeout=PATIENCE_SECONDS) > 0
     with beacon_server(demo_warehouse_path, extra_env={"BEACON_STATE_URL": url}) as base:
         yield base
 
