@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(BEACON_WAREHOUSE),data/cx.duckdb)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev setup setup-dev vendor demo chromium test lint format bench clean
+.PHONY: run dev setup setup-dev vendor demo chromium test test-unit lint format lock bench clean
 
 run: setup demo
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
@@ -38,7 +38,7 @@ vendor:
 # database over the demo warehouse: your own data is never overwritten.
 demo: $(VENV)/.runtime
 	@test -f "$(WAREHOUSE)" || $(PY) -m data.demo --out "$(WAREHOUSE)"
-	@$(PY) -m data.demo_commitments
+	@$(PY) -m data.demo.commitments
 
 # Debian's Chromium and its driver for the browser tests (never a browser download).
 chromium:
@@ -50,6 +50,10 @@ test: setup-dev chromium
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
+# The unit tests alone (pytest's `unit` marker, every test under tests/unit): no browser, no server.
+test-unit: setup-dev
+	$(PY) -m pytest -m unit
+
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,6 +61,20 @@ lint: setup-dev
 format: setup-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Pins every dependency with its hashes: requirements.in into requirements.txt, requirements-dev.in
+# (the runtime set and the test tools) into requirements-dev.txt. A package already pinned keeps its
+# version (the lock files are their own constraints); one added to a .in file gets the newest that fits.
+# To upgrade one: make lock LOCK_FLAGS="--upgrade-package NAME". The lock tool lives in a venv of its own.
+LOCK_VENV ?= /tmp/lockvenv
+LOCK_FLAGS ?=
+UV_COMPILE = $(LOCK_VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --annotation-style line \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
+lock:
+	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.8; }
+	$(UV_COMPILE) -c requirements.txt requirements.in -o requirements.txt
+	$(UV_COMPILE) -c requirements.txt -c requirements-dev.txt requirements-dev.in -o requirements-dev.txt
 
 # Benchmarks (not tests): demo build and query set at 1 M and 10 M responses, then page callbacks and
 # first render in Chromium on the 10 M warehouse, then commitment saves and the accountability pages.

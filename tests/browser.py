@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -27,6 +28,11 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# How long a test waits for a condition (a server up, a page drawn, a message shown) before calling it a
+# failure. A ceiling, never a pause: a condition met sooner ends the wait sooner. On a machine whose two
+# cores other jobs keep busy a callback can take tens of seconds, so it is generous.
+PATIENCE_SECONDS = 90
+PATIENCE_MS = PATIENCE_SECONDS * 1000
 
 
 def free_port() -> int:
@@ -47,38 +53,44 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
     }
     env.update(extra_env or {})
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--config",
-            "gunicorn.conf.py",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "/dev/null",
-            "app:server",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
+    # Its log goes to a file, not a pipe nobody reads: a full pipe would stop a talkative server.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "--config",
+                "gunicorn.conf.py",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+                "app:server",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + PATIENCE_SECONDS
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/healthz", timeout=max(deadline - time.monotonic(), 1))
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"Beacon did not start:\n{log.read()}") from None
+                    time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Beacon did not start:\n{process.stdout.read()}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+                process.wait(timeout=PATIENCE_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @contextmanager
@@ -97,9 +109,14 @@ def _own_404(page, message) -> bool:
 
 
 def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mode: str | None = None):
-    """A new page at `url`, with console errors and failed requests collected on `page.problems`."""
-    context = browser.new_page(viewport={"width": width, "height": height}).context
-    page = context.pages[0]
+    """A new page at `url`, in a browser context of its own, with console errors and failed requests
+    collected on `page.problems`. Every wait on it lasts up to PATIENCE_MS (tests/e2e/conftest.py gives
+    `expect` the same), and the context records a Playwright trace, which that conftest keeps when the
+    test fails."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(PATIENCE_MS)
+    context.tracing.start(screenshots=True, snapshots=True)
+    page = context.new_page()
     page.problems = []
     page.on(
         "console",
@@ -117,7 +134,7 @@ def open_page(browser, url: str, width: int = 1366, height: int = 768, colour_mo
             f"if (!localStorage.getItem('shell-theme')) localStorage.setItem('shell-theme', '\"{colour_mode}\"')"
         )
     page.goto(url)
-    page.wait_for_selector("._dash-loading", state="detached", timeout=30_000)
+    page.wait_for_selector("._dash-loading", state="detached")
     return page
 
 

@@ -1,11 +1,23 @@
 """Shared fixtures: real DuckDB warehouses written to temporary files, never mocks."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import config
 from tests.tiny_warehouse import build_tiny_warehouse
+
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Each test is marked by its folder: `unit` under tests/unit/ (no browser, no server: `make
+    test-unit`, or `pytest -m unit`), `e2e` under tests/e2e/ (real gunicorn and headless Chromium)."""
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in ("unit", "e2e"):
+            item.add_marker(folder)
 
 
 @pytest.fixture(scope="session")

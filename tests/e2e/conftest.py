@@ -1,17 +1,49 @@
+"""The end-to-end tests' fixtures: real gunicorn servers and one headless Chromium for the session, each
+test's pages in browser contexts of their own, and a Playwright trace of each failing test under
+tests/artifacts/ (pytest-playwright's `--tracing retain-on-failure`, with Debian's Chromium)."""
+
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import beacon_server, chromium, open_page
+from tests.browser import PATIENCE_MS, ROOT, beacon_server, chromium, open_page
 
-# Assertions wait on conditions; on a machine whose two cores another job keeps busy a callback can take
-# several seconds, so they wait longer than Playwright's 5 s before calling it a failure.
-expect.set_options(timeout=20_000)
+# Assertions wait on their condition as long as every other wait does (tests/browser.py says why).
+expect.set_options(timeout=PATIENCE_MS)
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Note on the test whether its set-up, body or tear-down failed, for `browser` to keep its traces."""
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
 
 
 @pytest.fixture(scope="session")
-def browser():
+def session_browser():
     with chromium() as browser:
         yield browser
+
+
+@pytest.fixture
+def browser(session_browser, request):
+    """The session's Chromium for one test. Every browser context the test opened is closed after it;
+    when the test failed, each one's trace is kept as tests/artifacts/<test>/trace-<n>.zip (open it with
+    `.venv/bin/playwright show-trace PATH`)."""
+    before = session_browser.contexts
+    yield session_browser
+    opened = [context for context in session_browser.contexts if context not in before]
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "-", request.node.nodeid).strip("-")
+    for number, context in enumerate(opened, start=1):
+        kept = folder / f"trace-{number}.zip" if request.node.stash.get(FAILED, False) else None
+        context.tracing.stop(path=kept)
+        context.close()
 
 
 def _state(tmp_path_factory) -> dict:
@@ -51,14 +83,9 @@ def site(request):
 
 @pytest.fixture
 def visit(browser):
-    """open_page(browser, url) whose pages are closed after the test."""
-    pages = []
+    """open_page(browser, url, ...): a page whose browser context `browser` closes after the test."""
 
     def visit(url: str, **options):
-        page = open_page(browser, url, **options)
-        pages.append(page)
-        return page
+        return open_page(browser, url, **options)
 
-    yield visit
-    for page in pages:
-        page.context.close()
+    return visit

@@ -13,8 +13,6 @@ from playwright.sync_api import expect
 from tests.browser import beacon_server, open_page
 from tests.tiny_warehouse import build_tiny_warehouse
 
-pytestmark = pytest.mark.e2e
-
 #: Every page with a period in its URL, by a path the tiny warehouse has.
 DATA_PAGES = [
     "/",

@@ -22,8 +22,6 @@ from components.commitments.editor import edit_id
 from components.ids import dom_id
 from data.state import commitments, database
 
-pytestmark = pytest.mark.e2e
-
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 TODAY = date.today()
 CSV_COLUMNS = [
@@ -473,8 +471,8 @@ def test_a_save_while_the_database_is_busy_says_so_and_keeps_what_was_typed(
     with write_lock(server_state):
         started = time.monotonic()
         save.click()
-        expect(note).to_have_text("Not saved: the database is busy. Try again.", timeout=10_000)
-        assert time.monotonic() - started < database.BUSY_SECONDS + 3
+        expect(note).to_have_text("Not saved: the database is busy. Try again.")
+        assert time.monotonic() - started < database.BUSY_SECONDS + 3  # the bound is the behaviour
         expect(progress).to_have_value("40")
     assert stored(server_state, commitment_id)["progress"] == 0
     save.click()

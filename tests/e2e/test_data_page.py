@@ -7,7 +7,6 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 import queries
@@ -16,8 +15,6 @@ from queries.runner import snapshot_version
 from tests import tiny_warehouse as tiny
 from tests.browser import beacon_server, open_page
 from tests.unit.test_data_health import copy_with_log
-
-pytestmark = pytest.mark.e2e
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 

@@ -11,8 +11,6 @@ from playwright.sync_api import expect
 import queries
 from tests.browser import expect_clear_message
 
-pytestmark = pytest.mark.e2e
-
 
 def number(value) -> float:
     if value is None or value == "" or pd.isna(value):

@@ -13,8 +13,6 @@ from playwright.sync_api import expect
 import queries
 from tests.browser import expect_clear_message
 
-pytestmark = pytest.mark.e2e
-
 ROOT = "#metric-root"
 #: The breakdown tables, each in its card under "Show the numbers": (card title, by, id attributes).
 TABLES = [

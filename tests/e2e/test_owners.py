@@ -5,7 +5,6 @@ the query layer rather than against the screen itself."""
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 import queries
@@ -13,8 +12,6 @@ from components.commitments.editor import edit_id
 from components.ids import dom_id
 from data.state import commitments
 from tests.e2e.test_commitments import TODAY, seed, stored, unique
-
-pytestmark = pytest.mark.e2e
 
 
 def control(page, name: str, commitment_id: int):

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
-
 PHONE = {"width": 390, "height": 844}
 
 #: One URL per registered page, for the page templates that take an id.
@@ -79,7 +77,7 @@ def test_every_page_fits_a_phone_without_cutting_a_value(visit, demo_server, pat
     page.wait_for_load_state("networkidle")
     # Charts draw after their callbacks: measure once every graph has drawn.
     for graph in page.locator(".dash-graph").all():
-        graph.locator(".main-svg").first.wait_for(state="attached", timeout=30_000)
+        graph.locator(".main-svg").first.wait_for(state="attached")
     page.evaluate(
         "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
     )  # every table

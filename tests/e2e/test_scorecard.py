@@ -16,8 +16,6 @@ from playwright.sync_api import expect
 import queries
 from tests.browser import expect_clear_message
 
-pytestmark = pytest.mark.e2e
-
 TILES = ".kpi-tile[data-metric-id]"
 ROOT = "#scorecard-root"
 

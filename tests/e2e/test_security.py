@@ -16,10 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from data.warehouse.ingest import ingest
-from tests.browser import ROOT, beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, ROOT, beacon_server, open_page
 from tests.e2e.test_commitments import seed, stored
-
-pytestmark = pytest.mark.e2e
 
 # Each payload sets window.pwned if it ever runs as code.
 PAYLOADS = (
@@ -91,7 +89,7 @@ def test_unsafe_settings_are_refused_at_start(environment, message):
         env={**os.environ, **environment},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE_SECONDS,
     )
     assert run.returncode == 1
     assert message in run.stderr
@@ -142,7 +140,7 @@ def test_verbatim_comments_are_shown_as_text_never_run(browser, payload_server):
     metric page; none of it runs."""
     page = open_page(browser, f"{payload_server}/metric/nps?period=2026-Q4")
     # The tiny warehouse's own comment and the six loaded here; the first list of a fresh server is slow.
-    expect(page.locator("#metric-verbatim-count")).to_have_text("7 comments, newest first", timeout=30_000)
+    expect(page.locator("#metric-verbatim-count")).to_have_text("7 comments, newest first")
     for payload in PAYLOADS:
         expect(page.locator(".verbatim-text", has_text=payload)).to_have_count(1)
     assert page.evaluate("window.pwned") is None
@@ -205,7 +203,7 @@ def test_a_chart_downloads_as_png_under_the_content_security_policy(browser, ser
     image from a blob: URL, so images may come from blob: as well; nothing else is widened."""
     page = open_page(browser, server + "/metric/nps")
     trend = page.locator("#metric-trend")
-    expect(trend.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    expect(trend.locator(".main-svg").first).to_be_visible()
     trend.hover()
     with page.expect_download() as download:
         trend.locator(".modebar-btn[data-title='Download plot as a PNG']").click()

@@ -12,8 +12,6 @@ from data.state import database
 from tests.browser import beacon_server, open_page
 from tests.e2e.test_commitments import seed
 
-pytestmark = pytest.mark.e2e
-
 
 def test_root_serves_the_shell_without_console_errors(browser, server):
     """`/` shows the navbar with every page to come and the scorecard, with no browser errors."""

@@ -20,10 +20,8 @@ from playwright.sync_api import expect
 
 from components import ids
 from data.state import accounts, audit, commitments, database
-from tests.browser import beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
-
-pytestmark = pytest.mark.e2e
 
 SECRET_KEY = "sign-in-tests-secret-key-0123456789abcdef"
 # username: (display name, role, owner id, password). Ana owns nps, csat and pilot; Ben effort and fcr.
@@ -52,21 +50,17 @@ def beacon(tiny_warehouse_path, tmp_path_factory):
 @pytest.fixture
 def sign_in(browser, beacon):
     """sign_in(username, path): a new browser context signed in through the sign-in page, on `path`."""
-    pages = []
 
     def sign_in(username: str, path: str = "/"):
         page = open_page(browser, f"{beacon.base}/signin?next={quote(path)}")
-        pages.append(page)
         page.fill("#signin-username", username)
         page.fill("#signin-password", ACCOUNTS[username][3])
         page.click("#signin-submit")
         page.wait_for_url(beacon.base + path)
-        page.wait_for_selector("._dash-loading", state="detached", timeout=30_000)
+        page.wait_for_selector("._dash-loading", state="detached")
         return page
 
-    yield sign_in
-    for page in pages:
-        page.context.close()
+    return sign_in
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -81,7 +75,7 @@ def http(url: str, data: bytes | None = None, headers: dict | None = None, metho
     """(status, headers, text) of one request, redirects not followed."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
-        with _OPENER.open(request, timeout=60) as response:
+        with _OPENER.open(request, timeout=PATIENCE_SECONDS) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
@@ -415,9 +409,9 @@ def test_a_replayed_save_is_refused_without_the_right(sign_in, beacon):
 
 
 @pytest.fixture(scope="module")
-def pages_callback(browser, beacon):
+def pages_callback(session_browser, beacon):
     """The page container's callback as an admin's browser sends it for /owners."""
-    page = open_page(browser, f"{beacon.base}/signin?next=/owners")
+    page = open_page(session_browser, f"{beacon.base}/signin?next=/owners")
     page.fill("#signin-username", "adam")
     page.fill("#signin-password", ACCOUNTS["adam"][3])
     with page.expect_request(_is_callback(json.dumps(ids.URL))) as request:
@@ -468,7 +462,7 @@ def test_a_revoked_display_token_stops_its_screens(browser, beacon):
     try:
         accounts.revoke_display_token(token_id, url=beacon.url)
         revoked = "This screen's display token was revoked: ask a Beacon admin for a new one."
-        expect(page.locator("#auth-message")).to_have_text(revoked, timeout=15_000)
+        expect(page.locator("#auth-message")).to_have_text(revoked)
         assert page.url == f"{beacon.base}/wall?slides=scorecard&public=1"
         assert page.context.request.head(f"{beacon.base}/session").status == 403
         assert page.reload().status == 403

@@ -6,18 +6,13 @@ finish on the old one)."""
 import json
 import shutil
 import threading
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import pytest
-
 from data.warehouse.ingest import ingest
-from tests.browser import beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.tiny_warehouse import AS_OF
-
-pytestmark = pytest.mark.e2e
 
 SWAPS = 6
 # The tiny warehouse's Q4 handle time is 12 000 s over 30 contacts; each ingest adds a day before the
@@ -52,6 +47,7 @@ def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path
     with beacon_server(live, workers=2, extra_env=state) as base:
         body = _recorded_render(browser, base).encode()
         statuses, errors, stop = [], [], threading.Event()
+        answered = threading.Condition()
 
         def render() -> str:
             request = urllib.request.Request(
@@ -59,7 +55,7 @@ def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path
                 data=body,
                 headers={"Content-Type": "application/json", "Origin": base},
             )
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=PATIENCE_SECONDS) as response:
                 statuses.append(response.status)
                 return response.read().decode()
 
@@ -69,19 +65,28 @@ def test_snapshots_swap_under_load_with_zero_errors(browser, tiny_warehouse_path
                     render()
                 except Exception as error:  # any failure at all is what this test looks for
                     errors.append(repr(error))
+                with answered:
+                    answered.notify_all()
+
+        def after_answers(count: int):
+            """Until `count` more renders have been answered: every swap happens under requests, however
+            slow the machine."""
+            with answered:
+                target = len(statuses) + len(errors) + count
+                assert answered.wait_for(lambda: len(statuses) + len(errors) >= target, PATIENCE_SECONDS)
 
         with ThreadPoolExecutor(max_workers=4) as pool:
             for _ in range(4):
                 pool.submit(loop)
             for swap in range(1, SWAPS + 1):
-                time.sleep(0.5)
+                after_answers(4)
                 extract = tmp_path / f"measurements-{swap}.csv"
                 extract.write_text(
                     "metric_id,day,touchpoint_id,segment_id,numerator,denominator\n"
                     f"aht,{AS_OF - timedelta(days=swap)},shop,smb,3000,30\n"
                 )
                 assert ingest([extract], live).added == 1
-            time.sleep(1)
+            after_answers(8)
             stop.set()
 
         assert errors == []

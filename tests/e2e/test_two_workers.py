@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from data.state import commitments, database
-from tests.browser import beacon_server, open_page
+from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 
 OWNER = "ben"
 COUNT = 24
@@ -97,7 +97,7 @@ def _post(base: str, body: dict) -> str:
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", "Origin": base},  # as the page sends it
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=PATIENCE_SECONDS) as response:
         assert response.status == 200
         return json.dumps(json.loads(response.read()), ensure_ascii=False)
 
