@@ -1,5 +1,7 @@
 """gunicorn settings for `make run` and production; every value can be overridden on the command line."""
 
+import gc
+
 import config as settings  # not `config`: gunicorn reads every name here as one of its own settings
 
 settings.validate()  # a wrong setting stops gunicorn itself, named, before any worker starts
@@ -26,3 +28,7 @@ def post_worker_init(worker):
     (plotly/dash#3971): a fresh worker's first page load came out broken."""
     if hasattr(worker.wsgi, "test_client"):  # not when the app failed to load: gunicorn shows why
         worker.wsgi.test_client().get("/")
+    # What the worker has built by now (Dash's registry, the pages, the catalogue) lives as long as it
+    # does: frozen, the garbage collector stops walking it on every collection, which took a page's
+    # p95 from about 175 to about 110 ms when each request builds a thousand components.
+    gc.freeze()
