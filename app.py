@@ -89,7 +89,7 @@ clientside_callback(
 # headers on every response, the policy listing the inline scripts the callbacks make.
 auth_web.install(app)
 security.secure(app)
-# Dash checks every callback's ids against every page at once (pages/validation.py).
+# Dash checks every callback's ids against every page at once (views/validation.py).
 validation.install(app, layout)
 # 404 for a page or id Beacon does not have, though the browser still draws the friendly page.
 not_found.install(app)

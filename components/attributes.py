@@ -47,7 +47,7 @@ def kpi_attributes(row) -> dict:
 
 
 def commitment_attributes(row) -> dict:
-    """Attributes of a commitment row or card (a register row, data.commitments.register)."""
+    """Attributes of a commitment row or card (a register row, data.state.commitments.register)."""
     return {
         "data-commitment-id": str(row.commitment_id),
         "data-status": row.status,

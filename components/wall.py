@@ -138,7 +138,7 @@ def _commitment_column(title: str, glyph: str, frame: pd.DataFrame, names, effec
 
 def commitments_body(register: pd.DataFrame, names: dict, effects: dict, today: date, period) -> html.Div:
     """Overdue, due next, and done in the period (with whether each moved its metric), each a short list
-    with its count. `register` comes from data.commitments.register; `period` is the view's."""
+    with its count. `register` comes from data.state.commitments.register; `period` is the view's."""
     open_ones = register[register["status"].isin(OPEN_STATUSES)].sort_values("due_on")
     completed = pd.to_datetime(register["completed_on"])
     done = register[

@@ -124,6 +124,8 @@ def _save(user: auth.User, commitment_id: int | None, typed: dict, version: int 
         saved = commitments.update(commitment_id, version, clean, user.name, note)
     except commitments.ConflictError as conflict:
         return Conflict(conflict.changes)
+    except LookupError:  # gone since it was read
+        return Refused(f"There is no commitment {commitment_id}.")
     return Saved(commitment_id, saved, changed=saved != version)
 
 

@@ -178,7 +178,7 @@ TOUCHPOINT_STORY = {
     "renewal_desk": TouchpointStory(3, -0.10, 0.1, ("tnps", "csat", "ces"), (50, 15, 20, 8, 7)),
 }
 
-# What customers' comments talk about, per touchpoint (topics of data.demo_comments).
+# What customers' comments talk about, per touchpoint (topics of data.demo.comments).
 TOUCHPOINT_TOPICS = {
     "web_search": {"website": 1},
     "sales_consult": {"sales": 0.6, "staff": 0.25, "price": 0.15},

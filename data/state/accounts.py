@@ -11,7 +11,7 @@ Passwords are kept only as salted scrypt hashes, tokens only as SHA-256 hashes.
     python -m data.accounts tokens
 
 `add` and `reset` ask for the password twice (or read one line from stdin with --password-stdin).
-Every change is written to the audit log (data.audit) with who made it.
+Every change is written to the audit log (data.state.audit) with who made it.
 """
 
 import argparse
@@ -237,7 +237,11 @@ def authenticate(username: str, password: str, url: str | None = None) -> dict |
         with database.writing(url) as connection:
             connection.execute(
                 database.accounts.update()
-                .where(database.accounts.c.account_id == row.account_id)
+                .where(
+                    database.accounts.c.account_id == row.account_id,
+                    # Only the hash just checked: a reset in the meantime is not undone.
+                    database.accounts.c.password_hash == stored,
+                )
                 .values(password_hash=hash_password(password))
             )
     return {key: value for key, value in row._mapping.items() if key != "password_hash"}

@@ -1,6 +1,6 @@
 """The audit log: who signed in (or failed to), who signed out, who changed an account or a display token.
 
-Commitment changes are recorded in their own history (data.commitments), by the name of who made them;
+Commitment changes are recorded in their own history (data.state.commitments), by the name of who made them;
 this log covers everything else that changes who may see or do what. Entries are only ever added, but
 for one completion: a sign-in attempt is logged as refused before its password is checked (so guesses
 sent in parallel all count at once) and becomes a sign-in when the password matches.

@@ -10,7 +10,7 @@ metric's scale, dates neither in the future nor before BEACON_FIRST_DAY, sensibl
 A problem is named by file, line, column, value and reason; then nothing changes. A date and time
 with a zone (`2026-11-20 23:30:00-05:00`) is converted to BEACON_TIMEZONE (else the server's zone) and
 stored as local time without it. A good load is written as a complete new snapshot beside the live
-file and swapped in atomically (data.warehouse.write_snapshot), the one before kept for `--rollback`;
+file and swapped in atomically (data.warehouse.snapshot.write_snapshot), the one before kept for `--rollback`;
 ingests of one warehouse take turns (a second waits, or with --no-wait refuses at once).
 
 Append (the default) adds rows whose key is new and counts the others as duplicates, so loading the

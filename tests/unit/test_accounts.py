@@ -65,6 +65,25 @@ def test_a_hash_made_before_werkzeug_still_matches_and_is_remade_at_sign_in(url)
     assert authenticate("old", PASSWORD, url)["username"] == "old"
 
 
+def test_a_reset_during_the_first_sign_in_is_not_undone_by_remaking_the_old_hash(url, monkeypatch):
+    """An admin resets the password while the old-format hash is being checked: the sign-in with the
+    old password still answers, but its remade hash does not overwrite the reset."""
+    add("old", "Old Timer", "viewer", "a placeholder password", url=url)
+    with database.writing(url) as connection:
+        connection.execute(database.accounts.update().values(password_hash=HASH_BEFORE_WERKZEUG))
+    checked = password_matches
+
+    def reset_meanwhile(password, stored):
+        monkeypatch.setattr(accounts, "password_matches", checked)
+        reset_password("old", "a brand new password", url=url)
+        return checked(password, stored)
+
+    monkeypatch.setattr(accounts, "password_matches", reset_meanwhile)
+    authenticate("old", PASSWORD, url)
+    assert authenticate("old", PASSWORD, url) is None
+    assert authenticate("old", "a brand new password", url)["username"] == "old"
+
+
 def test_an_account_signs_in_with_its_password_only(url):
     """The right password gives the account (without its hash); a wrong one or an unknown name, None."""
     add("reka", "Réka Szabó", "owner", PASSWORD, owner_id="reka_szabo", url=url)
