@@ -32,3 +32,5 @@ def post_worker_init(worker):
     # does: frozen, the garbage collector stops walking it on every collection, which took a page's
     # p95 from about 175 to about 110 ms when each request builds a thousand components.
     gc.freeze()
+    if worker.age == 1:  # the first worker has answered its own first page: say so once, with the address
+        worker.log.info("Beacon is ready: http://%s:%s", settings.HOST, settings.PORT)
