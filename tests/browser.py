@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -82,7 +82,9 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
                     if process.poll() is not None or time.monotonic() > deadline:
                         log.seek(0)
                         raise RuntimeError(f"Beacon did not start:\n{log.read()}") from None
-                    time.sleep(0.2)
+                    # Between tries, wait on the server itself: an exit ends the wait at once.
+                    with suppress(subprocess.TimeoutExpired):
+                        process.wait(timeout=0.2)
             yield url
         finally:
             process.terminate()
