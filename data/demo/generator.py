@@ -26,6 +26,7 @@ Everything is vectorised (NumPy, Arrow, DuckDB SQL); loops run over days, metric
 """
 
 import argparse
+import itertools
 import json
 import time
 from datetime import date, timedelta
@@ -605,13 +606,6 @@ def _annotation_rows(story: Story) -> list[tuple]:
     return sorted(rows, key=lambda row: row[0])
 
 
-def _draw_cells(rng: np.random.Generator, weights: np.ndarray, count: int) -> np.ndarray:
-    """`count` flat (day, touchpoint, segment) cell indices drawn in proportion to `weights`."""
-    flat = weights.ravel()
-    per_cell = rng.multinomial(count, flat / flat.sum())
-    return np.repeat(np.arange(flat.size, dtype=np.int32), per_cell)
-
-
 def _draw_categories(rng: np.random.Generator, weights: np.ndarray, row: np.ndarray) -> np.ndarray:
     """For each element of `row`, a column index drawn in proportion to that row of `weights`."""
     cumulative = np.cumsum(weights, axis=1) / weights.sum(axis=1, keepdims=True)
@@ -620,48 +614,92 @@ def _draw_categories(rng: np.random.Generator, weights: np.ndarray, row: np.ndar
     return np.searchsorted(stacked, row + rng.random(len(row)), side="right") - weights.shape[1] * row
 
 
-def _responses(story: Story, rng: np.random.Generator, size: int) -> pa.Table:
+# Survey templates: one per touchpoint (transactional), then relationship, employee and pilot.
+TEMPLATES = (
+    *(TOUCHPOINT_STORY[t].questions for t in TOUCHPOINT_IDS),
+    ("rnps",),
+    ("enps",),
+    ("accessibility_csat",),
+)
+RELATIONSHIP, EMPLOYEE, PILOT = range(len(TOUCHPOINT_IDS), len(TEMPLATES))
+QUESTIONS = np.array([[SURVEY_METRICS.index(m) for m in t] + [-1] * (3 - len(t)) for t in TEMPLATES], np.int8)
+LENGTH = np.array([len(t) for t in TEMPLATES])
+#: Answers per survey of each template on average: respondents who break off miss the last question.
+ANSWERS = LENGTH - BREAKOFF * (LENGTH > 1)
+#: Answers drawn and written to the warehouse at a time: the build's memory follows this, not its size.
+BATCH_ROWS = 2_000_000
+
+
+class Surveys(NamedTuple):
+    """Surveys started per (day, touchpoint × segment) cell, by kind. Drawn once for the whole range (a
+    few arrays of days × cells), so that the answers can then be drawn a range of days at a time."""
+
+    transactional: np.ndarray  # the template is the cell's touchpoint
+    relationship: np.ndarray
+    employee: np.ndarray
+    pilot: np.ndarray
+
+    def per_day(self, answers: bool = False) -> np.ndarray:
+        """Surveys started each day, or the answers they are expected to give."""
+        touchpoint = np.arange(self.transactional.shape[1]) // len(SEGMENT_IDS)
+        weight = ANSWERS[touchpoint] if answers else 1
+        return (self.transactional * weight).sum(axis=1) + sum(c.sum(axis=1) for c in self[1:])
+
+
+def _survey_counts(story: Story, rng: np.random.Generator, size: int) -> Surveys:
+    """The surveys of each kind that make about `size` answers; the pilot panel gives one a day."""
+    n_days, n_touchpoints, n_segments = story.shape
+    per_day = n_touchpoints * n_segments
+
+    def draw(weights: np.ndarray, count: int) -> np.ndarray:
+        flat = weights.ravel()
+        return rng.multinomial(count, flat / flat.sum()).reshape(n_days, per_day)
+
+    pilot = np.zeros((n_days, per_day), np.int64)
+    pilot_days = np.flatnonzero(story.days >= np.datetime64(story.pilot_start))
+    pilot[pilot_days, rng.choice(per_day, size=len(pilot_days), p=story.pilot_mix.ravel())] = 1
+    relationship_count = round(RELATIONSHIP_SHARE * size)
+    employee_count = round(EMPLOYEE_SHARE * size)
+    answers_per_survey = (_shares(story.visits.sum(axis=(0, 2))) * ANSWERS[:n_touchpoints]).sum()
+    transactional_count = round(
+        (size - relationship_count - employee_count - len(pilot_days)) / answers_per_survey
+    )
+    return Surveys(
+        draw(story.visits, max(transactional_count, 0)),
+        draw(story.visits, relationship_count),
+        draw(story.survey_weights["enps"], employee_count),
+        pilot,
+    )
+
+
+def _batches(surveys: Surveys, batch_rows: int) -> list[slice]:
+    """Consecutive ranges of days of about `batch_rows` expected answers each (at least one day each)."""
+    answers = surveys.per_day(answers=True)
+    batch = (np.cumsum(answers) - answers) // batch_rows
+    starts = [*np.flatnonzero(np.diff(batch, prepend=-1)), len(answers)]
+    return [slice(first, last) for first, last in itertools.pairwise(starts)]
+
+
+def _responses(
+    story: Story, rng: np.random.Generator, surveys: Surveys, days: slice, first_survey: int
+) -> pa.Table:
+    """The answers to the surveys started in `days`, the surveys numbered from `first_survey` in time order."""
     _, n_touchpoints, n_segments = story.shape
     per_day = n_touchpoints * n_segments
 
-    # Survey templates: one per touchpoint (transactional), then relationship, employee and pilot.
-    templates = [TOUCHPOINT_STORY[t].questions for t in TOUCHPOINT_IDS]
-    templates += [("rnps",), ("enps",), ("accessibility_csat",)]
-    relationship, employee, pilot = n_touchpoints, n_touchpoints + 1, n_touchpoints + 2
-    questions = np.full((len(templates), 3), -1, dtype=np.int8)
-    for i, template in enumerate(templates):
-        questions[i, : len(template)] = [SURVEY_METRICS.index(m) for m in template]
-    length = np.array([len(t) for t in templates])
+    def started(counts: np.ndarray) -> np.ndarray:  # flat (day, touchpoint, segment) cell of each survey
+        block = counts[days].ravel()
+        first = days.start * per_day
+        return np.repeat(np.arange(first, first + block.size, dtype=np.int32), block)
 
-    # How many surveys of each kind make about `size` answers; the pilot panel gives one answer a day.
-    pilot_days = np.flatnonzero(story.days >= np.datetime64(story.pilot_start))
-    pilot_choice = rng.choice(per_day, size=len(pilot_days), p=story.pilot_mix.ravel())
-    pilot_cells = (pilot_days * per_day + pilot_choice).astype(np.int32)
-    relationship_count = round(RELATIONSHIP_SHARE * size)
-    employee_count = round(EMPLOYEE_SHARE * size)
-    by_touchpoint = _shares(story.visits.sum(axis=(0, 2)))
-    answers_per_survey = (
-        by_touchpoint * (length[:n_touchpoints] - BREAKOFF * (length[:n_touchpoints] > 1))
-    ).sum()
-    transactional_count = max(
-        round((size - relationship_count - employee_count - len(pilot_cells)) / answers_per_survey), 0
-    )
-    cells = np.concatenate(
-        [
-            _draw_cells(rng, story.visits, transactional_count),
-            _draw_cells(rng, story.visits, relationship_count),
-            _draw_cells(rng, story.survey_weights["enps"], employee_count),
-            pilot_cells,
-        ]
-    )
-    touchpoint = (cells // n_segments) % n_touchpoints
+    transactional = started(surveys.transactional)
+    others = [
+        (started(counts), kind)
+        for counts, kind in zip(surveys[1:], (RELATIONSHIP, EMPLOYEE, PILOT), strict=True)
+    ]
+    cells = np.concatenate([transactional, *(c for c, _ in others)])
     template = np.concatenate(
-        [
-            touchpoint[:transactional_count],
-            np.full(relationship_count, relationship),
-            np.full(employee_count, employee),
-            np.full(len(pilot_cells), pilot),
-        ]
+        [(transactional // n_segments) % n_touchpoints, *(np.full(len(c), kind) for c, kind in others)]
     ).astype(np.int8)
 
     # Time of day by channel (relationship e-mails read like the web, staff answer in office hours).
@@ -676,11 +714,11 @@ def _responses(story: Story, rng: np.random.Generator, size: int) -> pa.Table:
     cells, template, seconds, day = cells[order], template[order], seconds[order], day[order]
 
     # One row per answered question; some respondents abandon before the last question.
-    answered = length[template] - ((length[template] > 1) & (rng.random(len(cells)) < BREAKOFF))
+    answered = LENGTH[template] - ((LENGTH[template] > 1) & (rng.random(len(cells)) < BREAKOFF))
     survey = np.repeat(np.arange(len(cells), dtype=np.int64), answered)
     first_row = np.cumsum(answered) - answered
     position = np.arange(len(survey)) - np.repeat(first_row, answered)
-    metric = questions[template[survey], position]
+    metric = QUESTIONS[template[survey], position]
     cell = cells[survey]
 
     # Answers: rounded Normal around the cell's mean, correlated within a survey.
@@ -698,7 +736,7 @@ def _responses(story: Story, rng: np.random.Generator, size: int) -> pa.Table:
     comment = _comments(rng, metric, score, (cell // n_segments) % n_touchpoints)
     return pa.table(
         {
-            "survey": survey + 1,
+            "survey": survey + first_survey,
             "metric_id": pa.DictionaryArray.from_arrays(metric, pa.array(SURVEY_METRICS)),
             "responded_at": pa.array(responded_at.astype("datetime64[us]")),
             "touchpoint_id": pa.DictionaryArray.from_arrays(
@@ -787,10 +825,22 @@ def _measurements(story: Story, rng: np.random.Generator) -> pa.Table:
     )
 
 
-def build_demo(out: Path, responses: int = 300_000, end: date | None = None, seed: int = 42) -> None:
-    """Write the demo warehouse to `out` (atomically, through `write_snapshot`)."""
+def build_demo(
+    out: Path,
+    responses: int = 300_000,
+    end: date | None = None,
+    seed: int = 42,
+    batch_rows: int = BATCH_ROWS,
+    memory_limit: str | None = None,
+) -> None:
+    """Write the demo warehouse to `out` (atomically, through `write_snapshot`), drawing and writing the
+    answers `batch_rows` at a time (a range of days), with DuckDB held to `memory_limit` for the publish.
+    The same arguments give the same warehouse."""
     story = Story(end or date.today())
-    response_rng, measurement_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    count_seed, measurement_seed, batch_seed = np.random.SeedSequence(seed).spawn(3)
+    surveys = _survey_counts(story, np.random.default_rng(count_seed), responses)
+    batches = _batches(surveys, batch_rows)
+    first_surveys = np.cumsum([1, *(surveys.per_day()[days].sum() for days in batches)])
 
     def fill(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("INSERT INTO owners VALUES (?, ?, ?, ?)", OWNERS)
@@ -804,14 +854,19 @@ def build_demo(out: Path, responses: int = 300_000, end: date | None = None, see
         con.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)", _target_rows(story))
         con.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?)", _annotation_rows(story))
 
-        con.register("demo_responses", _responses(story, response_rng, responses))
-        # Response ids are made here: DuckDB builds 10 M strings faster than Python does.
-        con.execute(
-            "INSERT INTO responses SELECT 'R' || lpad(CAST(survey AS VARCHAR), 9, '0'), metric_id,"
-            " responded_at, touchpoint_id, segment_id, score, comment FROM demo_responses"
-        )
-        con.unregister("demo_responses")
-        con.register("demo_measurements", _measurements(story, measurement_rng))
+        # Each batch draws from its own generator, so no batch's draws depend on another's.
+        seeds = batch_seed.spawn(len(batches))
+        for days, first_survey, child in zip(batches, first_surveys, seeds, strict=False):
+            batch = _responses(story, np.random.default_rng(child), surveys, days, int(first_survey))
+            con.register("demo_responses", batch)
+            # Response ids are made here: DuckDB builds 10 M strings faster than Python does.
+            con.execute(
+                "INSERT INTO responses SELECT 'R' || lpad(CAST(survey AS VARCHAR), 9, '0'), metric_id,"
+                " responded_at, touchpoint_id, segment_id, score, comment FROM demo_responses"
+            )
+            con.unregister("demo_responses")
+            del batch  # before the next is drawn: memory holds one batch at a time
+        con.register("demo_measurements", _measurements(story, np.random.default_rng(measurement_seed)))
         con.execute("INSERT INTO measurements SELECT * FROM demo_measurements ORDER BY day, metric_id")
         con.unregister("demo_measurements")
         added = sum(
@@ -826,11 +881,11 @@ def build_demo(out: Path, responses: int = 300_000, end: date | None = None, see
             },
         )
 
-    write_snapshot(Path(out), fill)
+    write_snapshot(Path(out), fill, memory_limit=memory_limit)
 
 
 def main(argv: list[str] | None = None) -> None:
-    import config  # the repository root's settings: only the command line needs its default path
+    import config  # the repository root's settings: only the command line needs its defaults
 
     parser = argparse.ArgumentParser(
         prog="python -m data.demo", description="Build the Beacon demo warehouse."
@@ -842,7 +897,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    build_demo(args.out, args.responses, args.end, args.seed)
+    build_demo(args.out, args.responses, args.end, args.seed, memory_limit=config.PUBLISH_MEMORY)
     with duckdb.connect(str(args.out), read_only=True) as con:
         (rows,) = con.execute("SELECT count(*) FROM responses").fetchone()
     days = (args.end - first_day(args.end)).days + 1

@@ -212,6 +212,7 @@ def write_snapshot(
     fill: Callable[[duckdb.DuckDBPyConnection], None],
     wait: bool = True,
     notice: Callable[[str], None] = _quiet,
+    memory_limit: str | None = None,
 ) -> bool:
     """Write a complete new snapshot with `fill`, check it, and swap it in over `live_path`; the
     snapshot it replaces is kept as `previous_path(live_path)`. True when published; False when `fill`
@@ -219,7 +220,8 @@ def write_snapshot(
 
     It holds the publish lock throughout (see `publishing`), so `fill` reads the live file only after
     any earlier publish is done; it first removes what a killed publish left. On any failure the live
-    file is untouched and the half-written file is removed.
+    file is untouched and the half-written file is removed. DuckDB keeps to `memory_limit` (None: its
+    default, 80% of the machine's), spilling beyond it to `<new file>.tmp` beside the snapshot.
     """
     live_path = Path(live_path)
     live_path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +229,7 @@ def write_snapshot(
         _remove_leftovers(live_path, notice)
         new_path = live_path.with_name(f".{live_path.name}.{os.getpid()}.new")
         try:
-            con = duckdb.connect(str(new_path))
+            con = duckdb.connect(str(new_path), config={"memory_limit": memory_limit or "80%"})
             try:
                 create_schema(con)
                 fill(con)

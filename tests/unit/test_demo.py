@@ -1,4 +1,7 @@
-"""The demo warehouse generator: determinism, shape, the default view's statuses, and the comments."""
+"""The demo warehouse generator: determinism, shape, the default view's statuses, and the comments.
+
+Every build here is drawn in several batches (a range of days each), as a large build is, so the story
+tests hold for what streaming writes."""
 
 from datetime import date
 
@@ -7,8 +10,10 @@ import pytest
 
 from data.demo import comments as corpus
 from data.demo.generator import build_demo, first_day
+from data.warehouse.snapshot import write_snapshot
 
 SIZE = 20_000
+BATCH = 3_000  # answers a batch: about seven batches a build
 MID_QUARTER = date(2026, 11, 23)
 LAST_MONTH_OF_QUARTER = date(2026, 6, 20)
 FIRST_DAY_OF_QUARTER = date(2027, 1, 1)
@@ -76,7 +81,7 @@ def warehouses(tmp_path_factory):
     paths = {}
     for end in (MID_QUARTER, LAST_MONTH_OF_QUARTER, FIRST_DAY_OF_QUARTER):
         paths[end] = folder / f"demo-{end}.duckdb"
-        build_demo(paths[end], SIZE, end, seed=42)
+        build_demo(paths[end], SIZE, end, seed=42, batch_rows=BATCH)
     return paths
 
 
@@ -108,13 +113,51 @@ def checksum(path):
 
 
 def test_same_seed_same_content_and_another_seed_differs(warehouses, tmp_path):
-    build_demo(tmp_path / "again.duckdb", SIZE, MID_QUARTER, seed=42)
-    build_demo(tmp_path / "other.duckdb", SIZE, MID_QUARTER, seed=7)
+    build_demo(tmp_path / "again.duckdb", SIZE, MID_QUARTER, seed=42, batch_rows=BATCH)
+    build_demo(tmp_path / "other.duckdb", SIZE, MID_QUARTER, seed=7, batch_rows=BATCH)
     original = checksum(warehouses[MID_QUARTER])
     assert checksum(tmp_path / "again.duckdb") == original
     other = checksum(tmp_path / "other.duckdb")
     assert other[0] != original[0]
     assert other[1] != original[1]
+
+
+def test_one_batch_or_many_tell_the_same_story(con, tmp_path):
+    """The surveys per day and cell are drawn before the batches: only the answers' draws differ."""
+    build_demo(tmp_path / "whole.duckdb", SIZE, MID_QUARTER, seed=42)  # one batch
+    cells = (
+        "SELECT responded_at::DATE, touchpoint_id, segment_id, count(DISTINCT response_id)"
+        " FROM responses GROUP BY ALL ORDER BY ALL"
+    )
+    with duckdb.connect(str(tmp_path / "whole.duckdb"), read_only=True) as whole:
+        assert fetch(whole, cells) == fetch(con, cells)
+        assert fetch(whole, "SELECT * FROM measurements ORDER BY ALL") == fetch(
+            con, "SELECT * FROM measurements ORDER BY ALL"
+        )
+
+
+def test_survey_ids_are_unique_across_batches_and_follow_time(con):
+    surveys = fetch(
+        con,
+        "SELECT response_id, min(responded_at), max(responded_at), count(*) FROM responses"
+        " GROUP BY 1 ORDER BY 1",
+    )
+    assert len(surveys) > SIZE / 3  # several questions a survey, so ids repeat only within one
+    # R000000001 onwards without a gap, every answer of a survey at one time, and numbers in time order.
+    assert [row[0] for row in surveys] == [f"R{number:09d}" for number in range(1, len(surveys) + 1)]
+    assert all(first == last and count <= 3 for _, first, last, count in surveys)
+    times = [first for _, first, _, _ in surveys]
+    assert times == sorted(times)
+
+
+def test_the_publish_keeps_to_its_memory_limit(tmp_path):
+    seen = []
+    write_snapshot(
+        tmp_path / "w.duckdb",
+        lambda con: seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]),
+        memory_limit="256MB",
+    )
+    assert seen == ["244.1 MiB"]  # DuckDB states it in binary units
 
 
 def test_sizes_and_dates(con):
