@@ -29,6 +29,7 @@ import argparse
 import itertools
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -854,18 +855,29 @@ def build_demo(
         con.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)", _target_rows(story))
         con.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?)", _annotation_rows(story))
 
-        # Each batch draws from its own generator, so no batch's draws depend on another's.
+        # Each batch draws from its own generator, so no batch's draws depend on another's, and the next
+        # batch is drawn (NumPy and Arrow let go of the GIL) while DuckDB writes this one: at most two
+        # batches are held at a time.
         seeds = batch_seed.spawn(len(batches))
-        for days, first_survey, child in zip(batches, first_surveys, seeds, strict=False):
-            batch = _responses(story, np.random.default_rng(child), surveys, days, int(first_survey))
-            con.register("demo_responses", batch)
-            # Response ids are made here: DuckDB builds 10 M strings faster than Python does.
-            con.execute(
-                "INSERT INTO responses SELECT 'R' || lpad(CAST(survey AS VARCHAR), 9, '0'), metric_id,"
-                " responded_at, touchpoint_id, segment_id, score, comment FROM demo_responses"
-            )
-            con.unregister("demo_responses")
-            del batch  # before the next is drawn: memory holds one batch at a time
+
+        def draw(index: int) -> pa.Table:
+            days, child = batches[index], np.random.default_rng(seeds[index])
+            return _responses(story, child, surveys, days, int(first_surveys[index]))
+
+        with ThreadPoolExecutor(max_workers=1) as drawing:
+            next_batch = drawing.submit(draw, 0)
+            for index in range(len(batches)):
+                batch = next_batch.result()
+                if index + 1 < len(batches):
+                    next_batch = drawing.submit(draw, index + 1)
+                con.register("demo_responses", batch)
+                # Response ids are made here: DuckDB builds 10 M strings faster than Python does.
+                con.execute(
+                    "INSERT INTO responses SELECT 'R' || lpad(CAST(survey AS VARCHAR), 9, '0'), metric_id,"
+                    " responded_at, touchpoint_id, segment_id, score, comment FROM demo_responses"
+                )
+                con.unregister("demo_responses")
+                del batch
         con.register("demo_measurements", _measurements(story, np.random.default_rng(measurement_seed)))
         con.execute("INSERT INTO measurements SELECT * FROM demo_measurements ORDER BY day, metric_id")
         con.unregister("demo_measurements")
