@@ -22,7 +22,10 @@ and end date, because each comes from a part of the story that does not depend o
 * `accessibility_csat` insufficient: a pilot with one answer a day and min_sample 100 (a quarter has at
   most 92 days).
 
-Everything is vectorised (NumPy, Arrow, DuckDB SQL); loops run over days, metrics or cells, never rows.
+Everything is vectorised (NumPy, Arrow, DuckDB SQL); loops run over days, metrics, cells or batches, never
+rows. The build streams: how many surveys start in each (day, touchpoint, segment) cell is drawn first for
+the whole range, then the answers are drawn and written a range of days (`BATCH_ROWS` answers) at a time,
+so its memory is bounded by the batch, not by --responses.
 """
 
 import argparse
