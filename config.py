@@ -67,8 +67,8 @@ TRUST_PROXY = int(os.environ.get("BEACON_TRUST_PROXY", "0"))
 VIEWER_COMMENTS = os.environ.get("BEACON_VIEWER_COMMENTS", "shown")
 # DuckDB's memory per app process (its buffer pool caches what raw scans read): keeps workers bounded.
 DUCKDB_MEMORY_LIMIT = os.environ.get("BEACON_DUCKDB_MEMORY_LIMIT", "200MB")
-# DuckDB's memory while a snapshot is published (the demo build, its rollup and checks), spilling beyond it
-# to disk beside the new file: bounds the build of a 100 M demo on a small machine.
+# DuckDB's memory while `python -m data.demo` publishes (its inserts, rollup and checks), spilling beyond it
+# to disk beside the new file: a 100 M demo builds on a small machine.
 PUBLISH_MEMORY = os.environ.get("BEACON_PUBLISH_MEMORY", "3GB")
 # Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.
 CACHE_TIMEOUT = int(os.environ.get("BEACON_CACHE_TIMEOUT", "3600"))
