@@ -746,7 +746,7 @@ def ingest(
         if old is not None:
             con.execute("DETACH old")
 
-    published = write_snapshot(warehouse, fill, wait, notice)
+    published = write_snapshot(warehouse, fill, wait, notice, memory_limit=config.PUBLISH_MEMORY)
     return Summary(sources, time.perf_counter() - started, mode, tables, published)
 
 
