@@ -300,7 +300,12 @@ def _buckets(start, end, grain, metric_id, touchpoint_id, segment_id, by) -> pd.
         views,
         start=start,
         end=end,
-        **_slice_params(by, metric_id, touchpoint_id, segment_id),
+        # A trend is of one segment (or all): only touchpoints break it down.
+        **{
+            k: v
+            for k, v in _slice_params(by, metric_id, touchpoint_id, segment_id).items()
+            if k != "by_segment"
+        },
     )
     return _typed(frame).assign(
         bucket_start=pd.to_datetime(frame["bucket_start"]).astype("datetime64[us]"),
@@ -426,7 +431,9 @@ def movers(
 @memoised
 def segment_comparison(view: View) -> pd.DataFrame:
     """Every metric per segment, each with whether it differs significantly from the other customers."""
-    segments = kpis(view, ("segment",))
+    # The rollup's pandas path: the test against the rest needs each segment's sums, which the
+    # published answers do not carry.
+    segments = kpis(view, ("segment",), sums="kpi_sums")
     # Each metric against the rest over the period it is shown at (a quarterly one at its quarter).
     start = segments["measured_start"].fillna(view.period.start)
     end = segments["measured_end"].fillna(view.period.end)

@@ -39,6 +39,7 @@ def test_every_sql_file_is_covered_here():
     covered = {
         "annotations", "as_of", "distribution", "kpi_sums", "kpi_sums_raw", "metrics", "owners", "segments",
         "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log", "segment_rest_sums",
+        "kpi_answers", "kpi_monthly",  # tests/unit/test_answers.py
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
 
