@@ -24,14 +24,12 @@ def _catalogue(metric_id: str | None) -> pd.DataFrame:
     return catalogue if metric_id is None else catalogue[catalogue["metric_id"] == metric_id]
 
 
-def sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dict:
+def sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None, rest_of_segment=False) -> dict:
+    """The parameters of kpi_sums.sql (and kpi_sums_raw.sql)."""
     return {
-        "metric_id": metric_id,
-        "touchpoint_id": touchpoint_id,
-        "segment_id": segment_id,
-        "by_touchpoint": "touchpoint" in by,
-        "by_segment": "segment" in by,
+        **_slice_params(by, metric_id, touchpoint_id, segment_id),
         "grain": grain,
+        "rest_of_segment": rest_of_segment,
     }
 
 
@@ -439,9 +437,9 @@ def segment_comparison(view: View) -> pd.DataFrame:
     end = segments["measured_end"].fillna(view.period.end)
     rest = pd.concat(
         [
-            run("segment_rest_sums", start=first, end=last).merge(
-                segments.loc[(start == first) & (end == last), ["metric_id"]].drop_duplicates()
-            )
+            run(
+                "kpi_sums", start=first, end=last, **sums_params(None, None, None, rest_of_segment=True)
+            ).merge(segments.loc[(start == first) & (end == last), ["metric_id"]].drop_duplicates())
             for first, last in set(zip(start, end, strict=True))
         ],
         ignore_index=True,
