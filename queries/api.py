@@ -279,7 +279,7 @@ def trend(
 
 
 def _buckets(start, end, grain, metric_id, touchpoint_id, segment_id, by) -> pd.DataFrame:
-    """`trend`'s rows, of one slice or (`by=("touchpoint",)`) of every touchpoint of the segment."""
+    """`trend`'s rows, of one slice or of every touchpoint and/or segment in `by` (within the filters)."""
     if grain not in GRAINS:
         raise ValueError(f"Trends are by {' or '.join(GRAINS)}, not {grain}.")
     start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
@@ -298,12 +298,7 @@ def _buckets(start, end, grain, metric_id, touchpoint_id, segment_id, by) -> pd.
         views,
         start=start,
         end=end,
-        # A trend is of one segment (or all): only touchpoints break it down.
-        **{
-            k: v
-            for k, v in _slice_params(by, metric_id, touchpoint_id, segment_id).items()
-            if k != "by_segment"
-        },
+        **_slice_params(by, metric_id, touchpoint_id, segment_id),
     )
     return _typed(frame).assign(
         bucket_start=pd.to_datetime(frame["bucket_start"]).astype("datetime64[us]"),

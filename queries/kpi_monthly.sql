@@ -1,7 +1,7 @@
 -- KPI per calendar bucket with data over [$start, $end] with the catalogue's columns: the published
 -- calendar months of `kpi_monthly`, or any buckets computed by data/warehouse/answers.sql (the query
 -- layer then puts that statement under the same name). One slice, $touchpoint_id × $segment_id
--- (NULL = all), or every touchpoint of $segment_id with $by_touchpoint.
+-- (NULL = all), or every touchpoint and/or segment ($by_touchpoint, $by_segment) within those filters.
 SELECT
     m.*,
     o.name AS owner_name,
@@ -25,8 +25,11 @@ WHERE a.has_data
     AND a.bucket_start <= $end
     AND ($metric_id IS NULL OR a.metric_id = $metric_id)
     AND CASE
-        WHEN $by_touchpoint THEN a.touchpoint_id IS NOT NULL
+        WHEN $by_touchpoint THEN a.touchpoint_id IS NOT NULL AND coalesce(a.touchpoint_id = $touchpoint_id, TRUE)
         ELSE a.touchpoint_id IS NOT DISTINCT FROM $touchpoint_id
     END
-    AND a.segment_id IS NOT DISTINCT FROM $segment_id
-ORDER BY m.sort_order, m.metric_id, a.touchpoint_id, a.bucket_start
+    AND CASE
+        WHEN $by_segment THEN a.segment_id IS NOT NULL AND coalesce(a.segment_id = $segment_id, TRUE)
+        ELSE a.segment_id IS NOT DISTINCT FROM $segment_id
+    END
+ORDER BY m.sort_order, m.metric_id, a.touchpoint_id, a.segment_id, a.bucket_start
