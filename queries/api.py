@@ -1,14 +1,16 @@
 """What pages ask the warehouse, in the users' words: the catalogue, the view, and KPIs for it."""
 
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 
+from data.warehouse import answers
 from queries import kpi
 from queries.cadence import measured_view, metric_cadences
-from queries.catalogue import metrics
+from queries.catalogue import metrics, touchpoints
 from queries.periods import View, resolve_view
-from queries.runner import WarehouseError, memoised, run
+from queries.runner import WarehouseError, memoised, run, run_text, sql_text
 
 #: Calendar buckets a trend may use.
 GRAINS = ("month", "week")
@@ -22,14 +24,12 @@ def _catalogue(metric_id: str | None) -> pd.DataFrame:
     return catalogue if metric_id is None else catalogue[catalogue["metric_id"] == metric_id]
 
 
-def sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None) -> dict:
+def sums_params(metric_id, touchpoint_id, segment_id, by=(), grain=None, rest_of_segment=False) -> dict:
+    """The parameters of kpi_sums.sql (and kpi_sums_raw.sql)."""
     return {
-        "metric_id": metric_id,
-        "touchpoint_id": touchpoint_id,
-        "segment_id": segment_id,
-        "by_touchpoint": "touchpoint" in by,
-        "by_segment": "segment" in by,
+        **_slice_params(by, metric_id, touchpoint_id, segment_id),
         "grain": grain,
+        "rest_of_segment": rest_of_segment,
     }
 
 
@@ -71,7 +71,7 @@ def kpis(
     metric_id: str | None = None,
     touchpoint_id: str | None = None,
     segment_id: str | None = None,
-    sums: str = "kpi_sums",
+    sums: str = "answers",
 ) -> pd.DataFrame:
     """One row per metric (and per touchpoint and/or segment in `by`) with everything a tile shows.
 
@@ -82,8 +82,14 @@ def kpis(
     with data in either period. A metric the catalogue declares measured less often than the view can
     hold (quarterly data in a quarter to date) is shown at its latest whole period
     (queries.cadence.measured_view).
-    `sums="kpi_sums_raw"` computes the same from raw facts (tests and benchmarks only).
+    A standard view is one lookup of the answers published with the snapshot; any other view runs
+    the same statement (data/warehouse/answers.sql) for just that view. `sums="kpi_sums"` or
+    `sums="kpi_sums_raw"` computes the same in pandas from the rollup or from raw facts: the reference
+    (tests and benchmarks only).
     """
+    _check_breakdowns(by)
+    if sums == "answers":
+        return _answers(view, by, metric_id, touchpoint_id, segment_id)
     frame = _view_kpis(view, by, metric_id, touchpoint_id, segment_id, sums).assign(
         **dict.fromkeys(MEASURED_COLUMNS)
     )
@@ -116,11 +122,90 @@ def _shown_view(view: View, metric_id: str) -> View:
     return measured_view(view, cadence, latest_day) or view
 
 
-def _view_kpis(view: View, by, metric_id, touchpoint_id, segment_id, sums) -> pd.DataFrame:
-    """`kpis` for exactly the view's period and comparison, whatever each metric's cadence."""
+def _check_breakdowns(by) -> None:
     unknown = set(by) - BREAKDOWNS.keys()
     if unknown:
         raise ValueError(f"Breakdowns are by {' and '.join(BREAKDOWNS)}, not {', '.join(sorted(unknown))}.")
+
+
+@cache
+def _published_views(first_day: date, as_of: date) -> frozenset[View]:
+    """The views whose answers a snapshot with these data days publishes."""
+    return frozenset(answers.standard_views(first_day, as_of))
+
+
+def _published(view: View) -> bool:
+    """Whether the live snapshot holds `view`'s answers (a standard view as of its latest data day)."""
+    return view in _published_views(*data_range())
+
+
+def _metric_cadences(metric_id: str | None) -> list[answers.MetricCadence]:
+    """What decides the period each metric (or the one) is shown at, in the live snapshot."""
+    known = metric_cadences()
+    if metric_id is not None:
+        known = known[known["metric_id"] == metric_id]
+    return [
+        answers.MetricCadence(
+            row.metric_id, row.cadence if row.cadence_source == "declared" else None, row.latest_day
+        )
+        for row in known.itertuples()
+    ]
+
+
+def _lookup(name: str, views: list[dict] | None, **params) -> pd.DataFrame:
+    """queries/<name>.sql over the published table of that name, or (`views` given) over the answers
+    statement computing just those views."""
+    if views is None:
+        return run(name, **params)
+    source = answers.BUCKETS if name == "kpi_monthly" else answers.ANSWERS
+    text = f"WITH {name} AS ({source})\n{sql_text(name)}"
+    return run_text(f"{name}_computed", text, **params, **answers.statement_params(views))
+
+
+def _slice_params(by, metric_id, touchpoint_id, segment_id) -> dict:
+    return {
+        "metric_id": metric_id,
+        "touchpoint_id": touchpoint_id,
+        "segment_id": segment_id,
+        "by_touchpoint": "touchpoint" in by,
+        "by_segment": "segment" in by,
+    }
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A lookup's frame with the dtypes pages read: n a nullable integer (NA for ratio metrics, which
+    count no answers), verdicts nullable booleans, missing ids and dates None, dates as dates."""
+    typed = {"n": frame["n"].astype("Int64").mask(frame["kind"] == "ratio")}
+    for column in ("gap_clear", "change_significant"):
+        if column in frame:
+            typed[column] = frame[column].astype("boolean")
+    for column in ("touchpoint_id", "segment_id", "measured_period", "compare_label"):
+        if column in frame:
+            typed[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    for column in ("measured_start", "measured_end", "compare_start", "compare_end"):
+        if column in frame:
+            days = pd.to_datetime(frame[column])
+            typed[column] = pd.Series(
+                [day.date() if not pd.isna(day) else None for day in days], index=frame.index, dtype=object
+            )
+    return frame.assign(**typed)
+
+
+def _answers(view: View, by, metric_id, touchpoint_id, segment_id) -> pd.DataFrame:
+    """`kpis` from the published answers, or from the answers statement for a view not published."""
+    views = None if _published(view) else answers.view_rows(view, _metric_cadences(metric_id))
+    frame = _lookup(
+        "kpi_answers",
+        views,
+        period_key=view.period.key,
+        compare=view.compare,
+        **_slice_params(by, metric_id, touchpoint_id, segment_id),
+    )
+    return _typed(frame)
+
+
+def _view_kpis(view: View, by, metric_id, touchpoint_id, segment_id, sums) -> pd.DataFrame:
+    """`kpis` for exactly the view's period and comparison, whatever each metric's cadence."""
     keys = ["metric_id", *(BREAKDOWNS[b] for b in by)]
     params = sums_params(metric_id, touchpoint_id, segment_id, by)
     not_keys = ["bucket_start", *(c for c in BREAKDOWNS.values() if c not in keys)]
@@ -188,26 +273,37 @@ def trend(
 
     One row per metric and bucket that has data: bucket_start, bucket_end (clipped to `end`), n,
     value, low, high, target, tolerance. Buckets are whole calendar months/weeks clipped to the range.
+    Whole months ending at a month's end or the latest data day are looked up in the published months.
     """
+    return _buckets(start, end, grain, metric_id, touchpoint_id, segment_id, by=())
+
+
+def _buckets(start, end, grain, metric_id, touchpoint_id, segment_id, by) -> pd.DataFrame:
+    """`trend`'s rows, of one slice or of every touchpoint and/or segment in `by` (within the filters)."""
     if grain not in GRAINS:
         raise ValueError(f"Trends are by {' or '.join(GRAINS)}, not {grain}.")
-    sums = run(
-        "kpi_sums", start=start, end=end, **sums_params(metric_id, touchpoint_id, segment_id, grain=grain)
+    start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    latest = as_of()
+    whole_months = (
+        grain == "month"
+        and start.day == 1
+        and (end == latest or (end < latest and (end + timedelta(days=1)).day == 1))
     )
-    frame = _catalogue(metric_id).merge(sums.drop(columns=list(BREAKDOWNS.values())), on="metric_id")
-    frame = kpi.add_values(frame)
-    bucket_start = pd.to_datetime(frame["bucket_start"])
-    bucket_end = bucket_start + (pd.offsets.MonthEnd(0) if grain == "month" else pd.Timedelta(days=6))
-    frame = frame.assign(
-        bucket_start=bucket_start,
-        bucket_end=bucket_end.clip(upper=pd.Timestamp(end)),
-        touchpoint_id=touchpoint_id,
-        segment_id=segment_id,
+    views = None
+    if not whole_months:
+        ids = [metric.metric_id for metric in _metric_cadences(metric_id)]
+        views = answers.bucket_rows(start, end, grain, ids)
+    frame = _lookup(
+        "kpi_monthly",
+        views,
+        start=start,
+        end=end,
+        **_slice_params(by, metric_id, touchpoint_id, segment_id),
     )
-    frame["target_day"] = frame["bucket_end"]
-    frame = kpi.pick_targets(frame, run("targets", metric_id=metric_id))
-    frame["n"] = frame["n"].astype("Int64").mask(frame["kind"] == "ratio")
-    return frame.sort_values(["sort_order", "bucket_start"], ignore_index=True)
+    return _typed(frame).assign(
+        bucket_start=pd.to_datetime(frame["bucket_start"]).astype("datetime64[us]"),
+        bucket_end=pd.to_datetime(frame["bucket_end"]).astype("datetime64[us]"),
+    )
 
 
 def annotations(start: date, end: date, metric_id: str | None = None, touchpoint_id: str | None = None):
@@ -276,17 +372,28 @@ def verbatims(
 
 @memoised
 def monthly_history(
-    end: date, months: int = 12, segment_id: str | None = None, touchpoint_id: str | None = None
+    end: date,
+    months: int = 12,
+    segment_id: str | None = None,
+    touchpoint_id: str | None = None,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Every metric's n, value and target for each of the `months` calendar months ending with `end`'s,
-    one row per metric and month, NaN where a month has no data (so sparklines keep their spacing)."""
+    one row per metric and month, NaN where a month has no data (so sparklines keep their spacing).
+    With `by=("touchpoint",)`, one row per metric, touchpoint (`touchpoint_id`) and month, in one lookup."""
+    if set(by) - {"touchpoint"}:
+        raise ValueError(
+            f"Monthly histories are by touchpoint, not {', '.join(sorted(set(by) - {'touchpoint'}))}."
+        )
     first = (pd.Timestamp(end).to_period("M") - (months - 1)).start_time
-    found = trend(first.date(), end, "month", touchpoint_id=touchpoint_id, segment_id=segment_id)
+    found = _buckets(first.date(), end, "month", None, touchpoint_id, segment_id, by)
+    keys = ["metric_id", *(["touchpoint_id"] if by else []), "bucket_start"]
+    axes = [metrics()["metric_id"], *([touchpoints()["touchpoint_id"]] if by else [])]
     grid = pd.MultiIndex.from_product(
-        [metrics()["metric_id"], pd.date_range(first, periods=months, freq="MS")],
-        names=["metric_id", "bucket_start"],
+        [*axes, pd.date_range(first, periods=months, freq="MS")],
+        names=keys,
     )
-    monthly = found.set_index(["metric_id", "bucket_start"])[["n", "value", "target"]].reindex(grid)
+    monthly = found.set_index(keys)[["n", "value", "target"]].reindex(grid)
     # Each metric's kind and minimum sample ride along, so a public screen can blank thin months.
     return monthly.reset_index().merge(metrics()[["metric_id", "kind", "min_sample"]], on="metric_id")
 
@@ -317,15 +424,17 @@ def movers(
 @memoised
 def segment_comparison(view: View) -> pd.DataFrame:
     """Every metric per segment, each with whether it differs significantly from the other customers."""
-    segments = kpis(view, ("segment",))
+    # The rollup's pandas path: the test against the rest needs each segment's sums, which the
+    # published answers do not carry.
+    segments = kpis(view, ("segment",), sums="kpi_sums")
     # Each metric against the rest over the period it is shown at (a quarterly one at its quarter).
     start = segments["measured_start"].fillna(view.period.start)
     end = segments["measured_end"].fillna(view.period.end)
     rest = pd.concat(
         [
-            run("segment_rest_sums", start=first, end=last).merge(
-                segments.loc[(start == first) & (end == last), ["metric_id"]].drop_duplicates()
-            )
+            run(
+                "kpi_sums", start=first, end=last, **sums_params(None, None, None, rest_of_segment=True)
+            ).merge(segments.loc[(start == first) & (end == last), ["metric_id"]].drop_duplicates())
             for first, last in set(zip(start, end, strict=True))
         ],
         ignore_index=True,

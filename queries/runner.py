@@ -108,13 +108,15 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def run_uncached(name: str, params: dict | None = None, snapshot: _Snapshot | None = None) -> pd.DataFrame:
-    """Run queries/<name>.sql with its $named parameters bound; the result fully materialised."""
+def run_uncached(
+    name: str, params: dict | None = None, snapshot: _Snapshot | None = None, text: str | None = None
+) -> pd.DataFrame:
+    """Run queries/<name>.sql (or `text`) with its $named parameters bound; the result fully materialised."""
     snapshot = snapshot or _current()
     cursor = snapshot.connection.cursor()
     try:
         cursor.execute("USE warehouse")
-        return cursor.execute(sql_text(name), params or {}).df()
+        return cursor.execute(text or sql_text(name), params or {}).df()
     except (duckdb.CatalogException, duckdb.BinderException, duckdb.IOException) as error:
         # A table or column of the contract is missing or unreadable; anything else is a bug and is raised.
         raise WarehouseError(
@@ -141,6 +143,12 @@ def _cached(name: str, arguments, compute):
 def run(name: str, **params) -> pd.DataFrame:
     """`run_uncached`, memoised on the query name, its parameters and the snapshot version."""
     return _cached(name, params, lambda snapshot: run_uncached(name, params, snapshot))
+
+
+def run_text(name: str, text: str, **params) -> pd.DataFrame:
+    """`run` of a statement composed from SQL files (a lookup over the answers statement, when a view
+    is not published), memoised on `name` and its parameters."""
+    return _cached(name, params, lambda snapshot: run_uncached(name, params, snapshot, text))
 
 
 def memoised(function):

@@ -38,7 +38,8 @@ def raw(demo: Path, sql: str, params=None):
 def test_every_sql_file_is_covered_here():
     covered = {
         "annotations", "as_of", "distribution", "kpi_sums", "kpi_sums_raw", "metrics", "owners", "segments",
-        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log", "segment_rest_sums",
+        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log",
+        "kpi_answers", "kpi_monthly",  # tests/unit/test_answers.py
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
 
@@ -122,10 +123,11 @@ def test_ratio_daily_moments_come_from_each_days_total(demo):
     assert moments == pytest.approx(expected, rel=1e-12)
 
 
-def test_segment_rest_sums_are_everyone_but_the_segment(demo):
+def test_rest_of_segment_sums_are_everyone_but_the_segment(demo):
     """The rest of customers: survey counts are all minus the segment; ratio moments are of each day's
     total outside the segment, from the raw measurements."""
-    rest = run_uncached("segment_rest_sums", Q4).set_index(["metric_id", "segment_id"])
+    params = {**Q4, **sums_params(None, None, None, rest_of_segment=True)}
+    rest = run_uncached("kpi_sums", params).set_index(["metric_id", "segment_id"])
     n_outside = raw(
         demo,
         "SELECT count(*) FROM responses WHERE metric_id = 'tnps' AND segment_id <> 'smb' "
