@@ -409,21 +409,20 @@ def show_commitments(params):
 
 @queries.memoised
 def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
-    """The trend and both breakdowns, as figure dicts (memoised: Plotly's validation
-    costs more than the cached queries behind them); `marks` are commitment milestones."""
+    """The trend and both breakdowns, as figure dicts (memoised with the queries behind them);
+    `marks` are commitment milestones."""
     context = _context(params)
     found = frames.metric(context)
     trend, notes = _trend(context)
     breakdowns = found["breakdowns"]
     unit = found["headline"].iloc[0]["unit"]
-    figures = (
+    return (
         trend_figure(trend, notes, unit, mode, marks),
         breakdown_figure(
             breakdowns["touchpoint"], "touchpoint_id", _names(found["touchpoints"], "touchpoint_id"), mode
         ),
         breakdown_figure(breakdowns["segment"], "segment_id", _names(found["segments"], "segment_id"), mode),
     )
-    return tuple(figure.to_dict() for figure in figures)
 
 
 def _bands(metric_id: str) -> dict:
@@ -438,7 +437,7 @@ def _bands(metric_id: str) -> dict:
 def draw_distribution(mode, params):
     context = _context(params)
     counts = queries.distribution(context.view, context.metric_id, context.touchpoint_id, context.segment_id)
-    return distribution_figure(counts, _bands(context.metric_id), mode).to_dict()
+    return distribution_figure(counts, _bands(context.metric_id), mode)
 
 
 @callback(
