@@ -42,6 +42,13 @@ def test_pages_scripts_and_layouts_come_compressed_in_the_browser_s_choice(serve
     _status, headers, body = get(server + script, "gzip, br")
     assert headers["Content-Encoding"] == "br"
     assert b"dash_core_components" in brotli.decompress(body)
+    # A versioned file is compressed once and kept so: the second browser gets the same bytes.
+    bundle = f"{server}/vendor/{vendor_version()}/plotly.min.js"
+    first, second = get(bundle, "br"), get(bundle, "br")
+    assert first[1]["Content-Encoding"] == second[1]["Content-Encoding"] == "br"
+    assert first[2] == second[2] and brotli.decompress(first[2]).startswith(
+        b"/**\n* plotly.js (basic - minified)"
+    )
     _status, headers, body = get(server + "/_dash-layout", "gzip")
     assert (headers["Content-Type"], headers["Content-Encoding"]) == ("application/json", "gzip")
 
