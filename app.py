@@ -10,6 +10,7 @@ import dash
 from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
+import delivery
 import security
 from auth import web as auth_web
 from components import ids, shell
@@ -25,10 +26,9 @@ logging.basicConfig(
 
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
 # Bootstrap loads and our rules override it; Dash would otherwise load every file under assets/.
+# Under their version's URL, so browsers keep them (delivery.py).
 VENDOR_STYLESHEETS = [
-    "/assets/vendor/bootstrap.min.css",
-    "/assets/vendor/bootstrap-icons.min.css",
-    "/assets/vendor/inter/index.css",
+    delivery.vendor_url(name) for name in ("bootstrap.min.css", "bootstrap-icons.min.css", "inter/index.css")
 ]
 
 app = Dash(
@@ -89,6 +89,8 @@ clientside_callback(
 # headers on every response, the policy listing the inline scripts the callbacks make.
 auth_web.install(app)
 security.secure(app)
+# Compressed responses, versioned files cached for a year, the partial plotly.js bundle.
+delivery.install(app)
 # Dash checks every callback's ids against every page at once (views/validation.py).
 validation.install(app, layout)
 # 404 for a page or id Beacon does not have, though the browser still draws the friendly page.

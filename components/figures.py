@@ -6,7 +6,6 @@ because charts cannot carry the DOM contract's attributes.
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from components.format import format_count, format_value
 from components.theme import SERIES, STATUS_COLOURS, figure_template
@@ -17,15 +16,24 @@ THIN = "#adb5bd"  # cells with too little data are greyed, whatever their value
 BAND_COLOURS = {"worst": STATUS_COLOURS["off_track"], "middle": "#8c959f", "best": STATUS_COLOURS["on_track"]}
 
 
-def _figure(mode: str, height: int, **layout) -> go.Figure:
-    figure = go.Figure()
-    figure.update_layout(template=figure_template(mode), height=height, **layout)
-    return figure
+def _figure(mode: str, height: int, **layout) -> dict:
+    """A figure as the plain dict plotly.js reads: plotly.py's graph objects validate every property
+    on every call, which cost more than the queries behind a chart."""
+    return {"data": [], "layout": {"template": figure_template(mode), "height": height, **layout}}
 
 
-def empty_figure(mode: str, message: str, height: int = 260) -> go.Figure:
+def _numbers(series) -> np.ndarray:
+    """Floats with NaN where a value is missing (drawn as a gap, sent as null)."""
+    return pd.Series(series).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _days(series) -> list[str]:
+    return [pd.Timestamp(day).strftime("%Y-%m-%d") for day in series]
+
+
+def empty_figure(mode: str, message: str, height: int = 260) -> dict:
     figure = _figure(mode, height, xaxis={"visible": False}, yaxis={"visible": False})
-    figure.add_annotation(text=message, showarrow=False, font={"size": 14})
+    figure["layout"]["annotations"] = [{"text": message, "showarrow": False, "font": {"size": 14}}]
     return figure
 
 
@@ -35,71 +43,109 @@ MILESTONES = {"start": ("triangle-right", "Started"), "done": ("star", "Complete
 
 def trend_figure(
     trend: pd.DataFrame, annotations: pd.DataFrame, unit: str, mode: str, milestones: list | tuple = ()
-) -> go.Figure:
+) -> dict:
     """Value per bucket with its 95% band, the target as a step line, annotations as markers, and
     commitment `milestones` [(ISO day, "start" | "done", title)] as symbols along the bottom."""
     if trend.empty:
         return empty_figure(mode, "No data in this range")
-    x = trend["bucket_start"]
-    figure = _figure(mode, 340, hovermode="x unified", legend={"orientation": "h", "y": -0.18})
+    x = _days(trend["bucket_start"])
+    figure = _figure(
+        mode,
+        340,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.18},
+        yaxis={"title": {"text": unit if unit not in ("score",) else None}, "rangemode": "normal"},
+    )
+    traces = figure["data"]
     if trend["low"].notna().any():
-        figure.add_scatter(
-            x=x, y=trend["high"], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"
-        )
-        figure.add_scatter(
-            x=x,
-            y=trend["low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor="rgba(61, 139, 253, 0.18)",
-            name="95% interval",
-            hoverinfo="skip",
-        )
-    figure.add_scatter(
-        x=x,
-        y=trend["value"],
-        mode="lines+markers",
-        name="Value",
-        line={"color": SERIES[0], "width": 2.5},
-        customdata=trend["n"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-        hovertemplate="%{y:.3~f}"
-        + ("<br>n %{customdata:,.0f}" if trend["n"].notna().any() else "")
-        + "<extra></extra>",
+        traces += [
+            {
+                "type": "scatter",
+                "x": x,
+                "y": _numbers(trend["high"]),
+                "mode": "lines",
+                "line": {"width": 0},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": x,
+                "y": _numbers(trend["low"]),
+                "mode": "lines",
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": "rgba(61, 139, 253, 0.18)",
+                "name": "95% interval",
+                "hoverinfo": "skip",
+            },
+        ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": _numbers(trend["value"]),
+            "mode": "lines+markers",
+            "name": "Value",
+            "line": {"color": SERIES[0], "width": 2.5},
+            "customdata": _numbers(trend["n"]),
+            "hovertemplate": "%{y:.3~f}"
+            + ("<br>n %{customdata:,.0f}" if trend["n"].notna().any() else "")
+            + "<extra></extra>",
+        }
     )
     if trend["target"].notna().any():
-        figure.add_scatter(
-            x=x,
-            y=trend["target"],
-            mode="lines",
-            name="Target",
-            line={"color": "#8c959f", "dash": "dash", "shape": "hv", "width": 2},
-            hovertemplate="target %{y}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": _numbers(trend["target"]),
+                "mode": "lines",
+                "name": "Target",
+                "line": {"color": "#8c959f", "dash": "dash", "shape": "hv", "width": 2},
+                "hovertemplate": "target %{y}<extra></extra>",
+            }
         )
     # Each annotation's label on a line of its own (so two close days never write over each other),
     # running away from the nearer edge of the chart (so a late one is not cut at the right).
-    middle = x.min() + (x.max() - x.min()) / 2
+    first, last = trend["bucket_start"].min(), trend["bucket_start"].max()
+    middle = first + (last - first) / 2
+    shapes, labels = [], []
     for line, note in enumerate(annotations.sort_values("day").itertuples(index=False)):
         day = pd.Timestamp(note.day)
-        figure.add_vline(x=day, line={"color": SERIES[1], "dash": "dot", "width": 1.5})
-        figure.add_annotation(
-            x=day,
-            y=1,
-            yref="paper",
-            yshift=-15 * line,
-            text=note.title,
-            showarrow=False,
-            xanchor="right" if day > middle else "left",
-            yanchor="top",
-            font={"size": 11, "color": SERIES[1]},
-            bgcolor=_PAPER_BEHIND[mode if mode in _PAPER_BEHIND else "light"],
+        iso = day.strftime("%Y-%m-%d")
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y domain",
+                "x0": iso,
+                "x1": iso,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": SERIES[1], "dash": "dot", "width": 1.5},
+            }
         )
-    figure.update_yaxes(title_text=unit if unit not in ("score",) else None, rangemode="normal")
-    _add_milestones(figure, milestones, x.min(), x.max() + pd.offsets.MonthEnd(0))
+        labels.append(
+            {
+                "x": iso,
+                "y": 1,
+                "yref": "paper",
+                "yshift": -15 * line,
+                "text": note.title,
+                "showarrow": False,
+                "xanchor": "right" if day > middle else "left",
+                "yanchor": "top",
+                "font": {"size": 11, "color": SERIES[1]},
+                "bgcolor": _PAPER_BEHIND[mode if mode in _PAPER_BEHIND else "light"],
+            }
+        )
+    figure["layout"].update(shapes=shapes, annotations=labels)
+    _add_milestones(figure, milestones, first, last + pd.offsets.MonthEnd(0))
     return figure
 
 
-def _add_milestones(figure: go.Figure, milestones, first: pd.Timestamp, last: pd.Timestamp) -> None:
+def _add_milestones(figure: dict, milestones, first: pd.Timestamp, last: pd.Timestamp) -> None:
     """Commitment starts and completions inside the chart's range, on an axis of their own (0 to 1)
     so they sit along the bottom whatever the metric's scale."""
     shown = [
@@ -111,20 +157,31 @@ def _add_milestones(figure: go.Figure, milestones, first: pd.Timestamp, last: pd
         these = [(day, title) for day, kind, title in shown if kind == event]
         if not these:
             continue
-        figure.add_scatter(
-            x=[day for day, _title in these],
-            y=[0.05] * len(these),
-            yaxis="y2",
-            mode="markers",
-            name=f"Commitment {verb.lower()}",
-            marker={"symbol": symbol, "size": 13, "color": SERIES[2], "line": {"width": 1, "color": "#fff"}},
-            customdata=[title for _day, title in these],
-            hovertemplate=f"{verb}: %{{customdata}}<extra></extra>",
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "x": _days(day for day, _title in these),
+                "y": [0.05] * len(these),
+                "yaxis": "y2",
+                "mode": "markers",
+                "name": f"Commitment {verb.lower()}",
+                "marker": {
+                    "symbol": symbol,
+                    "size": 13,
+                    "color": SERIES[2],
+                    "line": {"width": 1, "color": "#fff"},
+                },
+                "customdata": [title for _day, title in these],
+                "hovertemplate": f"{verb}: %{{customdata}}<extra></extra>",
+            }
         )
     if shown:
-        figure.update_layout(
-            yaxis2={"overlaying": "y", "range": [0, 1], "visible": False, "fixedrange": True}
-        )
+        figure["layout"]["yaxis2"] = {
+            "overlaying": "y",
+            "range": [0, 1],
+            "visible": False,
+            "fixedrange": True,
+        }
 
 
 def _value_label(row) -> str:
@@ -135,7 +192,7 @@ def _value_label(row) -> str:
     )
 
 
-def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode: str) -> go.Figure:
+def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode: str) -> dict:
     """Horizontal bars per touchpoint or segment with interval whiskers and each slice's target.
 
     Bars take their status colour; thin slices are grey and labelled with their n. Each value is
@@ -157,60 +214,70 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
     # The label column is as wide as its longest line (about 7 px a character at 12 px).
     label_width = 12 + 7 * max(len(line) for text in texts for line in text.split("<br>"))
     has_interval = frame["low"].notna().any()
+    value = _numbers(frame["value"])
     figure = _figure(
         mode,
         max(220, 44 * len(frame) + 60),
         showlegend=False,
         margin={"l": 8, "r": label_width, "t": 8, "b": 36},
         bargap=0.35,
+        yaxis={"automargin": True, "ticks": "outside", "ticklen": 4},
+        xaxis={"zeroline": True},
+        annotations=[
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 8,
+                "y": label,
+                "yref": "y",
+                "text": text,
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12 if "<br>" not in text else 11},
+            }
+            for label, text in zip(labels, texts, strict=True)
+        ],
     )
-    figure.add_bar(
-        y=labels,
-        x=frame["value"],
-        orientation="h",
-        marker={"color": colours, "line": {"color": colours, "width": 2}},
-        customdata=frame[id_column],
-        error_x={
-            "type": "data",
-            "symmetric": False,
-            "array": (frame["high"] - frame["value"]).to_numpy(dtype=float),
-            "arrayminus": (frame["value"] - frame["low"]).to_numpy(dtype=float),
-            "color": "#6c757d",
-            "thickness": 1.5,
-            "width": 4,
-            "visible": bool(has_interval),
-        },
-        hovertemplate="%{y}: %{x:.3~f}<extra></extra>",
+    ids = frame[id_column].tolist()
+    figure["data"].append(
+        {
+            "type": "bar",
+            "y": labels.tolist(),
+            "x": value,
+            "orientation": "h",
+            "marker": {"color": colours.tolist(), "line": {"color": colours.tolist(), "width": 2}},
+            "customdata": ids,
+            "error_x": {
+                "type": "data",
+                "symmetric": False,
+                "array": _numbers(frame["high"]) - value,
+                "arrayminus": value - _numbers(frame["low"]),
+                "color": "#6c757d",
+                "thickness": 1.5,
+                "width": 4,
+                "visible": bool(has_interval),
+            },
+            "hovertemplate": "%{y}: %{x:.3~f}<extra></extra>",
+        }
     )
-    for label, text in zip(labels, texts, strict=True):
-        figure.add_annotation(
-            x=1,
-            xref="paper",
-            xanchor="left",
-            xshift=8,
-            y=label,
-            yref="y",
-            text=text,
-            showarrow=False,
-            align="left",
-            font={"size": 12 if "<br>" not in text else 11},
-        )
     if frame["target"].notna().any():
-        figure.add_scatter(
-            y=labels,
-            x=frame["target"],
-            mode="markers",
-            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#495057"}},
-            name="Target",
-            customdata=frame[id_column],
-            hovertemplate="target %{x}<extra></extra>",
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "y": labels.tolist(),
+                "x": _numbers(frame["target"]),
+                "mode": "markers",
+                "marker": {"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#495057"}},
+                "name": "Target",
+                "customdata": ids,
+                "hovertemplate": "target %{x}<extra></extra>",
+            }
         )
-    figure.update_yaxes(automargin=True, ticks="outside", ticklen=4)
-    figure.update_xaxes(zeroline=True)
     return figure
 
 
-def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figure:
+def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> dict:
     """Responses per score, coloured by band (queries.score_bands: worst, middle and best answers,
     whichever end of the scale they are at). The legend, in score order, names the scores."""
     if counts.empty:
@@ -224,17 +291,20 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> go.Figu
         legend={"orientation": "h", "x": 0, "y": -0.17, "yanchor": "top"},
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
         bargap=0.15,
+        xaxis={"dtick": 1},
+        yaxis={"title": {"text": "responses"}},
     )
     for band, (label, _lowest, _highest) in sorted(bands.items(), key=lambda item: item[1][1]):
         part = counts[counts["band"] == band]
-        figure.add_bar(
-            x=part["score"],
-            y=part["responses"],
-            name=label,
-            marker={"color": BAND_COLOURS[band]},
-            customdata=share[part.index],
-            hovertemplate="score %{x}: %{y:,} responses (%{customdata:.1f}%)<extra></extra>",
+        figure["data"].append(
+            {
+                "type": "bar",
+                "x": part["score"].tolist(),
+                "y": part["responses"].tolist(),
+                "name": label,
+                "marker": {"color": BAND_COLOURS[band]},
+                "customdata": _numbers(share[part.index]),
+                "hovertemplate": "score %{x}: %{y:,} responses (%{customdata:.1f}%)<extra></extra>",
+            }
         )
-    figure.update_xaxes(dtick=1)
-    figure.update_yaxes(title_text="responses")
     return figure

@@ -27,9 +27,15 @@ def _change(row) -> list:
 
 
 def kpi_table(
-    frame: pd.DataFrame, row_header: Callable = metric_header, first_column: str = "Metric"
+    frame: pd.DataFrame,
+    row_header: Callable = metric_header,
+    first_column: str = "Metric",
+    cells: bool = True,
 ) -> html.Table:
-    """`row_header(row)` gives the first cell's content (a metric, a touchpoint, a segment...)."""
+    """`row_header(row)` gives the first cell's content (a metric, a touchpoint, a segment...).
+
+    With `cells=False` each row is its header and its DOM attributes only: the light stand-in of a
+    table nobody has opened yet, whose cells a page fills in when it is opened."""
     columns = ["Value", "95% interval", "Target", "Status", "Change", "n"]
     header = html.Thead(
         html.Tr(
@@ -41,17 +47,9 @@ def kpi_table(
         html.Tr(
             [
                 html.Th(row_header(row), scope="row"),
-                html.Td(format_value(row.value, row.unit), className="number"),
-                html.Td(format_interval(row.low, row.high, row.unit), className="number"),
-                html.Td(
-                    format_target(row.target, row.tolerance, row.unit, row.higher_is_better),
-                    className="number",
-                ),
-                html.Td(status_badge(row.status)),
-                html.Td(_change(row), className="number"),
-                html.Td(format_count(row.n), className="number"),
+                *(_cells(row) if cells else ()),
             ],
-            className="kpi-row",
+            className="kpi-row" if cells else "kpi-row kpi-row-unfilled",
             **kpi_attributes(row),
         )
         for row in frame.itertuples(index=False)
@@ -59,6 +57,21 @@ def kpi_table(
     return html.Table(
         [header, html.Tbody(rows)], className="table table-sm table-hover align-middle kpi-table"
     )
+
+
+def _cells(row) -> list:
+    """A KPI row's cells after its header: value, interval, target, status, change, n."""
+    return [
+        html.Td(format_value(row.value, row.unit), className="number"),
+        html.Td(format_interval(row.low, row.high, row.unit), className="number"),
+        html.Td(
+            format_target(row.target, row.tolerance, row.unit, row.higher_is_better),
+            className="number",
+        ),
+        html.Td(status_badge(row.status)),
+        html.Td(_change(row), className="number"),
+        html.Td(format_count(row.n), className="number"),
+    ]
 
 
 #: Columns of a KPI frame written to CSV, in the users' words.

@@ -4,8 +4,6 @@ Bootstrap switches its own colours with `data-bs-theme` on <html>; figures canno
 chart callback takes the mode from the theme store and asks for the template here.
 """
 
-import plotly.graph_objects as go
-
 MODES = ("light", "dark")
 
 # Bootstrap 5.3 body colours of each mode, so charts sit on the page without a visible box.
@@ -28,8 +26,9 @@ STATUS_COLOURS = {
 SERIES = ["#0b5cad", "#e07b00", "#2a9d8f", "#8e44ad", "#c0392b", "#5d6d7e"]
 
 
-def figure_template(mode: str) -> go.layout.Template:
-    """The Plotly template for a colour mode ('light' or 'dark'; anything else falls back to light)."""
+def figure_template(mode: str) -> dict:
+    """The Plotly template for a colour mode ('light' or 'dark'; anything else falls back to light), as
+    a plain dict: plotly.js applies it; plotly.py's validating objects would cost more than the chart."""
     mode = mode if mode in MODES else "light"
     axis = {
         "gridcolor": _GRID[mode],
@@ -38,8 +37,8 @@ def figure_template(mode: str) -> go.layout.Template:
         "tickfont": {"color": _MUTED[mode]},
         "title": {"font": {"color": _MUTED[mode]}},
     }
-    return go.layout.Template(
-        layout={
+    return {
+        "layout": {
             "font": {
                 "family": "Inter Variable, Inter, system-ui, sans-serif",
                 "color": _INK[mode],
@@ -54,4 +53,4 @@ def figure_template(mode: str) -> go.layout.Template:
             "legend": {"font": {"color": _INK[mode]}},
             "margin": {"l": 48, "r": 16, "t": 24, "b": 40},
         }
-    )
+    }

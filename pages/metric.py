@@ -57,6 +57,8 @@ VERBATIM_LIST = "metric-verbatim-list"
 VERBATIM_COUNT = "metric-verbatim-count"
 VERBATIM_CSV_BUTTON = "metric-verbatim-csv-button"
 VERBATIM_CSV_DOWNLOAD = "metric-verbatim-csv-download"
+NUMBERS = "metric-numbers"  # a chart's "Show the numbers" table
+NUMBERS_SUMMARY = "metric-numbers-summary"  # the line that opens it
 VERBATIMS_PER_PAGE = 10
 VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
 READS = ("segment", "touchpoint")  # the filters of the URL's query string the page reads
@@ -97,11 +99,53 @@ def graph(graph_id: str, filename: str) -> dcc.Graph:
     )
 
 
-def numbers(table) -> html.Details:
-    """The numbers behind a chart, in a table that scrolls sideways inside its card on a phone."""
+def numbers_table(found: dict, table: str, cells: bool) -> html.Table:
+    """The KPI table behind the `table` chart ("touchpoint", "segment" or "cell") of the page's frames
+    (views.frames.metric), its rows in journey order; `cells=False` for its closed stand-in."""
+    frame = found["breakdowns"][table]
+    touchpoints = _names(found["touchpoints"], "touchpoint_id")
+    segments = _names(found["segments"], "segment_id")
+    if table == "cell":
+        return kpi_table(
+            frame,
+            lambda row: f"{touchpoints.get(row.touchpoint_id)} × {segments.get(row.segment_id)}",
+            "Touchpoint × segment",
+            cells,
+        )
+    names, column = {"touchpoint": touchpoints, "segment": segments}[table], f"{table}_id"
+    frame = frame.set_index(column, drop=False).reindex([i for i in names.index if i in set(frame[column])])
+    return kpi_table(
+        frame, lambda row: names.get(getattr(row, column), getattr(row, column)), table.capitalize(), cells
+    )
+
+
+def numbers(found: dict, table: str) -> html.Details:
+    """The numbers behind a chart, in a table that scrolls sideways inside its card on a phone. Closed,
+    its rows carry only their names and data attributes; the cells are drawn when it is first opened
+    (fill_numbers), as most visits never open it."""
     return html.Details(
-        [html.Summary("Show the numbers"), html.Div(table, className="table-responsive")],
+        [
+            html.Summary("Show the numbers", id={"type": NUMBERS_SUMMARY, "table": table}),
+            html.Div(
+                numbers_table(found, table, cells=False),
+                id={"type": NUMBERS, "table": table},
+                className="table-responsive",
+            ),
+        ],
         className="table-view",
+    )
+
+
+def loading(what: str) -> html.Div:
+    """What an area a callback fills shows until it is filled: a few grey bars, and words for a screen
+    reader."""
+    return html.Div(
+        [
+            html.Span(f"Loading {what}…", className="visually-hidden"),
+            *(dbc.Placeholder(xs=width, className="d-block mb-2") for width in (8, 6, 7)),
+        ],
+        className="placeholder-glow",
+        **{"aria-busy": "true"},
     )
 
 
@@ -164,14 +208,6 @@ def _metric(context: PageContext) -> html.Div:
         view.comparison.label,
     )
 
-    def table(frame, id_column, names, first_column):
-        frame = frame.set_index(id_column, drop=False).reindex(
-            [i for i in names.index if i in set(frame[id_column])]
-        )
-        return kpi_table(
-            frame, lambda row: names.get(getattr(row, id_column), getattr(row, id_column)), first_column
-        )
-
     sections = [
         dbc.Row(
             [
@@ -186,7 +222,7 @@ def _metric(context: PageContext) -> html.Div:
             dbc.Col(
                 section(
                     "Commitments",
-                    html.Div(id=COMMITMENTS),
+                    html.Div(loading("commitments"), id=COMMITMENTS),
                     html.A(
                         [icon("bi-plus-lg", "me-1"), "Add a commitment"],
                         href=href(
@@ -207,18 +243,13 @@ def _metric(context: PageContext) -> html.Div:
                         f"By {dimension}",
                         [
                             graph(graph_id, f"{metric_id}-by-{dimension}"),
-                            numbers(
-                                table(breakdowns[dimension], f"{dimension}_id", names, dimension.capitalize())
-                            ),
+                            numbers(found, dimension),
                         ],
                         table_csv_button(dimension),
                     ),
                     lg=6,
                 )
-                for dimension, graph_id, names in (
-                    ("touchpoint", BY_TOUCHPOINT, touchpoint_names),
-                    ("segment", BY_SEGMENT, segment_names),
-                )
+                for dimension, graph_id in (("touchpoint", BY_TOUCHPOINT), ("segment", BY_SEGMENT))
             ],
             className="g-3 mt-0",
         ),
@@ -247,16 +278,7 @@ def _metric(context: PageContext) -> html.Div:
                             id=HEATMAP,
                             className="status-grid",
                         ),
-                        numbers(
-                            kpi_table(
-                                breakdowns["cell"],
-                                lambda row: (
-                                    f"{touchpoint_names.get(row.touchpoint_id)} × "
-                                    f"{segment_names.get(row.segment_id)}"
-                                ),
-                                "Touchpoint × segment",
-                            )
-                        ),
+                        numbers(found, "cell"),
                     ],
                     table_csv_button("cell"),
                 )
@@ -346,7 +368,7 @@ def verbatim_panel(metric, touchpoints, segments, context: PageContext) -> list:
             className="verbatim-filters",
         ),
         html.Div(id=VERBATIM_COUNT, className="small text-body-secondary my-2"),
-        html.Div(id=VERBATIM_LIST),
+        html.Div(loading("comments"), id=VERBATIM_LIST),
         dbc.Pagination(id=VERBATIM_PAGES, max_value=1, active_page=1, fully_expanded=False, size="sm"),
     ]
 
@@ -390,6 +412,20 @@ def _commitments(context: PageContext):
     )
 
 
+@callback(
+    Output({"type": NUMBERS, "table": MATCH}, "children"),
+    Input({"type": NUMBERS_SUMMARY, "table": MATCH}, "n_clicks"),
+    State(PARAMS, "data"),
+    prevent_initial_call=True,
+)
+def fill_numbers(clicks, params):
+    """A "Show the numbers" table's cells, drawn the first time it is opened (later clicks only close
+    and open it again)."""
+    if clicks != 1:
+        raise PreventUpdate
+    return numbers_table(frames.metric(_context(params)), ctx.triggered_id["table"], cells=True)
+
+
 @callback(Output(COMMITMENTS, "children"), Input(PARAMS, "data"))
 def show_commitments(params):
     """Read fresh on every visit: commitments change without the warehouse changing."""
@@ -409,21 +445,20 @@ def show_commitments(params):
 
 @queries.memoised
 def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
-    """The trend and both breakdowns, as figure dicts (memoised: Plotly's validation
-    costs more than the cached queries behind them); `marks` are commitment milestones."""
+    """The trend and both breakdowns, as figure dicts (memoised with the queries behind them);
+    `marks` are commitment milestones."""
     context = _context(params)
     found = frames.metric(context)
     trend, notes = _trend(context)
     breakdowns = found["breakdowns"]
     unit = found["headline"].iloc[0]["unit"]
-    figures = (
+    return (
         trend_figure(trend, notes, unit, mode, marks),
         breakdown_figure(
             breakdowns["touchpoint"], "touchpoint_id", _names(found["touchpoints"], "touchpoint_id"), mode
         ),
         breakdown_figure(breakdowns["segment"], "segment_id", _names(found["segments"], "segment_id"), mode),
     )
-    return tuple(figure.to_dict() for figure in figures)
 
 
 def _bands(metric_id: str) -> dict:
@@ -438,7 +473,7 @@ def _bands(metric_id: str) -> dict:
 def draw_distribution(mode, params):
     context = _context(params)
     counts = queries.distribution(context.view, context.metric_id, context.touchpoint_id, context.segment_id)
-    return distribution_figure(counts, _bands(context.metric_id), mode).to_dict()
+    return distribution_figure(counts, _bands(context.metric_id), mode)
 
 
 @callback(

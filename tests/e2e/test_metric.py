@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 import queries
+from components.format import format_value
 from tests.browser import expect_clear_message
 
 ROOT = "#metric-root"
@@ -86,6 +87,27 @@ def test_breakdown_tables_match_the_query_layer(visit, request, warehouse, metri
     # Touchpoints in journey order, as the chart shows them.
     shown = [r["touchpointId"] for r in rows(page, "By touchpoint")]
     assert shown == [t for t in queries.touchpoints()["touchpoint_id"] if t in shown]
+    assert page.problems == []
+
+
+def test_a_numbers_table_is_drawn_in_full_when_first_opened(visit, server, tiny_warehouse):
+    """Closed, the By segment table's rows carry their names and attributes only; opened, each gets
+    its cells, the value formatted as the query layer's number, and closing and opening keeps them."""
+    page = open_metric(visit, server + "/metric/nps")
+    table = card(page, "By segment")
+    expected = queries.breakdown(queries.view(), "nps", "segment").set_index("segment_id")
+    expect(table.locator("tr.kpi-row-unfilled")).to_have_count(len(expected))
+    assert table.locator("tr.kpi-row td").count() == 0
+    summary = table.get_by_text("Show the numbers")
+    summary.click()
+    expect(table.locator("tr.kpi-row-unfilled")).to_have_count(0)
+    expect(table.locator("tr.kpi-row td")).to_have_count(6 * len(expected))
+    for segment_id, row in expected.iterrows():
+        value = table.locator(f"tr.kpi-row[data-segment-id={segment_id}] td").first
+        expect(value).to_have_text(format_value(row["value"], row["unit"]))
+    summary.click()
+    summary.click()
+    expect(table.locator("tr.kpi-row td")).to_have_count(6 * len(expected))
     assert page.problems == []
 
 

@@ -100,9 +100,9 @@ def test_trend_figure_draws_milestones_inside_its_range_only():
     )
     figure = trend_figure(trend, notes, "pts", "light", marks)
     drawn = {
-        trace.name: list(trace.customdata)
-        for trace in figure.data
-        if (trace.name or "").startswith("Commitment")
+        trace["name"]: list(trace["customdata"])
+        for trace in figure["data"]
+        if trace.get("name", "").startswith("Commitment")
     }
     assert drawn == {"Commitment started": ["Inside"], "Commitment completed": ["Month end"]}
 

@@ -123,8 +123,8 @@ def test_change_text_says_real_noise_or_too_little_data():
 
 def test_figure_templates_differ_by_colour_mode():
     light, dark = figure_template("light"), figure_template("dark")
-    assert light.layout.font.color != dark.layout.font.color
-    assert figure_template("unknown").layout.font.color == light.layout.font.color
+    assert light["layout"]["font"]["color"] != dark["layout"]["font"]["color"]
+    assert figure_template("unknown")["layout"]["font"]["color"] == light["layout"]["font"]["color"]
 
 
 def test_breakdown_figure_greys_thin_slices_and_keeps_ids_for_clicks():
@@ -136,12 +136,16 @@ def test_breakdown_figure_greys_thin_slices_and_keeps_ids_for_clicks():
     )  # fmt: skip
     names = pd.Series({"web": "Website", "shop": "Shop"})
     figure = breakdown_figure(frame, "touchpoint_id", names, "dark")
-    bars = figure.data[0]
+    bars = figure["data"][0]
     # Journey order top to bottom: Plotly draws the first y at the bottom, so the order is reversed.
-    assert list(bars.y) == ["Shop", "Website"]
-    assert list(bars.customdata) == ["shop", "web"]
-    assert bars.marker.color[0] == "#adb5bd"
-    assert [note.text for note in figure.layout.annotations] == ["n 4<br>too little data", "40.0"]
+    assert list(bars["y"]) == ["Shop", "Website"]
+    assert list(bars["customdata"]) == ["shop", "web"]
+    assert bars["marker"]["color"][0] == "#adb5bd"
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["n 4<br>too little data", "40.0"]
+    # Whiskers from the value to each end of the interval; the shop's target tick is drawn too.
+    whiskers = bars["error_x"]
+    assert (list(whiskers["array"]), list(whiskers["arrayminus"])) == ([50.0, 15.0], [50.0, 20.0])
+    assert list(figure["data"][1]["x"]) == [45.0, 35.0]
 
 
 def test_breakdown_labels_sit_clear_of_whiskers_and_targets_and_a_zero_keeps_its_bar():
@@ -156,13 +160,16 @@ def test_breakdown_labels_sit_clear_of_whiskers_and_targets_and_a_zero_keeps_its
     figure = breakdown_figure(
         frame, "segment_id", pd.Series({"smb": "Small business", "ent": "Enterprise"}), "light"
     )
-    bars = figure.data[0]
-    assert bars.text is None
-    labels = figure.layout.annotations
-    assert [(note.y, note.text) for note in labels] == [("Enterprise", "0.0"), ("Small business", "−14.3")]
-    assert all((note.xref, note.x, note.xanchor) == ("paper", 1, "left") for note in labels)
-    assert figure.layout.margin.r >= 12 + 7 * len("−14.3")  # the label column fits the widest label
-    assert bars.marker.line.width > 0
+    bars = figure["data"][0]
+    assert "text" not in bars
+    labels = figure["layout"]["annotations"]
+    assert [(note["y"], note["text"]) for note in labels] == [
+        ("Enterprise", "0.0"),
+        ("Small business", "−14.3"),
+    ]
+    assert all((note["xref"], note["x"], note["xanchor"]) == ("paper", 1, "left") for note in labels)
+    assert figure["layout"]["margin"]["r"] >= 12 + 7 * len("−14.3")  # the label column fits the widest label
+    assert bars["marker"]["line"]["width"] > 0
 
 
 def test_trend_annotations_each_on_a_line_of_their_own_away_from_the_edge():
@@ -180,8 +187,8 @@ def test_trend_annotations_each_on_a_line_of_their_own_away_from_the_edge():
             "title": ["Black Friday", "A", "B"],
         }
     )
-    labels = trend_figure(trend, notes, "pts", "light").layout.annotations
-    assert [(note.text, note.yshift, note.xanchor) for note in labels] == [
+    labels = trend_figure(trend, notes, "pts", "light")["layout"]["annotations"]
+    assert [(note["text"], note["yshift"], note["xanchor"]) for note in labels] == [
         ("A", 0, "left"),
         ("B", -15, "right"),
         ("Black Friday", -30, "right"),
@@ -196,11 +203,20 @@ def test_trend_and_distribution_figures_have_their_series():
         }
     )  # fmt: skip
     notes = pd.DataFrame({"day": pd.to_datetime(["2026-10-15"]), "title": ["Redesign"]})
-    names = [trace.name for trace in trend_figure(trend, notes, "pts", "light").data]
-    assert names == [None, "95% interval", "Value", "Target"]
+    figure = trend_figure(trend, notes, "pts", "light")
+    assert [trace.get("name") for trace in figure["data"]] == [None, "95% interval", "Value", "Target"]
+    value = figure["data"][2]
+    assert (value["x"], list(value["y"])) == (["2026-10-01", "2026-11-01"], [1.0, 2.0])
+    shapes = figure["layout"]["shapes"]
+    assert [(shape["x0"], shape["yref"]) for shape in shapes] == [("2026-10-15", "y domain")]
     counts = pd.DataFrame({"score": [0, 7, 10], "responses": [5, 3, 2], "band": ["worst", "middle", "best"]})
     bars = distribution_figure(counts, score_bands("nps", 0, 10, True), "light")
-    assert [trace.name for trace in bars.data] == ["Detractors (0–6)", "Passives (7–8)", "Promoters (9–10)"]
+    assert [trace["name"] for trace in bars["data"]] == [
+        "Detractors (0–6)",
+        "Passives (7–8)",
+        "Promoters (9–10)",
+    ]
+    assert [list(trace["customdata"]) for trace in bars["data"]] == [[50.0], [30.0], [20.0]]
 
 
 def test_distribution_of_a_lower_is_better_metric_has_its_low_scores_green():
@@ -210,13 +226,14 @@ def test_distribution_of_a_lower_is_better_metric_has_its_low_scores_green():
     bands = score_bands("mean", 1, 7, False)
     counts["band"] = counts["score"].map({1: "best", 2: "best", 4: "middle", 6: "worst", 7: "worst"})
     figure = distribution_figure(counts, bands, "dark")
-    traces = {trace.name: trace for trace in figure.data}
+    traces = {trace["name"]: trace for trace in figure["data"]}
     assert list(traces) == ["Best two (1–2)", "Middle (3–5)", "Worst two (6–7)"]
-    assert list(traces["Best two (1–2)"].x) == [1, 2]
-    assert traces["Best two (1–2)"].marker.color == STATUS_COLOURS["on_track"]
-    assert traces["Worst two (6–7)"].marker.color == STATUS_COLOURS["off_track"]
-    assert figure.layout.legend.y < 0 and figure.layout.legend.yanchor == "top"
-    assert figure.layout.xaxis.title.text is None  # nothing under the axis for the legend to cover
+    assert list(traces["Best two (1–2)"]["x"]) == [1, 2]
+    assert traces["Best two (1–2)"]["marker"]["color"] == STATUS_COLOURS["on_track"]
+    assert traces["Worst two (6–7)"]["marker"]["color"] == STATUS_COLOURS["off_track"]
+    layout = figure["layout"]
+    assert layout["legend"]["y"] < 0 and layout["legend"]["yanchor"] == "top"
+    assert "title" not in layout["xaxis"]  # nothing under the axis for the legend to cover
 
 
 def _cells(rows) -> pd.DataFrame:
