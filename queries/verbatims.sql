@@ -2,7 +2,8 @@
 -- once (the wall asks every touchpoint's in one go), each slice with how many comments match in all.
 -- A slice is the position-wise entries of $metric_ids, $touchpoint_ids (NULL = any), $starts and
 -- $end_exclusives; $segment_id (NULL = any) and the score band $min_score..$max_score (NULL = any)
--- apply to every slice. The counts come from score_histogram (days × slices, not rows); comment_index
+-- apply to every slice. The counts come from the rollup's comment counts, or with a band from
+-- score_histogram (either way days × slices, not rows); comment_index
 -- is read only for the days holding each slice's page ($offset .. $offset + $limit - 1), joined on
 -- (metric_id, day) so that DuckDB's join filter reaches the index scan and its zone maps.
 -- A slice with matching comments but none on its page gives one row of NULLs but its total.
@@ -16,11 +17,23 @@ WITH slices AS (
         unnest(CAST($end_exclusives AS DATE[])) AS end_day
 ),
 daily AS (
+    -- Without a score band the rollup's comment counts answer (a row per slice and day, not per score).
+    SELECT s.slice, r.day, sum(r.comments) AS comments
+    FROM slices AS s
+    JOIN daily_rollup AS r
+        ON r.metric_id = s.metric_id AND r.day >= s.start_day AND r.day < s.end_day
+    WHERE $min_score IS NULL AND $max_score IS NULL
+        AND r.comments > 0
+        AND (s.touchpoint_id IS NULL OR r.touchpoint_id = s.touchpoint_id)
+        AND ($segment_id IS NULL OR r.segment_id = $segment_id)
+    GROUP BY ALL
+    UNION ALL
     SELECT s.slice, h.day, sum(h.comments) AS comments
     FROM slices AS s
     JOIN score_histogram AS h
         ON h.metric_id = s.metric_id AND h.day >= s.start_day AND h.day < s.end_day
-    WHERE h.comments > 0
+    WHERE ($min_score IS NOT NULL OR $max_score IS NOT NULL)
+        AND h.comments > 0
         AND (s.touchpoint_id IS NULL OR h.touchpoint_id = s.touchpoint_id)
         AND ($segment_id IS NULL OR h.segment_id = $segment_id)
         AND ($min_score IS NULL OR h.score >= $min_score)
