@@ -238,48 +238,70 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
         )
         return [("movers", "What moved", f"{audience} · real changes, {period}", body)]
     chosen = [key] if key else list(touchpoints["touchpoint_id"])
-    slides = []
     for touchpoint_id in chosen:
         if touchpoint_id not in touchpoint_names:
             raise LookupError(f"slides=touchpoint:{touchpoint_id}: there is no such touchpoint.")
-        card = queries.touchpoint_scorecard(view, touchpoint_id, segment)
+    cards = _touchpoint_cards(view, chosen, segment)
+    voices = _voices(view, cards, segment, segment_names) if view_settings["comments"] else {}
+    stages = touchpoints.set_index("touchpoint_id")
+    slides = []
+    for touchpoint_id in chosen:
         history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
-        voice = (
-            _voice(view, card, touchpoint_id, segment, segment_names) if view_settings["comments"] else None
-        )
-        stage = touchpoints.set_index("touchpoint_id").loc[touchpoint_id]
+        stage = stages.loc[touchpoint_id]
         slides.append(
             (
                 f"touchpoint:{touchpoint_id}",
                 touchpoint_names[touchpoint_id],
                 f"{stage['journey_stage'].capitalize()} · {stage['channel']} · {audience} · {period}",
                 touchpoint_body(
-                    _public(card, view_settings),
+                    _public(cards[touchpoint_id], view_settings),
                     _public(history, view_settings),
                     view.comparison.label,
-                    voice,
+                    voices.get(touchpoint_id),
                 ),
             )
         )
     return slides
 
 
-def _voice(view, card, touchpoint_id, segment, segment_names) -> dict | None:
-    """The latest comments at a touchpoint on its most answered survey metric."""
-    metric = queries.voice_metric(card)
-    if metric is None:
-        return None
-    comments, _total = queries.verbatims(
-        view, metric["metric_id"], touchpoint_id, segment, page_size=LATEST_COMMENTS
+def _touchpoint_cards(view, touchpoint_ids: list[str], segment_id: str | None) -> dict:
+    """Each touchpoint's `queries.touchpoint_scorecard` (the KPIs of the metrics measured there by anyone,
+    for the segment or all), cut from one KPI frame by touchpoint instead of asked one by one. That frame
+    lacks a metric that others measured at the touchpoint but the segment did not: such a touchpoint
+    asks its own card, which shows that metric without data."""
+    measured = queries.kpis(view, ("touchpoint",))
+    by_touchpoint = (
+        measured if segment_id is None else queries.kpis(view, ("touchpoint",), segment_id=segment_id)
     )
+    cards = {}
+    for touchpoint_id in touchpoint_ids:
+        here = set(measured.loc[measured["touchpoint_id"] == touchpoint_id, "metric_id"])
+        card = by_touchpoint[by_touchpoint["touchpoint_id"] == touchpoint_id].reset_index(drop=True)
+        if set(card["metric_id"]) != here:
+            card = queries.touchpoint_scorecard(view, touchpoint_id, segment_id).reset_index(drop=True)
+        cards[touchpoint_id] = card
+    return cards
+
+
+def _voices(view, cards: dict, segment, segment_names) -> dict:
+    """The latest comments at each touchpoint on its most answered survey metric, read in one query;
+    none for a touchpoint without a survey metric."""
+    metrics = {touchpoint_id: queries.voice_metric(card) for touchpoint_id, card in cards.items()}
+    metrics = {touchpoint_id: metric for touchpoint_id, metric in metrics.items() if metric is not None}
+    asked = [(metric["metric_id"], touchpoint_id) for touchpoint_id, metric in metrics.items()]
+    latest = queries.latest_comments(view, asked, segment, LATEST_COMMENTS)
+    touchpoint_names = queries.touchpoints().set_index("touchpoint_id")["name"]
     return {
-        "metric": metric["name"],
-        "comments": comments,
-        "touchpoint_names": queries.touchpoints().set_index("touchpoint_id")["name"],
-        "segment_names": segment_names,
-        "bands": queries.score_bands(
-            metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
-        ),
+        touchpoint_id: {
+            "metric": metric["name"],
+            "comments": comments,
+            "touchpoint_names": touchpoint_names,
+            "segment_names": segment_names,
+            "bands": queries.score_bands(
+                metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
+            ),
+        }
+        for (touchpoint_id, metric), comments in zip(metrics.items(), latest, strict=True)
     }
 
 

@@ -321,7 +321,8 @@ def _time_range(view: View, metric_id: str) -> dict:
 def distribution(
     view: View, metric_id: str, touchpoint_id: str | None = None, segment_id: str | None = None
 ) -> pd.DataFrame:
-    """Responses per score of a survey metric in the view's period, each score with its band."""
+    """Responses per score of a survey metric in the view's period, each score with its band (from the
+    score histogram: `distribution_raw` counts the same from raw responses)."""
     counts = run(
         "distribution",
         metric_id=metric_id,
@@ -349,25 +350,53 @@ def verbatims(
     page: int = 1,
     page_size: int = 10,
 ) -> tuple[pd.DataFrame, int]:
-    """One page of verbatim comments, newest first, and how many match in all."""
+    """One page of verbatim comments, newest first, and how many match in all (also past the last page)."""
     metric = _catalogue(metric_id).iloc[0]
     bands = kpi.score_bands(
         metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
     )
     _label, min_score, max_score = bands.get(band, (None, None, None))
-    frame = run(
+    ((frame, total),) = _comment_pages(
+        view, [(metric_id, touchpoint_id)], segment_id, min_score, max_score, page, page_size
+    )
+    return frame, total
+
+
+@memoised
+def latest_comments(
+    view: View, voices: list[tuple[str, str]], segment_id: str | None = None, count: int = 3
+) -> list[pd.DataFrame]:
+    """The `count` latest comments of each (metric_id, touchpoint_id) in `voices`, in one query: what
+    `verbatims(view, metric_id, touchpoint_id, segment_id, page_size=count)` shows, for many at once."""
+    pages = _comment_pages(view, voices, segment_id, None, None, 1, count)
+    return [frame for frame, _total in pages]
+
+
+def _comment_pages(view, slices, segment_id, min_score, max_score, page, page_size):
+    """(page of comments, matching total) of each (metric_id, touchpoint_id) in `slices`, in one query."""
+    if not slices:
+        return []
+    ranges = [_time_range(view, metric_id) for metric_id, _touchpoint_id in slices]
+    found = run(
         "verbatims",
-        metric_id=metric_id,
-        touchpoint_id=touchpoint_id,
+        metric_ids=[metric_id for metric_id, _touchpoint_id in slices],
+        touchpoint_ids=[touchpoint_id for _metric_id, touchpoint_id in slices],
+        starts=[time_range["start"] for time_range in ranges],
+        end_exclusives=[time_range["end_exclusive"] for time_range in ranges],
         segment_id=segment_id,
         min_score=min_score,
         max_score=max_score,
         limit=page_size,
         offset=(max(page, 1) - 1) * page_size,
-        **_time_range(view, metric_id),
     )
-    total = int(frame["matching"].iloc[0]) if len(frame) else 0
-    return frame.drop(columns="matching"), total
+    pages = []
+    for position in range(len(slices)):
+        rows = found[found["slice"] == position]
+        total = int(rows["matching"].iloc[0]) if len(rows) else 0
+        # A slice whose page is past its last comment comes as one row of NULLs carrying its total.
+        comments = rows[rows["responded_at"].notna()].drop(columns=["slice", "matching"])
+        pages.append((comments.reset_index(drop=True), total))
+    return pages
 
 
 @memoised

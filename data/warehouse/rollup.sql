@@ -1,5 +1,6 @@
 -- The derived daily rollup: one row per (metric, day, touchpoint, segment) with every sum the KPI maths
--- needs, so any period and any slice is computed without touching raw rows. Sorted by day so that
+-- needs, so any period and any slice is computed without touching raw rows, and how many of its answers
+-- came with a comment (what the pages count comments by). Sorted by day so that
 -- DuckDB's zone maps skip what a date range excludes.
 CREATE TABLE daily_rollup AS
 WITH survey AS (
@@ -16,7 +17,8 @@ WITH survey AS (
         count_if(r.score <= 6) AS detractors,
         count_if(r.score >= m.scale_max - 1) AS top2,
         0.0 AS numerator,
-        0.0 AS denominator
+        0.0 AS denominator,
+        count(r.comment) AS comments
     FROM responses AS r
     JOIN metrics AS m USING (metric_id)
     GROUP BY ALL
@@ -35,7 +37,8 @@ operational AS (
         0 AS detractors,
         0 AS top2,
         sum(numerator) AS numerator,
-        sum(denominator) AS denominator
+        sum(denominator) AS denominator,
+        0 AS comments
     FROM measurements
     GROUP BY ALL
 )

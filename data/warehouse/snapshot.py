@@ -19,6 +19,7 @@ import duckdb
 
 from data.warehouse import contract
 from data.warehouse.answers import ANSWER_TABLES, publish_answers
+from data.warehouse.derived import DERIVED_TABLES, build_derived
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = contract.schema_sql()
@@ -27,7 +28,7 @@ ROLLUP = (HERE / "rollup.sql").read_text()
 #: The contract's tables, what is referred to before what refers to it (the order ingest loads them in).
 CONTRACT_TABLES = tuple(contract.TABLES)
 #: Tables the app reads; a snapshot missing any of them is refused.
-REQUIRED_TABLES = (*CONTRACT_TABLES, "daily_rollup", *ANSWER_TABLES)
+REQUIRED_TABLES = (*CONTRACT_TABLES, "daily_rollup", *ANSWER_TABLES, *DERIVED_TABLES)
 _COUNTED = contract.sql_list(contract.COUNTED_KINDS)
 _RESPONSE_KEY = ", ".join(contract.TABLES["responses"].key)
 
@@ -236,6 +237,7 @@ def write_snapshot(
                 fill(con)
                 build_rollup(con)
                 publish_answers(con)
+                build_derived(con)
                 problems = check_facts(con)
                 if problems:
                     raise SnapshotError("; ".join(problems))

@@ -202,8 +202,9 @@ def bare_duckdb_times(runs: int) -> dict:
             run_uncached("kpi_sums", {**comparison, **sums_params(None, None, None, by)})
 
     def verbatims_sql():
-        params = {"metric_id": "tnps", "touchpoint_id": None, "segment_id": None, "min_score": None}
-        run_uncached("verbatims", {**params, "max_score": None, "limit": 10, "offset": 0, **end_exclusive})
+        params = {"metric_ids": ["tnps"], "touchpoint_ids": [None], "segment_id": None, "min_score": None}
+        params |= {"starts": [end_exclusive["start"]], "end_exclusives": [end_exclusive["end_exclusive"]]}
+        run_uncached("verbatims", {**params, "max_score": None, "limit": 10, "offset": 0})
 
     return {
         label: timings(action, runs)

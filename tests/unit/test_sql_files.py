@@ -37,8 +37,9 @@ def raw(demo: Path, sql: str, params=None):
 
 def test_every_sql_file_is_covered_here():
     covered = {
-        "annotations", "as_of", "distribution", "kpi_sums", "kpi_sums_raw", "metrics", "owners", "segments",
-        "targets", "touchpoints", "verbatims", "row_counts", "data_days", "has_snapshot_log", "snapshot_log",
+        "annotations", "as_of", "distribution", "distribution_raw", "kpi_sums", "kpi_sums_raw", "metrics", "owners",
+        "segments", "targets", "touchpoints", "verbatims", "verbatims_raw", "row_counts", "data_days", "has_snapshot_log",
+        "snapshot_log",
         "kpi_answers", "kpi_monthly",  # tests/unit/test_answers.py
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
