@@ -33,7 +33,7 @@ from pathlib import Path
 from data.demo.commitments import seed_commitments
 from data.state import commitments
 from tests.bench.bench_foundation import percentile
-from tests.bench.bench_pages import (
+from tests.bench.single_tree import (
     COLD_PERIODS,
     callback_name,
     print_callback_table,
