@@ -45,7 +45,11 @@ METRIC_OVER_SCORECARD = 1.3
 
 
 def main() -> None:
-    args = arguments(__doc__, runs=10).parse_args()
+    parser = arguments(__doc__, runs=10)
+    parser.add_argument(
+        "--budget-minutes", type=float, default=30, help="no run starts after this (default 30)"
+    )
+    args = parser.parse_args()
     measured = trees(args)
     site = [page for page in pages(args.warehouse) if page.label in RENDERED]
     results = {tree.label: defaultdict(list) for tree in measured}  # page -> [visit result]
@@ -59,6 +63,10 @@ def main() -> None:
             for page in site:  # fills the server's cache: the runs time the browser, not the SQL
                 visit(browser, f"{bases[tree]}{page.path}", page.ready)
         for run in range(args.runs):
+            if run and time.monotonic() - started > args.budget_minutes * 60:
+                print(f"--budget-minutes {args.budget_minutes:g} spent: {run} runs done of {args.runs}")
+                args.runs = run
+                break
             for tree in in_turn(measured, run):
                 for page in site:
                     result = visit(browser, f"{bases[tree]}{page.path}", page.ready, measure_bytes=True)
