@@ -250,21 +250,23 @@ class RequestLog:
     def __init__(self, path: Path):
         self.path = path
         self.offset = 0
+        self.statements = {}  # request serial -> its statements, until the request itself is logged
 
     def new_requests(self) -> list[dict]:
         """The requests logged since the last call, each {"callback", "method", "path", "seconds",
-        "status", "sql": [(sql, params, seconds), ...]}; statements outside any request are dropped."""
-        statements, requests = {}, []
+        "status", "sql": [(sql, params, seconds), ...]}. Statements outside any request (the worker's
+        start-up) are never returned."""
+        requests = []
         with open(self.path, "rb") as log:
             log.seek(self.offset)
             while True:
                 try:
                     record = pickle.load(log)
-                except EOFError:
+                except (EOFError, pickle.UnpicklingError):  # the end, or a record still being written
                     break
                 self.offset = log.tell()
                 if record[0] == "sql":
-                    statements.setdefault(record[1], []).append(record[2:])
+                    self.statements.setdefault(record[1], []).append(record[2:])
                 else:
                     _, serial, method, path, callback, status, seconds = record
                     requests.append(
@@ -274,7 +276,7 @@ class RequestLog:
                             "path": path,
                             "status": status,
                             "seconds": seconds,
-                            "sql": statements.pop(serial, []),
+                            "sql": self.statements.pop(serial, []),
                         }
                     )
         return requests
