@@ -2,7 +2,7 @@
 the bare DuckDB time of the very statements they ran, and the worker's memory after every page.
 
     python -m tests.bench.bench_pages [--warehouse data/cx.duckdb] [--before /work/wt/before] [--tree .]
-                                      [--runs 5] [--warm 3]
+                                      [--runs 5] [--warm 3] [--pages scorecard 'metric (NPS)' ...]
 
 In each run, for each tree in turn (the order alternating run by run) and each page, a fresh gunicorn
 worker of that tree over the same warehouse file, through tests/bench/gunicorn_bench.py, which logs every
@@ -91,8 +91,10 @@ def main() -> None:
     parser.add_argument(
         "--budget-minutes", type=float, default=90, help="no run starts after this (default 90)"
     )
+    parser.add_argument("--pages", nargs="+", metavar="LABEL", help="only these pages (default every one)")
     args = parser.parse_args()
     measured, site, keys = trees(args), pages(args.warehouse), periods(args.warehouse)
+    site = [page for page in site if not args.pages or page.label in args.pages]
     if args.runs > len(keys) - 1:
         parser.error(f"at most {len(keys) - 1} runs: the warehouse has that many periods")
     results = {tree.label: Samples() for tree in measured}
@@ -129,7 +131,7 @@ def main() -> None:
     )
     rows = [["at start", *(memory[tree][0] for tree in measured)]]
     rows += [[page.label, *(memory[tree][i + 1] for tree in measured)] for i, page in enumerate(site)]
-    print(markdown(["after", *(tree.label for tree in measured)], rows))
+    print(markdown(["worker, after visiting", *(tree.label for tree in measured)], rows))
 
 
 def one_page(browser, tree, args, state_url: str, page, period: str, samples: Samples) -> None:
