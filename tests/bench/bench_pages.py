@@ -4,7 +4,7 @@ the bare DuckDB time of the very statements they ran, and the worker's memory af
     python -m tests.bench.bench_pages [--warehouse data/cx.duckdb] [--before /work/wt/before] [--tree .]
                                       [--runs 5] [--warm 3] [--pages scorecard 'metric (NPS)' ...]
 
-In each run, for each tree in turn (the order alternating run by run) and each page, a fresh gunicorn
+In each run, for each page and each tree in turn (the order alternating run by run), a fresh gunicorn
 worker of that tree over the same warehouse file, through tests/bench/gunicorn_bench.py, which logs every
 request's server time (WSGI call to last byte) and every SQL statement with its parameters. Once it has
 started (and answered its own first page, as Beacon's gunicorn.conf.py has it do), a headless Chromium
@@ -110,8 +110,8 @@ def main() -> None:
                 print(f"--budget-minutes {args.budget_minutes:g} spent: {run} runs done of {args.runs}")
                 args.runs = run
                 break
-            for tree in in_turn(measured, run):
-                for page in site:
+            for page in site:  # each page by both trees one after the other: the same machine for both
+                for tree in in_turn(measured, run):
                     one_page(browser, tree, args, states[tree], page, keys[run], results[tree.label])
             print(f"run {run + 1}/{args.runs} done ({time.monotonic() - started:.0f} s)", flush=True)
         memory = {tree: every_page(browser, tree, args, states[tree], site, keys[0]) for tree in measured}
