@@ -6,8 +6,8 @@ metric page, `/journey` and `/wall`, and the bytes each page costs a fresh brows
 
 One gunicorn worker per tree, both up for the whole run, over the same warehouse file, each served with
 its own gunicorn.conf.py; every page is opened once untimed first, so the servers answer from their caches
-and what is timed is the network and the browser. Then, run by run, the trees in turn (the order
-alternating, so a busy machine hurts both alike), each page in a fresh browser context (nothing cached):
+and what is timed is the network and the browser. Then, run by run, each page by the trees in turn
+(the order alternating, so a busy machine hurts both alike), in a fresh browser context (nothing cached):
 the time from navigation start to "ready" (the page's DOM-contract attributes on screen, no Dash
 callback request in flight and no component loading, and still so 300 ms later: the moment it first
 became so), and the bytes of the document and everything it fetched by then: encoded (as sent, after
@@ -67,8 +67,8 @@ def main() -> None:
                 print(f"--budget-minutes {args.budget_minutes:g} spent: {run} runs done of {args.runs}")
                 args.runs = run
                 break
-            for tree in in_turn(measured, run):
-                for page in site:
+            for page in site:  # each page by both trees one after the other: the same machine for both
+                for tree in in_turn(measured, run):
                     result = visit(browser, f"{bases[tree]}{page.path}", page.ready, measure_bytes=True)
                     results[tree.label][page.label].append(result)
             print(f"run {run + 1}/{args.runs} done ({time.monotonic() - started:.0f} s)", flush=True)
