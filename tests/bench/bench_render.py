@@ -10,7 +10,7 @@ and what is timed is the network and the browser. Then, run by run, each page by
 (the order alternating, so a busy machine hurts both alike), in a fresh browser context (nothing cached):
 the time from navigation start to "ready" (the page's DOM-contract attributes on screen, no Dash
 callback request in flight and no component loading, and still so 300 ms later: the moment it first
-became so), and the bytes of the document and everything it fetched by then: encoded (as sent, after
+became so), and the bytes of the document and everything it fetched until the network fell idle: encoded (as sent, after
 any compression) and decoded.
 
 Quality bars (DESIGN.md, issue 16): every page ≤ 1.5 s p95 and ≤ 1.5 MB to a fresh browser; the metric
