@@ -76,16 +76,17 @@ lock:
 	$(UV_COMPILE) -c requirements.txt requirements.in -o requirements.txt
 	$(UV_COMPILE) -c requirements.txt -c requirements-dev.txt requirements-dev.in -o requirements-dev.txt
 
-# Benchmarks (not tests): demo build and query set at 1 M and 10 M responses, then page callbacks and
-# first render in Chromium on the 10 M warehouse, then commitment saves and the accountability pages.
-# Several minutes and some GB in /tmp.
+# Benchmarks (not tests), the old code and this tree side by side in one run (tests/bench/side_by_side.py):
+# the demo build at BENCH_RESPONSES by each tree, then every page's callbacks against bare DuckDB and the
+# first render in Chromium, on this tree's build. BENCH_FLAGS go to each script (e.g. --before DIR, the
+# old tree, by default /work/wt/before when it exists). The others run by hand: python -m tests.bench.NAME.
+BENCH_RESPONSES ?= 1000000
+BENCH_WAREHOUSE ?= /tmp/beacon-bench-$(BENCH_RESPONSES).duckdb
+BENCH_FLAGS ?=
 bench: setup-dev chromium
-	$(PY) -m tests.bench.bench_foundation
-	$(PY) -m tests.bench.bench_pages
-	$(PY) -m tests.bench.bench_commitments
-	$(PY) -m tests.bench.bench_wall
-	$(PY) -m tests.bench.bench_ingest
-	$(PY) -m tests.bench.bench_sign_in
+	$(PY) -m tests.bench.bench_publish --responses $(BENCH_RESPONSES) --warehouse $(BENCH_WAREHOUSE) $(BENCH_FLAGS)
+	$(PY) -m tests.bench.bench_pages --warehouse $(BENCH_WAREHOUSE) $(BENCH_FLAGS)
+	$(PY) -m tests.bench.bench_render --warehouse $(BENCH_WAREHOUSE) $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache

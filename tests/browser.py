@@ -42,8 +42,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = None, port: int | None = None):
-    """gunicorn serving Beacon on `port` (default: a free loopback port); yields the base URL."""
+def beacon_server(
+    warehouse: Path,
+    workers: int = 1,
+    extra_env: dict | None = None,
+    port: int | None = None,
+    root: Path = ROOT,
+    config: str = "gunicorn.conf.py",
+):
+    """gunicorn serving Beacon on `port` (default: a free loopback port); yields the base URL. The
+    benchmarks serve another source tree (`root`, e.g. a checkout of main) and their own `config`."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -52,21 +60,22 @@ def beacon_server(warehouse: Path, workers: int = 1, extra_env: dict | None = No
         "BEACON_PORT": str(port),
     }
     env.update(extra_env or {})
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    own_venv = root / ".venv" / "bin" / "gunicorn"
+    gunicorn = own_venv if own_venv.exists() else Path(sys.executable).with_name("gunicorn")
     # Its log goes to a file, not a pipe nobody reads: a full pipe would stop a talkative server.
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
             [
                 str(gunicorn),
                 "--config",
-                "gunicorn.conf.py",
+                config,
                 "--workers",
                 str(workers),
                 "--access-logfile",
                 "/dev/null",
                 "app:server",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

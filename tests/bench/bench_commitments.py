@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from data.demo.commitments import seed_commitments
 from data.state import commitments, database
 from tests.bench.bench_foundation import percentile
-from tests.bench.bench_pages import callback_name, print_callback_table, time_pages, warehouse_arguments
+from tests.bench.single_tree import callback_name, print_callback_table, time_pages, warehouse_arguments
 from tests.browser import beacon_server, chromium
 
 PAGES = {

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import config
+from tests.bench.side_by_side import percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,11 +45,6 @@ def build(path: Path, responses: int) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, peak_mb
-
-
-def percentile(samples, q: float) -> float:
-    samples = sorted(samples)
-    return samples[min(len(samples) - 1, round(q * (len(samples) - 1)))]
 
 
 def timings(action, runs: int) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from data.warehouse.ingest import TABLES, ingest
-from tests.bench.bench_pages import ensure_warehouse
+from tests.bench.single_tree import ensure_warehouse
 
 
 def export(warehouse: Path, folder: Path) -> None:

@@ -33,7 +33,8 @@ from pathlib import Path
 from data.demo.commitments import seed_commitments
 from data.state import commitments
 from tests.bench.bench_foundation import percentile
-from tests.bench.bench_pages import (
+from tests.bench.side_by_side import children, rss_mb
+from tests.bench.single_tree import (
     COLD_PERIODS,
     callback_name,
     print_callback_table,
@@ -232,20 +233,6 @@ def sample_memory(page, cdp, master: int) -> dict:
     }
 
 
-def children(parent: int) -> list[int]:
-    """Pids of the processes whose parent is `parent` (from /proc/<pid>/stat)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # "pid (command) state ppid ...": the command may hold spaces and parentheses.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process has gone
-        if int(fields[1]) == parent:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
-
 def gunicorn_master() -> int:
     """The gunicorn that beacon_server started: this process's child running gunicorn (one at a time)."""
     for pid in children(os.getpid()):
@@ -256,17 +243,6 @@ def gunicorn_master() -> int:
         if b"gunicorn" in command:
             return pid
     raise RuntimeError("no gunicorn process started by this benchmark")
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of `pid` in MB (VmRSS), NaN once it has gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 if __name__ == "__main__":
