@@ -244,9 +244,10 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
     cards = _touchpoint_cards(view, chosen, segment)
     voices = _voices(view, cards, segment, segment_names) if view_settings["comments"] else {}
     stages = touchpoints.set_index("touchpoint_id")
+    histories = queries.monthly_history(view.as_of, segment_id=segment, by=("touchpoint",))
     slides = []
     for touchpoint_id in chosen:
-        history = queries.monthly_history(view.as_of, segment_id=segment, touchpoint_id=touchpoint_id)
+        history = histories[histories["touchpoint_id"] == touchpoint_id].drop(columns="touchpoint_id")
         stage = stages.loc[touchpoint_id]
         slides.append(
             (

@@ -184,6 +184,7 @@ def test_demo_verbatims_equal_the_raw_reference_page_by_page(demo_warehouse, ban
     """Page 1, a middle page (whose comments span days), the last page, one past the end, and an
     export-sized page, for several slices (eNPS is quarterly: shown at its latest whole quarter)."""
     view = queries.view(period)
+    totals = {}
     for metric_id, touchpoint_id, segment_id in (
         ("tnps", None, None),
         ("tnps", "billing", None),
@@ -191,13 +192,18 @@ def test_demo_verbatims_equal_the_raw_reference_page_by_page(demo_warehouse, ban
         ("enps", "contact_centre", None),
     ):
         _frame, total = raw_verbatims(view, metric_id, touchpoint_id, segment_id, band)
-        assert total > 0
+        totals[metric_id, touchpoint_id, segment_id] = total
         last = -(-total // 7)
-        for page, page_size in ((1, 7), (max(last // 2, 1), 7), (last, 7), (last + 1, 7), (1, 50_000)):
+        pages = (
+            ((1, 7), (max(last // 2, 1), 7), (last, 7), (last + 1, 7), (1, 50_000)) if total else ((1, 7),)
+        )
+        for page, page_size in pages:
             found = queries.verbatims(view, metric_id, touchpoint_id, segment_id, band, page, page_size)
             expected = raw_verbatims(view, metric_id, touchpoint_id, segment_id, band, page, page_size)
             assert_frame_equal(found[0], expected[0])
             assert found[1] == expected[1] == total
+    # A thin slice of the small demo may have no comment in a band; the busiest ones always do.
+    assert totals["tnps", None, None] > 0
     # The whole of one slice newest first, as the export takes it.
     everything, total = queries.verbatims(view, "tnps", band=band, page_size=50_000)
     assert len(everything) == total
@@ -271,15 +277,15 @@ def test_wall_touchpoint_cards_are_the_touchpoint_scorecards(request, wall_app, 
 
 @pytest.mark.usefixtures("demo_warehouse")
 def test_a_cold_wall_reads_every_touchpoints_comments_in_one_query(wall_app, monkeypatch):
-    """Every touchpoint's slide: one query for all their latest comments, one KPI frame by touchpoint
-    (two periods) rather than a scorecard each; what remains per touchpoint is its monthly history."""
+    """Every touchpoint's slide: one query for all their latest comments, one published KPI lookup by
+    touchpoint rather than a scorecard each, and one lookup of every touchpoint's monthly history."""
     _app, wall = wall_app
     counts = counted_statements(monkeypatch)
     slides = wall._warehouse_slides("touchpoint", None, settings() | {"comments": True})
     touchpoints = len(queries.touchpoints())
     assert len(slides) == touchpoints
     assert counts["verbatims"] == 1
-    # kpis by touchpoint: 2 periods + 2 for the quarterly metric shown at its quarter; one trend each.
-    assert counts["kpi_sums"] == 4 + touchpoints
+    assert counts["kpi_answers"] == 1
+    assert counts["kpi_monthly"] == 1
     voices = [slide[3] for slide in slides if "Latest comments" in str(slide[3])]
     assert len(voices) == touchpoints
