@@ -282,8 +282,8 @@ critical AS (
     FROM tests AS t
     CROSS JOIN t_table AS tt
     CROSS JOIN cornish_fisher AS cf
-    LEFT JOIN t_quantiles AS q0 ON q0.hundredths = floor(t.welch_df * 100)::INTEGER
-    LEFT JOIN t_quantiles AS q1 ON q1.hundredths = floor(t.welch_df * 100)::INTEGER + 1
+    LEFT JOIN t_quantiles AS q0 ON q0.hundredths = floor(t.welch_df * 100)::BIGINT
+    LEFT JOIN t_quantiles AS q1 ON q1.hundredths = floor(t.welch_df * 100)::BIGINT + 1
 )
 SELECT
     period_key,

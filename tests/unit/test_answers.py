@@ -202,3 +202,28 @@ def test_monthly_history_by_touchpoint_is_each_touchpoints_own(demo, monkeypatch
         own = queries.monthly_history(DEMO_END, 6, touchpoint_id=touchpoint_id)
         mine = every[every["touchpoint_id"] == touchpoint_id].drop(columns="touchpoint_id")
         pd.testing.assert_frame_equal(mine.reset_index(drop=True), own.reset_index(drop=True))
+
+
+def test_a_mean_metric_with_millions_of_answers_is_computed(tiny, tmp_path, monkeypatch):
+    """Welch's degrees of freedom beyond the t table (here ~10⁸) take the expansion, with no overflow
+    in the table's join; the interval and the change's verdict still equal the reference."""
+    import shutil
+
+    import duckdb
+
+    big = shutil.copy(tiny, tmp_path / "big.duckdb")
+    with duckdb.connect(str(big)) as con:  # the same answers in Q3 too, then ten million times over
+        con.execute(
+            "INSERT INTO daily_rollup SELECT * REPLACE (DATE '2026-07-20' AS day) FROM daily_rollup"
+            " WHERE metric_id = 'effort'"
+        )
+        con.execute(
+            "UPDATE daily_rollup SET n = n * 10000000, score_sum = score_sum * 10000000,"
+            " score_sum_sq = score_sum_sq * 10000000 WHERE metric_id = 'effort'"
+        )
+    monkeypatch.setattr(config, "WAREHOUSE", big)
+    view = resolve_view("2026-Q4", "prev", date(2026, 11, 10))  # not published: computed
+    published = queries.kpis(view, metric_id="effort")
+    assert published["n"].iloc[0] == published["previous_n"].iloc[0] == 50_000_000
+    assert not published["change_significant"].iloc[0]  # the same answers: no real change
+    assert_same_answers(published, queries.kpis(view, metric_id="effort", sums="kpi_sums"), "effort ×10⁷")
