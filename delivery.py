@@ -1,7 +1,7 @@
 """How Beacon's responses travel: compressed, and files whose URL carries a version cached for a year.
 
 * Every response a browser can take compressed (pages, Dash's scripts, callback JSON, CSS) is sent
-  with zstd, brotli or gzip, whichever the browser accepts first (Flask-Compress).
+  with the first of zstd, brotli and gzip that the browser accepts (Flask-Compress).
 * The vendored files (assets/vendor/, installed by `make vendor`) are served under
   /vendor/<version>/, the version a digest of the pinned versions file: a new vendoring changes every
   URL, so each can be cached for a year. Relative URLs inside the CSS (fonts) inherit the version.
@@ -52,6 +52,21 @@ def versioned(path: str, query) -> bool:
     return path.startswith("/vendor/") or (path.startswith("/assets/") and "m" in query)
 
 
+def accepted_encodings(header: str) -> set[str]:
+    """The encodings an Accept-Encoding header allows: `br;q=0` refuses brotli."""
+    accepted = set()
+    for part in header.split(","):
+        name, _, parameters = part.partition(";")
+        quality = parameters.strip().removeprefix("q=") if parameters.strip().startswith("q=") else "1"
+        try:
+            allowed = float(quality) > 0
+        except ValueError:
+            allowed = False
+        if allowed and name.strip():
+            accepted.add(name.strip())
+    return accepted
+
+
 def install(app: Dash) -> None:
     server = app.server
     compressed = {}  # (full path, encoding) -> (body, headers) of a versioned file, compressed
@@ -60,11 +75,9 @@ def install(app: Dash) -> None:
     def kept_compressed():
         if not versioned(request.path, request.args):
             return None
-        accepted = {
-            part.split(";")[0].strip() for part in request.headers.get("Accept-Encoding", "").split(",")
-        }
+        accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
         for encoding in ENCODINGS:
-            kept = compressed.get((request.full_path, encoding)) if encoding in accepted else None
+            kept = compressed.get((request.path, encoding)) if encoding in accepted else None
             if kept:
                 return Response(kept[0], headers=kept[1])
         return None
@@ -77,7 +90,10 @@ def install(app: Dash) -> None:
         response.headers["Cache-Control"] = FOR_A_YEAR
         encoding = response.headers.get("Content-Encoding")
         if encoding and not response.is_streamed and len(compressed) < KEPT_COMPRESSED:
-            compressed[(request.full_path, encoding)] = (response.get_data(), list(response.headers))
+            # Kept by path, not by query: a versioned path serves one file whatever the query says,
+            # so made-up queries cannot fill the store. No cookie is among these headers: the
+            # session and security headers are added after this runs.
+            compressed[(request.path, encoding)] = (response.get_data(), list(response.headers))
         return response
 
     Compress(server)

@@ -31,6 +31,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+import delivery
 from auth import ADMIN, DISPLAY, User
 from data.state import accounts, audit
 
@@ -41,7 +42,7 @@ REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address 
 REFUSALS_PER_CLIENT = 20  # refused sign-ins from one address, any usernames, within the window
 USERNAME_MAX, PASSWORD_MAX = 64, 1024  # longer is refused unchecked (the accounts table holds 64)
 # Static files, the sign-in page and the health check are open; all else needs a session.
-OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+OPEN_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/")
 OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
 WALL_PATH = "/wall"
 WALL_ID_PREFIX = "wall-"  # the wall's components: the callbacks a display may run write only these
@@ -53,6 +54,8 @@ NOBODY = User("not signed in", "anonymous")
 
 # The pages this module renders (refusals in every mode), and the sign-in routes (mode "local" only).
 templates = Blueprint("auth_templates", __name__, template_folder="templates")
+# The sign-in pages link the vendored styles at their versioned URLs, as the app does.
+templates.add_app_template_global(delivery.vendor_url, "vendor_url")
 blueprint = Blueprint("auth", __name__)
 
 

@@ -236,11 +236,12 @@ def write_snapshot(
                 create_schema(con)
                 fill(con)
                 build_rollup(con)
-                publish_answers(con)
-                build_derived(con)
                 problems = check_facts(con)
                 if problems:
                     raise SnapshotError("; ".join(problems))
+                # Only from facts that passed: a bad file is refused before this costly part.
+                publish_answers(con)
+                build_derived(con)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
