@@ -7,7 +7,7 @@ import pandas as pd
 
 from data.warehouse import answers
 from queries import kpi
-from queries.cadence import measured_view, metric_cadences
+from queries.cadence import metric_cadences
 from queries.catalogue import metrics, touchpoints
 from queries.periods import View, resolve_view
 from queries.runner import WarehouseError, memoised, run, run_text, sql_text
@@ -113,13 +113,10 @@ def kpis(
 
 def _shown_view(view: View, metric_id: str) -> View:
     """The view a metric is shown at: `view` itself, or its latest whole period with data when the
-    catalogue declares it measured less often than `view` can hold.
-    Only a declared cadence moves a metric to another period: an inferred one may be sparse data."""
-    known = metric_cadences().set_index("metric_id")
-    if metric_id not in known.index or known.loc[metric_id, "cadence_source"] != "declared":
-        return view
-    cadence, latest_day = known.loc[metric_id, ["cadence", "latest_day"]]
-    return measured_view(view, cadence, latest_day) or view
+    catalogue declares it measured less often than `view` can hold (data.warehouse.answers.shown_view,
+    the one rule the published answers follow too)."""
+    (metric,) = _metric_cadences(metric_id) or [answers.MetricCadence(metric_id, None, None)]
+    return answers.shown_view(view, metric) or view
 
 
 def _check_breakdowns(by) -> None:
