@@ -10,7 +10,7 @@ from components.attributes import kpi_attributes
 from components.board import attention_list
 from components.crosstab import kpi_crosstab
 from components.definition import definition_panel
-from components.figures import breakdown_figure, distribution_figure, trend_figure
+from components.figures import breakdown_figure, distribution_figure, empty_figure, trend_figure
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.icons import icon
 from components.links import href, search_after_change, with_changes
@@ -422,3 +422,33 @@ def test_an_icon_hides_unless_it_speaks_alone():
         "title": "On track",
         "aria-label": "On track",
     }
+
+
+def test_every_figure_is_one_plotly_accepts():
+    """Figures are plain dicts, built without plotly.py's checks; plotly.py still finds every property
+    valid (a misspelt one would only fail silently in the browser). Checked here, never per request."""
+    import plotly.graph_objects as go
+
+    trend = pd.DataFrame(
+        {
+            "bucket_start": pd.to_datetime(["2026-10-01", "2026-11-01"]), "value": [1.0, 2.0], "low": [0.0, 1.0],
+            "high": [2.0, 3.0], "target": [1.5, 1.5], "n": pd.array([100, 120], dtype="Int64"),
+        }
+    )  # fmt: skip
+    notes = pd.DataFrame({"day": pd.to_datetime(["2026-10-15"]), "title": ["Redesign"]})
+    breakdown = pd.DataFrame(
+        {
+            "touchpoint_id": ["web", "shop"], "value": [40.0, 0.0], "low": [20.0, -50.0], "high": [55.0, 50.0],
+            "target": [35.0, 45.0], "status": ["on_track", "insufficient"], "n": [10, 4], "unit": ["pts", "pts"],
+        }
+    )  # fmt: skip
+    counts = pd.DataFrame({"score": [0, 7, 10], "responses": [5, 3, 2], "band": ["worst", "middle", "best"]})
+    for mode in ("light", "dark"):
+        for figure in (
+            trend_figure(trend, notes, "pts", mode),
+            breakdown_figure(breakdown, "touchpoint_id", pd.Series({"web": "Website", "shop": "Shop"}), mode),
+            distribution_figure(counts, score_bands("nps", 0, 10, True), mode),
+            empty_figure(mode, "No answers in this period"),
+        ):
+            go.Figure(figure)  # raises on any property plotly.js does not have
+            assert figure["data"] or figure["layout"]["annotations"]
