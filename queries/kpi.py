@@ -109,7 +109,8 @@ def pick_targets(slices: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
         specificity=_TOUCHPOINT_WEIGHT * scoped_touchpoint + _SEGMENT_WEIGHT * scoped_segment
     )
     best = (
-        candidates.sort_values(["slice", "specificity", "period_start"])
+        # Ties (two rows of one scope and start) go to the same row as answers.sql's ranked join.
+        candidates.sort_values(["slice", "specificity", "period_start", "period_end", "target", "tolerance"])
         .drop_duplicates("slice", keep="last")
         .set_index("slice")
     )

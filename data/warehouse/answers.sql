@@ -178,7 +178,7 @@ picked AS (
     QUALIFY row_number() OVER (
         PARTITION BY g.period_key, g.compare, g.metric_id, g.touchpoint_id, g.segment_id
         ORDER BY (t.touchpoint_id IS NOT NULL)::INT * 2 + (t.segment_id IS NOT NULL)::INT DESC,
-            t.period_start DESC
+            t.period_start DESC, t.period_end DESC, t.target DESC, t.tolerance DESC
     ) = 1
 ),
 joined AS (

@@ -227,3 +227,23 @@ def test_a_mean_metric_with_millions_of_answers_is_computed(tiny, tmp_path, monk
     assert published["n"].iloc[0] == published["previous_n"].iloc[0] == 50_000_000
     assert not published["change_significant"].iloc[0]  # the same answers: no real change
     assert_same_answers(published, queries.kpis(view, metric_id="effort", sums="kpi_sums"), "effort ×10⁷")
+
+
+def test_two_targets_of_one_scope_and_start_go_to_the_same_row_on_both_paths(tiny, tmp_path, monkeypatch):
+    """The contract lets two all-customer NPS targets start on 1 October; the later-ending one wins,
+    in the answers statement as in the pandas reference."""
+    import shutil
+
+    import duckdb
+
+    tied = shutil.copy(tiny, tmp_path / "tied.duckdb")
+    with duckdb.connect(str(tied)) as con:
+        con.execute(
+            "INSERT INTO targets VALUES ('nps', DATE '2026-10-01', DATE '2027-03-31', 99.0, 2.0, NULL, NULL)"
+        )
+    monkeypatch.setattr(config, "WAREHOUSE", tied)
+    view = resolve_view("2026-Q4", "prev", date(2026, 11, 10))  # not published: computed
+    computed = queries.kpis(view, metric_id="nps")
+    reference = queries.kpis(view, metric_id="nps", sums="kpi_sums")
+    assert (computed["target"].iloc[0], computed["tolerance"].iloc[0]) == (99.0, 2.0)
+    assert_same_answers(computed, reference, "tied targets")
