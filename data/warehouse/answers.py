@@ -27,7 +27,16 @@ ANSWERS = (Path(__file__).resolve().parent / "answers.sql").read_text()
 #: The answers of calendar buckets (`bucket_rows`) as a trend reads them: `kpi_monthly`'s columns.
 BUCKETS = (
     "SELECT metric_id, touchpoint_id, segment_id, CAST(period_key AS DATE) AS bucket_start, "
-    f"period_end AS bucket_end, has_data, n, days, value, low, high, target, tolerance FROM ({ANSWERS})"
+    "period_end AS bucket_end, has_data, n, days, value, low, high, target, tolerance FROM (" + ANSWERS + ")"
+)
+#: The published tables, each sorted by what a lookup filters on so DuckDB's zone maps skip the rest.
+WRITE_ANSWERS = (
+    "CREATE OR REPLACE TABLE kpi_answers AS SELECT * FROM (" + ANSWERS + ") "
+    "ORDER BY period_key, compare, metric_id, touchpoint_id, segment_id"
+)
+WRITE_MONTHLY = (
+    "CREATE OR REPLACE TABLE kpi_monthly AS " + BUCKETS + " "
+    "ORDER BY touchpoint_id, segment_id, metric_id, bucket_start"
 )
 
 #: t(0.975, df) is tabulated for df = 1.00, 1.01, … up to T_TABLE_LAST_DF (the statement interpolates
@@ -154,21 +163,14 @@ def metric_cadences(con: duckdb.DuckDBPyConnection) -> list[MetricCadence]:
 def publish_answers(con: duckdb.DuckDBPyConnection) -> None:
     """Write `t_quantiles`, `kpi_answers` and `kpi_monthly` into the snapshot `con` is writing (after
     its rollup), sorted by what a lookup filters on so DuckDB's zone maps skip the rest."""
-    for table in ANSWER_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.from_df(t_quantiles()).create("t_quantiles")
+    con.register("t_table", t_quantiles())
+    con.execute("CREATE OR REPLACE TABLE t_quantiles AS SELECT * FROM t_table")
+    con.unregister("t_table")
     first_day, as_of = con.execute("SELECT min(day), max(day) FROM daily_rollup").fetchone()
     metrics = metric_cadences(con)
     views, months = [], []
     if as_of is not None:
         views = [row for view in standard_views(first_day, as_of) for row in view_rows(view, metrics)]
         months = bucket_rows(first_day, as_of, "month", [metric.metric_id for metric in metrics])
-    con.execute(
-        f"CREATE TABLE kpi_answers AS SELECT * FROM ({ANSWERS}) "
-        "ORDER BY period_key, compare, metric_id, touchpoint_id, segment_id",
-        statement_params(views),
-    )
-    con.execute(
-        f"CREATE TABLE kpi_monthly AS {BUCKETS} ORDER BY touchpoint_id, segment_id, metric_id, bucket_start",
-        statement_params(months),
-    )
+    con.execute(WRITE_ANSWERS, statement_params(views))
+    con.execute(WRITE_MONTHLY, statement_params(months))

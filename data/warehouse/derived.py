@@ -12,6 +12,4 @@ DERIVED_TABLES = ("score_histogram", "comment_index")
 
 
 def build_derived(con: duckdb.DuckDBPyConnection) -> None:
-    for table in DERIVED_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(DERIVED)

@@ -3,7 +3,7 @@
 -- DuckDB's zone maps skip every row group outside the metric and dates a query asks.
 
 -- How many answers gave each score, and how many of those came with a comment, per day and slice.
-CREATE TABLE score_histogram AS
+CREATE OR REPLACE TABLE score_histogram AS
 SELECT
     metric_id,
     CAST(responded_at AS DATE) AS day,
@@ -17,7 +17,7 @@ GROUP BY ALL
 ORDER BY metric_id, day, touchpoint_id, segment_id, score;
 
 -- Every comment, newest first within each metric and day: a page of verbatims reads only its days.
-CREATE TABLE comment_index AS
+CREATE OR REPLACE TABLE comment_index AS
 SELECT
     metric_id,
     CAST(responded_at AS DATE) AS day,

@@ -2,7 +2,7 @@
 -- needs, so any period and any slice is computed without touching raw rows, and how many of its answers
 -- came with a comment (what the pages count comments by). Sorted by day so that
 -- DuckDB's zone maps skip what a date range excludes.
-CREATE TABLE daily_rollup AS
+CREATE OR REPLACE TABLE daily_rollup AS
 WITH survey AS (
     SELECT
         r.metric_id,

@@ -91,7 +91,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_rollup(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP TABLE IF EXISTS daily_rollup")
     con.execute(ROLLUP)
 
 
