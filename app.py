@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
 import delivery
+import limits
 import security
 from auth import web as auth_web
 from components import ids, shell
@@ -91,6 +92,8 @@ auth_web.install(app)
 security.secure(app)
 # Compressed responses, versioned files cached for a year, the partial plotly.js bundle.
 delivery.install(app)
+# A body size limit, and no work for a client that has gone.
+limits.install(app)
 # Dash checks every callback's ids against every page at once (views/validation.py).
 validation.install(app, layout)
 # 404 for a page or id Beacon does not have, though the browser still draws the friendly page.

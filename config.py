@@ -72,6 +72,12 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("BEACON_DUCKDB_MEMORY_LIMIT", "200MB")
 PUBLISH_MEMORY = os.environ.get("BEACON_PUBLISH_MEMORY", "3GB")
 # Seconds a memoised query result lives; a new warehouse snapshot invalidates it sooner.
 CACHE_TIMEOUT = int(os.environ.get("BEACON_CACHE_TIMEOUT", "3600"))
+# Memoised results each app process keeps itself (the most recent), before or without Redis: with
+# DUCKDB_MEMORY_LIMIT, what bounds a worker's memory.
+CACHE_ENTRIES = int(os.environ.get("BEACON_CACHE_ENTRIES", "2000"))
+# The largest request body Beacon reads (a callback's is a few kB; a commitment save's, its text):
+# larger is refused (413) before it is read, by nginx in production as well.
+MAX_REQUEST_BYTES = 1024 * 1024
 # How much the app logs (refused requests, commitment saves and conflicts, ingest, errors): a level
 # name of Python's logging, DEBUG to CRITICAL.
 LOG_LEVEL = os.environ.get("BEACON_LOG_LEVEL", "INFO").upper()

@@ -11,7 +11,21 @@ loglevel = settings.LOG_LEVEL.lower()  # gunicorn's own lines, at the app's leve
 workers = 2
 worker_class = "gthread"
 threads = 4
+# A worker silent this long is killed and replaced (its requests fail; nginx retries none of them).
 timeout = 60
+graceful_timeout = 30
+# Slow clients are nginx's to buffer in production; without it, an idle keep-alive connection holds a
+# thread at most this long.
+keepalive = 5
+# The request line, the number of headers and each header's size: longer is refused (400) before the
+# app sees it. A page's URL with its filters is far shorter; 8 kB matches nginx's header buffers.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+# Each worker is replaced after this many requests (jittered, so workers do not all restart at once):
+# whatever a long-lived worker gathers is given back. Memoised results survive in Redis when shared.
+max_requests = 5000
+max_requests_jitter = 500
 # Each worker opens the warehouse itself, lazily, after the fork; nothing is preloaded.
 preload_app = False
 # gunicorn 27's runtime control socket is not used by Beacon.

@@ -1,11 +1,16 @@
 // The wall screen's browser side (pages/wall.py): rotation, clock and connection check. They run here so
 // they go on while the server is away, and the last good slides stay on screen.
 (function () {
-  // Consecutive failed checks before the screen says "reconnecting": one lost request is not an outage.
-  const FAILURES_BEFORE_BANNER = 2;
+  // Consecutive failed checks before the screen says "reconnecting": a lost request or two under load
+  // is not an outage (the check is the server's cheapest answer, but it still waits its turn).
+  const FAILURES_BEFORE_BANNER = 3;
   const CHECK_TIMEOUT_MS = 4000;
+  // On recovery each screen refreshes after a random pause of up to this (or its refresh interval), so a
+  // room of screens coming back together does not ask for its slides in the same second.
+  const RECOVERY_SPREAD_MS = 20000;
   let failures = 0;
   let lastAnswer = Date.now();
+  let recovery = null; // the pending refresh after an outage, while it waits its turn
 
   function twoDigits(value) {
     return String(value).padStart(2, "0");
@@ -72,18 +77,31 @@
         ];
       },
 
-      // Returns the connection store (changed only when it flips, which makes the server refresh at
-      // once on recovery), whether the banner is hidden, and its message.
-      heartbeat: function (_n, connection) {
+      // Returns the connection store (changed only when it flips, which makes the server refresh the
+      // slides), whether the banner is hidden, and its message. On recovery the banner goes at once and
+      // the store flips after the screen's random pause.
+      heartbeat: function (_n, connection, settings) {
         const noUpdate = window.dash_clientside.no_update;
         return serverAnswers().then((answered) => {
           const wasOnline = !connection || connection.online !== false;
           if (answered) {
             failures = 0;
             lastAnswer = Date.now();
-            return wasOnline ? [noUpdate, true, noUpdate] : [{ online: true, since: Date.now() }, true, ""];
+            if (wasOnline || recovery) {
+              return [noUpdate, true, noUpdate];
+            }
+            const refreshMs = ((settings && settings.refresh) || 60) * 1000;
+            recovery = setTimeout(() => {
+              recovery = null;
+              window.dash_clientside.set_props("wall-connection", { data: { online: true, since: Date.now() } });
+            }, Math.random() * Math.min(RECOVERY_SPREAD_MS, refreshMs));
+            return [noUpdate, true, ""];
           }
           failures += 1;
+          if (recovery) {
+            clearTimeout(recovery); // gone again before its turn: the store still says offline
+            recovery = null;
+          }
           if (!wasOnline || failures < FAILURES_BEFORE_BANNER) {
             return [noUpdate, noUpdate, noUpdate];
           }

@@ -183,5 +183,5 @@ def _said(result) -> tuple:
                 no_update,
                 "",
             )
-        case Busy():
-            return None, no_update, busy_note()
+        case Busy(unreachable):
+            return None, no_update, busy_note(unreachable)

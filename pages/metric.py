@@ -26,6 +26,7 @@ from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href, with_changes
 from components.pieces import breadcrumb, card, select
+from components.theme import MODES
 from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data.state import commitments
@@ -574,3 +575,15 @@ def download_verbatims(_clicks, touchpoint, segment, band, params):
         "filename": f"beacon-{context.metric_id}-comments-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }
+
+
+def warm(metric_id: str) -> None:
+    """What the callbacks draw for the page's default view, in both colour modes: warm.py draws it
+    from a new snapshot before it goes live."""
+    context = resolve({}, *READS, metric_id=metric_id)
+    params = {"metric_id": metric_id, **context.filters}
+    survey = queries.metrics().set_index("metric_id").loc[metric_id, "kind"] != "ratio"
+    for mode in MODES:
+        draw_charts(mode, params)
+        if survey:  # the page has no distribution of a ratio's scores
+            draw_distribution(mode, params)

@@ -164,8 +164,8 @@ def _not_saved(result):
             return dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
         case Conflict(theirs):
             return dbc.Alert(conflict_message(theirs, names()), color="danger", className="conflict mb-0")
-        case Busy():
-            return busy_note()
+        case Busy(unreachable):
+            return busy_note(unreachable)
 
 
 def _saved_card(saved: Saved):

@@ -35,7 +35,7 @@ from components.wall import (
     touchpoint_body,
     wall_slide,
 )
-from data.state import commitments
+from data.state import commitments, database
 from queries.accountability import commitments_in_view
 from views.commitment_context import effects, names
 from views.context import resolve
@@ -71,7 +71,8 @@ MOVERS_SHOWN = 4  # of each list on the movers slide: eight fit even when they w
 class Deck:
     slides: list  # wall_slide sections, in rotation order; none when those on screen are still current
     titles: list[str]
-    view: queries.View
+    attributes: dict  # the view's, for the DOM contract (components.header.view_attributes)
+    as_of: object  # the date the data reaches
     digest: str
 
 
@@ -86,7 +87,7 @@ def layout(**query):
         return _problem_frame("The warehouse cannot be read", str(error))
     except (queries.PeriodError, LookupError) as error:
         return _problem_frame("This wall cannot be shown", str(error))
-    banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
+    banner = stale_banner(deck.as_of, commitments.current_date(), settings.stale)
     return html.Div(
         [
             dcc.Store(id=SETTINGS, data=settings.to_dict()),
@@ -99,7 +100,7 @@ def layout(**query):
             html.Div(
                 [
                     html.Div(id=CLOCK, className="wall-clock"),
-                    html.Div(as_of_text(deck.view.as_of), id=AS_OF, className="wall-as-of"),
+                    html.Div(as_of_text(deck.as_of), id=AS_OF, className="wall-as-of"),
                 ],
                 className="wall-time",
             ),
@@ -138,7 +139,7 @@ def layout(**query):
         id=ROOT,
         className="wall-root",
         **{"data-bs-theme": settings.theme, "data-public": str(settings.public).lower()},
-        **view_attributes(deck.view),
+        **deck.attributes,
     )
 
 
@@ -306,11 +307,11 @@ def _voices(view, cards: dict, segment, segment_names) -> dict:
     }
 
 
-def _commitments_slide(settings: WallSettings, view, segment_names) -> tuple[str, str, str, object]:
-    """Read afresh on every refresh: commitments change without a new warehouse snapshot."""
-    register = commitments_in_view(commitments.register(), segment_id=settings.segment)
+def _commitments_slide(slides_key: dict, view, segment_names) -> tuple[str, str, str, object]:
+    """Drawn from the state database: memoised on its version (`_outside_versions`) with the snapshot."""
+    register = commitments_in_view(commitments.register(), segment_id=slides_key["segment"])
     labels = names()
-    if not settings.public:
+    if not slides_key["public"]:
         # Who to ask: an office screen names the owner's address; a public one only the name.
         owners = queries.owners().set_index("owner_id")
         labels["owner"] = {
@@ -325,7 +326,7 @@ def _commitments_slide(settings: WallSettings, view, segment_names) -> tuple[str
         else view.period
     )
     body = commitments_body(register, labels, effects(register, view.as_of), today, period)
-    audience = segment_names.get(settings.segment, "All customers")
+    audience = segment_names.get(slides_key["segment"], "All customers")
     return "commitments", "Commitments", f"{audience} · what owners promised, and where it stands", body
 
 
@@ -333,36 +334,58 @@ def _fingerprint(value) -> str:
     return hashlib.sha256(json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True).encode()).hexdigest()
 
 
+def _outside_versions(settings: WallSettings) -> dict:
+    """What the slides read outside the warehouse snapshot, as versions: the commitments' and today's
+    date, when a commitments slide shows. With the snapshot's id they say whether anything changed."""
+    if not any(spec.kind == "commitments" for spec in settings.slides):
+        return {}
+    return {"commitments": commitments.version(), "today": commitments.current_date().isoformat()}
+
+
 @queries.memoised
-def _warehouse_fingerprint(kind: str, key: str | None, view_settings: dict) -> str:
-    """Of `_warehouse_slides`, kept beside it: a refresh compares fingerprints, not slides."""
-    return _fingerprint(_warehouse_slides(kind, key, view_settings))
+def _deck_drawn(view_settings: dict, slides: list, versions: dict) -> dict:
+    """The deck of `slides` ([kind, key] pairs) for these settings and versions, drawn once and shared
+    by every screen and host showing it: the slides, their titles, the view's DOM attributes and date,
+    and their fingerprint. Each warehouse slide is memoised on its own too, so an edited commitment
+    redraws its slide alone."""
+    view, segment_names = _audience(view_settings)
+    entries = []
+    for kind, key in slides:
+        if kind == "commitments":
+            entries.append(_commitments_slide(view_settings, view, segment_names))
+        else:
+            entries.extend(_warehouse_slides(kind, key, view_settings))
+    return {
+        "slides": [wall_slide(index, *entry) for index, entry in enumerate(entries)],
+        "titles": [entry[1] for entry in entries],
+        "attributes": view_attributes(view),
+        "as_of": view.as_of,
+        "digest": _fingerprint(entries),
+    }
+
+
+@queries.memoised
+def _deck_digest(view_settings: dict, slides: list, versions: dict) -> tuple:
+    """The fingerprint and date of `_deck_drawn`, kept beside it: an unchanged refresh reads these alone."""
+    deck = _deck_drawn(view_settings, slides, versions)
+    return deck["digest"], deck["as_of"]
 
 
 def _deck(settings: WallSettings, on_screen: str | None = None) -> Deck:
     """The slides the settings ask for; with `on_screen` (the fingerprint of the slides showing), a deck
-    without slides when nothing changed, so an unchanged refresh costs neither building nor sending."""
-    view_settings = _view_settings(settings)
-    view, segment_names = _audience(view_settings)
-    parts = []  # (fingerprint, the slides' entries when they are needed)
-    for spec in settings.slides:
-        if spec.kind == "commitments":
-            entry = _commitments_slide(settings, view, segment_names)
-            parts.append((_fingerprint(entry), lambda entry=entry: [entry]))
-        else:
-            arguments = (spec.kind, spec.key, view_settings)
-            parts.append(
-                (
-                    _warehouse_fingerprint(*arguments),
-                    lambda arguments=arguments: _warehouse_slides(*arguments),
-                )
-            )
-    digest = hashlib.sha256("".join(fingerprint for fingerprint, _entries in parts).encode()).hexdigest()
-    if digest == on_screen:
-        return Deck([], [], view, digest)
-    entries = [entry for _fingerprint, load in parts for entry in load()]
-    slides = [wall_slide(index, *entry) for index, entry in enumerate(entries)]
-    return Deck(slides, [entry[1] for entry in entries], view, digest)
+    without slides when nothing changed: an unchanged refresh costs a version check and a cache read,
+    neither building nor sending."""
+    arguments = (
+        _view_settings(settings),
+        [[spec.kind, spec.key] for spec in settings.slides],
+        _outside_versions(settings),
+    )
+    if on_screen is not None:
+        digest, as_of = _deck_digest(*arguments)
+        if digest == on_screen:
+            return Deck([], [], {}, as_of, digest)
+    deck = _deck_drawn(*arguments)
+    return Deck(deck["slides"], deck["titles"], deck["attributes"], deck["as_of"], deck["digest"])
 
 
 @callback(
@@ -387,10 +410,10 @@ def refresh(_n, _connection, settings, digest_on_screen):
         raise PreventUpdate from None
     try:
         deck = _deck(settings, digest_on_screen)
-    except (queries.WarehouseError, queries.PeriodError, LookupError) as error:
+    except (queries.WarehouseError, queries.PeriodError, LookupError, database.UnreachableError) as error:
         return no_update, no_update, no_update, no_update, no_update, data_problem_banner(str(error))
-    banner = stale_banner(deck.view.as_of, commitments.current_date(), settings.stale)
-    as_of = as_of_text(deck.view.as_of)
+    banner = stale_banner(deck.as_of, commitments.current_date(), settings.stale)
+    as_of = as_of_text(deck.as_of)
     if not deck.slides:
         return no_update, no_update, no_update, no_update, as_of, banner
     return deck.slides, {"titles": deck.titles}, deck.digest, progress_steps(deck.titles), as_of, banner
@@ -414,5 +437,6 @@ clientside_callback(
     Output(RECONNECTING_MESSAGE, "children"),
     Input(HEARTBEAT, "n_intervals"),
     State(CONNECTION, "data"),
+    State(SETTINGS, "data"),
     prevent_initial_call=True,
 )

@@ -85,7 +85,10 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Busy:
-    """The state database stayed busy: nothing was saved, and the editor keeps what was typed."""
+    """The state database stayed busy, or could not be reached (`unreachable`): nothing was saved, and
+    the editor keeps what was typed."""
+
+    unreachable: bool = False
 
 
 SaveResult = Saved | Refused | Invalid | Conflict | Busy
@@ -99,8 +102,8 @@ def save_commitment(
     that shows some fields only types those: the others stay as stored."""
     try:
         result = _save(user, commitment_id, typed, version)
-    except database.BusyError:
-        result = Busy()
+    except database.BusyError as error:
+        result = Busy(unreachable=isinstance(error, database.UnreachableError))
     _log(user, commitment_id, result)
     return result
 
@@ -136,7 +139,8 @@ def _log(user: auth.User, commitment_id: int | None, result: SaveResult) -> None
     if isinstance(result, Refused):
         log.warning("Commitment %s: save refused to %s: %s", which, who, result.reason)
     elif isinstance(result, Busy):
-        log.warning("Commitment %s: save by %s not made, the state database stayed busy", which, who)
+        why = "could not be reached" if result.unreachable else "stayed busy"
+        log.warning("Commitment %s: save by %s not made, the state database %s", which, who, why)
 
 
 # --- the register ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 import queries
 from components.feedback import problem
+from data.state import database
 from queries.periods import View
 from views.freshness import with_stale_notice
 
@@ -32,6 +33,14 @@ _KINDS = {
     "segment": (queries.segments, "segment_id", "customer segment", "Pick one from the Segment list."),
     "owner": (queries.owners, "owner_id", "owner", "Pick one on the owners board."),
 }
+
+
+def known_ids(kind: str) -> list[str]:
+    """Every id of `kind` ("metric", "touchpoint", "segment", "owner") the catalogue has."""
+    query, column, _noun, _where = _KINDS[kind]
+    return list(query()[column])
+
+
 #: What a page shows when its URL names no touchpoint or segment.
 ALL_NAMES = {"touchpoint": "All touchpoints", "segment": "All customers"}
 
@@ -120,6 +129,12 @@ def page_layout(draw: Callable[[PageContext], object], query: dict, *filters: st
         )
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
+    except database.UnreachableError:
+        return problem(
+            "The commitments cannot be read just now",
+            "Beacon's state database does not answer. Reload the page in a moment.",
+            back_href=None,
+        )
 
 
 def drawn(params: dict | str | None, *filters: str, **path_ids: str | None) -> PageContext:

@@ -14,13 +14,15 @@ from components.ids import dom_id
 from data.state.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
 
 
-def busy_note() -> html.Span:
-    """Said beside Save, by both editors, when the state database stayed busy: nothing was saved, and
-    the form keeps what was typed."""
-    return html.Span(
-        [icon("bi-hourglass-split", "me-1"), "Not saved: the database is busy. Try again."],
-        className="busy-note text-danger small",
+def busy_note(unreachable: bool = False) -> html.Span:
+    """Said beside Save, by both editors, when the state database stayed busy or could not be reached:
+    nothing was saved, and the form keeps what was typed."""
+    text = (
+        "Not saved: the database cannot be reached just now. Try again in a moment."
+        if unreachable
+        else "Not saved: the database is busy. Try again."
     )
+    return html.Span([icon("bi-hourglass-split", "me-1"), text], className="busy-note text-danger small")
 
 
 def options(choices, empty: str | None = None, empty_value: str = "") -> list[dict]:

@@ -339,6 +339,19 @@ def history(commitment_id: int, url: str | None = None) -> list[dict]:
         return _entries(connection, commitment_id)
 
 
+def version(url: str | None = None) -> tuple[int, int]:
+    """Changes as far as they go (the history's entries and the newest of them): different after any
+    commitment is made or changed, the same otherwise. What a wall screen's commitments slide was drawn
+    from, so an unchanged one is not drawn again. The count as well as the newest id, because on
+    PostgreSQL an entry with a lower id can commit after a higher one."""
+    history = database.history
+    with database.reading(url) as connection:
+        count, newest = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(history.c.history_id))
+        ).one()
+    return count, newest or 0
+
+
 COLUMNS = [column.name for column in database.commitments.columns]
 
 

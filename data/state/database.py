@@ -159,6 +159,31 @@ class BusyError(RuntimeError):
     """The database stayed locked by another writer for BUSY_SECONDS: nothing was written; try again."""
 
 
+class UnreachableError(BusyError):
+    """The database server cannot be reached (down, restarting, the network): nothing was read or
+    written; try again in a moment. A kind of BusyError, as a save refused for it is refused the same way."""
+
+
+# PostgreSQL's error codes for a server that is not (or no longer) there: connection exceptions, and
+# an administrator's or a crash's shutdown, or a server still starting.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _unreachable(error: sa.exc.DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    if "psycopg" not in type(error.orig).__module__:
+        return False
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    # None: the driver could not connect at all (refused, no such socket), before any server answered.
+    return sqlstate is None or sqlstate.startswith(_UNREACHABLE_SQLSTATES)
+
+
+def _say_unreachable(error: sa.exc.DBAPIError) -> UnreachableError:
+    log.warning("State database unreachable: %s", str(error.orig).strip().splitlines()[0])
+    return UnreachableError("The state database cannot be reached just now: nothing was saved.")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets readers go on while a writer commits; the busy timeout (the driver's `timeout`, see
     # `engine`) makes a second writer wait its turn instead of failing at once ("database is locked").
@@ -224,18 +249,28 @@ def writing(url: str | None = None):
                         {"wait": f"{BUSY_SECONDS}s"},
                     )
                 yield connection
-    except sa.exc.OperationalError as error:
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
         if _busy(error):
             log.warning("State database busy for %d s: a write gave up, nothing saved", BUSY_SECONDS)
             raise BusyError(
                 f"The state database stayed busy for {BUSY_SECONDS} s: nothing was saved."
             ) from error
+        if _unreachable(error):
+            raise _say_unreachable(error) from error
         raise
 
 
+@contextmanager
 def reading(url: str | None = None):
-    """A read-only use of the database: readers never block each other or a writer."""
-    return engine(url).connect()
+    """A read-only use of the database: readers never block each other or a writer. UnreachableError
+    when its server cannot be reached."""
+    try:
+        with engine(url).connect() as connection:
+            yield connection
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+        if _unreachable(error):
+            raise _say_unreachable(error) from error
+        raise
 
 
 def alembic_config(connection=None) -> Config:

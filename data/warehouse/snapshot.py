@@ -10,6 +10,7 @@ import errno
 import fcntl
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -27,6 +28,12 @@ ROLLUP = (HERE / "rollup.sql").read_text()
 
 #: The contract's tables, what is referred to before what refers to it (the order ingest loads them in).
 CONTRACT_TABLES = tuple(contract.TABLES)
+#: One row naming this snapshot: a random id drawn when it is published. Hosts hold copies of one
+#: snapshot under different inodes, and a rollback brings an old file back: cached answers are keyed on
+#: this id (queries/runner.py), which every copy shares and no other publish ever draws. A file made
+#: before it existed is named by its inode and times instead.
+SNAPSHOT_ID_TABLE = "snapshot_id"
+WRITE_SNAPSHOT_ID = "CREATE OR REPLACE TABLE snapshot_id AS SELECT $id::VARCHAR AS snapshot_id"
 #: Tables the app reads; a snapshot missing any of them is refused.
 REQUIRED_TABLES = (*CONTRACT_TABLES, "daily_rollup", *ANSWER_TABLES, *DERIVED_TABLES)
 _COUNTED = contract.sql_list(contract.COUNTED_KINDS)
@@ -241,6 +248,7 @@ def write_snapshot(
                 # Only from facts that passed: a bad file is refused before this costly part.
                 publish_answers(con)
                 build_derived(con)
+                con.execute(WRITE_SNAPSHOT_ID, {"id": str(uuid.uuid4())})
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
