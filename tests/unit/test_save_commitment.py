@@ -251,3 +251,11 @@ def test_refused_saves_are_logged_by_the_workflow(state, caplog):
             "who reads Beacon but does not change commitments.",
         ),
     ]
+
+
+def test_a_save_while_the_state_database_is_unreachable_is_refused_as_such(state, monkeypatch, tmp_path):
+    """PostgreSQL restarting: the editor hears that the database cannot be reached, nothing is stored."""
+    monkeypatch.setattr(config, "STATE_URL", f"postgresql+psycopg://beacon@/beacon?host={tmp_path}")
+    assert save_commitment(ADMIN, None, typed(), None) == Busy(unreachable=True)
+    monkeypatch.setattr(config, "STATE_URL", f"sqlite:///{state}")
+    assert commitments.register().empty

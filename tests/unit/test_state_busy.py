@@ -53,3 +53,26 @@ def test_a_row_locked_in_postgresql_gives_busy_error_within_the_wait(postgres_cl
         assert time.monotonic() - started < database.BUSY_SECONDS + 2
         holder.rollback()
     assert commitments.get(commitment_id, url=url)["progress"] == 0
+
+
+def test_a_postgresql_server_that_does_not_answer_is_said_so_and_nothing_is_written(tmp_path):
+    """No server behind the URL's socket (down, restarting): reads and writes raise UnreachableError,
+    a kind of BusyError, saying nothing was saved, instead of the driver's error."""
+    url = f"postgresql+psycopg://beacon@/beacon?host={tmp_path}&connect_timeout=2"
+    with pytest.raises(database.UnreachableError, match="cannot be reached just now: nothing was saved"):
+        commitments.create(VALUES, "Ana", url=url)
+    with pytest.raises(database.UnreachableError):
+        commitments.register(url=url)
+    assert issubclass(database.UnreachableError, database.BusyError)
+
+
+def test_the_version_changes_with_every_change_and_only_then(tmp_path):
+    url = f"sqlite:///{tmp_path / 'database.db'}"
+    database.migrate(url)
+    empty = commitments.version(url)
+    assert empty == (0, 0)
+    commitment_id = commitments.create(VALUES, "Ana", url=url)
+    created = commitments.version(url)
+    assert created != empty and commitments.version(url) == created
+    commitments.update(commitment_id, 1, {**VALUES, "progress": 50}, "Ana", "", url=url)
+    assert commitments.version(url) not in (empty, created)

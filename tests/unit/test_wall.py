@@ -1,6 +1,7 @@
 """The wall screen's pure parts: URL settings, public-mode blanking, real changes, and the slide builders,
 each checked against values worked by hand."""
 
+import importlib
 import json
 from datetime import date
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import config
 import queries
 from components.journey import cell_label, mover_list, touchpoint_card
 from components.tiles import gap_text, kpi_tile
@@ -657,3 +659,44 @@ def test_gap_text_is_empty_for_insufficient_even_with_a_clear_gap():
     )
     assert gap_text(_tile_row(status="at_risk", gap_clear=False)) == "Short of target, within noise"
     assert gap_text(_tile_row(status="on_track", gap_clear=True)) == "Meets target"
+
+
+@pytest.fixture
+def wall_page(tiny_warehouse, tmp_path, monkeypatch):
+    """pages/wall.py in an app with the result cache on, over a state database of the test's own."""
+    import dash
+    from flask import Flask
+
+    from data.state import database
+    from queries import runner
+
+    monkeypatch.setattr(config, "STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+    database.migrate()
+    app = dash.Dash(__name__, use_pages=True, pages_folder="", server=Flask(__name__))
+    runner.init_cache(app.server)
+    page = importlib.import_module("pages.wall")
+    with app.server.test_request_context():
+        yield page
+
+
+def test_an_unchanged_refresh_draws_nothing_and_an_edited_commitment_redraws(wall_page, monkeypatch):
+    """The second screen's refresh, with the fingerprint on screen, reads a version and the cached
+    fingerprint: no slide drawn, no commitment read. A new commitment changes the deck."""
+    from data.state import commitments
+    from tests.unit.test_state_busy import VALUES
+
+    drawn, read = [], []
+    monkeypatch.setattr(
+        wall_page, "wall_slide", lambda _index, _slide, title, *_rest: drawn.append(title) or title
+    )
+    register = commitments.register
+    monkeypatch.setattr(commitments, "register", lambda *a, **k: read.append(1) or register(*a, **k))
+    settings = parse_wall_settings({"slides": "scorecard,commitments"})
+    first = wall_page._deck(settings)
+    assert (first.titles, drawn, len(read)) == (["Scorecard", "Commitments"], ["Scorecard", "Commitments"], 1)
+    again = wall_page._deck(settings, on_screen=first.digest)
+    assert (again.slides, again.digest, len(drawn), len(read)) == ([], first.digest, 2, 1)
+    commitments.create(VALUES, "Ana")
+    changed = wall_page._deck(settings, on_screen=first.digest)
+    assert changed.digest != first.digest and changed.titles == ["Scorecard", "Commitments"]
+    assert len(read) == 2
