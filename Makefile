@@ -6,10 +6,18 @@ PY := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(BEACON_WAREHOUSE),data/cx.duckdb)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev setup setup-dev vendor demo chromium test test-unit lint format lock bench clean
+.PHONY: run dev prod prod-stop setup setup-dev vendor demo chromium services test test-unit lint format lock bench bench-load clean
 
 run: setup demo
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
+
+# The production topology on this machine (deploy/prod.py): nginx on :8050 balancing two gunicorn hosts,
+# each with its own copy of the snapshot, sharing Redis and a PostgreSQL state database. Ctrl-C stops it.
+prod: setup demo services
+	$(PY) -m deploy.prod up
+
+prod-stop: $(VENV)/.runtime
+	$(PY) -m deploy.prod down
 
 # Development server with hot reload.
 dev: setup demo
@@ -45,7 +53,14 @@ chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
-test: setup-dev chromium
+# Debian's nginx, Redis and PostgreSQL for the production topology and its tests (only what is missing).
+SERVICES := $(strip $(if $(shell command -v nginx || test -x /usr/sbin/nginx && echo y),,nginx) \
+	$(if $(shell command -v redis-server),,redis-server) \
+	$(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql))
+services:
+	@$(if $(SERVICES),$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SERVICES),true)
+
+test: setup-dev chromium services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

@@ -1,5 +1,6 @@
 """Shared fixtures: real DuckDB warehouses written to temporary files, never mocks."""
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -51,57 +52,27 @@ def demo_warehouse(demo_warehouse_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def postgres_cluster(tmp_path_factory):
-    """A throwaway PostgreSQL server on a Unix socket, when this machine has PostgreSQL installed
-    (`initdb` on the PATH); yields a function making a fresh database's SQLAlchemy URL. Skips otherwise:
-    SQLite is the default state database, PostgreSQL the scale-out one."""
-    import os
-    import shutil
-    import subprocess
+    """A throwaway PostgreSQL server on a Unix socket (deploy/postgres.py), when this machine has
+    PostgreSQL installed (`make services`); yields a function making a fresh database's SQLAlchemy URL.
+    Skips otherwise: SQLite is the default state database, PostgreSQL the scale-out one."""
     import tempfile
     import uuid
 
-    import sqlalchemy as sa
+    from deploy.postgres import Cluster, programs
 
-    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
-        pytest.skip("PostgreSQL is not installed (no initdb): the state store runs on SQLite here")
-    # PostgreSQL refuses to run as root; then it runs as the `postgres` user, in a folder it can enter.
-    as_root = os.geteuid() == 0
-    folder = tempfile.mkdtemp(prefix="beacon-pg-")
-    os.chmod(folder, 0o755)
-    if as_root:
-        shutil.chown(folder, "postgres")
-
-    def command(*args):
-        line = " ".join(args)
-        full = ["su", "postgres", "-s", "/bin/sh", "-c", line] if as_root else ["sh", "-c", line]
-        subprocess.run(full, check=True, capture_output=True, timeout=120)
-
-    data = f"{folder}/data"
-    command("initdb", "-D", data, "-A", "trust", "-U", "beacon")
-    command(
-        "pg_ctl",
-        "-D",
-        data,
-        "-w",
-        "-l",
-        f"{folder}/log",
-        "-o",
-        f"\"-k {folder} -c listen_addresses=''\"",
-        "start",
-    )
-    admin = sa.create_engine(
-        f"postgresql+psycopg://beacon@/postgres?host={folder}", isolation_level="AUTOCOMMIT"
-    )
+    if programs() is None:
+        pytest.skip("PostgreSQL is not installed (make services): the state store runs on SQLite here")
+    # Not under pytest's tmp folder: as root, the server runs as `postgres`, which must enter the folder.
+    cluster = Cluster(Path(tempfile.mkdtemp(prefix="beacon-pg-")))
+    cluster.start()
 
     def fresh_database() -> str:
         name = f"beacon_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        return f"postgresql+psycopg://beacon@/{name}?host={folder}"
+        cluster.create_database(name)
+        return cluster.url(name)
 
     try:
         yield fresh_database
     finally:
-        admin.dispose()
-        command("pg_ctl", "-D", data, "-m", "immediate", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster.stop("immediate")
+        shutil.rmtree(cluster.folder, ignore_errors=True)

@@ -215,6 +215,21 @@ def _link_as(source: Path, target: Path) -> None:
     os.replace(held, target)
 
 
+def _swap(complete: Path, live_path: Path) -> None:
+    if live_path.exists():
+        _link_as(live_path, previous_path(live_path))
+    os.replace(complete, live_path)
+
+
+def swap_in(complete: Path, live_path: Path, notice: Callable[[str], None] = _quiet) -> None:
+    """Put the complete snapshot file `complete` (a copy made beside `live_path`, on the same file
+    system) live, keeping the one it replaces as the previous, under the publish lock: how a snapshot
+    published elsewhere reaches an app host (deploy/prod.py). Readers see one snapshot or the other."""
+    live_path = Path(live_path)
+    with publishing(live_path, True, notice):
+        _swap(Path(complete), live_path)
+
+
 def write_snapshot(
     live_path: Path,
     fill: Callable[[duckdb.DuckDBPyConnection], None],
@@ -252,9 +267,7 @@ def write_snapshot(
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            if live_path.exists():
-                _link_as(live_path, previous_path(live_path))
-            os.replace(new_path, live_path)
+            _swap(new_path, live_path)
         except BaseException as error:
             new_path.unlink(missing_ok=True)
             Path(f"{new_path}.wal").unlink(missing_ok=True)
