@@ -137,6 +137,7 @@ class Topology:
         try:
             _say(f"PostgreSQL (state): {self.postgres.folder}")
             self.postgres.start()
+            self._seed_demo_commitments()
             _say(f"Redis (shared cache): 127.0.0.1:{self.redis_port}")
             self.start_redis()
             for name in HOSTS:
@@ -167,6 +168,20 @@ class Topology:
         with suppress(ClusterError):  # not running
             self.postgres.stop()
         (self.run_dir / "topology.json").unlink(missing_ok=True)
+
+    def _seed_demo_commitments(self) -> None:
+        """Over the demo warehouse, the demo's commitments into a new, empty state database (as `make
+        demo` does for SQLite); anyone else's data is left alone (data.demo.commitments says which)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "data.demo.commitments"],
+            cwd=ROOT,
+            env={**os.environ, **self.env, "BEACON_WAREHOUSE": str(self.source)},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(f"Seeding the demo commitments failed:\n{done.stderr[-3000:]}")
+        _say(f"  {done.stdout.strip().splitlines()[-1]}")
 
     def start_redis(self) -> None:
         log = self.run_dir / "redis.log"
