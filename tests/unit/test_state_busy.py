@@ -1,9 +1,11 @@
 """A write that finds the state database held by another writer gives up after database.BUSY_SECONDS
 with BusyError, writing nothing, on SQLite and (when this machine has it) PostgreSQL."""
 
+import shutil
 import sqlite3
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -76,3 +78,34 @@ def test_the_version_changes_with_every_change_and_only_then(tmp_path):
     assert created != empty and commitments.version(url) == created
     commitments.update(commitment_id, 1, {**VALUES, "progress": 50}, "Ana", "", url=url)
     assert commitments.version(url) not in (empty, created)
+
+
+def test_saves_while_postgresql_restarts_are_refused_then_go_through(tmp_path):
+    """A real server stopped under an engine with open connections: saves meanwhile raise
+    UnreachableError and store nothing; once it is back the same engine saves again (stale connections
+    are checked before use), and every save that was acknowledged is there."""
+    import tempfile
+
+    from deploy.postgres import Cluster, programs
+
+    if programs() is None:
+        pytest.skip("PostgreSQL is not installed (make services)")
+    folder = Path(tempfile.mkdtemp(prefix="beacon-pg-"))
+    cluster = Cluster(folder)
+    cluster.start()
+    try:
+        url = cluster.url()
+        database.migrate(url)
+        acknowledged = [commitments.create({**VALUES, "title": "Before"}, "Ana", url=url)]
+        cluster.stop()
+        with pytest.raises(database.UnreachableError):
+            commitments.create({**VALUES, "title": "During"}, "Ana", url=url)
+        cluster.start()
+        acknowledged.append(commitments.create({**VALUES, "title": "After"}, "Ana", url=url))
+        stored = commitments.register(url=url)
+        assert list(stored["commitment_id"]) == acknowledged
+        assert list(stored["title"]) == ["Before", "After"]
+    finally:
+        database.engine(cluster.url()).dispose()
+        cluster.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
