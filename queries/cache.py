@@ -19,8 +19,9 @@ from cachelib import RedisCache, SimpleCache
 
 log = logging.getLogger(__name__)
 
-#: How long a builder is waited for before a process builds the result itself (a slow or lost builder).
-BUILD_WAIT_SECONDS = 15
+#: How long a builder is waited for before a process builds the result itself: a builder killed
+#: halfway (its claim outlives it by this long at most) or slow. A build takes well under a second.
+BUILD_WAIT_SECONDS = 5
 #: Redis answers within this or is taken as away: a request never stalls on the cache.
 REDIS_SECONDS = 1.0
 #: After Redis failed, how long to go without it before trying again.
