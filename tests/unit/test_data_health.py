@@ -4,6 +4,7 @@
 import json
 import os
 import shutil
+import uuid
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -13,7 +14,7 @@ import pytest
 import config
 import queries
 from components.data_health import cadence_label, freshness_summary, snapshot_card_body
-from data.warehouse.snapshot import previous_path, write_snapshot
+from data.warehouse.snapshot import WRITE_SNAPSHOT_ID, previous_path, write_snapshot
 from queries.cadence import ASSUMED_CADENCE, GRACE_DAYS, infer_cadence, late_after_days
 from queries.health import freshness, freshness_status
 from tests import tiny_warehouse as tiny
@@ -184,9 +185,11 @@ def test_tiny_warehouse_has_an_empty_publish_log():
 
 
 def copy_with_log(source, path, rows: list[tuple] | None):
-    """A copy of `source` at `path` whose publish log holds `rows` (None: no log table at all)."""
+    """A copy of `source` at `path` whose publish log holds `rows` (None: no log table at all), with a
+    snapshot id of its own, as a publish of it would have: cached answers are keyed on that id."""
     shutil.copy(source, path)
     with duckdb.connect(str(path)) as con:
+        con.execute(WRITE_SNAPSHOT_ID, {"id": str(uuid.uuid4())})
         if rows is None:
             con.execute("DROP TABLE snapshot_log")
         for row in rows or []:
