@@ -29,7 +29,6 @@ import urllib.error
 import urllib.request
 from contextlib import suppress
 from pathlib import Path
-from string import Template
 
 import config
 from data.warehouse.snapshot import swap_in
@@ -251,22 +250,25 @@ class Topology:
 
     def _start_nginx(self) -> None:
         conf = self.run_dir / "nginx.conf"
-        conf.write_text(
-            Template((HERE / "nginx.conf").read_text()).substitute(
-                # As root, nginx's workers would become `nobody`, who cannot write the run folder.
-                user_line="user root;" if os.geteuid() == 0 else "",
-                run_dir=self.run_dir,
-                port=self.port,
-                port_a=self.ports["a"],
-                port_b=self.ports["b"],
-            )
-        )
+        filled = {
+            # As root, nginx's workers would become `nobody`, who cannot write the run folder.
+            "@USER": "user root;" if os.geteuid() == 0 else "",
+            "@RUN_DIR": str(self.run_dir),
+            "@PORT_A": str(self.ports["a"]),
+            "@PORT_B": str(self.ports["b"]),
+            "@PORT": str(self.port),
+        }
+        text = (HERE / "nginx.conf").read_text()
+        for blank, value in filled.items():  # @PORT_A before @PORT
+            text = text.replace(blank, value)
+        conf.write_text(text)
+        (self.run_dir / "nginx-temp").mkdir(exist_ok=True)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        log = self.run_dir / "nginx-error.log"
+        log = self.run_dir / "nginx.log"
         self._nginx = subprocess.Popen(
-            [nginx, "-p", str(self.run_dir), "-c", str(conf), "-g", "daemon off;"],
+            [nginx, "-p", str(self.run_dir), "-c", str(conf), "-e", str(log)],
             stdout=subprocess.DEVNULL,
-            stderr=log.open("a"),
+            stderr=subprocess.DEVNULL,
         )
         _wait_for("nginx", lambda: _answers(f"{self.url}/healthz"), self._nginx, log)
 

@@ -6,6 +6,7 @@ import re
 import shutil
 import socket
 import tempfile
+import urllib.error
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -61,6 +62,18 @@ def test_nginx_spreads_requests_over_both_hosts(topology):
     assert upstreams == {f"127.0.0.1:{topology.ports[name]}" for name in HOSTS}
     status, headers, _body = _get(f"{topology.url}/")
     assert (status, headers.get("Content-Encoding")) == (200, "gzip")  # compressed by the app
+
+
+def test_nginx_refuses_a_body_over_the_limit_before_any_host_reads_it(topology):
+    request = urllib.request.Request(
+        f"{topology.url}/_dash-update-component",
+        data=b"x" * (2 * 1024 * 1024),
+        headers={"Content-Type": "application/json", "Origin": topology.url},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 413
+    assert "X-Beacon-Upstream" not in refused.value.headers or not refused.value.headers["X-Beacon-Upstream"]
 
 
 def test_a_publish_swaps_every_hosts_copy_and_keeps_the_previous(topology):
