@@ -233,7 +233,7 @@ class Run:
                 allow_redirects=False,
             ) as response:
                 content = await response.read()
-                outcome = status_outcome(response.status)
+                outcome = status_outcome(response.status, request.get("redirect", False))
                 answer = (response.status, content)
         except TimeoutError:
             outcome = LATE if row == HEARTBEAT else "timeout"

@@ -27,6 +27,7 @@ STATIC_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", "/_favico
 WALL_PATH = "/wall?refresh=30"
 REFRESH_INPUT = "wall-refresh"
 SAVE_INPUT = "owner-edit-save"
+FORMAT = 2  # of the capture file: a capture of another format is taken anew
 SAVED = "Saved · version"  # what the owner page says of a save that was made (pages/owner.py)
 
 
@@ -34,7 +35,7 @@ def target_identity(base: str, source: Path | None) -> dict:
     """What a capture must match to be replayed against `base`: its callback graph, and the git tree
     of its source (commit tree plus uncommitted changes) when the source is known."""
     with urllib.request.urlopen(f"{base}/_dash-dependencies", timeout=60) as response:
-        identity = {"dependencies": hashlib.sha256(response.read()).hexdigest()}
+        identity = {"format": FORMAT, "dependencies": hashlib.sha256(response.read()).hexdigest()}
     if source is not None:
 
         def git(*args):
@@ -68,12 +69,12 @@ def load_or_capture(file: Path, base: str, source: Path | None, with_save: bool)
 def _same_target(kept: dict, identity: dict) -> bool:
     """The same callback graph, and the same tree where both know theirs (a --url target does not)."""
     shared = kept.keys() & identity.keys()
-    return "dependencies" in shared and all(kept[key] == identity[key] for key in shared)
+    return {"format", "dependencies"} <= shared and all(kept[key] == identity[key] for key in shared)
 
 
 def capture(base: str, with_save: bool) -> dict:
     """{"views": {name: {"path", "waves": [[request, ...], ...]}}, "wall": {...}, "save": {...}}, each
-    request {"method", "path", "headers", "body", "static"}."""
+    request {"method", "path", "headers", "body", "static", "redirect"}."""
     with chromium() as browser:
         scorecard = _record(browser, base, "/")
         ids = scorecard.pop("ids")
@@ -163,6 +164,7 @@ def as_replayable(request) -> dict:
         "headers": headers,
         "body": request.post_data,
         "static": parts.path.startswith(STATIC_PREFIXES),
+        "redirect": request.redirected_to is not None,  # the browser followed it: the next request asks there
     }
 
 

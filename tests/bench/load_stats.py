@@ -27,9 +27,12 @@ class Sample:
         return self.outcome not in (None, LATE)
 
 
-def status_outcome(status: int) -> str | None:
-    """An answer's outcome from its status: any 2xx (204 too) or an expected 304 is good."""
-    return None if 200 <= status < 300 or status == 304 else f"HTTP {status}"
+def status_outcome(status: int, redirect: bool = False) -> str | None:
+    """An answer's outcome from its status: any 2xx (204 too) or an expected 304 is good, and a 3xx when
+    the browser was redirected there too (it then asked the address it was sent to, captured as well)."""
+    if 200 <= status < 300 or status == 304 or (redirect and 300 <= status < 400):
+        return None
+    return f"HTTP {status}"
 
 
 def row(name: str, samples: list[Sample]) -> list:

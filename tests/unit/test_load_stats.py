@@ -27,6 +27,12 @@ def test_good_answers_are_2xx_and_304_and_every_other_status_is_an_error():
     ]  # fmt: skip
 
 
+def test_a_redirect_is_good_only_where_the_browser_was_redirected_too():
+    assert status_outcome(302, redirect=True) is None
+    assert status_outcome(302) == "HTTP 302"
+    assert status_outcome(500, redirect=True) == "HTTP 500"
+
+
 def test_a_late_heartbeat_is_counted_apart_not_as_an_error():
     assert not Sample(HEARTBEAT, 0, 4000, LATE).error
     assert Sample(HEARTBEAT, 0, 3, "HTTP 502").error
