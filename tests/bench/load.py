@@ -44,10 +44,12 @@ import argparse
 import asyncio
 import contextlib
 import copy
+import errno
 import json
 import os
 import random
 import resource
+import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -82,6 +84,7 @@ LAG_TICK_S = 0.1
 SWEEP_WALLS = (100, 200, 400, 800)
 SWEEP_USERS = (50, 100, 200)
 P95_LIMIT_MS = 1000
+TOPOLOGY_PORTS = 4  # nginx, host a, host b, Redis (deploy.prod.Topology)
 
 
 def arguments() -> argparse.Namespace:
@@ -136,10 +139,11 @@ class Target:
             raise SystemExit("kill-worker needs --single or --topology: the workers of --url are unknown")
         return children(self.master)
 
-    def server_pids(self) -> list[int]:
+    def server_roots(self) -> list[int]:
+        """The gunicorn masters: the hosts' (the parent of their workers) or the single one's."""
         if self.topology is not None:
-            return [pid for host in self.topology.hosts for pid in self.topology.worker_pids(host)]
-        return [self.master, *descendants(self.master)] if self.master else []
+            return sorted({_parent(self.topology.worker_pids(host)[0]) for host in self.topology.hosts})
+        return [self.master] if self.master else []
 
     def needs_topology(self, fault: str):
         if self.topology is None:
@@ -155,10 +159,12 @@ def started_target(args):
     with tempfile.TemporaryDirectory(prefix="beacon-load-") as folder:
         folder = Path(folder)
         if args.topology:
-            from deploy.prod import Topology  # the other helper's module: only for --topology
+            from deploy import prod  # needs nginx, Redis and PostgreSQL: imported only for --topology
 
-            with Topology(folder / "run", free_port(), args.warehouse) as topology:
-                yield Target(topology.url.rstrip("/"), topology=topology), ROOT
+            folder.chmod(0o755)  # PostgreSQL runs as its own user under root, and must enter it
+
+            with prod.Topology(folder / "run", _free_ports(TOPOLOGY_PORTS), args.warehouse) as topology:
+                yield Target(topology.url.rstrip("/"), topology=topology), prod.ROOT
             return
         state_url = seeded_state(Tree("single", ROOT), args.warehouse, folder)
         before = set(children(os.getpid()))
@@ -168,13 +174,35 @@ def started_target(args):
             yield Target(url, master=master), ROOT
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of the processes (those still alive), from /proc/<pid>/stat."""
+def _free_ports(count: int) -> int:
+    """The first of `count` consecutive free loopback ports."""
+    while True:
+        first = free_port()
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command (the third field on: state, ppid, ...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _parent(pid: int) -> int:
+    return int(_stat(pid)[1])
+
+
+def cpu_seconds(roots: list[int]) -> float:
+    """User + system CPU of the process trees under `roots`: each live process's own, plus that of its
+    children it has reaped (a killed worker's CPU stays counted in its master's)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in pids:
+    for pid in [pid for root in roots for pid in (root, *descendants(root))]:
         with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
+            total += sum(int(value) for value in _stat(pid)[11:15]) / tick  # utime stime cutime cstime
     return total
 
 
@@ -238,7 +266,8 @@ class Run:
         except TimeoutError:
             outcome = LATE if row == HEARTBEAT else "timeout"
         except aiohttp.ClientError as error:
-            outcome = f"connection ({type(error).__name__})"
+            reason = errno.errorcode.get(getattr(error, "errno", None) or 0, type(error).__name__)
+            outcome = f"connection ({reason})"
         self.samples.append(Sample(row, start, (self.now() - start) * 1000, outcome))
         return answer if outcome is None else None
 
@@ -356,8 +385,8 @@ class Result:
 
 async def replay(args, target: Target, captured: dict, users: int, walls: int, faults=()) -> Result:
     run = Run(target.url, args.seconds, args.max_requests)
-    pids = target.server_pids()
-    server_before = cpu_seconds(pids)
+    roots = target.server_roots()
+    server_before = cpu_seconds(roots)
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     tasks = [user(run, captured["views"], tuple(args.think)) for _ in range(users)]
     tasks += [Wall(run, n, captured["wall"], args.wall_refresh)() for n in range(walls)]
@@ -370,7 +399,7 @@ async def replay(args, target: Target, captured: dict, users: int, walls: int, f
         lags_ms=run.lags_ms,
         reconnecting=run.reconnecting,
         walls_reconnecting=len(run.walls_reconnecting),
-        server_cpu_s=cpu_seconds(pids) - server_before if pids else None,
+        server_cpu_s=cpu_seconds(roots) - server_before if roots else None,
         faults=list(faults),
     )
 
@@ -378,7 +407,9 @@ async def replay(args, target: Target, captured: dict, users: int, walls: int, f
 def report(result: Result, users: int, walls: int) -> None:
     print(f"\n{users} users + {walls} walls for {result.seconds:.0f} s\n")
     print(table(result.samples))
-    print(f"\nerrors: {error_kinds(result.samples)}")
+    failed = [sample.start for sample in result.samples if sample.error]
+    when = f" (sent from {min(failed):.0f} s to {max(failed):.0f} s)" if failed else ""
+    print(f"\nerrors: {error_kinds(result.samples)}{when}")
     late = sum(sample.outcome == LATE for sample in result.samples)
     print(
         f"heartbeats over {HEARTBEAT_TIMEOUT_S} s: {late}; 'Reconnecting' shown {result.reconnecting} times "
