@@ -98,7 +98,7 @@ class Fault:
         self.note(load, "Redis restarted")
 
     async def _restart_postgres(self, load) -> None:
-        saves = Saves(load, self.captured["save"])
+        saves = Saves(load, self.captured["save"], getattr(self.target.topology, "state_url", None))
         restart = asyncio.ensure_future(asyncio.to_thread(self.target.topology.restart_postgres))
         self.note(load, "PostgreSQL restarting")
         await saves.keep_saving(restart)
@@ -157,8 +157,8 @@ class Saves:
     """The owner page's in-place save of one commitment, replayed every second: the version it sends is
     the last one it heard of, as an owner saving again would have."""
 
-    def __init__(self, load, captured: dict):
-        self.load, self.request = load, captured["request"]
+    def __init__(self, load, captured: dict, state_url: str | None):
+        self.load, self.request, self.state_url = load, captured["request"], state_url
         self.owner_page = [
             request
             for wave in captured["owner_view"]["waves"]
@@ -169,6 +169,7 @@ class Saves:
         self.commitment = self.body["inputs"][0]["id"]["commitment"]
         self.counts = {"made": 0, "refused with a message": 0, "conflict": 0, "unclear": 0, "failed": 0}
         self.made = None  # (version, progress) of the last save the page was told was made
+        self.made_all = []  # every such (version, progress)
         self.final = None  # (version, progress) stored once the saves are over
 
     async def stored(self, session) -> tuple[int, int] | None:
@@ -223,6 +224,7 @@ class Saves:
         if SAVED in text:
             self.counts["made"] += 1
             self.made = (int(re.search(rf"{SAVED} (\d+)", text).group(1)), progress)
+            self.made_all.append(self.made)
         elif CONFLICT in text:
             self.counts["conflict"] += 1
         elif NOT_SAVED in text:
@@ -244,10 +246,26 @@ class Saves:
             verdict = "stored is newer than the last save acknowledged (a save made but its answer lost)"
         else:
             verdict = "LOST: the last save acknowledged is not stored"
-        return [
-            *lines,
-            f"afterwards: stored version {version}, progress {progress}; last made {self.made}: {verdict}",
-        ]
+        lines.append(
+            f"afterwards: stored version {version}, progress {progress}; last made {self.made}: {verdict}"
+        )
+        if self.state_url:
+            lines.append(self._in_history())
+        return lines
+
+    def _in_history(self) -> str:
+        """Every save the page was told was made, looked for in the commitment's history in the database."""
+        from data.state import commitments  # the state database's own reader, only when it is reachable
+
+        stored = {
+            entry["version"]: entry["changes"].get("progress", [None, None])[1]
+            for entry in commitments.history(self.commitment, url=self.state_url)
+        }
+        missing = [made for made in self.made_all if stored.get(made[0]) != made[1]]
+        return (
+            f"in the database's history: {len(self.made_all) - len(missing)} of {len(self.made_all)} saves made"
+            + (f"; MISSING {missing}" if missing else "")
+        )
 
 
 def _card_values(node, commitment: int) -> tuple[int, int] | None:

@@ -83,8 +83,9 @@ class Window:
 
 
 def window(samples: Iterable[Sample], start: float, end: float) -> Window:
-    """The requests sent from `start` to `end` (seconds into the run)."""
-    inside = [sample for sample in samples if start <= sample.start < end]
+    """The requests under way at some moment from `start` to `end` (seconds into the run): sent before
+    `end` and answered, or given up, at `start` or later, so those in flight when a fault struck count."""
+    inside = [sample for sample in samples if sample.start < end and sample.start + sample.ms / 1000 >= start]
     errors = [sample for sample in inside if sample.error]
     last_error = max((sample.start + sample.ms / 1000 for sample in errors), default=start)
     return Window(

@@ -89,19 +89,21 @@ def test_error_kinds_are_counted_most_frequent_first():
     assert error_kinds(samples[3:]) == "none"
 
 
-def test_a_fault_window_counts_what_was_sent_inside_it_and_when_errors_stopped():
-    """Window 10–20 s: the samples sent at 10, 12 and 15 s are in (not 9 nor 20); the last error was
-    sent at 15 s and answered 2 s later, so recovery took 17 − 10 = 7 s."""
+def test_a_fault_window_counts_what_was_under_way_in_it_and_when_errors_stopped():
+    """Window 10–20 s: the samples sent at 10, 12 and 15 s are in, and the one sent at 9.5 s still in
+    flight at 10.1 s; not the one answered at 9.1 s nor the one sent at 20 s. The last error was sent at
+    15 s and answered 2 s later, so recovery took 17 − 10 = 7 s."""
     samples = [
         Sample("a", 9, 100, "timeout"),
+        Sample("a", 9.5, 600, "HTTP 502"),
         Sample("a", 10, 300, "HTTP 502"),
         Sample(HEARTBEAT, 12, 4000, LATE),
         Sample("a", 15, 2000, "connection (ClientOSError)"),
         Sample("a", 20, 10, "HTTP 500"),
     ]
     counts = window(samples, 10, 20)
-    assert (counts.requests, counts.errors, counts.late_heartbeats) == (3, 2, 1)
-    assert counts.p95_ms == 4000  # of 300, 2000, 4000: rank round(1.9) = 2
+    assert (counts.requests, counts.errors, counts.late_heartbeats) == (4, 3, 1)
+    assert counts.p95_ms == 4000  # of 300, 600, 2000, 4000: rank round(2.85) = 3
     assert counts.recovery_s == 7
 
 
