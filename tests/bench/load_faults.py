@@ -45,7 +45,8 @@ class Fault:
 
     def _build_snapshots(self) -> list[Path]:
         """Small demo warehouses differing by seed, built before the run (a build would take the CPU)."""
-        folder = Path(tempfile.mkdtemp(prefix="beacon-load-snapshots-"))
+        self._folder = tempfile.TemporaryDirectory(prefix="beacon-load-snapshots-")  # gone with the fault
+        folder = Path(self._folder.name)
         paths = []
         for number in range(PUBLISHES):
             path = folder / f"snapshot-{number}.duckdb"
