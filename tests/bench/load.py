@@ -36,8 +36,8 @@ meanwhile: made, refused with a message, or failed; then the last one made is ch
 slowloris (40 sockets sending a request header a byte a second for 60 s). kill-worker works with
 --single too, slowloris with any target; the others need --topology.
 
-`--sweep` runs short runs of increasing walls (100, 200, 400, 800 at `--users`), then increasing users
-(50, 100, 200 at `--walls`), and says where p95 first passes 1 s or the first error comes.
+`--sweep` runs short runs (`--seconds` each) of increasing walls (100 to 1600 at `--users`), then
+increasing users (50 to 400 at `--walls`), and says where p95 first passes 1 s or the first error comes.
 """
 
 import argparse
@@ -83,8 +83,8 @@ IDLE_CONNECTION_S = 1.5
 LAG_TICK_S = 0.1
 GENERATOR_BUSY = 0.7  # of one core: past it, or past LAG_LIMIT_MS of lag, the run says its figures suffer
 LAG_LIMIT_MS = 50
-SWEEP_WALLS = (100, 200, 400, 800)
-SWEEP_USERS = (50, 100, 200)
+SWEEP_WALLS = (100, 200, 400, 800, 1600)  # each series stops at its first break
+SWEEP_USERS = (50, 100, 200, 400)
 P95_LIMIT_MS = 1000
 TOPOLOGY_PORTS = 4  # nginx, host a, host b, Redis (deploy.prod.Topology)
 
