@@ -103,5 +103,12 @@ bench: setup-dev chromium
 	$(PY) -m tests.bench.bench_pages --warehouse $(BENCH_WAREHOUSE) $(BENCH_FLAGS)
 	$(PY) -m tests.bench.bench_render --warehouse $(BENCH_WAREHOUSE) $(BENCH_FLAGS)
 
+# The load test (tests/bench/load.py): 50 users and 200 wall screens (30 s refresh) through nginx onto the
+# two hosts of the production topology, with a real wall in Chromium watched; its last line is
+# `load: N requests, E errors, p95 X ms`. LOAD_FLAGS go to it (e.g. --single, --fault kill-worker, --sweep).
+LOAD_FLAGS ?=
+bench-load: setup-dev chromium services
+	$(PY) -m tests.bench.load --topology --users 50 --walls 200 --wall-refresh 30 --watch-wall $(LOAD_FLAGS)
+
 clean:
 	rm -rf $(VENV) assets/vendor .pytest_cache .ruff_cache

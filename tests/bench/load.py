@@ -71,11 +71,13 @@ from tests.bench.load_stats import (
     table,
 )
 from tests.bench.side_by_side import ROOT, Tree, children, descendants, percentile, seeded_state
+from tests.bench.wall_watch import WallWatch
 from tests.browser import beacon_server, free_port
 
 REQUEST_TIMEOUT_S = 30
 HEARTBEAT_S, HEARTBEAT_TIMEOUT_S = 5, 4  # pages/wall.py HEARTBEAT_SECONDS, assets/wall.js CHECK_TIMEOUT_MS
-FAILURES_BEFORE_BANNER = 2  # assets/wall.js
+FAILURES_BEFORE_BANNER = 3  # assets/wall.js
+RECOVERY_SPREAD_S = 20  # assets/wall.js RECOVERY_SPREAD_MS: a screen back refreshes within this
 CONNECTIONS_PER_BROWSER = 6
 # Below gunicorn's keep-alive (2 s): the client drops an idle connection first, so no request goes out
 # on one the server is closing (a browser would retry such a request; aiohttp would report it failed).
@@ -117,6 +119,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--publish-responses", type=int, default=20_000, help="publish: each snapshot's size")
     parser.add_argument("--sweep", action="store_true", help="find the break point (short runs)")
     parser.add_argument("--seed", type=int, default=1, help="random choices of the replay")
+    parser.add_argument(
+        "--watch-wall", action="store_true", help="also one real wall in Chromium, its 'Reconnecting' counted"
+    )
     args = parser.parse_args()
     if args.url and urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--url must be on loopback (127.0.0.1, localhost or ::1)")
@@ -308,6 +313,7 @@ class Wall:
         self.n_intervals = 0
         self.connection = {"online": True}
         self.failures = 0
+        self.recovering = False
         self.last_answer_ms = time.time() * 1000
         self.pending = set()
 
@@ -344,9 +350,12 @@ class Wall:
             if answer is not None:
                 self.failures = 0
                 self.last_answer_ms = time.time() * 1000
-                if not self.connection["online"]:  # back: the store flips, which refreshes at once
-                    self.connection = {"online": True, "since": time.time() * 1000}
-                    self.fire(session, "wall-connection.data")
+                if not self.connection["online"] and not self.recovering:
+                    # Back: the banner goes, and the store flips (which refreshes) after a random pause.
+                    self.recovering = True
+                    recovery = asyncio.create_task(self.recover(session))
+                    self.pending.add(recovery)
+                    recovery.add_done_callback(self.pending.discard)
             elif self.run.going():
                 self.failures += 1
                 if self.connection["online"] and self.failures >= FAILURES_BEFORE_BANNER:
@@ -356,6 +365,13 @@ class Wall:
                     self.fire(session, "wall-connection.data")
             next_at += HEARTBEAT_S
             await self.run.pause(next_at - self.run.now())
+
+    async def recover(self, session) -> None:
+        await self.run.pause(random.uniform(0, min(RECOVERY_SPREAD_S, self.refresh_s)))
+        self.recovering = False
+        if self.run.going() and self.failures == 0:
+            self.connection = {"online": True, "since": time.time() * 1000}
+            self.fire(session, "wall-connection.data")
 
     async def refreshes(self, session) -> None:
         await self.run.pause(random.uniform(0, self.refresh_s))
@@ -466,8 +482,13 @@ def main() -> None:
             sweep(args, target, captured)
             return
         faults = [load_faults.Fault(name, target, captured, args) for name in args.fault]
-        result = asyncio.run(replay(args, target, captured, args.users, args.walls, faults))
+        # One real screen in Chromium beside the simulated ones: does it ever say "Reconnecting"?
+        watching = WallWatch(f"{target.url}/wall?refresh={args.wall_refresh:g}") if args.watch_wall else None
+        with watching or contextlib.nullcontext():
+            result = asyncio.run(replay(args, target, captured, args.users, args.walls, faults))
         report(result, args.users, args.walls)
+        if watching:
+            print(f"the wall in Chromium: {watching.result()}")
         print(closing_line(result.samples), flush=True)
 
 
