@@ -15,6 +15,7 @@ import hashlib
 import json
 import subprocess
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -177,31 +178,36 @@ def _not_heartbeat(request) -> bool:
     return urlsplit(request.url).path != "/session"
 
 
-def _record(browser, base: str, path: str) -> dict:
-    """One view opened as a user opens it: until the page is drawn and the network is quiet."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
+@contextmanager
+def _opened(browser, base: str, path: str, viewport: dict, drawn: str):
+    """(page, its recorder) of `path` opened as a user opens it: until `drawn` is on the page and the
+    network is quiet."""
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(PATIENCE_MS)
     try:
         page = context.new_page()
         recorder = _Recorder(page, base)
         page.goto(f"{base}{path}")
-        page.wait_for_selector("[data-period-start], [data-commitment-id], .problem")
+        page.wait_for_selector(drawn)
         page.wait_for_load_state("networkidle")
-        return {"path": path, "waves": recorder.waves(_not_heartbeat), "ids": page.evaluate(IDS)}
+        yield page, recorder
     finally:
         context.close()
 
 
+def _record(browser, base: str, path: str) -> dict:
+    """One view opened as a user opens it."""
+    drawn = "[data-period-start], [data-commitment-id], .problem"
+    with _opened(browser, base, path, {"width": 1366, "height": 768}, drawn) as (page, recorder):
+        return {"path": path, "waves": recorder.waves(_not_heartbeat), "ids": page.evaluate(IDS)}
+
+
 def _record_wall(browser, base: str) -> dict:
     """The wall as a screen opens it, then its first refresh callback and one heartbeat, as sent."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    context.set_default_timeout(PATIENCE_MS)
-    try:
-        page = context.new_page()
-        recorder = _Recorder(page, base)
-        page.goto(f"{base}{WALL_PATH}")
-        page.wait_for_selector(".wall-slide")
-        page.wait_for_load_state("networkidle")
+    with _opened(browser, base, WALL_PATH, {"width": 1920, "height": 1080}, ".wall-slide") as (
+        page,
+        recorder,
+    ):
         view = {"path": WALL_PATH, "waves": recorder.waves(_not_heartbeat)}
         with page.expect_request(
             lambda r: "_dash-update-component" in r.url and REFRESH_INPUT in (r.post_data or "")
@@ -214,8 +220,6 @@ def _record_wall(browser, base: str) -> dict:
             "refresh": as_replayable(refresh.value),
             "heartbeat": as_replayable(heartbeat.value),
         }
-    finally:
-        context.close()
 
 
 def _record_save(browser, base: str, owner: str) -> dict:
