@@ -21,9 +21,10 @@ from components.commitments.history import conflict_message, history_list
 from components.controls import chosen
 from components.feedback import problem
 from components.links import href
-from data.state import commitments
+from data.state import commitments, database
 from views.commitment_context import choices, commitment_page, names
 from views.commitments import Busy, Conflict, Invalid, Refused, Saved, read_only_note, save_commitment
+from views.context import state_unreachable
 from views.users import acting_user
 
 dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
@@ -42,6 +43,8 @@ def layout(commitment_id: str | None = None, saved=None, version=None, **prefill
         return _page(commitment_id, saved, version, prefill)
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
+    except database.UnreachableError:
+        return state_unreachable()
 
 
 def _page(commitment_id, saved, version, prefill: dict):

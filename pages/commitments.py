@@ -17,10 +17,11 @@ from components.controls import chosen
 from components.feedback import problem
 from components.icons import icon
 from components.links import href, search_after_change
-from data.state import commitments
+from data.state import commitments, database
 from views.callback_input import as_drawn
 from views.commitment_context import effects, names
 from views.commitments import DEFAULT_SORT, FILTERS, filter_choices, filtered, register_params
+from views.context import state_unreachable
 from views.users import may_change_commitments
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
@@ -37,6 +38,8 @@ def layout(**params):
         return _page(register_params(params))
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
+    except database.UnreachableError:
+        return state_unreachable()
 
 
 def _page(params: dict):

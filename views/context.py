@@ -130,11 +130,16 @@ def page_layout(draw: Callable[[PageContext], object], query: dict, *filters: st
     except queries.WarehouseError as error:
         return problem("The warehouse cannot be read", str(error), back_href=None)
     except database.UnreachableError:
-        return problem(
-            "The commitments cannot be read just now",
-            "Beacon's state database does not answer. Reload the page in a moment.",
-            back_href=None,
-        )
+        return state_unreachable()
+
+
+def state_unreachable():
+    """What a page says while the state database (commitments) does not answer: a restart, say."""
+    return problem(
+        "The commitments cannot be read just now",
+        "Beacon's state database does not answer. Reload the page in a moment.",
+        back_href=None,
+    )
 
 
 def drawn(params: dict | str | None, *filters: str, **path_ids: str | None) -> PageContext:

@@ -1,6 +1,7 @@
 """The page context of a URL on the hand-made tiny warehouse: what a good URL resolves to, and the one
 wording of each thing a URL can get wrong."""
 
+import importlib
 from datetime import date
 
 import pytest
@@ -83,3 +84,17 @@ def test_a_bad_period_says_what_is_wrong_with_it():
     assert context.view is None
     assert "2026-Q5" in context.problem
     assert context.view_filters == {"period": "2026-Q5", "compare": None}
+
+
+def test_the_commitments_page_says_the_state_database_is_away(tiny_warehouse, monkeypatch, tmp_path):
+    """PostgreSQL restarting: the register page says so instead of failing (a 500)."""
+    import dash
+    from flask import Flask
+
+    import config
+    from tests.components_tree import text
+
+    monkeypatch.setattr(config, "STATE_URL", f"postgresql+psycopg://beacon@/beacon?host={tmp_path}")
+    dash.Dash(__name__, use_pages=True, pages_folder="", server=Flask(__name__))
+    page = importlib.import_module("pages.commitments")
+    assert "The commitments cannot be read just now" in text(page.layout())
