@@ -32,9 +32,20 @@ VENDOR_STYLESHEETS = [
     delivery.vendor_url(name) for name in ("bootstrap.min.css", "bootstrap-icons.min.css", "inter/index.css")
 ]
 
+
+def _on_callback_error(error: Exception):
+    """A callback that needed the state database while it did not answer (PostgreSQL restarting)
+    changes nothing on the page (no update), instead of failing with a 500: the page keeps what it
+    shows, and saves say so themselves (views.commitments.Busy). Anything else is raised, as before."""
+    if isinstance(error, database.UnreachableError):
+        return None
+    raise error
+
+
 app = Dash(
     __name__,
     use_pages=True,
+    on_error=_on_callback_error,
     title="Beacon",
     update_title=None,
     external_stylesheets=VENDOR_STYLESHEETS,

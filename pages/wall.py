@@ -87,6 +87,8 @@ def layout(**query):
         return _problem_frame("The warehouse cannot be read", str(error))
     except (queries.PeriodError, LookupError) as error:
         return _problem_frame("This wall cannot be shown", str(error))
+    except database.UnreachableError as error:
+        return _problem_frame("The commitments cannot be read just now", str(error))
     banner = stale_banner(deck.as_of, commitments.current_date(), settings.stale)
     return html.Div(
         [
