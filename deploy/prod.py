@@ -149,9 +149,8 @@ class Topology:
                 self.start_host(name)
             _say(f"nginx (load balancer): {self.url}")
             self._start_nginx()
-            (self.run_dir / "topology.json").write_text(
-                json.dumps({"port": self.port, "source": str(self.source)})
-            )
+            # For `publish` and `down` from another shell: where it listens, and the process holding it.
+            (self.run_dir / "topology.json").write_text(json.dumps({"port": self.port, "pid": os.getpid()}))
         except BaseException:
             self.down()
             raise
@@ -334,19 +333,11 @@ def main(argv: list[str] | None = None) -> int:
         seconds = topology.publish(arguments.snapshot)
         _say(f"Published {arguments.snapshot or topology.source} to hosts a and b in {seconds:.1f} s.")
         return 0
-    if arguments.command == "down":
-        pid = json.loads(state.read_text()).get("pid")
-        if pid is None:
-            raise SystemExit(
-                f"The topology in {arguments.run_dir} was not started by `make prod`: stop it where it was."
-            )
-        os.kill(pid, signal.SIGTERM)
+    if arguments.command == "down":  # the process holding it stops every part as it exits
+        os.kill(json.loads(state.read_text())["pid"], signal.SIGTERM)
         return 0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with topology:
-        state.write_text(
-            json.dumps({"port": topology.port, "source": str(topology.source), "pid": os.getpid()})
-        )
         _say(f"Beacon (production topology) is ready: {topology.url}  (Ctrl-C stops it)")
         signal.pause()
     return 0

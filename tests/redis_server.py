@@ -3,7 +3,7 @@
 import shutil
 import subprocess
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 import redis
@@ -35,7 +35,9 @@ def redis_server():
             except redis.ConnectionError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
-                time.sleep(0.05)  # polling a server that is starting, under a deadline
+                # Between tries, wait on the server itself (as tests/browser.py does): an exit ends it.
+                with suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=0.05)
         yield url
     finally:
         client.close()
