@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run dev prod prod-stop setup setup-dev vendor demo chromium services test test-unit lint format lock bench bench-load clean
 
-run: setup demo
+run: setup demo chromium
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
 
 # The production topology on this machine (deploy/prod.py): nginx on :8050 balancing two gunicorn hosts,
@@ -48,10 +48,11 @@ demo: $(VENV)/.runtime
 	@test -f "$(WAREHOUSE)" || $(PY) -m data.demo --out "$(WAREHOUSE)"
 	@$(PY) -m data.demo.commitments
 
-# Debian's Chromium and its driver for the browser tests (never a browser download).
+# Debian's Chromium (the review pack prints Beacon's pages with it; the browser tests drive it) and
+# poppler's pdftotext/pdftoppm, which the tests read the pack with (never a browser download).
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver poppler-utils; }
 
 # Debian's nginx, Redis and PostgreSQL for the production topology and its tests (only what is missing).
 SERVICES := $(strip $(if $(shell command -v nginx || test -x /usr/sbin/nginx && echo y),,nginx) \

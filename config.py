@@ -78,6 +78,26 @@ CACHE_ENTRIES = int(os.environ.get("BEACON_CACHE_ENTRIES", "2000"))
 # The largest request body Beacon reads (a callback's is a few kB; a commitment save's, its text):
 # larger is refused (413) before it is read, by nginx in production as well.
 MAX_REQUEST_BYTES = 1024 * 1024
+# Outgoing e-mail for alerts and digests: smtp://user:password@host:587?starttls=1 (STARTTLS), or
+# smtps://user:password@host:465 (TLS from the start); empty: no e-mail is sent (webhooks still are).
+SMTP_URL = os.environ.get("BEACON_SMTP_URL", "")
+MAIL_FROM = os.environ.get("BEACON_MAIL_FROM") or "Beacon <beacon@localhost>"
+# Where links in messages point: the address people open Beacon at.
+PUBLIC_URL = (os.environ.get("BEACON_PUBLIC_URL") or "http://127.0.0.1:8050").rstrip("/")
+# Messages one recipient gets in a day before the rest wait for one summary the next morning.
+ALERT_DAILY_CAP = int(os.environ.get("BEACON_ALERT_DAILY_CAP", "10"))
+# The hour (0-23, in BEACON_TIMEZONE) daily batches and held-back alerts go out at.
+DAILY_HOUR = int(os.environ.get("BEACON_DAILY_HOUR", "8"))
+# When the weekly digest goes out: a weekday's English name and an hour, in BEACON_TIMEZONE.
+DIGEST_DAY = (os.environ.get("BEACON_DIGEST_DAY") or "monday").lower()
+DIGEST_HOUR = int(os.environ.get("BEACON_DIGEST_HOUR", "8"))
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Whether the weekly digest carries the executive review pack (PDF) as an attachment: 1 or 0.
+DIGEST_PACK = os.environ.get("BEACON_DIGEST_PACK", "0")
+# Days a metric may stay off track without an open commitment before its owner hears about it.
+NO_PLAN_DAYS = int(os.environ.get("BEACON_NO_PLAN_DAYS", "14"))
+# Seconds between passes of `python -m data.notify --loop`.
+NOTIFY_INTERVAL = float(os.environ.get("BEACON_NOTIFY_INTERVAL", "60"))
 # How much the app logs (refused requests, commitment saves and conflicts, ingest, errors): a level
 # name of Python's logging, DEBUG to CRITICAL.
 LOG_LEVEL = os.environ.get("BEACON_LOG_LEVEL", "INFO").upper()
@@ -111,6 +131,16 @@ def _problem() -> str | None:
         )
     if VIEWER_COMMENTS not in ("shown", "hidden"):
         return f"BEACON_VIEWER_COMMENTS={VIEWER_COMMENTS!r}: use shown or hidden."
+    if SMTP_URL and not SMTP_URL.startswith(("smtp://", "smtps://")):
+        return (
+            f"BEACON_SMTP_URL={SMTP_URL!r}: write it as smtp://user:password@host:587?starttls=1 or smtps://…"
+        )
+    if DIGEST_DAY not in WEEKDAYS:
+        return f"BEACON_DIGEST_DAY={DIGEST_DAY!r} is not a weekday: use one of {', '.join(WEEKDAYS)}."
+    if not (0 <= DIGEST_HOUR <= 23 and 0 <= DAILY_HOUR <= 23):
+        return "BEACON_DIGEST_HOUR and BEACON_DAILY_HOUR are hours of the day, 0 to 23."
+    if DIGEST_PACK not in ("0", "1"):
+        return f"BEACON_DIGEST_PACK={DIGEST_PACK!r}: use 1 (attach the review pack) or 0."
     if LOG_LEVEL not in LOG_LEVELS:
         return f"BEACON_LOG_LEVEL={LOG_LEVEL!r} is not a level: use one of {', '.join(LOG_LEVELS)}."
     return None

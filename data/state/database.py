@@ -1,5 +1,5 @@
 """Beacon's state database: commitments and their history, accounts and their sessions, display tokens
-and the audit log, through SQLAlchemy Core.
+and the audit log, alerts and their outbox, through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
 migrates the schema itself on start (`migrate`): Alembic's revisions in migrations/versions/, applied
@@ -143,10 +143,168 @@ def tables_v3(into: sa.MetaData) -> tuple[sa.Table, sa.Table, sa.Table]:
     return audit_log, display_tokens, sessions
 
 
+def tables_v4(into: sa.MetaData) -> tuple[sa.Table, ...]:
+    """Alerts, as revision 0004 made them: each published snapshot (`publications`) and the status of
+    every slice it showed (`slice_statuses`, the current one only: what "off track since" and the digest
+    read), the events found (`alert_events`, each once: its `dedupe_key` is unique), the outbox (one
+    message to one recipient on one channel, with its attempts), subscriptions and owners' opt-outs,
+    the one-use unsubscribe links, and the admins' webhooks. Frozen, as tables_v1."""
+    publications = sa.Table(
+        "publications",
+        into,
+        sa.Column("snapshot_id", sa.String(64), primary_key=True),  # the snapshot's own id (snapshot_id)
+        sa.Column("previous_id", sa.String(64)),  # the snapshot it was compared with; NULL: none
+        sa.Column("as_of", sa.Date),  # its latest data day
+        sa.Column("published_at", sa.DateTime, nullable=False),
+        sa.Column("events", sa.Integer, nullable=False, default=0),
+    )
+    # touchpoint_id / segment_id are "" for all customers here (not NULL), so a slice is one plain key.
+    slice_statuses = sa.Table(
+        "slice_statuses",
+        into,
+        sa.Column("metric_id", sa.String(64), primary_key=True),
+        sa.Column("touchpoint_id", sa.String(64), primary_key=True),
+        sa.Column("segment_id", sa.String(64), primary_key=True),
+        sa.Column("snapshot_id", sa.String(64), nullable=False),
+        sa.Column("period_key", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("since", sa.DateTime, nullable=False),  # when it took this status (its publication)
+        sa.Column("facts", sa.JSON, nullable=False),  # value, low, high, n, target, change, … as shown
+    )
+    alert_events = sa.Table(
+        "alert_events",
+        into,
+        sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+        sa.Column("metric_id", sa.String(64)),
+        sa.Column("touchpoint_id", sa.String(64)),  # NULL: all customers
+        sa.Column("segment_id", sa.String(64)),
+        sa.Column("commitment_id", sa.Integer),
+        sa.Column("snapshot_id", sa.String(64)),  # the publication that found it; NULL: the clock
+        sa.Column("found_at", sa.DateTime, nullable=False),
+        sa.Column("facts", sa.JSON, nullable=False),  # everything its messages say, as found
+        sa.Index("alert_events_by_metric", "metric_id", "found_at"),
+        sa.Index("alert_events_by_time", "found_at"),
+    )
+    outbox = sa.Table(
+        "outbox",
+        into,
+        sa.Column("outbox_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("dedupe_key", sa.String(200), nullable=False),  # event:<id>, digest:<week>, …
+        sa.Column("event_id", sa.Integer, sa.ForeignKey("alert_events.event_id")),  # NULL: a digest
+        sa.Column("kind", sa.String(16), nullable=False),  # event | digest
+        sa.Column("channel", sa.String(16), nullable=False),  # email | webhook
+        sa.Column("recipient", sa.String(320), nullable=False),  # an e-mail address, or a webhook's id
+        sa.Column("reason", sa.String(32), nullable=False),  # owner | subscription | webhook | digest
+        sa.Column("subscription_id", sa.Integer),
+        sa.Column("batch", sa.String(16), nullable=False),  # instant | daily
+        sa.Column("due_at", sa.DateTime, nullable=False),  # not sent before
+        sa.Column("status", sa.String(16), nullable=False),  # pending | sending | sent | merged | failed
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("next_attempt_at", sa.DateTime, nullable=False),
+        sa.Column("claimed_by", sa.String(100)),
+        sa.Column("claimed_until", sa.DateTime),
+        sa.Column("sent_at", sa.DateTime),
+        sa.Column("merged_into", sa.Integer),  # the summary message it went out in
+        sa.Column("last_error", sa.Text),
+        sa.Column("payload", sa.JSON),  # a digest's content, as found when it was queued
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("dedupe_key", "channel", "recipient", name="outbox_once"),
+        sa.Index("outbox_by_due", "status", "next_attempt_at"),
+        sa.Index("outbox_by_recipient", "recipient", "sent_at"),
+        sa.Index("outbox_by_event", "event_id"),
+    )
+    delivery_attempts = sa.Table(
+        "delivery_attempts",
+        into,
+        sa.Column("attempt_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("outbox_id", sa.Integer, sa.ForeignKey("outbox.outbox_id"), nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("sender", sa.String(100), nullable=False),  # host:pid of the sender
+        sa.Column("ok", sa.Boolean, nullable=False),
+        sa.Column("error", sa.Text),
+        sa.Index("attempts_by_message", "outbox_id"),
+    )
+    subscriptions = sa.Table(
+        "subscriptions",
+        into,
+        sa.Column("subscription_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("username", sa.String(200), nullable=False),  # the account (BEACON_USER without sign-in)
+        sa.Column("email", sa.String(320), nullable=False),
+        sa.Column("subject", sa.String(16), nullable=False),  # metric | touchpoint | segment | digest
+        sa.Column("subject_id", sa.String(64)),  # NULL for the digest
+        sa.Column("batch", sa.String(16), nullable=False),  # instant | daily
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("ended_at", sa.DateTime),
+        sa.Column("ended_by", sa.String(200)),  # a username, or "unsubscribe link"
+        sa.Index("subscriptions_by_subject", "subject", "subject_id"),
+        sa.Index("subscriptions_by_user", "username"),
+    )
+    # An owner hears about their metrics without subscribing; an opt-out (from a message's link or the
+    # settings page) stops that for one metric, or for the digest (subject "digest", subject_id NULL).
+    opt_outs = sa.Table(
+        "opt_outs",
+        into,
+        sa.Column("opt_out_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("email", sa.String(320), nullable=False),
+        sa.Column("subject", sa.String(16), nullable=False),
+        sa.Column("subject_id", sa.String(64)),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Index("opt_outs_by_email", "email"),
+    )
+    unsubscribe_links = sa.Table(
+        "unsubscribe_links",
+        into,
+        sa.Column("token_hash", sa.String(64), primary_key=True),  # SHA-256 of the link's token, hex
+        sa.Column("outbox_id", sa.Integer, sa.ForeignKey("outbox.outbox_id"), nullable=False),
+        sa.Column("email", sa.String(320), nullable=False),
+        sa.Column("subscription_id", sa.Integer),  # what it ends; NULL: an owner's default (opt-out)
+        sa.Column("subject", sa.String(16), nullable=False),
+        sa.Column("subject_id", sa.String(64)),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("used_at", sa.DateTime),
+    )
+    webhooks = sa.Table(
+        "webhooks",
+        into,
+        sa.Column("webhook_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("url", sa.String(2000), nullable=False),
+        sa.Column("secret", sa.String(200), nullable=False),  # the HMAC key the receiver checks with
+        sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("ended_at", sa.DateTime),
+    )
+    return (
+        publications,
+        slice_statuses,
+        alert_events,
+        outbox,
+        delivery_attempts,
+        subscriptions,
+        opt_outs,
+        unsubscribe_links,
+        webhooks,
+    )
+
+
 #: The tables as the latest revision has them: what the store reads and writes.
 commitments, history = tables_v1(metadata)
 accounts = tables_v2(metadata)
 audit_log, display_tokens, sessions = tables_v3(metadata)
+(
+    publications,
+    slice_statuses,
+    alert_events,
+    outbox,
+    delivery_attempts,
+    subscriptions,
+    opt_outs,
+    unsubscribe_links,
+    webhooks,
+) = tables_v4(metadata)
 
 _engines: dict[tuple[int, str], sa.Engine] = {}
 

@@ -99,8 +99,8 @@ def clean(**overrides) -> dict:
 
 def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'database.db'}"
-    assert in_fresh_process(migrate_and_close, url, url, url) == ["0003"] * 3
-    assert database.migrate(url) == database.head() == "0003"  # and once more from this process
+    assert in_fresh_process(migrate_and_close, url, url, url) == ["0004"] * 3
+    assert database.migrate(url) == database.head() == "0004"  # and once more from this process
     with database.reading(url) as connection:
         assert set(sa.inspect(connection).get_table_names()) == {
             "alembic_version",
@@ -110,10 +110,19 @@ def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
             "audit_log",
             "display_tokens",
             "sessions",
+            "publications",
+            "slice_statuses",
+            "alert_events",
+            "outbox",
+            "delivery_attempts",
+            "subscriptions",
+            "opt_outs",
+            "unsubscribe_links",
+            "webhooks",
         }
-        assert MigrationContext.configure(connection).get_current_revision() == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == "0004"
         rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert rows == ["0003"]
+    assert rows == ["0004"]
 
 
 def test_the_tables_the_store_uses_are_the_ones_the_revisions_make(url):
@@ -131,7 +140,7 @@ def test_the_revisions_go_down_to_nothing_and_up_again(url):
     with database.reading(url) as connection:
         assert sa.inspect(connection).get_table_names() == ["alembic_version"]
         assert MigrationContext.configure(connection).get_current_revision() is None
-    assert database.migrate(url) == "0003"
+    assert database.migrate(url) == "0004"
     with database.reading(url) as connection:
         assert compare_metadata(MigrationContext.configure(connection), database.metadata) == []
 
