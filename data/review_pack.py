@@ -1,0 +1,176 @@
+"""The executive review pack as a PDF: Beacon's own /review page printed by headless Chromium.
+
+    python -m data.review_pack --period 2026-Q4 [--compare prev] [--segment smb] [--public] --out pack.pdf
+
+starts Beacon (gunicorn, as `make run` does) on a free loopback port with sign-in off (loopback only),
+prints /review?… to an A4 landscape PDF and stops it. `render_pack` prints from a server already
+running: the scorecard's download uses it against Beacon itself, with the user's cookies.
+A subprocess, not an import: data/ sits below the app and its pages.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("BEACON_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+#: How long a server may take to start, and a page to draw: a ceiling on busy machines, never a pause.
+PATIENCE_SECONDS = 120
+#: The page's margins on paper.
+MARGIN = {"top": "10mm", "bottom": "10mm", "left": "10mm", "right": "10mm"}
+LANGUAGES = ("en",)
+
+
+class ReviewPackError(Exception):
+    """Why the pack could not be made, in one line for whoever asked for it."""
+
+
+def render_pack(
+    base_url: str, query: str, out: str | Path | None, cookies: list[dict] | None = None
+) -> bytes:
+    """The PDF of `base_url`/review?`query`, written to `out` when given; `cookies` (Playwright's
+    {name, value, url | domain+path}) sign the browser in. ReviewPackError says what the page said
+    instead of drawing the pack (a wrong period, say)."""
+    from playwright.sync_api import Error, sync_playwright  # only the pack needs a browser
+
+    url = f"{base_url.rstrip('/')}/review" + (f"?{query}" if query else "")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context(viewport={"width": 1123, "height": 794}, color_scheme="light")
+            context.set_default_timeout(PATIENCE_SECONDS * 1000)
+            if cookies:
+                context.add_cookies(cookies)
+            page = context.new_page()
+            page.goto(url)
+            try:
+                page.wait_for_selector('[data-review-ready="true"], .problem')
+            except Error as error:
+                raise ReviewPackError(
+                    f"The review page did not finish drawing: {error.message.splitlines()[0]}"
+                ) from None
+            problem = page.query_selector(".problem")
+            if problem is not None:
+                raise ReviewPackError(" ".join(problem.inner_text().split()))
+            pdf = page.pdf(format="A4", landscape=True, print_background=True, margin=MARGIN)
+        finally:
+            browser.close()
+    if out is not None:
+        Path(out).write_bytes(pdf)
+    return pdf
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF Chromium wrote (each page object says /Type /Page)."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def beacon(extra_env: dict | None = None):
+    """Beacon under gunicorn on a free loopback port, sign-in off; yields its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BEACON_HOST": "127.0.0.1",
+        "BEACON_PORT": str(port),
+        "BEACON_AUTH": "none",
+        **(extra_env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "gunicorn.conf.py",
+        "--workers",
+        "1",
+        "app:server",
+    ]
+    # Its log goes to a file nobody has to read for it to go on (a full pipe would stop it).
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + PATIENCE_SECONDS
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/healthz", timeout=max(deadline - time.monotonic(), 1))
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        lines = [line for line in log.read().splitlines() if line.strip()]
+                        raise ReviewPackError(
+                            f"Beacon did not start: {lines[-1] if lines else 'no output'}"
+                        ) from None
+                    # Between tries, wait on the server itself: an exit ends the wait at once.
+                    with suppress(subprocess.TimeoutExpired):
+                        process.wait(timeout=0.2)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def query_string(period: str, compare: str | None, segment: str | None, public: bool) -> str:
+    """/review's query string for the pack's view."""
+    params = {"period": period, "compare": compare, "segment": segment, "public": "1" if public else None}
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data.review_pack", description=__doc__.splitlines()[0])
+    parser.add_argument("--period", required=True, help="e.g. 2026-Q4, 2026-11, 2026, t90")
+    parser.add_argument("--compare", help="prev (default) or yoy")
+    parser.add_argument("--segment", help="a segment id; default all customers")
+    parser.add_argument("--public", action="store_true", help="public-mode rules, as on a public wall")
+    parser.add_argument("--lang", default="en", help="the pack's language (only en for now)")
+    parser.add_argument("--out", required=True, help="the PDF file to write")
+    args = parser.parse_args(argv)
+    if args.lang not in LANGUAGES:
+        print(f"--lang {args.lang}: the pack is in {', '.join(LANGUAGES)} only for now.", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        with beacon() as url:
+            pdf = render_pack(
+                url, query_string(args.period, args.compare, args.segment, args.public), args.out
+            )
+    except ReviewPackError as error:
+        print(f"No review pack: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {page_count(pdf)} pages, {len(pdf):,} bytes, {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
