@@ -60,7 +60,9 @@ def registered_paths() -> set[str]:
 
 
 def phone_urls() -> list[str]:
-    paths = sorted(registered_paths() - {"/404"})  # the 404 page is visited as an unknown path
+    # The 404 page is visited as an unknown path; /review is a print layout of A4 paper (the review
+    # pack's), read on a phone as its PDF.
+    paths = sorted(registered_paths() - {"/404", "/review"})
     return [
         url
         for path in paths
