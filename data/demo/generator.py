@@ -901,7 +901,6 @@ def build_demo(
 
 def main(argv: list[str] | None = None) -> None:
     import config  # the repository root's settings: only the command line needs its defaults
-    from data.state import alerts  # and its state database, for the alerts of what it publishes
 
     parser = argparse.ArgumentParser(
         prog="python -m data.demo", description="Build the Beacon demo warehouse."
@@ -918,4 +917,3 @@ def main(argv: list[str] | None = None) -> None:
         (rows,) = con.execute("SELECT count(*) FROM responses").fetchone()
     days = (args.end - first_day(args.end)).days + 1
     print(f"{args.out}: {rows:,} responses over {days} days, built in {time.perf_counter() - started:.1f} s")
-    print(alerts.after_publish(args.out))

@@ -176,27 +176,24 @@ def record(connection, kind: str, dedupe_key: str, facts: dict, **ids) -> int | 
     return event_id
 
 
-def _recorded(snapshot_id: str, url: str | None) -> bool:
-    with database.reading(url) as connection:
+def _recorded(snapshot_id: str) -> bool:
+    with database.reading() as connection:
         held = connection.execute(
             sa.select(_publications.c.snapshot_id).where(_publications.c.snapshot_id == snapshot_id)
         ).first()
     return held is not None
 
 
-def record_publication(
-    live_path: Path, previous_path: Path | None = None, url: str | None = None
-) -> int | None:
+def record_publication(live_path: Path, previous_path: Path | None = None) -> int | None:
     """Record the snapshot at `live_path` once: its publication, the events since `previous_path`
     (default: the one kept beside it) with their outbox rows, and its slice statuses (a slice whose
     status is unchanged keeps its `since`). The number of events found; None when this snapshot was
-    recorded before (by another publish step or a data.notify pass) or there is no snapshot file.
-    `url`: the state database (default BEACON_STATE_URL)."""
-    if not Path(live_path).exists() or _recorded(found.snapshot_identity(live_path), url):
+    recorded before (by another publish step or a data.notify pass) or there is no snapshot file."""
+    if not Path(live_path).exists() or _recorded(found.snapshot_identity(live_path)):
         return None
     publication = found.detect(live_path, previous_path)
     now = current_time()
-    with database.writing(url) as connection:
+    with database.writing() as connection:
         row = {
             "snapshot_id": publication.snapshot_id,
             "previous_id": publication.previous_id,
@@ -231,23 +228,6 @@ def record_publication(
         if rows:
             connection.execute(_statuses.insert(), rows)
     return len(publication.events)
-
-
-def after_publish(live_path: Path) -> str:
-    """Record a publish just made, for a command line: the sentence it prints. A state database that
-    does not answer leaves the snapshot published: the next data.notify pass records it instead."""
-    try:
-        database.migrate()
-        count = record_publication(live_path)
-    except (database.BusyError, sa.exc.SQLAlchemyError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        return (
-            f"Warning: the alerts of this snapshot were not recorded ({reason}); "
-            "`python -m data.notify` will find them on its next pass."
-        )
-    if count is None:
-        return "Alerts: this snapshot was recorded already."
-    return f"Alerts: {count} found in this publish (python -m data.notify sends them)."
 
 
 # Reads and changes for pages (each opens its own transaction).
