@@ -70,7 +70,9 @@ def render_pack(
                 ) from None
             problem = page.query_selector(".problem")
             if problem is not None:
-                raise ReviewPackError(" ".join(problem.inner_text().split()))
+                # The message itself, without its title and the link back.
+                message = problem.query_selector("p") or problem
+                raise ReviewPackError(" ".join(message.inner_text().split()))
             pdf = page.pdf(format="A4", landscape=True, print_background=True, margin=MARGIN)
         finally:
             browser.close()
