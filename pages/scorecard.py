@@ -16,7 +16,7 @@ from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import scorecard_tiles
-from views import frames
+from views import frames, review
 from views.context import drawn, page_layout
 from views.users import rights
 from views.view_controls import write_view_controls_to_url
@@ -28,6 +28,9 @@ CONTROLS = ControlIds(period="scorecard-period", compare="scorecard-compare", se
 SHOWN = "scorecard-shown"  # the filters of the view on screen, as the page resolved them
 CSV_BUTTON = "scorecard-csv-button"
 CSV_DOWNLOAD = "scorecard-csv-download"
+PACK_BUTTON = "scorecard-pack-button"
+PACK_DOWNLOAD = "scorecard-pack-download"
+PACK_PROBLEM = "scorecard-pack-problem"
 
 
 def layout(**query):
@@ -69,6 +72,16 @@ def _scorecard(context) -> html.Div:
                         className="my-2",
                     ),
                     dcc.Download(id=CSV_DOWNLOAD),
+                    dbc.Button(
+                        [icon("bi-file-earmark-pdf", "me-1"), "Review pack (PDF)"],
+                        id=PACK_BUTTON,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        className="my-2 ms-2",
+                    ),
+                    dcc.Loading(dcc.Download(id=PACK_DOWNLOAD), type="dot"),
+                    html.Span(id=PACK_PROBLEM, className="small text-danger ms-2", role="status"),
                     kpi_table(found["card"]),
                 ],
                 className="table-view",
@@ -97,3 +110,20 @@ def download_csv(_clicks, search):
         "filename": f"beacon-scorecard-{view.period.start}-{view.period.end}.csv",
         "type": "text/csv",
     }
+
+
+@callback(
+    Output(PACK_DOWNLOAD, "data"),
+    Output(PACK_PROBLEM, "children"),
+    Input(PACK_BUTTON, "n_clicks"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def download_pack(_clicks, search):
+    """The view's review pack, printed by Chromium from this server as the user sees it."""
+    context = drawn(search, "segment")
+    try:
+        pdf = review.pack_pdf(context.shown)
+    except review.ReviewPackError as error:
+        return None, f"No review pack: {error}"
+    return dcc.send_bytes(pdf, f"beacon-review-{context.view.period.key}.pdf"), ""

@@ -7,6 +7,7 @@
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+import flask
 import pandas as pd
 
 import queries
@@ -20,6 +21,9 @@ from views import frames
 from views.commitment_context import effects, names
 from views.context import PageContext
 from views.wall_settings import parse_wall_settings
+
+#: What pack_pdf raises, named here for its callers (pages do not reach into data/).
+ReviewPackError = review_pack.ReviewPackError
 
 #: The query parameters the pack's page reads, besides the view's period and comparison.
 READS = ("segment",)
@@ -88,8 +92,11 @@ def review(context: PageContext, public: bool) -> dict:
     }
 
 
-def pack_pdf(url_root: str, params: dict, cookies: list[dict]) -> bytes:
+def pack_pdf(params: dict) -> bytes:
     """The review pack of the view `params` name (period, compare, segment), printed by Chromium from
-    this very server at `url_root`, signed in as the user whose `cookies` are given."""
-    query = urlencode({key: value for key, value in params.items() if value})
-    return review_pack.render_pack(url_root, query, None, cookies=cookies)
+    this very server (the request's own URL root), signed in as the user asking: their cookies go with
+    it. ReviewPackError says why there is none."""
+    query = urlencode({key: params.get(key) for key in ("period", "compare", *READS) if params.get(key)})
+    root = flask.request.host_url
+    cookies = [{"name": name, "value": value, "url": root} for name, value in flask.request.cookies.items()]
+    return review_pack.render_pack(root, query, None, cookies=cookies)
