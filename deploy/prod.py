@@ -31,6 +31,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import config
+from data.state import alerts
 from data.warehouse.snapshot import swap_in
 from deploy.postgres import Cluster, ClusterError
 
@@ -293,6 +294,8 @@ class Topology:
         self.warm(staged[0][0])
         for incoming, live in staged:
             swap_in(incoming, live)
+        # Every host holds the same snapshot: one records its alerts (a data.notify pass would too).
+        alerts.record_publication(staged[0][1], url=self.postgres.url())
         return time.monotonic() - started
 
     def warm(self, snapshot: Path) -> None:

@@ -901,6 +901,7 @@ def build_demo(
 
 def main(argv: list[str] | None = None) -> None:
     import config  # the repository root's settings: only the command line needs its defaults
+    from data.state import alerts  # and its state database, for the alerts of what it publishes
 
     parser = argparse.ArgumentParser(
         prog="python -m data.demo", description="Build the Beacon demo warehouse."
@@ -917,3 +918,4 @@ def main(argv: list[str] | None = None) -> None:
         (rows,) = con.execute("SELECT count(*) FROM responses").fetchone()
     days = (args.end - first_day(args.end)).days + 1
     print(f"{args.out}: {rows:,} responses over {days} days, built in {time.perf_counter() - started:.1f} s")
+    print(alerts.after_publish(args.out))

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 import config
+from data.state import alerts
 from data.warehouse import contract
 from data.warehouse.snapshot import (
     CONTRACT_TABLES,
@@ -828,4 +829,5 @@ def _run(args: argparse.Namespace) -> int:
         f"Published {warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
         f"{summary.skipped:,} duplicates skipped; running Beacon processes switch to it by themselves."
     )
+    print(alerts.after_publish(args.warehouse))
     return 0

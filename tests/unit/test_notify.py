@@ -1,0 +1,367 @@
+"""The sender against real parts: an aiosmtpd server and an http.server webhook receiver on loopback,
+a real SQLite (and PostgreSQL) state database. Events and outbox rows are written as the store does."""
+
+import hashlib
+import hmac
+import http.server
+import json
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+import config
+from data.notify import sender
+from data.state import database
+from tests.smtp_server import SmtpServer
+
+NOW = datetime(2026, 12, 2, 9, 30)
+FACTS = {
+    "metric_id": "nps",
+    "metric_name": "NPS",
+    "unit": "pts",
+    "touchpoint_id": "web",
+    "touchpoint_name": "Website",
+    "segment_id": None,
+    "segment_name": None,
+    "period_label": "Q4 2026 to date",
+    "value": 28.0,
+    "low": 21.3,
+    "high": 34.7,
+    "n": 412,
+    "target": 45.0,
+    "status": "off_track",
+    "previous_status": "at_risk",
+    "link": "/metric/nps?touchpoint=web",
+    "owner_email": "ana@example.com",
+}
+SENTENCE = (
+    "NPS is off track for Website: 28.0 pts (95% interval 21.3 to 34.7, n = 412) against a target of "
+    "45.0 pts, Q4 2026 to date."
+)
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    database.migrate(url)
+    monkeypatch.setattr(config, "STATE_URL", url)
+    monkeypatch.setattr(config, "PUBLIC_URL", "http://beacon.test")
+    monkeypatch.setattr(sender, "current_time", lambda: NOW)
+    return url
+
+
+@pytest.fixture
+def mail(monkeypatch):
+    server = SmtpServer().start()
+    monkeypatch.setattr(config, "SMTP_URL", server.url)
+    yield server
+    if server._controller is not None:
+        server.stop()
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.arrived:
+            self.server.posts.append((dict(self.headers), body))
+            self.server.arrived.notify_all()
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server.posts, server.arrived = [], threading.Condition()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def event(connection, recipients, facts=FACTS, kind="status_worsened", batch="instant", due=NOW) -> int:
+    """An event and its outbox rows, as data.state.alerts.record writes them."""
+    event_id = connection.execute(
+        database.alert_events.insert().values(
+            kind=kind,
+            dedupe_key=f"{kind}:{facts['metric_id']}:{len(recipients)}:{datetime.now().timestamp()}:{id(recipients)}",
+            metric_id=facts["metric_id"],
+            found_at=NOW,
+            facts=facts,
+        )
+    ).inserted_primary_key[0]
+    for channel, recipient in recipients:
+        connection.execute(
+            database.outbox.insert().values(
+                dedupe_key=f"event:{event_id}",
+                event_id=event_id,
+                kind="event",
+                channel=channel,
+                recipient=recipient,
+                reason="webhook" if channel == "webhook" else "owner",
+                batch=batch,
+                due_at=due,
+                status="pending",
+                attempts=0,
+                next_attempt_at=due,
+                created_at=NOW,
+            )
+        )
+    return event_id
+
+
+def add_webhook(connection, url: str, secret: str = "s3cret") -> str:
+    return str(
+        connection.execute(
+            database.webhooks.insert().values(
+                name="Chat", url=url, secret=secret, enabled=True, created_at=NOW, created_by="admin"
+            )
+        ).inserted_primary_key[0]
+    )
+
+
+def rows(url: str) -> list[dict]:
+    with database.reading(url) as connection:
+        return [
+            dict(r._mapping) for r in connection.execute(sa.select(database.outbox).order_by("outbox_id"))
+        ]
+
+
+def test_an_event_goes_once_by_email_and_signed_webhook(state, mail, receiver):
+    with database.writing(state) as connection:
+        hook = add_webhook(connection, f"http://127.0.0.1:{receiver.server_port}/hook")
+        event_id = event(connection, [("email", "ana@example.com"), ("webhook", hook)])
+
+    tally = sender.deliver_due(state)
+
+    assert (tally.sent, tally.waiting, tally.failed) == (2, 0, 0)
+    [(to, message)] = mail.wait_for(1)
+    assert to == ["ana@example.com"]
+    assert message["Subject"] == SENTENCE
+    text = message.get_body(("plain",)).get_content()
+    page = message.get_body(("html",)).get_content()
+    assert SENTENCE in text and "http://beacon.test/metric/nps?touchpoint=web" in text
+    assert "NPS is off track for Website" in page and "<img" not in page
+    unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
+    assert unsubscribe.startswith("http://beacon.test/unsubscribe/") and unsubscribe in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = unsubscribe.rsplit("/", 1)[1]
+    with database.reading(state) as connection:
+        link = connection.execute(
+            sa.select(database.unsubscribe_links).where(
+                database.unsubscribe_links.c.token_hash == hashlib.sha256(token.encode()).hexdigest()
+            )
+        ).one()
+    assert (link.email, link.subject, link.subject_id, link.used_at) == (
+        "ana@example.com",
+        "metric",
+        "nps",
+        None,
+    )
+
+    [(headers, body)] = receiver.posts
+    expected = hmac.new(b"s3cret", headers["X-Beacon-Timestamp"].encode() + b"." + body, hashlib.sha256)
+    assert headers["X-Beacon-Signature"] == "sha256=" + expected.hexdigest()
+    posted = json.loads(body)
+    assert posted["event_id"] == event_id and posted["kind"] == "status_worsened"
+    assert posted["text"] == SENTENCE + " http://beacon.test/metric/nps?touchpoint=web"
+    assert posted["event"]["value"] == 28.0
+
+    again = sender.deliver_due(state)
+    assert (again.sent, again.waiting) == (0, 0)
+    assert len(mail.messages) == 1 and len(receiver.posts) == 1
+    assert [r["status"] for r in rows(state)] == ["sent", "sent"]
+
+
+def test_a_mail_server_away_leaves_the_message_pending_then_it_goes_once(state, mail, monkeypatch):
+    with database.writing(state) as connection:
+        event(connection, [("email", "ana@example.com")])
+    mail.stop()
+
+    tally = sender.deliver_due(state)
+
+    assert (tally.sent, tally.waiting, tally.failed) == (0, 1, 0)
+    [row] = rows(state)
+    assert (row["status"], row["attempts"], row["next_attempt_at"]) == (
+        "pending",
+        1,
+        NOW + timedelta(minutes=1),
+    )
+    assert "refused" in row["last_error"].lower()
+    with database.reading(state) as connection:
+        [attempt] = connection.execute(sa.select(database.delivery_attempts)).all()
+    assert not attempt.ok and attempt.error == row["last_error"]
+    # Not retried before its backoff, even with the server back.
+    mail.start()
+    assert sender.deliver_due(state).sent == 0
+    monkeypatch.setattr(sender, "current_time", lambda: NOW + timedelta(minutes=1))
+
+    assert sender.deliver_due(state).sent == 1
+    mail.wait_for(1)
+    assert sender.deliver_due(state).sent == 0
+    assert len(mail.messages) == 1
+    assert rows(state)[0]["status"] == "sent" and rows(state)[0]["attempts"] == 2
+
+
+def test_backoff_doubles_to_an_hour():
+    assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 20)] == [
+        1,
+        2,
+        4,
+        8,
+        60,
+        60,
+        60,
+    ]
+
+
+def _two_senders(url: str, mail: SmtpServer, count: int = 120) -> None:
+    with database.writing(url) as connection:
+        for number in range(count):
+            event(connection, [("email", f"person{number}@example.com")])
+    start = threading.Barrier(2)
+
+    def run(name):
+        start.wait()
+        sender.deliver_due(url, name=name)
+
+    threads = [threading.Thread(target=run, args=(f"host{n}:1",)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    received = mail.wait_for(count)
+    assert sorted(m["Message-ID"] for _to, m in received) == sorted(
+        set(m["Message-ID"] for _to, m in received)
+    )
+    assert len(received) == count
+    assert {r["status"] for r in rows(url)} == {"sent"}
+
+
+def test_two_senders_on_sqlite_send_each_message_once(state, mail, monkeypatch):
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 10)  # many claims, interleaved
+    monkeypatch.setattr(config, "ALERT_DAILY_CAP", 1000)
+    _two_senders(state, mail)
+
+
+def test_two_senders_on_postgresql_send_each_message_once(postgres_cluster, mail, monkeypatch):
+    url = postgres_cluster()
+    database.migrate(url)
+    monkeypatch.setattr(sender, "current_time", lambda: NOW)
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 10)
+    _two_senders(url, mail)
+
+
+def test_a_lease_run_out_gives_a_dead_senders_rows_to_the_next(state, mail, monkeypatch):
+    with database.writing(state) as connection:
+        event(connection, [("email", "ana@example.com")])
+        sender.claim(connection, "dead:1", NOW)  # claimed, then the sender died
+    assert sender.deliver_due(state).sent == 0
+    monkeypatch.setattr(sender, "current_time", lambda: NOW + sender.LEASE + timedelta(seconds=1))
+    assert sender.deliver_due(state).sent == 1
+    assert len(mail.wait_for(1)) == 1
+
+
+def test_past_the_daily_cap_the_rest_go_in_one_summary_next_morning(state, mail, monkeypatch):
+    with database.writing(state) as connection:
+        for number in range(25):
+            event(connection, [("email", "ana@example.com")], facts={**FACTS, "value": 20.0 + number})
+
+    assert sender.deliver_due(state).sent == config.ALERT_DAILY_CAP == 10
+    assert len(mail.wait_for(10)) == 10
+    later = rows(state)[10:]
+    assert {(r["status"], r["batch"], r["due_at"]) for r in later} == {
+        ("pending", "daily", datetime(2026, 12, 3, config.DAILY_HOUR))
+    }
+    monkeypatch.setattr(sender, "current_time", lambda: datetime(2026, 12, 3, config.DAILY_HOUR))
+
+    assert sender.deliver_due(state).sent == 1
+    [*_first, (_to, summary)] = mail.wait_for(11)
+    assert summary["Subject"] == "Beacon: 15 alerts"
+    text = summary.get_body(("plain",)).get_content()
+    assert "NPS is off track for Website: 30.0 pts" in text and "44.0 pts" in text
+    statuses = [r["status"] for r in rows(state)]
+    assert statuses.count("sent") == 11 and statuses.count("merged") == 14
+    assert sender.deliver_due(state).sent == 0 and len(mail.messages) == 11
+
+
+def test_a_daily_batch_goes_as_one_summary_at_daily_hour(state, mail, monkeypatch):
+    at = datetime(2026, 12, 3, config.DAILY_HOUR)
+    with database.writing(state) as connection:
+        for number in range(3):
+            event(
+                connection,
+                [("email", "bo@example.com")],
+                facts={**FACTS, "value": 30.0 + number},
+                batch="daily",
+                due=at,
+            )
+    assert sender.deliver_due(state).sent == 0  # not before the hour
+    monkeypatch.setattr(sender, "current_time", lambda: at)
+
+    assert sender.deliver_due(state).sent == 1
+    [(to, summary)] = mail.wait_for(1)
+    assert to == ["bo@example.com"] and summary["Subject"] == "Beacon: 3 alerts"
+    assert sender.deliver_due(state).sent == 0
+
+
+def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
+    with database.writing(state) as connection:
+        event(connection, [("email", "ana@example.com")])
+    before = rows(state)
+
+    tally = sender.deliver_due(state, dry_run=True)
+
+    assert tally.planned == [f"ana@example.com email {SENTENCE}"]
+    assert rows(state) == before and mail.messages == []
+    with database.reading(state) as connection:
+        assert (
+            connection.execute(sa.select(sa.func.count()).select_from(database.unsubscribe_links)).scalar()
+            == 0
+        )
+
+
+def _command(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "data.notify", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", **env},
+        cwd=config.ROOT,
+    )
+
+
+def test_the_command_prints_one_line_per_pass(tmp_path, mail):
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    env = {
+        "BEACON_STATE_URL": url,
+        "BEACON_SMTP_URL": mail.url,
+        "BEACON_WAREHOUSE": str(tmp_path / "none.duckdb"),
+    }
+    done = _command(env)
+    assert (done.returncode, done.stdout) == (0, "found 0 events, sent 0, waiting 0, failed 0\n"), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"BEACON_SMTP_URL": "mail.example.com"}, "BEACON_SMTP_URL='mail.example.com': write it as"),
+        ({"BEACON_SMTP_URL": "smtp://host:nope"}, "the port is not a number"),
+        ({"BEACON_STATE_URL": "postgresql+psycopg://u@127.0.0.1:1/none"}, "state database cannot be reached"),
+    ],
+)
+def test_the_command_refuses_a_wrong_setting_in_one_line(tmp_path, env, said):
+    """The reason is the command's last line (a log line may come before it), with no traceback."""
+    done = _command({"BEACON_STATE_URL": f"sqlite:///{tmp_path / 's.db'}", **env})
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert said in done.stderr.strip().splitlines()[-1], done.stderr
