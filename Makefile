@@ -45,7 +45,7 @@ vendor:
 # Builds the demo warehouse only when there is none, and seeds demo commitments only into an empty state
 # database over the demo warehouse: your own data is never overwritten.
 demo: $(VENV)/.runtime
-	@test -f "$(WAREHOUSE)" || $(PY) -m data.demo --out "$(WAREHOUSE)"
+	@test -f "$(WAREHOUSE)" || $(PY) -m data.demo --out "$(WAREHOUSE)" --previous-days 7
 	@$(PY) -m data.demo.commitments
 
 # Debian's Chromium (the review pack prints Beacon's pages with it; the browser tests drive it) and

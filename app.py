@@ -13,6 +13,7 @@ import config
 import delivery
 import limits
 import security
+import unsubscribe
 from auth import web as auth_web
 from components import ids, shell
 from data.state import database
@@ -100,6 +101,8 @@ clientside_callback(
 # Sign-in (or, without it, loopback only) and cross-site refusal in front of every request; security
 # headers on every response, the policy listing the inline scripts the callbacks make.
 auth_web.install(app)
+# The unsubscribe links in alerts' messages, which work without signing in.
+unsubscribe.install(app)
 security.secure(app)
 # Compressed responses, versioned files cached for a year, the partial plotly.js bundle.
 delivery.install(app)

@@ -41,8 +41,12 @@ SIGN_IN_WINDOW = timedelta(minutes=15)
 REFUSALS_PER_USERNAME = 5  # refused sign-ins for one username from one address within the window
 REFUSALS_PER_CLIENT = 20  # refused sign-ins from one address, any usernames, within the window
 USERNAME_MAX, PASSWORD_MAX = 64, 1024  # longer is refused unchecked (the accounts table holds 64)
-# Static files, the sign-in page and the health check are open; all else needs a session.
-OPEN_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/")
+#: Links in messages, opened without signing in: their token is the key (unsubscribe.py). A mail
+#: program's one-click unsubscribe posts from no Beacon page, so these POSTs skip the cross-site check;
+#: another site cannot forge one without the token.
+TOKEN_LINKS = "/unsubscribe/"
+# Static files, the sign-in page, the health check and token links are open; all else needs a session.
+OPEN_PREFIXES = ("/assets/", "/vendor/", "/_dash-component-suites/", TOKEN_LINKS)
 OPEN_PATHS = {"/signin", "/signout", "/healthz", "/_favicon.ico"}
 WALL_PATH = "/wall"
 WALL_ID_PREFIX = "wall-"  # the wall's components: the callbacks a display may run write only these
@@ -164,7 +168,7 @@ def _same_origin() -> bool:
 
 
 def _refuse_cross_site():
-    if request.method in ("GET", "HEAD", "OPTIONS") or _same_origin():
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith(TOKEN_LINKS) or _same_origin():
         return None
     return _refusal(
         403,

@@ -15,6 +15,7 @@ NAVIGATION = (
     ("Owners", "/owners"),
     ("Commitments", "/commitments"),
     ("Data", "/data"),
+    ("Alerts", "/alerts"),
     ("Wall", "/wall"),
 )
 
@@ -63,6 +64,14 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
         title="Switch between light and dark mode",
         **{"aria-label": "Switch between light and dark mode"},
     )
+    # A plain link: dbc.NavLink takes no title or aria-label, which an icon alone needs.
+    settings = html.A(
+        icon("bi-bell"),
+        href="/settings",
+        className="nav-link shell-settings",
+        title="Your alerts: subscriptions and settings",
+        **{"aria-label": "Your alerts: subscriptions and settings"},
+    )
     return dbc.Navbar(
         dbc.Container(
             [
@@ -73,7 +82,12 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
                 dbc.NavbarToggler(id="shell-navbar-toggler"),
                 dbc.Collapse(
                     dbc.Nav(
-                        [*links, dbc.NavItem(toggle, className="ms-lg-auto"), *([user] if user else [])],
+                        [
+                            *links,
+                            dbc.NavItem(settings, className="ms-lg-auto"),
+                            dbc.NavItem(toggle),
+                            *([user] if user else []),
+                        ],
                         navbar=True,
                         className="w-100 align-items-lg-center",
                     ),

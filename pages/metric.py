@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 import queries
 from components import ids
+from components.alerts import recent_alerts
 from components.commitments.register import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.crosstab import kpi_crosstab
@@ -31,7 +32,7 @@ from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data.state import commitments
 from queries.accountability import commitments_in_view
-from views import commitment_context, frames
+from views import alerts, commitment_context, frames
 from views.context import PageContext, drawn, page_layout, resolve
 from views.users import may_read_comments, rights
 from views.view_controls import write_view_controls_to_url
@@ -49,6 +50,7 @@ BY_TOUCHPOINT = "metric-by-touchpoint"
 BY_SEGMENT = "metric-by-segment"
 HEATMAP = "metric-heatmap"
 COMMITMENTS = "metric-commitments"
+RECENT_ALERTS = "metric-recent-alerts"
 DISTRIBUTION = "metric-distribution"
 VERBATIM_TOUCHPOINT = "metric-verbatim-touchpoint"
 VERBATIM_SEGMENT = "metric-verbatim-segment"
@@ -220,21 +222,25 @@ def _metric(context: PageContext) -> html.Div:
             className="g-3",
         ),
         dbc.Row(
-            dbc.Col(
-                section(
-                    "Commitments",
-                    html.Div(loading("commitments"), id=COMMITMENTS),
-                    html.A(
-                        [icon("bi-plus-lg", "me-1"), "Add a commitment"],
-                        href=href(
-                            "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
-                        ),
-                        className="btn btn-outline-primary btn-sm",
-                    )
-                    if allowed["change_commitments"]
-                    else None,
-                )
-            ),
+            [
+                dbc.Col(
+                    section(
+                        "Commitments",
+                        html.Div(loading("commitments"), id=COMMITMENTS),
+                        html.A(
+                            [icon("bi-plus-lg", "me-1"), "Add a commitment"],
+                            href=href(
+                                "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
+                            ),
+                            className="btn btn-outline-primary btn-sm",
+                        )
+                        if allowed["change_commitments"]
+                        else None,
+                    ),
+                    lg=8,
+                ),
+                dbc.Col(section("Recent alerts", html.Div(loading("alerts"), id=RECENT_ALERTS)), lg=4),
+            ],
             className="g-3 mt-0",
         ),
         dbc.Row(
@@ -442,6 +448,13 @@ def show_commitments(params):
         commitment_context.effects(found, queries.as_of()),
         commitments.current_date(),
     )
+
+
+@callback(Output(RECENT_ALERTS, "children"), Input(PARAMS, "data"))
+def show_recent_alerts(params):
+    """Read fresh on every visit, as commitments are: alerts come with publishes and the clock."""
+    metric_id = params["metric_id"]
+    return recent_alerts(alerts.metric_events(metric_id), href("/alerts", metric=metric_id))
 
 
 @queries.memoised

@@ -9,6 +9,7 @@ catalogue, then stripped to its components with ids: Dash needs their ids and ty
 import copy
 import logging
 import re
+import sys
 from collections.abc import Callable
 
 import dash
@@ -82,6 +83,10 @@ def every_page(shell: Component) -> dash.html.Div:
         layouts.append(
             layout(**{name: values.get(name) for name in variables}) if callable(layout) else layout
         )
+        # What a page draws for some users only (an owner's own controls, say): it says so itself.
+        extras = getattr(sys.modules.get(page["module"]), "validation_extras", None)
+        if extras is not None:
+            layouts.append(extras())
     return dash.html.Div(_with_ids(layouts))
 
 

@@ -910,8 +910,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--responses", type=int, default=300_000, help="survey answers (rows of `responses`)")
     parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="last day of data")
     parser.add_argument("--seed", type=int, default=42, help="random seed")
+    parser.add_argument(
+        "--previous-days",
+        type=int,
+        default=0,
+        help="first publish the demo as it stood this many days before --end, so that the alerts "
+        "of those days' data are found for real (make demo: 7)",
+    )
     args = parser.parse_args(argv)
 
+    if args.previous_days > 0:
+        earlier = args.end - timedelta(days=args.previous_days)
+        build_demo(args.out, args.responses, earlier, args.seed, memory_limit=config.PUBLISH_MEMORY)
+        print(f"{args.out}: published as of {earlier}. {alerts.after_publish(args.out)}")
     started = time.perf_counter()
     build_demo(args.out, args.responses, args.end, args.seed, memory_limit=config.PUBLISH_MEMORY)
     with duckdb.connect(str(args.out), read_only=True) as con:

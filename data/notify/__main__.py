@@ -8,6 +8,7 @@ import sys
 import threading
 
 import config
+from components import alert_messages  # the command is a shell: it hands the sender its words
 from data.notify import sender, smtp
 from data.state import alerts, database
 
@@ -18,7 +19,7 @@ def run_pass(dry_run: bool = False, url: str | None = None, publish: bool = True
     if publish and not dry_run and config.WAREHOUSE.exists():
         # Catch-up: a publish whose process died before it recorded its events.
         found += alerts.record_publication(config.WAREHOUSE) or 0
-    tally = sender.deliver_due(url, dry_run=dry_run)
+    tally = sender.deliver_due(url, wording=alert_messages, dry_run=dry_run)
     for planned in tally.planned:
         print(f"would send: {planned}")
     return f"found {found} events, sent {tally.sent}, waiting {tally.waiting}, failed {tally.failed}"

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from types import ModuleType
 
 import sqlalchemy as sa
 
 import config
-from data.notify import messages, smtp, webhook
+from data.notify import smtp, webhook
 from data.state import alerts, database
 from data.state.commitments import current_time
 
@@ -189,17 +190,16 @@ def _prepare(connection, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def email(row: dict) -> EmailMessage:
-    """The e-mail for a prepared outbox row: one event, a summary, or a digest (its payload)."""
+def email(row: dict, wording: ModuleType) -> EmailMessage:
+    """The e-mail for a prepared outbox row: one event, a summary, or a digest (its payload), in the
+    words of `wording` (components.alert_messages, handed in by the command: this layer has no words)."""
     if row["kind"] == "digest":
         subject, text, page = row["payload"]["subject"], row["payload"]["text"], row["payload"]["html"]
     elif len(row["events"]) == 1:
         _id, kind, facts = row["events"][0]
-        subject, text, page = messages.event_mail(kind, facts, row["unsubscribe"])
+        subject, text, page = wording.event_mail(kind, facts, row["unsubscribe"])
     else:
-        subject, text, page = messages.summary_mail(
-            [(k, f) for _i, k, f in row["events"]], row["unsubscribe"]
-        )
+        subject, text, page = wording.summary_mail([(k, f) for _i, k, f in row["events"]], row["unsubscribe"])
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = config.MAIL_FROM
@@ -216,11 +216,11 @@ def email(row: dict) -> EmailMessage:
     return message
 
 
-def _describe(row: dict) -> str:
+def _describe(row: dict, wording: ModuleType) -> str:
     if row["kind"] == "digest":
         subject = row["payload"]["subject"]
     elif len(row["events"]) == 1:
-        subject = messages.sentence(row["events"][0][1], row["events"][0][2])
+        subject = wording.sentence(row["events"][0][1], row["events"][0][2])
     else:
         subject = f"Beacon: {len(row['events'])} alerts"
     return f"{row['recipient']} {row['channel']} {subject}"
@@ -258,22 +258,25 @@ def _mark(connection, row: dict, name: str, now: datetime, error: Exception | No
     return values["status"]
 
 
-def deliver(row: dict, mail: smtp.Connection | None) -> None:
+def deliver(row: dict, mail: smtp.Connection | None, wording: ModuleType) -> None:
     if row["channel"] == "email":
         if mail is None:
             raise RuntimeError("BEACON_SMTP_URL is not set: no e-mail can be sent")
-        mail.send(email(row))
+        mail.send(email(row, wording))
     elif row["channel"] == "webhook":
         if row["hook"] is None:
             raise Undeliverable(f"webhook {row['recipient']} is removed or disabled")
         for event_id, kind, facts in row["events"]:
-            webhook.post(row["hook"].url, row["hook"].secret, messages.webhook_body(event_id, kind, facts))
+            webhook.post(row["hook"].url, row["hook"].secret, wording.webhook_body(event_id, kind, facts))
     else:
         raise Undeliverable(f"unknown channel {row['channel']!r}")
 
 
-def deliver_due(url: str | None = None, dry_run: bool = False, name: str | None = None) -> Tally:
-    """Send every due message once; with `dry_run`, list them and change nothing."""
+def deliver_due(
+    url: str | None = None, *, wording: ModuleType, dry_run: bool = False, name: str | None = None
+) -> Tally:
+    """Send every due message once, in the words of `wording`; with `dry_run`, list them and change
+    nothing."""
     name = name or sender_name()
     tally = Tally()
     mail = smtp.Connection(smtp.parse(config.SMTP_URL)) if config.SMTP_URL else None
@@ -284,7 +287,8 @@ def deliver_due(url: str | None = None, dry_run: bool = False, name: str | None 
                 try:
                     with database.writing(url) as connection:
                         tally.planned = [
-                            _describe(row) for row in _prepare(connection, claim(connection, name, now))
+                            _describe(row, wording)
+                            for row in _prepare(connection, claim(connection, name, now))
                         ]
                         raise _DryRun
                 except _DryRun:
@@ -295,7 +299,7 @@ def deliver_due(url: str | None = None, dry_run: bool = False, name: str | None 
                 break
             for row in rows:
                 try:
-                    deliver(row, mail)
+                    deliver(row, mail, wording)
                     error = None
                 except Exception as failure:  # every failure is recorded, and retried unless permanent
                     error = failure

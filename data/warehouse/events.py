@@ -35,7 +35,7 @@ KINDS = ("status_worsened", "status_recovered", "significant_change", "late_data
 LIVE, PREVIOUS = "live", "previous"
 _SLICES = """
 SELECT metric_id, coalesce(touchpoint_id, '') AS touchpoint_id, coalesce(segment_id, '') AS segment_id,
-    status, value, low, high, n, target, tolerance, change, change_significant, measured_period, compare_label
+    status, value, low, high, n, days, target, tolerance, change, change_significant, measured_period, compare_label
 FROM {db}.kpi_answers
 WHERE period_key = $period_key AND compare = 'prev' AND (touchpoint_id IS NULL OR segment_id IS NULL)
 ORDER BY metric_id, touchpoint_id NULLS FIRST, segment_id NULLS FIRST
@@ -48,7 +48,7 @@ SELECT DISTINCT r.metric_id, r.day FROM {db}.daily_rollup AS r JOIN latest USING
 WHERE r.day >= latest.latest_day - CAST($window_days AS INTEGER)
 """
 _CATALOGUE = """
-SELECT m.metric_id, m.name AS metric_name, m.unit, m.kind, m.cadence, m.owner_id,
+SELECT m.metric_id, m.name AS metric_name, m.unit, m.kind, m.higher_is_better, m.cadence, m.owner_id,
     o.name AS owner_name, o.email AS owner_email
 FROM {db}.metrics AS m LEFT JOIN {db}.owners AS o USING (owner_id)
 """
@@ -200,6 +200,7 @@ def detect(live_path: Path, previous: Path | None = None) -> Publication:
             "metric_name": metric["metric_name"],
             "unit": metric["unit"],
             "kind": metric["kind"],
+            "higher_is_better": bool(metric["higher_is_better"]),
             "owner_id": _plain(metric["owner_id"]),
             "owner_name": _plain(metric["owner_name"]),
             "owner_email": _plain(metric["owner_email"]),
@@ -211,7 +212,10 @@ def detect(live_path: Path, previous: Path | None = None) -> Publication:
             "period_label": row["measured_period"] or view.period.label,
             "compare_label": row["compare_label"] or view.comparison.label,
             "as_of": as_of.isoformat(),
-            **{key: row[key] for key in ("value", "low", "high", "n", "target", "tolerance", "status")},
+            **{
+                key: row[key]
+                for key in ("value", "low", "high", "n", "days", "target", "tolerance", "status")
+            },
             "previous_status": earlier["status"] if earlier else None,
             "change": row["change"],
             "change_significant": row["change_significant"],

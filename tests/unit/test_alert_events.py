@@ -143,6 +143,7 @@ def test_a_slice_going_off_track_alerts_its_owner_and_the_webhooks(warehouse):
         "metric_name": "Net promoter score",
         "unit": "pts",
         "kind": "nps",
+        "higher_is_better": True,
         "owner_id": "ana",
         "owner_name": "Ana Silva",
         "owner_email": "ana@example.com",
@@ -158,6 +159,7 @@ def test_a_slice_going_off_track_alerts_its_owner_and_the_webhooks(warehouse):
         "low": pytest.approx(low),
         "high": pytest.approx(high),
         "n": 15.0,
+        "days": 0.0,  # the days a ratio rests on: none for a survey
         "target": 35.0,
         "tolerance": 5.0,
         "status": "off_track",

@@ -1,6 +1,7 @@
 """The sender against real parts: an aiosmtpd server and an http.server webhook receiver on loopback,
 a real SQLite (and PostgreSQL) state database. Events and outbox rows are written as the store does."""
 
+import functools
 import hashlib
 import hmac
 import http.server
@@ -14,10 +15,13 @@ import pytest
 import sqlalchemy as sa
 
 import config
+from components import alert_messages
 from data.notify import sender
 from data.state import database
 from tests.smtp_server import SmtpServer
 
+#: The sender as the command runs it, with Beacon's words.
+deliver = functools.partial(sender.deliver_due, wording=alert_messages)
 NOW = datetime(2026, 12, 2, 9, 30)
 FACTS = {
     "metric_id": "nps",
@@ -33,14 +37,16 @@ FACTS = {
     "high": 34.7,
     "n": 412,
     "target": 45.0,
+    "tolerance": 5.0,
+    "higher_is_better": True,
     "status": "off_track",
     "previous_status": "at_risk",
     "link": "/metric/nps?touchpoint=web",
     "owner_email": "ana@example.com",
 }
 SENTENCE = (
-    "NPS is off track for Website: 28.0 pts (95% interval 21.3 to 34.7, n = 412) against a target of "
-    "45.0 pts, Q4 2026 to date."
+    "NPS went from at risk to off track for Website: 28.0 (95% interval 21.3 to 34.7, n = 412), "
+    "target ≥ 45.0 (tolerance 5.0), Q4 2026 to date."
 )
 
 
@@ -140,7 +146,7 @@ def test_an_event_goes_once_by_email_and_signed_webhook(state, mail, receiver):
         hook = add_webhook(connection, f"http://127.0.0.1:{receiver.server_port}/hook")
         event_id = event(connection, [("email", "ana@example.com"), ("webhook", hook)])
 
-    tally = sender.deliver_due(state)
+    tally = deliver(state)
 
     assert (tally.sent, tally.waiting, tally.failed) == (2, 0, 0)
     [(to, message)] = mail.wait_for(1)
@@ -149,7 +155,7 @@ def test_an_event_goes_once_by_email_and_signed_webhook(state, mail, receiver):
     text = message.get_body(("plain",)).get_content()
     page = message.get_body(("html",)).get_content()
     assert SENTENCE in text and "http://beacon.test/metric/nps?touchpoint=web" in text
-    assert "NPS is off track for Website" in page and "<img" not in page
+    assert "NPS went from at risk to off track for Website" in page and "<img" not in page
     unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("http://beacon.test/unsubscribe/") and unsubscribe in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -175,7 +181,7 @@ def test_an_event_goes_once_by_email_and_signed_webhook(state, mail, receiver):
     assert posted["text"] == SENTENCE + " http://beacon.test/metric/nps?touchpoint=web"
     assert posted["event"]["value"] == 28.0
 
-    again = sender.deliver_due(state)
+    again = deliver(state)
     assert (again.sent, again.waiting) == (0, 0)
     assert len(mail.messages) == 1 and len(receiver.posts) == 1
     assert [r["status"] for r in rows(state)] == ["sent", "sent"]
@@ -186,7 +192,7 @@ def test_a_mail_server_away_leaves_the_message_pending_then_it_goes_once(state, 
         event(connection, [("email", "ana@example.com")])
     mail.stop()
 
-    tally = sender.deliver_due(state)
+    tally = deliver(state)
 
     assert (tally.sent, tally.waiting, tally.failed) == (0, 1, 0)
     [row] = rows(state)
@@ -201,12 +207,12 @@ def test_a_mail_server_away_leaves_the_message_pending_then_it_goes_once(state, 
     assert not attempt.ok and attempt.error == row["last_error"]
     # Not retried before its backoff, even with the server back.
     mail.start()
-    assert sender.deliver_due(state).sent == 0
+    assert deliver(state).sent == 0
     monkeypatch.setattr(sender, "current_time", lambda: NOW + timedelta(minutes=1))
 
-    assert sender.deliver_due(state).sent == 1
+    assert deliver(state).sent == 1
     mail.wait_for(1)
-    assert sender.deliver_due(state).sent == 0
+    assert deliver(state).sent == 0
     assert len(mail.messages) == 1
     assert rows(state)[0]["status"] == "sent" and rows(state)[0]["attempts"] == 2
 
@@ -231,7 +237,7 @@ def _two_senders(url: str, mail: SmtpServer, count: int = 120) -> None:
 
     def run(name):
         start.wait()
-        sender.deliver_due(url, name=name)
+        deliver(url, name=name)
 
     threads = [threading.Thread(target=run, args=(f"host{n}:1",)) for n in (1, 2)]
     for thread in threads:
@@ -264,9 +270,9 @@ def test_a_lease_run_out_gives_a_dead_senders_rows_to_the_next(state, mail, monk
     with database.writing(state) as connection:
         event(connection, [("email", "ana@example.com")])
         sender.claim(connection, "dead:1", NOW)  # claimed, then the sender died
-    assert sender.deliver_due(state).sent == 0
+    assert deliver(state).sent == 0
     monkeypatch.setattr(sender, "current_time", lambda: NOW + sender.LEASE + timedelta(seconds=1))
-    assert sender.deliver_due(state).sent == 1
+    assert deliver(state).sent == 1
     assert len(mail.wait_for(1)) == 1
 
 
@@ -275,7 +281,7 @@ def test_past_the_daily_cap_the_rest_go_in_one_summary_next_morning(state, mail,
         for number in range(25):
             event(connection, [("email", "ana@example.com")], facts={**FACTS, "value": 20.0 + number})
 
-    assert sender.deliver_due(state).sent == config.ALERT_DAILY_CAP == 10
+    assert deliver(state).sent == config.ALERT_DAILY_CAP == 10
     assert len(mail.wait_for(10)) == 10
     later = rows(state)[10:]
     assert {(r["status"], r["batch"], r["due_at"]) for r in later} == {
@@ -283,14 +289,14 @@ def test_past_the_daily_cap_the_rest_go_in_one_summary_next_morning(state, mail,
     }
     monkeypatch.setattr(sender, "current_time", lambda: datetime(2026, 12, 3, config.DAILY_HOUR))
 
-    assert sender.deliver_due(state).sent == 1
+    assert deliver(state).sent == 1
     [*_first, (_to, summary)] = mail.wait_for(11)
     assert summary["Subject"] == "Beacon: 15 alerts"
     text = summary.get_body(("plain",)).get_content()
-    assert "NPS is off track for Website: 30.0 pts" in text and "44.0 pts" in text
+    assert "NPS went from at risk to off track for Website: 30.0 (95% interval" in text and "44.0" in text
     statuses = [r["status"] for r in rows(state)]
     assert statuses.count("sent") == 11 and statuses.count("merged") == 14
-    assert sender.deliver_due(state).sent == 0 and len(mail.messages) == 11
+    assert deliver(state).sent == 0 and len(mail.messages) == 11
 
 
 def test_a_daily_batch_goes_as_one_summary_at_daily_hour(state, mail, monkeypatch):
@@ -304,13 +310,13 @@ def test_a_daily_batch_goes_as_one_summary_at_daily_hour(state, mail, monkeypatc
                 batch="daily",
                 due=at,
             )
-    assert sender.deliver_due(state).sent == 0  # not before the hour
+    assert deliver(state).sent == 0  # not before the hour
     monkeypatch.setattr(sender, "current_time", lambda: at)
 
-    assert sender.deliver_due(state).sent == 1
+    assert deliver(state).sent == 1
     [(to, summary)] = mail.wait_for(1)
     assert to == ["bo@example.com"] and summary["Subject"] == "Beacon: 3 alerts"
-    assert sender.deliver_due(state).sent == 0
+    assert deliver(state).sent == 0
 
 
 def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
@@ -318,7 +324,7 @@ def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
         event(connection, [("email", "ana@example.com")])
     before = rows(state)
 
-    tally = sender.deliver_due(state, dry_run=True)
+    tally = deliver(state, dry_run=True)
 
     assert tally.planned == [f"ana@example.com email {SENTENCE}"]
     assert rows(state) == before and mail.messages == []

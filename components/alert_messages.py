@@ -4,14 +4,13 @@ HTML, inline styles, no remote images) for one event or a summary of several, an
 import html
 
 import config
+from components.format import format_change, format_count, format_interval, format_target, format_value
+from components.status import STATUS_LABELS
 
-STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
 
-
-def _number(value, unit) -> str:
-    if value is None:
-        return "no value"
-    return f"{value:.1f} {unit}".strip() if unit else f"{value:.1f}"
+def _status(status: str | None) -> str:
+    label = STATUS_LABELS.get(status)
+    return label[0].lower() if label else (status or "").replace("_", " ")
 
 
 def _slice(facts: dict) -> str:
@@ -21,15 +20,20 @@ def _slice(facts: dict) -> str:
 
 
 def _measure(facts: dict) -> str:
+    """'28.0 (95% interval 21.3 to 34.7, n = 412), target ≥ 45.0, Q4 2026 to date': as the pages say it."""
     unit = facts.get("unit") or ""
-    said = _number(facts.get("value"), unit)
+    said = format_value(facts.get("value"), unit)
     if facts.get("low") is not None and facts.get("high") is not None:
-        interval = f"95% interval {facts['low']:.1f} to {facts['high']:.1f}"
-        if facts.get("n") is not None:
-            interval += f", n = {facts['n']}"
-        said += f" ({interval})"
+        said += f" (95% interval {format_interval(facts['low'], facts['high'], unit)}"
+        # What it rests on, as the tiles say: answers for a survey, days for a ratio.
+        basis = ("days", "days") if facts.get("kind") == "ratio" else ("n", "n =")
+        count = facts.get(basis[0])
+        said += f", {basis[1]} {format_count(count)})" if count is not None else ")"
     if facts.get("target") is not None:
-        said += f" against a target of {_number(facts['target'], unit)}"
+        target = format_target(
+            facts["target"], facts.get("tolerance"), unit, facts.get("higher_is_better", True) is not False
+        )
+        said += f", target {target}"
     if facts.get("period_label"):
         said += f", {facts['period_label']}"
     return said
@@ -39,19 +43,34 @@ def sentence(kind: str, facts: dict) -> str:
     """One plain sentence saying what happened: a subject line, a chat message."""
     name = facts.get("metric_name") or facts.get("metric_id") or "A metric"
     where = _slice(facts)
-    status = STATUS_WORDS.get(facts.get("status"), facts.get("status") or "")
     if kind in ("status_worsened", "status_recovered"):
-        return f"{name} is {status} for {where}: {_measure(facts)}."
+        moved = (
+            f"went from {_status(facts['previous_status'])} to {_status(facts.get('status'))}"
+            if facts.get("previous_status")
+            else f"is {_status(facts.get('status'))}"
+        )
+        return f"{name} {moved} for {where}: {_measure(facts)}."
     if kind == "significant_change":
-        return f"{name} changed significantly for {where}: {_measure(facts)}."
+        change = format_change(facts.get("change"), facts.get("unit") or "")
+        against = facts.get("compare_label") or "the comparison period"
+        return f"{name} changed by {change} against {against} for {where}, beyond noise: {_measure(facts)}."
     if kind == "late_data":
-        return f"{name} has no new data for {where} as of {facts.get('as_of')}."
+        return (
+            f"{name} has had no new data since {facts.get('latest_day')} (expected {facts.get('cadence')}); "
+            f"as of {facts.get('as_of')}."
+        )
     if kind == "commitment_overdue":
-        return f"The commitment “{facts.get('commitment_title')}” on {name} was due on {facts.get('commitment_due_on')} and is not done."
+        return (
+            f"The commitment “{facts.get('commitment_title')}” on {name} was due on "
+            f"{facts.get('commitment_due_on')} and is not done."
+        )
     if kind == "verdict_available":
         return f"The commitment “{facts.get('commitment_title')}” on {name} now has its effect measured."
     if kind == "no_plan":
-        return f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: {_measure(facts)}."
+        return (
+            f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: "
+            f"{_measure(facts)}."
+        )
     return f"{name}: {kind.replace('_', ' ')}."
 
 
