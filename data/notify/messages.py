@@ -53,7 +53,7 @@ def sentence(kind: str, facts: dict) -> str:
         if facts.get("verdict_label"):
             unit = facts.get("unit") or ""
             before, after = _number(facts.get("value_before"), unit), _number(facts.get("value_after"), unit)
-            return f"{said}: {facts['verdict_label']} ({before} before, {after} after)."
+            return f"{said}: {facts['verdict_label']}, {before} before and {after} after."
         return f"{said}."
     if kind == "no_plan":
         return f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: {_measure(facts)}."

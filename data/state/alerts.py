@@ -587,8 +587,8 @@ def peek_unsubscribe_link(token: str) -> dict | None:
 
 
 def use_unsubscribe_link(token: str) -> dict | None:
-    """Use a link once: end its subscription, or opt the owner out; the link as it was, or None when
-    the token is unknown or was used already."""
+    """Use a link once: end its subscription, or opt the owner out (a digest's: every way the digest
+    reaches that address); the link as it was, or None when the token is unknown or was used already."""
     with database.writing() as connection:
         row = _link_row(connection, token)
         if row is None or row.used_at is not None:
@@ -600,7 +600,20 @@ def use_unsubscribe_link(token: str) -> dict | None:
         )
         if used.rowcount != 1:
             return None
-        if row.subscription_id is not None:
+        if row.subject == "digest":
+            # One digest goes to an address however many ways it is due (an owner, a subscription or
+            # two): its link stops them all, so that nobody gets it again after asking not to.
+            subscribed = connection.execute(
+                sa.select(_subscriptions.c.subscription_id).where(
+                    sa.func.lower(_subscriptions.c.email) == row.email,
+                    _subscriptions.c.subject == "digest",
+                    _subscriptions.c.ended_at.is_(None),
+                )
+            ).scalars()
+            for subscription_id in subscribed.all():
+                _end_subscription(connection, subscription_id, "unsubscribe link")
+            _opt_out(connection, row.email, "digest", None)
+        elif row.subscription_id is not None:
             _end_subscription(connection, row.subscription_id, "unsubscribe link")
         else:
             _opt_out(connection, row.email, row.subject, row.subject_id)
