@@ -30,6 +30,8 @@ from data.state import alerts, commitments, database
 from queries.accountability import EFFECT_LABELS, commitment_effect, effect_windows
 
 KINDS = ("commitment_overdue", "verdict_available", "no_plan")
+#: What a warehouse with no data yet raises, named here for the command (it does not reach into queries/).
+WarehouseError = queries.WarehouseError
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ against 90 ± 5) and effort for all, at Shop and for Small business (4.4 against
 better); nothing else.
 """
 
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -268,3 +270,27 @@ def test_the_clock_records_once_on_postgresql(postgres_cluster, tiny_warehouse, 
     assert clock.find(datetime(2026, 11, 11, 9)) == 1
     assert clock.find(datetime(2026, 11, 11, 9)) == 0
     assert deliveries() == [(f"commitment_overdue:{late}:2026-11-10", "ana@example.com", "owner")]
+
+
+def test_the_command_dry_run_lists_the_clocks_events_and_changes_nothing(state, tiny_warehouse):
+    late = promise("csat", "ana", "Train the agents", date(2026, 11, 10))
+    done = subprocess.run(
+        [sys.executable, "-m", "data.notify", "--dry-run"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "BEACON_STATE_URL": state, "BEACON_WAREHOUSE": str(tiny_warehouse)},
+        cwd=config.ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # Any day from 11 Nov 2026 on, the commitment is overdue; whether the digest is due depends on the
+    # weekday and hour the test runs at, so only its lines' form is checked.
+    assert lines[0] == (
+        "would record: commitment_overdue The commitment “Train the agents” on Satisfaction (top-2-box) "
+        "was due on 2026-11-10 and is not done."
+    )
+    assert all(line.startswith("would queue: the weekly digest to ") for line in lines[1:-1])
+    assert lines[-1] == "found 0 events, queued 0 digests, sent 0, waiting 0, failed 0"
+    assert events() == [] and deliveries() == []
+    assert commitments.get(late)["version"] == 1
