@@ -23,6 +23,7 @@ import queries
 from data import review_pack
 from data.notify import messages
 from data.state import alerts, commitments, database
+from data.warehouse.events import RATED
 from queries.accountability import metric_plans
 from views.clock import as_json
 
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 CHANGE_KINDS = ("significant_change", "status_worsened", "status_recovered")
 #: How far back "this week" and forward "due next" reach.
 WEEK = timedelta(days=7)
-RATED = ("on_track", "at_risk", "off_track")
 
 
 def week_key(now: datetime) -> str:

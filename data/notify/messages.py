@@ -202,7 +202,7 @@ def digest_mail(content: dict) -> tuple[str, str, str]:
         lines += ["", pack]
     text = "\n".join(lines) + "\n"
 
-    cell = "padding:8px;text-align:center;font-size:14px;border:1px solid #ddd"
+    cell = "padding:8px;text-align:center;vertical-align:top;font-size:14px;border:1px solid #ddd"
     colours = {
         "on_track": "background:#e6f4ea;color:#1e6b34",
         "at_risk": "background:#fff4e0;color:#7a4b00",
@@ -210,7 +210,7 @@ def digest_mail(content: dict) -> tuple[str, str, str]:
         "other": "background:#f2f2f2;color:#444",
     }
     tiles = "".join(
-        f'<td style="{cell};{colours[key]}"><div style="font-size:22px;font-weight:bold">{counts[key]}</div>'
+        f'<td width="25%" style="{cell};{colours[key]}"><div style="font-size:22px;font-weight:bold">{counts[key]}</div>'
         f"{html.escape(words)}</td>"
         for key, words in DIGEST_STATUS_WORDS.items()
     )
