@@ -65,7 +65,15 @@ def sentence(kind: str, facts: dict) -> str:
             f"{facts.get('commitment_due_on')} and is not done."
         )
     if kind == "verdict_available":
-        return f"The commitment “{facts.get('commitment_title')}” on {name} now has its effect measured."
+        said = f"The commitment “{facts.get('commitment_title')}” on {name} now has its effect measured"
+        if facts.get("verdict_label"):
+            unit = facts.get("unit") or ""
+            before, after = (
+                format_value(facts.get("value_before"), unit),
+                format_value(facts.get("value_after"), unit),
+            )
+            return f"{said}: {facts['verdict_label']}, {before} before and {after} after."
+        return f"{said}."
     if kind == "no_plan":
         return (
             f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: "
@@ -82,17 +90,21 @@ def _footer_text(unsubscribe: str | None) -> str:
     return f"\n\nStop these messages: {unsubscribe}\n" if unsubscribe else "\n"
 
 
-def _page(body: str, unsubscribe: str | None) -> str:
-    stop = (
+_PAGE_START = '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222;max-width:600px">'
+_PAGE_END = "</body></html>"
+
+
+def _stop(unsubscribe: str | None) -> str:
+    if not unsubscribe:
+        return ""
+    return (
         f'<p style="color:#666;font-size:12px">'
         f'<a href="{html.escape(unsubscribe)}" style="color:#666">Stop these messages</a></p>'
-        if unsubscribe
-        else ""
     )
-    return (
-        '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222;max-width:600px">'
-        f"{body}{stop}</body></html>"
-    )
+
+
+def _page(body: str, unsubscribe: str | None) -> str:
+    return f"{_PAGE_START}{body}{_stop(unsubscribe)}{_PAGE_END}"
 
 
 def event_mail(kind: str, facts: dict, unsubscribe: str | None) -> tuple[str, str, str]:
@@ -130,3 +142,132 @@ def webhook_body(event_id: int, kind: str, facts: dict) -> dict:
         "event_id": event_id,
         "link": link(facts),
     }
+
+
+# The weekly digest. Its content is worked out once a week (views/digest.py) and kept in the outbox as
+# the message every recipient gets; each copy gains its own unsubscribe link when it is sent.
+
+DIGEST_STATUS_WORDS = {
+    **{status: _status(status) for status in ("on_track", "at_risk", "off_track")},
+    "other": "other (no target, too few answers or no data)",
+}
+
+
+def _commitment_line(item: dict, overdue: bool) -> str:
+    title, metric, owner, due = item["title"], item["metric_name"], item["owner_name"], item["due_on"]
+    if overdue:
+        return f"“{title}” on {metric}, owned by {owner}, was due on {due} and is not done."
+    return f"“{title}” on {metric}, owned by {owner}, is due on {due}."
+
+
+def _no_plan_line(facts: dict) -> str:
+    name = facts.get("metric_name") or facts.get("metric_id")
+    return f"{name} is off track with no open commitment: {_measure(facts)}."
+
+
+def _pack_line(pack: dict | None) -> str | None:
+    if pack is None:
+        return None
+    if pack.get("error"):
+        return f"The review pack could not be attached this week: {pack['error']}"
+    return f"The executive review pack is attached ({pack['filename']})."
+
+
+def _digest_sections(content: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(heading, what to say when empty, [(sentence, link)]) for each part of the digest, in order."""
+    return [
+        (
+            "What changed for real this week",
+            "Nothing changed beyond noise this week.",
+            [(sentence(e["kind"], e["facts"]), link(e["facts"])) for e in content["changes"]],
+        ),
+        (
+            "Off track with no plan",
+            "Every metric off track has an open commitment.",
+            [(_no_plan_line(facts), link(facts)) for facts in content["no_plan"]],
+        ),
+        (
+            "Overdue commitments",
+            "No commitment is overdue.",
+            [(_commitment_line(item, True), link(item)) for item in content["overdue"]],
+        ),
+        (
+            "Due in the next 7 days",
+            "No commitment is due in the next 7 days.",
+            [(_commitment_line(item, False), link(item)) for item in content["due_soon"]],
+        ),
+    ]
+
+
+def digest_mail(content: dict) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of the weekly digest from `content` (views/digest.py): the period,
+    status counts, what changed for real, off track with no plan, overdue and due-soon commitments,
+    each with its link; and a line about the review pack when one was asked for."""
+    counts = content["counts"]
+    period, as_of, week = content["period_label"], content["as_of"], content["week"]
+    subject = (
+        f"Beacon weekly digest, {period}: {counts['off_track']} off track, {counts['at_risk']} at risk, "
+        f"{counts['on_track']} on track"
+    )
+    status = ", ".join(f"{counts[key]} {words}" for key, words in DIGEST_STATUS_WORDS.items())
+    scorecard = config.PUBLIC_URL + "/"
+    intro = f"Beacon's weekly digest for week {week}: {period}, data as of {as_of}."
+    pack = _pack_line(content.get("pack"))
+
+    lines = [intro, "", f"Metrics: {status}.", f"Open the scorecard: {scorecard}"]
+    for heading, empty, items in _digest_sections(content):
+        lines += ["", f"{heading}:"]
+        lines += [f"- {said} {url}" for said, url in items] or [f"- {empty}"]
+    if pack:
+        lines += ["", pack]
+    text = "\n".join(lines) + "\n"
+
+    cell = "padding:8px;text-align:center;vertical-align:top;font-size:14px;border:1px solid #ddd"
+    colours = {
+        "on_track": "background:#e6f4ea;color:#1e6b34",
+        "at_risk": "background:#fff4e0;color:#7a4b00",
+        "off_track": "background:#fde8e8;color:#a4261e",
+        "other": "background:#f2f2f2;color:#444",
+    }
+    tiles = "".join(
+        f'<td width="25%" style="{cell};{colours[key]}"><div style="font-size:22px;font-weight:bold">{counts[key]}</div>'
+        f"{html.escape(words)}</td>"
+        for key, words in DIGEST_STATUS_WORDS.items()
+    )
+    parts = [
+        f'<p style="font-size:15px">{html.escape(intro)}</p>',
+        '<table role="presentation" cellpadding="0" cellspacing="0" width="100%" '
+        f'style="border-collapse:collapse;margin:8px 0"><tr>{tiles}</tr></table>',
+        f'<p><a href="{html.escape(scorecard)}" style="color:#1a5fb4">Open the scorecard</a></p>',
+    ]
+    row = "padding:6px 0;border-bottom:1px solid #eee;font-size:14px;vertical-align:top"
+    for heading, empty, items in _digest_sections(content):
+        parts.append(f'<h2 style="font-size:16px;margin:20px 0 6px">{html.escape(heading)}</h2>')
+        if not items:
+            parts.append(f'<p style="color:#555;font-size:14px;margin:0">{html.escape(empty)}</p>')
+            continue
+        rows = "".join(
+            f'<tr><td style="{row}">{html.escape(said)}</td>'
+            f'<td style="{row};padding-left:12px;white-space:nowrap">'
+            f'<a href="{html.escape(url)}" style="color:#1a5fb4">Open</a></td></tr>'
+            for said, url in items
+        )
+        parts.append(
+            '<table role="presentation" cellpadding="0" cellspacing="0" width="100%" '
+            f'style="border-collapse:collapse">{rows}</table>'
+        )
+    if pack:
+        parts.append(f'<p style="font-size:14px;margin-top:20px">{html.escape(pack)}</p>')
+    return subject, text, _page("".join(parts), None)
+
+
+def digest_copy(payload: dict, unsubscribe: str | None) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one recipient's copy of a queued digest: its own unsubscribe link
+    added to both parts."""
+    page = payload["html"].removesuffix(_PAGE_END) + _stop(unsubscribe) + _PAGE_END
+    return payload["subject"], payload["text"].rstrip("\n") + _footer_text(unsubscribe), page
+
+
+def pack_filename(period_key: str) -> str:
+    """The review pack's name as a digest attaches it."""
+    return f"beacon-review-{period_key}.pdf"

@@ -43,7 +43,9 @@ def format_time(moment) -> str:
 
 def kind_badge(kind: str) -> html.Span:
     label, glyph = KIND_LABELS.get(kind, (kind.replace("_", " ").capitalize(), "bi-bell"))
-    return html.Span([icon(glyph, "me-1"), label], className="badge bg-body-secondary text-body border alert-kind")
+    return html.Span(
+        [icon(glyph, "me-1"), label], className="badge bg-body-secondary text-body border alert-kind"
+    )
 
 
 def delivery_badge(status: str) -> html.Span:

@@ -6,23 +6,52 @@ import logging
 import signal
 import sys
 import threading
+from datetime import datetime
 
 import config
-from components import alert_messages  # the command is a shell: it hands the sender its words
+from components import alert_messages
 from data.notify import sender, smtp
 from data.state import alerts, database
+from data.state.commitments import current_time
+
+# The command is a shell, like app.py: the one module under data/ importing upward. The clock's
+# verdicts and the digest read the query layer, and the sender is handed its words.
+from views import clock, digest
+
+log = logging.getLogger(__name__)
 
 
-def run_pass(dry_run: bool = False, url: str | None = None, publish: bool = True) -> str:
-    """One pass; returns its line."""
-    found = 0
-    if publish and not dry_run and config.WAREHOUSE.exists():
+def run_pass(
+    dry_run: bool = False, url: str | None = None, publish: bool = True, now: datetime | None = None
+) -> str:
+    """One pass at `now` (default: the local time now): record a publish not recorded yet, the clock's
+    events, queue the weekly digest when it is due, deliver what is due; returns its line. A dry run
+    records and queues nothing and prints what it would record, queue and send."""
+    found = digests = 0
+    now = now or current_time()
+    warehouse = config.WAREHOUSE.exists()
+    if publish and not dry_run and warehouse:
         # Catch-up: a publish whose process died before it recorded its events.
-        found += alerts.record_publication(config.WAREHOUSE) or 0
+        found += alerts.record_publication(config.WAREHOUSE, url=url) or 0
+    try:
+        if warehouse:  # the clock and the digest read the warehouse: without one there is nothing to say
+            if dry_run:
+                for event in clock.due(now, url):
+                    print(f"would record: {event.kind} {alert_messages.sentence(event.kind, event.facts)}")
+                for address in digest.planned(now, url):
+                    print(f"would queue: the weekly digest to {address}")
+            else:
+                found += clock.find(now, url)
+                digests = digest.queue(now, url)
+    except clock.WarehouseError as error:  # a warehouse with no data yet: deliver what waits anyway
+        log.warning("No clock events or digest this pass: %s", error)
     tally = sender.deliver_due(url, wording=alert_messages, dry_run=dry_run)
     for planned in tally.planned:
         print(f"would send: {planned}")
-    return f"found {found} events, sent {tally.sent}, waiting {tally.waiting}, failed {tally.failed}"
+    return (
+        f"found {found} events, queued {digests} digests, sent {tally.sent}, waiting {tally.waiting}, "
+        f"failed {tally.failed}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

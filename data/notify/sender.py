@@ -11,6 +11,7 @@ A recipient's daily-batch messages, and what goes past ALERT_DAILY_CAP in a loca
 summary at the next DAILY_HOUR: the earliest row carries it, the others become `merged` into it.
 """
 
+import base64
 import logging
 import os
 import socket
@@ -194,7 +195,7 @@ def email(row: dict, wording: ModuleType) -> EmailMessage:
     """The e-mail for a prepared outbox row: one event, a summary, or a digest (its payload), in the
     words of `wording` (components.alert_messages, handed in by the command: this layer has no words)."""
     if row["kind"] == "digest":
-        subject, text, page = row["payload"]["subject"], row["payload"]["text"], row["payload"]["html"]
+        subject, text, page = wording.digest_copy(row["payload"], row["unsubscribe"])
     elif len(row["events"]) == 1:
         _id, kind, facts = row["events"][0]
         subject, text, page = wording.event_mail(kind, facts, row["unsubscribe"])
@@ -213,6 +214,15 @@ def email(row: dict, wording: ModuleType) -> EmailMessage:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(page, subtype="html")
+    attachment = (row.get("payload") or {}).get("attachment") if row["kind"] == "digest" else None
+    if attachment:
+        # The review pack: kept in the outbox itself, so that a sender on any host can attach it.
+        message.add_attachment(
+            base64.b64decode(attachment["content_base64"]),
+            maintype="application",
+            subtype="pdf",
+            filename=attachment["filename"],
+        )
     return message
 
 

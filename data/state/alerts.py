@@ -138,6 +138,24 @@ def next_daily_hour(now: datetime) -> datetime:
     return at if at > now else at + timedelta(days=1)
 
 
+def _queue_row(connection, recipient: Recipient, due: datetime, now: datetime, **values) -> int | None:
+    """One pending outbox row for `recipient`, unless its (dedupe_key, channel, recipient) is there."""
+    values = {
+        **values,
+        "channel": recipient.channel,
+        "recipient": recipient.recipient,
+        "reason": recipient.reason,
+        "subscription_id": recipient.subscription_id,
+        "batch": recipient.batch,
+        "due_at": due,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
+    return _insert_new(connection, _outbox, values, ["dedupe_key", "channel", "recipient"])
+
+
 def queue(
     connection, event_id: int, recipients: list[Recipient], due_at: datetime | None = None
 ) -> list[int]:
@@ -147,25 +165,84 @@ def queue(
     ids = []
     for recipient in recipients:
         due = next_daily_hour(now) if recipient.batch == "daily" else (due_at or now)
-        values = {
-            "dedupe_key": f"event:{event_id}",
-            "event_id": event_id,
-            "kind": "event",
-            "channel": recipient.channel,
-            "recipient": recipient.recipient,
-            "reason": recipient.reason,
-            "subscription_id": recipient.subscription_id,
-            "batch": recipient.batch,
-            "due_at": due,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": due,
-            "created_at": now,
-        }
-        outbox_id = _insert_new(connection, _outbox, values, ["dedupe_key", "channel", "recipient"])
+        outbox_id = _queue_row(
+            connection, recipient, due, now, dedupe_key=f"event:{event_id}", event_id=event_id, kind="event"
+        )
         if outbox_id is not None:
             ids.append(outbox_id)
     return ids
+
+
+def digest_recipients(connection, owner_emails: list[str]) -> list[Recipient]:
+    """Who gets the weekly digest: every metric owner in `owner_emails` (the catalogue's) unless they
+    opted out of the digest, and every active digest subscription; one per address, the owner's
+    default before a subscription (as recipients_for)."""
+    opted_out = set(
+        connection.execute(
+            sa.select(sa.func.lower(_opt_outs.c.email)).where(_opt_outs.c.subject == "digest")
+        ).scalars()
+    )
+    chosen: dict[str, Recipient] = {}
+    for email in owner_emails:
+        email = (email or "").strip().lower()
+        if email and email not in opted_out:
+            chosen.setdefault(email, Recipient("email", email, "owner"))
+    subscribed = connection.execute(
+        sa.select(_subscriptions.c.subscription_id, _subscriptions.c.email)
+        .where(_subscriptions.c.subject == "digest", _subscriptions.c.ended_at.is_(None))
+        .order_by(_subscriptions.c.subscription_id)
+    )
+    for subscription_id, email in subscribed:
+        chosen.setdefault(email.lower(), Recipient("email", email.lower(), "subscription", subscription_id))
+    return list(chosen.values())
+
+
+def digest_queued(connection, dedupe_key: str) -> set[str]:
+    """The addresses the digest `dedupe_key` (digest:<week>) is queued for already."""
+    return set(
+        connection.execute(
+            sa.select(_outbox.c.recipient).where(
+                _outbox.c.dedupe_key == dedupe_key, _outbox.c.kind == "digest"
+            )
+        ).scalars()
+    )
+
+
+def queue_digest(
+    connection, dedupe_key: str, recipients: list[Recipient], payload: dict, due_at: datetime
+) -> list[int]:
+    """Outbox rows of one digest (`payload`: subject, text, html and perhaps an attachment), one per
+    recipient, due at `due_at`; an address it is queued for already is skipped. The new rows' ids."""
+    now = current_time()
+    ids = []
+    for recipient in recipients:
+        outbox_id = _queue_row(
+            connection, recipient, due_at, now, dedupe_key=dedupe_key, kind="digest", payload=payload
+        )
+        if outbox_id is not None:
+            ids.append(outbox_id)
+    return ids
+
+
+def found_since(connection, since: datetime, kinds: tuple[str, ...]) -> list[dict]:
+    """The events of `kinds` found at or after `since`, oldest first: what a digest says changed."""
+    query = (
+        sa.select(_events.c.event_id, _events.c.kind, _events.c.found_at, _events.c.facts)
+        .where(_events.c.found_at >= since, _events.c.kind.in_(kinds))
+        .order_by(_events.c.found_at, _events.c.event_id)
+    )
+    return _dicts(connection, query)
+
+
+def recorded(connection, dedupe_keys: list[str]) -> set[str]:
+    """Which of `dedupe_keys` name an event recorded already."""
+    if not dedupe_keys:
+        return set()
+    return set(
+        connection.execute(
+            sa.select(_events.c.dedupe_key).where(_events.c.dedupe_key.in_(dedupe_keys))
+        ).scalars()
+    )
 
 
 def record(connection, kind: str, dedupe_key: str, facts: dict, **ids) -> int | None:
@@ -510,8 +587,8 @@ def peek_unsubscribe_link(token: str) -> dict | None:
 
 
 def use_unsubscribe_link(token: str) -> dict | None:
-    """Use a link once: end its subscription, or opt the owner out; the link as it was, or None when
-    the token is unknown or was used already."""
+    """Use a link once: end its subscription, or opt the owner out (a digest's: every way the digest
+    reaches that address); the link as it was, or None when the token is unknown or was used already."""
     with database.writing() as connection:
         row = _link_row(connection, token)
         if row is None or row.used_at is not None:
@@ -523,7 +600,20 @@ def use_unsubscribe_link(token: str) -> dict | None:
         )
         if used.rowcount != 1:
             return None
-        if row.subscription_id is not None:
+        if row.subject == "digest":
+            # One digest goes to an address however many ways it is due (an owner, a subscription or
+            # two): its link stops them all, so that nobody gets it again after asking not to.
+            subscribed = connection.execute(
+                sa.select(_subscriptions.c.subscription_id).where(
+                    sa.func.lower(_subscriptions.c.email) == row.email,
+                    _subscriptions.c.subject == "digest",
+                    _subscriptions.c.ended_at.is_(None),
+                )
+            ).scalars()
+            for subscription_id in subscribed.all():
+                _end_subscription(connection, subscription_id, "unsubscribe link")
+            _opt_out(connection, row.email, "digest", None)
+        elif row.subscription_id is not None:
             _end_subscription(connection, row.subscription_id, "unsubscribe link")
         else:
             _opt_out(connection, row.email, row.subject, row.subject_id)

@@ -354,7 +354,10 @@ def test_the_command_prints_one_line_per_pass(tmp_path, mail):
         "BEACON_WAREHOUSE": str(tmp_path / "none.duckdb"),
     }
     done = _command(env)
-    assert (done.returncode, done.stdout) == (0, "found 0 events, sent 0, waiting 0, failed 0\n"), done.stderr
+    assert (done.returncode, done.stdout) == (
+        0,
+        "found 0 events, queued 0 digests, sent 0, waiting 0, failed 0\n",
+    ), done.stderr
 
 
 @pytest.mark.parametrize(
