@@ -26,9 +26,10 @@ def _measure(facts: dict) -> str:
     if facts.get("low") is not None and facts.get("high") is not None:
         said += f" (95% interval {format_interval(facts['low'], facts['high'], unit)}"
         # What it rests on, as the tiles say: answers for a survey, days for a ratio.
-        basis = ("days", "days") if facts.get("kind") == "ratio" else ("n", "n =")
-        count = facts.get(basis[0])
-        said += f", {basis[1]} {format_count(count)})" if count is not None else ")"
+        if facts.get("kind") == "ratio":
+            said += f", {format_count(facts['days'])} days)" if facts.get("days") is not None else ")"
+        else:
+            said += f", n = {format_count(facts['n'])})" if facts.get("n") is not None else ")"
     if facts.get("target") is not None:
         target = format_target(
             facts["target"], facts.get("tolerance"), unit, facts.get("higher_is_better", True) is not False
@@ -149,8 +150,12 @@ def webhook_body(event_id: int, kind: str, facts: dict) -> dict:
 
 DIGEST_STATUS_WORDS = {
     **{status: _status(status) for status in ("on_track", "at_risk", "off_track")},
-    "other": "other (no target, too few answers or no data)",
+    "other": "without a status",
 }
+#: The most lines a digest section lists; the rest are one line linking to where they all are.
+DIGEST_LINES = 8
+#: The digest's "what changed" worst first: what went wrong, then what moved, then what recovered.
+_CHANGE_ORDER = ("status_worsened", "significant_change", "late_data", "status_recovered")
 
 
 def _commitment_line(item: dict, overdue: bool) -> str:
@@ -173,28 +178,45 @@ def _pack_line(pack: dict | None) -> str | None:
     return f"The executive review pack is attached ({pack['filename']})."
 
 
+def _at_most(items: list[tuple[str, str]], more_path: str) -> list[tuple[str, str]]:
+    """The first DIGEST_LINES items, then one line saying how many more and where they all are."""
+    if len(items) <= DIGEST_LINES:
+        return items
+    rest = len(items) - DIGEST_LINES
+    return [*items[:DIGEST_LINES], (f"… and {rest} more.", config.PUBLIC_URL + more_path)]
+
+
 def _digest_sections(content: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(heading, what to say when empty, [(sentence, link)]) for each part of the digest, in order."""
+    changes = sorted(
+        content["changes"],
+        key=lambda e: _CHANGE_ORDER.index(e["kind"]) if e["kind"] in _CHANGE_ORDER else len(_CHANGE_ORDER),
+    )
     return [
         (
             "What changed for real this week",
             "Nothing changed beyond noise this week.",
-            [(sentence(e["kind"], e["facts"]), link(e["facts"])) for e in content["changes"]],
+            _at_most([(sentence(e["kind"], e["facts"]), link(e["facts"])) for e in changes], "/alerts"),
         ),
         (
             "Off track with no plan",
             "Every metric off track has an open commitment.",
-            [(_no_plan_line(facts), link(facts)) for facts in content["no_plan"]],
+            _at_most([(_no_plan_line(facts), link(facts)) for facts in content["no_plan"]], "/owners"),
         ),
         (
             "Overdue commitments",
             "No commitment is overdue.",
-            [(_commitment_line(item, True), link(item)) for item in content["overdue"]],
+            _at_most(
+                [(_commitment_line(item, True), link(item)) for item in content["overdue"]],
+                "/commitments?overdue=1",
+            ),
         ),
         (
             "Due in the next 7 days",
             "No commitment is due in the next 7 days.",
-            [(_commitment_line(item, False), link(item)) for item in content["due_soon"]],
+            _at_most(
+                [(_commitment_line(item, False), link(item)) for item in content["due_soon"]], "/commitments"
+            ),
         ),
     ]
 

@@ -150,7 +150,7 @@ def test_the_digest_says_the_counts_changes_plans_and_commitments(week):
     assert payload["subject"] == "Beacon weekly digest, Q4 2026 to date: 3 off track, 0 at risk, 1 on track"
     assert text.startswith(
         "Beacon's weekly digest for week 2026-W48: Q4 2026 to date, data as of 2026-11-20.\n\n"
-        "Metrics: 1 on track, 0 at risk, 3 off track, 2 other (no target, too few answers or no data).\n"
+        "Metrics: 1 on track, 0 at risk, 3 off track, 2 without a status.\n"
         "Open the scorecard: http://beacon.test/\n"
     )
     sections = dict(block.split(":\n", 1) for block in text.split("\n\n")[2:])
@@ -200,7 +200,7 @@ def test_the_html_part_has_no_remote_images_or_styles(week):
         ("1", "on track"),
         ("0", "at risk"),
         ("3", "off track"),
-        ("2", "other (no target, too few answers or no data)"),
+        ("2", "without a status"),
     ]
     assert "Train the agents" in page
 
@@ -225,7 +225,7 @@ def test_a_digest_arrives_with_text_and_html_and_its_own_unsubscribe_link(week, 
         )
         text = message.get_body(("plain",)).get_content()
         page = message.get_body(("html",)).get_content()
-        assert "Metrics: 1 on track, 0 at risk, 3 off track, 2 other" in text
+        assert "Metrics: 1 on track, 0 at risk, 3 off track, 2 without a status" in text
         assert "Train the agents" in page and "<img" not in page
         unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
         assert f"Stop these messages: {unsubscribe}" in text and unsubscribe in page
