@@ -76,3 +76,15 @@ def postgres_cluster(tmp_path_factory):
     finally:
         cluster.stop("immediate")
         shutil.rmtree(cluster.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def mail(monkeypatch):
+    """A real SMTP server on loopback (aiosmtpd), set as BEACON_SMTP_URL; it collects what arrives."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    monkeypatch.setattr(config, "SMTP_URL", server.url)
+    yield server
+    if server.running:
+        server.stop()

@@ -43,11 +43,15 @@ class SmtpServer:
         self._controller.start()
         return self
 
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
     def stop(self) -> None:
         self._controller.stop()
         self._controller = None
 
-    def wait_for(self, count: int, timeout: float = 10) -> list:
+    def wait_for(self, count: int, timeout: float = 60) -> list:
         """The messages once `count` have arrived (AssertionError after `timeout`)."""
         with self.arrived:
             assert self.arrived.wait_for(lambda: len(self.messages) >= count, timeout), self.messages

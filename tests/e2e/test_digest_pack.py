@@ -13,7 +13,6 @@ from components import alert_messages
 from data import review_pack
 from data.notify import sender
 from data.state import alerts, database
-from tests.smtp_server import SmtpServer
 from views import digest
 
 MONDAY = datetime(2026, 11, 23, 8, 0)
@@ -29,14 +28,6 @@ def state(tmp_path, monkeypatch, tiny_warehouse):
     monkeypatch.setattr(alerts, "current_time", lambda: MONDAY)
     monkeypatch.setattr(sender, "current_time", lambda: MONDAY)
     database.migrate()
-
-
-@pytest.fixture
-def mail(monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setattr(config, "SMTP_URL", server.url)
-    yield server
-    server.stop()
 
 
 def test_the_digest_carries_the_review_pack_as_a_pdf(state, mail, tmp_path):

@@ -20,6 +20,7 @@ from components import alert_messages
 from data.notify import __main__ as notify
 from data.notify import sender
 from data.state import alerts, commitments, database
+from tests.commitment_rows import promise
 from tests.smtp_server import SmtpServer
 from views import clock
 
@@ -40,27 +41,6 @@ def store_clock(monkeypatch):
     now = {"at": PUBLISHED}
     monkeypatch.setattr(alerts, "current_time", lambda: now["at"])
     return now
-
-
-def promise(metric_id, owner_id, title, due_on, status="planned", touchpoint_id=None, **more) -> int:
-    """A commitment stored as the editor stores one (validated values), started 1 Oct 2026."""
-    values = {
-        "metric_id": metric_id,
-        "touchpoint_id": touchpoint_id,
-        "segment_id": None,
-        "owner_id": owner_id,
-        "title": title,
-        "description": "",
-        "kind": "action",
-        "start_on": date(2026, 10, 1),
-        "due_on": due_on,
-        "status": status,
-        "progress": 100 if status == "done" else 0,
-        "completed_on": None,
-        "expected_value": None,
-        **more,
-    }
-    return commitments.create(values, owner_id, at=datetime(2026, 10, 1, 9))
 
 
 def events() -> list[dict]:

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 import config
 from components import alert_messages
 from data.notify import sender
-from data.state import alerts, commitments, database
+from data.state import alerts, database
+from tests.commitment_rows import promise
 from tests.smtp_server import SmtpServer
 from views import digest
 
@@ -36,25 +37,6 @@ def state(tmp_path, monkeypatch, tiny_warehouse):
     monkeypatch.setattr(alerts, "current_time", lambda: MONDAY)
     database.migrate()
     return config.STATE_URL
-
-
-def promise(metric_id, owner_id, title, due_on, status="planned", touchpoint_id=None) -> int:
-    values = {
-        "metric_id": metric_id,
-        "touchpoint_id": touchpoint_id,
-        "segment_id": None,
-        "owner_id": owner_id,
-        "title": title,
-        "description": "",
-        "kind": "action",
-        "start_on": date(2026, 10, 1),
-        "due_on": due_on,
-        "status": status,
-        "progress": 0,
-        "completed_on": None,
-        "expected_value": None,
-    }
-    return commitments.create(values, owner_id, at=datetime(2026, 10, 1, 9))
 
 
 @pytest.fixture

@@ -60,15 +60,6 @@ def state(tmp_path, monkeypatch):
     return url
 
 
-@pytest.fixture
-def mail(monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setattr(config, "SMTP_URL", server.url)
-    yield server
-    if server._controller is not None:
-        server.stop()
-
-
 class Receiver(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
