@@ -86,16 +86,32 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
+class ServerError(ReviewPackError):
+    """Beacon did not start: the message has its last line of output, `log` all of it."""
+
+    def __init__(self, message: str, log: str):
+        super().__init__(message)
+        self.log = log
+
+
 @contextmanager
-def beacon(extra_env: dict | None = None):
-    """Beacon under gunicorn on a free loopback port, sign-in off; yields its base URL."""
-    port = _free_port()
+def beacon(
+    extra_env: dict | None = None,
+    workers: int = 1,
+    port: int | None = None,
+    root: Path = ROOT,
+    config: str = "gunicorn.conf.py",
+):
+    """Beacon under gunicorn on `port` (default: a free loopback port), sign-in off unless `extra_env`
+    says otherwise; yields its base URL. The tests and benchmarks serve with it too, some another
+    source tree (`root`, a checkout of main) and their own gunicorn `config`."""
+    port = port or free_port()
     env = {
         **os.environ,
         "BEACON_HOST": "127.0.0.1",
@@ -103,19 +119,13 @@ def beacon(extra_env: dict | None = None):
         "BEACON_AUTH": "none",
         **(extra_env or {}),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        "gunicorn.conf.py",
-        "--workers",
-        "1",
-        "app:server",
-    ]
+    own_venv = root / ".venv" / "bin" / "gunicorn"
+    gunicorn = own_venv if own_venv.exists() else Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "--config", config, "--workers", str(workers)]
+    command += ["--access-logfile", "/dev/null", "app:server"]
     # Its log goes to a file nobody has to read for it to go on (a full pipe would stop it).
     with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + PATIENCE_SECONDS
@@ -126,9 +136,10 @@ def beacon(extra_env: dict | None = None):
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
                         log.seek(0)
-                        lines = [line for line in log.read().splitlines() if line.strip()]
-                        raise ReviewPackError(
-                            f"Beacon did not start: {lines[-1] if lines else 'no output'}"
+                        output = log.read()
+                        lines = [line for line in output.splitlines() if line.strip()]
+                        raise ServerError(
+                            f"Beacon did not start: {lines[-1] if lines else 'no output'}", output
                         ) from None
                     # Between tries, wait on the server itself: an exit ends the wait at once.
                     with suppress(subprocess.TimeoutExpired):
@@ -137,7 +148,7 @@ def beacon(extra_env: dict | None = None):
         finally:
             process.terminate()
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=PATIENCE_SECONDS)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -147,6 +158,29 @@ def query_string(period: str, compare: str | None, segment: str | None, public: 
     """/review's query string for the pack's view."""
     params = {"period": period, "compare": compare, "segment": segment, "public": "1" if public else None}
     return urlencode({key: value for key, value in params.items() if value})
+
+
+def pack_apart(period: str, extra_env: dict | None = None) -> bytes:
+    """The pack of `period`, made by this module's command in a process of its own: a caller that
+    drives a browser itself (Playwright's sync API allows one per thread) or should not hold Chromium's
+    memory asks for it this way. ReviewPackError carries the command's own message."""
+    with tempfile.TemporaryDirectory(prefix="beacon-pack-") as folder:
+        out = Path(folder) / "pack.pdf"
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "data.review_pack", "--period", period, "--out", str(out)],
+                cwd=ROOT,
+                env={**os.environ, **(extra_env or {})},
+                capture_output=True,
+                text=True,
+                timeout=3 * PATIENCE_SECONDS,
+            )
+        except subprocess.TimeoutExpired:
+            raise ReviewPackError(f"it took longer than {3 * PATIENCE_SECONDS} s") from None
+        if done.returncode != 0:
+            lines = [line for line in done.stderr.splitlines() if line.strip()]
+            raise ReviewPackError(lines[-1].removeprefix("No review pack: ") if lines else "no output")
+        return out.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,40 +5,19 @@ Chromium driven by Playwright (never a downloaded browser).
 """
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from data.review_pack import CHROMIUM, CHROMIUM_FLAGS, ServerError, beacon
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("BEACON_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # How long a test waits for a condition (a server up, a page drawn, a message shown) before calling it a
 # failure. A ceiling, never a pause: a condition met sooner ends the wait sooner. On a machine whose two
 # cores other jobs keep busy a callback can take tens of seconds, so it is generous.
 PATIENCE_SECONDS = 90
 PATIENCE_MS = PATIENCE_SECONDS * 1000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -50,58 +29,14 @@ def beacon_server(
     root: Path = ROOT,
     config: str = "gunicorn.conf.py",
 ):
-    """gunicorn serving Beacon on `port` (default: a free loopback port); yields the base URL. The
-    benchmarks serve another source tree (`root`, e.g. a checkout of main) and their own `config`."""
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "BEACON_WAREHOUSE": str(warehouse),
-        "BEACON_HOST": "127.0.0.1",
-        "BEACON_PORT": str(port),
-    }
-    env.update(extra_env or {})
-    own_venv = root / ".venv" / "bin" / "gunicorn"
-    gunicorn = own_venv if own_venv.exists() else Path(sys.executable).with_name("gunicorn")
-    # Its log goes to a file, not a pipe nobody reads: a full pipe would stop a talkative server.
-    with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "--config",
-                config,
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "/dev/null",
-                "app:server",
-            ],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + PATIENCE_SECONDS
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/healthz", timeout=max(deadline - time.monotonic(), 1))
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(f"Beacon did not start:\n{log.read()}") from None
-                    # Between tries, wait on the server itself: an exit ends the wait at once.
-                    with suppress(subprocess.TimeoutExpired):
-                        process.wait(timeout=0.2)
+    """gunicorn serving Beacon on `warehouse` at `port` (default: a free loopback port), as `make run`
+    serves it; yields the base URL. Its whole log is in the error when it does not start."""
+    settings = {"BEACON_WAREHOUSE": str(warehouse), "BEACON_AUTH": os.environ.get("BEACON_AUTH", "none")}
+    try:
+        with beacon({**settings, **(extra_env or {})}, workers, port, root, config) as url:
             yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=PATIENCE_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    except ServerError as error:
+        raise RuntimeError(f"Beacon did not start:\n{error.log}") from None
 
 
 @contextmanager

@@ -8,7 +8,8 @@ from contextlib import contextmanager, suppress
 import pytest
 import redis
 
-from tests.browser import PATIENCE_SECONDS, free_port
+from data.review_pack import free_port
+from tests.browser import PATIENCE_SECONDS
 
 
 @contextmanager

@@ -3,16 +3,11 @@ startable again on the same port, as a mail server that goes away and comes back
 
 import email
 import email.policy
-import socket
 import threading
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from data.review_pack import free_port
 
 
 class _Collect:

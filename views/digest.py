@@ -125,15 +125,14 @@ def content(now: datetime, url: str | None = None) -> dict:
 
 
 def _pack(period_key: str) -> tuple[dict | None, dict]:
-    """(the attachment, what the digest says of it) for the review pack of `period_key`: Beacon started
-    on a loopback port and its /review printed, as `python -m data.review_pack` does."""
+    """(the attachment, what the digest says of it) for the review pack of `period_key`, made by
+    `python -m data.review_pack` in a process of its own; when it cannot be, the digest says why."""
     filename = alert_messages.pack_filename(period_key)
     try:
         # The same warehouse and state database as this pass, whatever the environment says.
         settings = {"BEACON_WAREHOUSE": str(config.WAREHOUSE), "BEACON_STATE_URL": config.STATE_URL}
-        with review_pack.beacon(settings) as url:
-            pdf = review_pack.render_pack(url, review_pack.query_string(period_key, None, None, False), None)
-    except Exception as error:  # a digest without its pack beats no digest: say why, in one line
+        pdf = review_pack.pack_apart(period_key, settings)
+    except (review_pack.ReviewPackError, OSError) as error:  # a digest without its pack beats none
         log.warning("The review pack for the digest was not made: %s", error)
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return None, {"error": reason}

@@ -51,7 +51,7 @@ def test_the_digest_carries_the_review_pack_as_a_pdf(state, mail, tmp_path):
 
 
 def test_a_pack_that_cannot_be_made_leaves_the_digest_without_it(state, mail, monkeypatch):
-    monkeypatch.setattr(review_pack, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("BEACON_CHROMIUM", "/nonexistent/chromium")
     assert digest.queue(MONDAY) == 2
     assert sender.deliver_due(wording=alert_messages).sent == 2
 

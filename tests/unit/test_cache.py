@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
+from data.review_pack import free_port
 from queries.cache import ResultCache
-from tests.browser import free_port
 from tests.redis_server import redis_server
 
 
