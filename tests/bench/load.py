@@ -58,6 +58,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from data.review_pack import free_port
 from tests.bench import load_faults
 from tests.bench.load_capture import load_or_capture
 from tests.bench.load_stats import (
@@ -72,7 +73,7 @@ from tests.bench.load_stats import (
 )
 from tests.bench.side_by_side import ROOT, Tree, children, descendants, percentile, seeded_state
 from tests.bench.wall_watch import WallWatch
-from tests.browser import beacon_server, free_port
+from tests.browser import beacon_server
 
 REQUEST_TIMEOUT_S = 30
 HEARTBEAT_S, HEARTBEAT_TIMEOUT_S = 5, 4  # pages/wall.py HEARTBEAT_SECONDS, assets/wall.js CHECK_TIMEOUT_MS

@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from data.demo.commitments import seed_commitments
-from tests.browser import PATIENCE_SECONDS, beacon_server, free_port, open_page
+from data.review_pack import free_port
+from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.tiny_warehouse import build_tiny_warehouse
 
 # Which slide the rotation has brought forward (the deck's --active), and the browser's clock. Read
