@@ -27,6 +27,7 @@ import sqlalchemy as sa
 import config
 import queries
 from data.state import alerts, commitments, database
+from data.warehouse.events import as_json
 from queries.accountability import EFFECT_LABELS, commitment_effect, effect_windows
 
 KINDS = ("commitment_overdue", "verdict_available", "no_plan")
@@ -43,15 +44,6 @@ class ClockEvent:
     touchpoint_id: str | None = None
     segment_id: str | None = None
     commitment_id: int | None = None
-
-
-def as_json(value):
-    """A value as JSON keeps it: dates as ISO text, numpy scalars as Python ones, NA as None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return value.item() if hasattr(value, "item") else value
 
 
 def _catalogue() -> dict[str, dict[str, dict]]:

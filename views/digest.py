@@ -23,9 +23,8 @@ import queries
 from components import alert_messages
 from data import review_pack
 from data.state import alerts, commitments, database
-from data.warehouse.events import RATED
+from data.warehouse.events import RATED, as_json
 from queries.accountability import metric_plans
-from views.clock import as_json
 
 log = logging.getLogger(__name__)
 

@@ -88,10 +88,12 @@ def snapshot_identity(path: Path) -> str:
         return _identity(con, LIVE, Path(path))
 
 
-def _plain(value):
-    """A value as JSON holds it: NaN/NA as None, numpy scalars as Python ones."""
+def as_json(value):
+    """A value as JSON keeps it: dates as ISO text, numpy scalars as Python ones, NaN/NA as None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
+    if isinstance(value, date):
+        return value.isoformat()
     return value.item() if hasattr(value, "item") else value
 
 
@@ -106,7 +108,7 @@ def _link(metric_id: str, touchpoint_id: str, segment_id: str) -> str:
 def _slices(con: duckdb.DuckDBPyConnection, db: str, as_of: date) -> dict[tuple, dict]:
     rows = con.execute(_SLICES.format(db=db), {"period_key": quarter_of(as_of)}).df()
     return {
-        (row["metric_id"], row["touchpoint_id"], row["segment_id"]): {k: _plain(v) for k, v in row.items()}
+        (row["metric_id"], row["touchpoint_id"], row["segment_id"]): {k: as_json(v) for k, v in row.items()}
         for row in rows.to_dict("records")
     }
 
@@ -201,9 +203,9 @@ def detect(live_path: Path, previous: Path | None = None) -> Publication:
             "unit": metric["unit"],
             "kind": metric["kind"],
             "higher_is_better": bool(metric["higher_is_better"]),
-            "owner_id": _plain(metric["owner_id"]),
-            "owner_name": _plain(metric["owner_name"]),
-            "owner_email": _plain(metric["owner_email"]),
+            "owner_id": as_json(metric["owner_id"]),
+            "owner_name": as_json(metric["owner_name"]),
+            "owner_email": as_json(metric["owner_email"]),
             "touchpoint_id": touchpoint_id or None,
             "touchpoint_name": touchpoints.get(touchpoint_id),
             "segment_id": segment_id or None,
