@@ -81,7 +81,11 @@ def _page(kind: str | None, metric: str | None):
         ],
         className="view-controls mb-3",
     )
-    count = f"{len(events)} {'event' if len(events) == 1 else 'events'}"
+    count = (
+        f"The latest {alerts.LIMIT} events"  # older ones stay in the store; filters reach them
+        if len(events) == alerts.LIMIT
+        else f"{len(events)} {'event' if len(events) == 1 else 'events'}"
+    )
     return html.Div(
         [
             dcc.Store(id=SHOWN, data={"kind": kind, "metric": metric}),

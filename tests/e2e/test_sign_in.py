@@ -15,11 +15,12 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
+import sqlalchemy
 from dash.dash import _ID_CONTENT
 from playwright.sync_api import expect
 
 from components import ids
-from data.state import accounts, audit, commitments, database
+from data.state import accounts, alerts, audit, commitments, database
 from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
 
@@ -621,3 +622,41 @@ def test_the_sign_in_page_carries_the_security_headers(beacon):
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert "default-src 'self'" in headers["Content-Security-Policy"]
         assert (headers["X-Content-Type-Options"], headers["X-Frame-Options"]) == ("nosniff", "DENY")
+
+
+def test_an_unsubscribe_link_needs_no_session(beacon):
+    """With sign-in on, a message's unsubscribe link still opens and works once without a session, and
+    a mail program's one-click POST (no Origin: it comes from no Beacon page) is not refused as cross-site."""
+    engine = sqlalchemy.create_engine(beacon.url)
+    with engine.begin() as connection:
+        event_id = alerts.add_event(
+            connection, "late_data", unique("late_data:effort:*:*"), {"metric_id": "effort"}
+        )
+        (outbox_id,) = alerts.queue(
+            connection, event_id, [alerts.Recipient("email", "ben@example.com", "owner")]
+        )
+        token = alerts.new_unsubscribe_link(
+            connection, outbox_id, "ben@example.com", None, "metric", "effort"
+        )
+    status, _, text = http(f"{beacon.base}/unsubscribe/{token}")
+    assert status == 200 and "Stop these messages?" in text and "Customer effort" in text
+    form, headers = b"List-Unsubscribe=One-Click", {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, text = http(f"{beacon.base}/unsubscribe/{token}", form, headers)
+    assert status == 200 and "Unsubscribed" in text
+    assert http(f"{beacon.base}/unsubscribe/{token}", form, headers)[0] == 410
+    assert http(f"{beacon.base}/unsubscribe/never-issued")[0] == 404
+
+
+def test_settings_are_each_persons_own(sign_in, beacon):
+    """An owner's settings show their own metrics' default alerts at their catalogue address; a viewer's
+    have no owner's card and no webhooks (an admin's part)."""
+    owner = sign_in("ana", "/settings")
+    expect(owner.locator("#settings-root")).to_contain_text("Alerts for Ana Silva")
+    defaults = owner.locator("#settings-owner-alerts input")
+    expect(defaults).to_have_count(4)  # nps, csat and pilot, and the weekly digest
+    expect(owner.locator("#settings-email")).to_have_value("ana@example.com")
+    expect(owner.locator("#settings-webhooks")).to_have_count(0)
+    viewer = sign_in("vera", "/settings")
+    expect(viewer.locator("#settings-subscribe")).to_be_visible()
+    expect(viewer.locator("#settings-owner-alerts, #settings-webhooks")).to_have_count(0)
+    assert owner.problems == [] and viewer.problems == []
