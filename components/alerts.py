@@ -29,11 +29,11 @@ DELIVERY_LABELS = {
     "failed": ("Failed", "bi-x-octagon-fill", "danger"),
 }
 CHANNEL_LABELS = {"email": ("E-mail", "bi-envelope"), "webhook": ("Webhook", "bi-plug")}
-DELIVERY_COLUMNS = ("Channel", "Recipient", "Status", "Attempts", "Sent", "Last error")
-#: Columns a phone leaves out, so the recipient and status keep their width (the rest is on /alerts
-#: on a wider screen, and in the outbox).
-WIDE_ONLY = {"Attempts", "Sent"}
-_WIDE = "d-none d-md-table-cell"
+DELIVERY_COLUMNS = ("Channel", "Recipient", "Status", "Attempts", "Sent or due", "Last error")
+#: Columns a phone leaves out, so the recipient and status keep their width (an address or a webhook's
+#: name says the channel; the rest is on a wider screen).
+WIDE_ONLY = {"Channel": "d-none d-sm-table-cell", "Attempts": "d-none d-md-table-cell"}
+WIDE_ONLY["Sent or due"] = WIDE_ONLY["Attempts"]
 
 
 def format_time(moment) -> str:
@@ -59,6 +59,13 @@ def _recipient(delivery: dict, webhook_names: dict[str, str]) -> str:
     return delivery["recipient"]
 
 
+def _when(delivery: dict) -> str:
+    """When it went, or for one still waiting when it goes (a retry, or a daily summary's hour)."""
+    if delivery["status"] == "pending" and delivery.get("next_attempt_at") is not None:
+        return f"due {format_time(delivery['next_attempt_at'])}"
+    return format_time(delivery["sent_at"])
+
+
 def deliveries_table(deliveries: list[dict], webhook_names: dict[str, str]) -> html.Div:
     """Who the event went to, one row per message: channel, recipient, status, attempts, when it was
     sent and the last error (scrolls sideways inside its card on a phone)."""
@@ -73,14 +80,11 @@ def deliveries_table(deliveries: list[dict], webhook_names: dict[str, str]) -> h
         rows.append(
             html.Tr(
                 [
-                    html.Td(
-                        [icon(glyph, "me-1"), html.Span(channel, className="d-none d-sm-inline")],
-                        title=channel,
-                    ),
+                    html.Td([icon(glyph, "me-1"), channel], className=WIDE_ONLY["Channel"]),
                     html.Td(_recipient(delivery, webhook_names), className="text-break"),
                     html.Td(delivery_badge(delivery["status"])),
-                    html.Td(str(delivery["attempts"]), className=f"number {_WIDE}"),
-                    html.Td(format_time(delivery["sent_at"]), className=f"text-nowrap {_WIDE}"),
+                    html.Td(str(delivery["attempts"]), className=f"number {WIDE_ONLY['Attempts']}"),
+                    html.Td(_when(delivery), className=f"text-nowrap {WIDE_ONLY['Sent or due']}"),
                     html.Td(delivery["last_error"] or "—", className="delivery-error small text-break"),
                 ],
                 **{
@@ -96,8 +100,8 @@ def deliveries_table(deliveries: list[dict], webhook_names: dict[str, str]) -> h
                 html.Thead(
                     html.Tr(
                         [
-                            html.Th(c, scope="col", className=_WIDE if c in WIDE_ONLY else None)
-                            for c in DELIVERY_COLUMNS
+                            html.Th(c, scope="col", className=f"delivery-{i} {WIDE_ONLY.get(c, '')}")
+                            for i, c in enumerate(DELIVERY_COLUMNS)
                         ]
                     )
                 ),

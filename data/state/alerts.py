@@ -332,7 +332,7 @@ def after_publish(live_path: Path) -> str:
 
 def events(viewer_email: str | None = None, metric_id: str | None = None, limit: int = 100) -> list[dict]:
     """The latest events, newest first, each with its deliveries ([{outbox_id, channel, recipient,
-    status, attempts, sent_at, last_error}]); `viewer_email` None: all, else only the events with a
+    status, attempts, sent_at, next_attempt_at, last_error}]); `viewer_email` None: all, else only the events with a
     delivery to that address; `metric_id`: that metric's only."""
     query = sa.select(_events).order_by(_events.c.found_at.desc(), _events.c.event_id.desc()).limit(limit)
     if metric_id is not None:
@@ -356,6 +356,7 @@ def events(viewer_email: str | None = None, metric_id: str | None = None, limit:
                     _outbox.c.status,
                     _outbox.c.attempts,
                     _outbox.c.sent_at,
+                    _outbox.c.next_attempt_at,
                     _outbox.c.last_error,
                 )
                 .where(_outbox.c.event_id.in_(ids))
