@@ -26,7 +26,8 @@ def _measure(facts: dict) -> str:
     if facts.get("low") is not None and facts.get("high") is not None:
         interval = f"95% interval {facts['low']:.1f} to {facts['high']:.1f}"
         if facts.get("n") is not None:
-            interval += f", n = {facts['n']}"
+            # A count: the warehouse holds n as a DOUBLE, shown as the whole number it is.
+            interval += f", n = {facts['n']:.0f}"
         said += f" ({interval})"
     if facts.get("target") is not None:
         said += f" against a target of {_number(facts['target'], unit)}"

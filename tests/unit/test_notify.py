@@ -211,6 +211,13 @@ def test_a_mail_server_away_leaves_the_message_pending_then_it_goes_once(state, 
     assert rows(state)[0]["status"] == "sent" and rows(state)[0]["attempts"] == 2
 
 
+def test_n_is_said_as_a_count_as_the_warehouse_gives_it():
+    """kpi_answers holds n as a DOUBLE (412.0): the sentence says "n = 412", not "n = 412.0"."""
+    from data.notify import messages
+
+    assert messages.sentence("status_worsened", {**FACTS, "n": 412.0}) == SENTENCE
+
+
 def test_backoff_doubles_to_an_hour():
     assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 20)] == [
         1,
