@@ -336,6 +336,20 @@ def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
         )
 
 
+def test_dry_run_lists_every_due_message_past_one_claim(state, mail, monkeypatch):
+    """More messages due than one claim takes (CLAIM_BATCH): the dry run still lists each of them."""
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 2)
+    monkeypatch.setattr(config, "ALERT_DAILY_CAP", 1000)
+    with database.writing(state) as connection:
+        for number in range(5):
+            event(connection, [("email", f"person{number}@example.com")])
+
+    tally = sender.deliver_due(state, dry_run=True)
+
+    assert sorted(line.split()[0] for line in tally.planned) == [f"person{n}@example.com" for n in range(5)]
+    assert {r["status"] for r in rows(state)} == {"pending"} and mail.messages == []
+
+
 def _command(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "data.notify", *args],
