@@ -115,10 +115,19 @@ def claim(connection, name: str, now: datetime, limit: int | None = None) -> lis
             if row["channel"] == "email":
                 sent[row["recipient"]] = sent.get(row["recipient"], 0) + 1
     for group in merge.values():
+        # A summary tried before carries the rows merged into it then: they go in this one too.
+        earlier = [
+            dict(row._mapping)
+            for row in connection.execute(
+                sa.select(outbox)
+                .where(c.status == "merged", c.merged_into.in_([row["outbox_id"] for row in group]))
+                .order_by(c.outbox_id)
+            )
+        ]
         carrier = group[0]
-        carrier["merged"] = group
+        carrier["merged"] = sorted(group + earlier, key=lambda row: row["outbox_id"])
         send.append(carrier)
-        others = [row["outbox_id"] for row in group[1:]]
+        others = [row["outbox_id"] for row in group[1:] + earlier]
         if others:
             connection.execute(
                 outbox.update()

@@ -320,6 +320,50 @@ def test_a_daily_batch_goes_as_one_summary_at_daily_hour(state, mail, monkeypatc
     assert sender.deliver_due(state).sent == 0
 
 
+def test_a_summary_whose_first_try_failed_still_carries_every_event(state, mail, monkeypatch):
+    """The mail server is away at DAILY_HOUR: the summary waits with its events merged into it. Its
+    retry, with a new alert for the same address due by then, is one summary of all four."""
+    at = datetime(2026, 12, 3, config.DAILY_HOUR)
+    with database.writing(state) as connection:
+        for number in range(3):
+            event(
+                connection,
+                [("email", "bo@example.com")],
+                facts={**FACTS, "value": 30.0 + number},
+                batch="daily",
+                due=at,
+            )
+    monkeypatch.setattr(sender, "current_time", lambda: at)
+    mail.stop()
+    assert sender.deliver_due(state).sent == 0
+    assert [(r["status"], r["attempts"]) for r in rows(state)] == [
+        ("pending", 1),
+        ("merged", 0),
+        ("merged", 0),
+    ]
+    later = at + timedelta(minutes=1)
+    with database.writing(state) as connection:
+        event(
+            connection,
+            [("email", "bo@example.com")],
+            facts={**FACTS, "value": 40.0},
+            batch="daily",
+            due=later,
+        )
+    mail.start()
+    monkeypatch.setattr(sender, "current_time", lambda: later)
+
+    assert sender.deliver_due(state).sent == 1
+    [(to, summary)] = mail.wait_for(1)
+    assert to == ["bo@example.com"] and summary["Subject"] == "Beacon: 4 alerts"
+    text = summary.get_body(("plain",)).get_content()
+    assert all(f"{value:.1f} pts" in text for value in (30, 31, 32, 40))
+    assert [r["status"] for r in rows(state)] == ["sent", "merged", "merged", "merged"]
+    assert {r["merged_into"] for r in rows(state)[1:]} == {rows(state)[0]["outbox_id"]}
+    assert all(r["sent_at"] == later for r in rows(state))
+    assert sender.deliver_due(state).sent == 0 and len(mail.messages) == 1
+
+
 def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
     with database.writing(state) as connection:
         event(connection, [("email", "ana@example.com")])
