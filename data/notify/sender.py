@@ -33,8 +33,6 @@ outbox, attempts, events = database.outbox, database.delivery_attempts, database
 LEASE = timedelta(minutes=10)
 #: Rows claimed per transaction.
 CLAIM_BATCH = 500
-#: claim(limit=ALL): every due row (a dry run, which rolls its claim back, lists all in one).
-ALL = 0
 MAX_PERMANENT = 3
 BACKOFF_CAP_MINUTES = 60
 
@@ -85,13 +83,11 @@ def _sent_today(connection, recipients: list[str], now: datetime) -> dict[str, i
 
 def claim(connection, name: str, now: datetime, limit: int | None = None) -> list[dict]:
     """Claim due rows for `name` in this write transaction, at most `limit` (default CLAIM_BATCH, read
-    at the call; ALL: every due row); returns the messages to send now (a summary's carrier has
-    `merged` set to its rows), having deferred what goes past the cap."""
+    at the call); returns the messages to send now (a summary's carrier has `merged` set to its rows),
+    having deferred what goes past the cap."""
     c = outbox.c
     limit = CLAIM_BATCH if limit is None else limit
-    query = sa.select(outbox).where(_due(now)).order_by(c.due_at, c.outbox_id)
-    if limit != ALL:
-        query = query.limit(limit)
+    query = sa.select(outbox).where(_due(now)).order_by(c.due_at, c.outbox_id).limit(limit)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = [dict(row._mapping) for row in connection.execute(query)]
@@ -298,9 +294,10 @@ def deliver_due(url: str | None = None, dry_run: bool = False, name: str | None 
             if dry_run:
                 try:
                     with database.writing(url) as connection:
-                        # One claim of every due row: rolled back, a second claim would take the same.
-                        claimed = claim(connection, name, now, limit=ALL)
-                        tally.planned = [_describe(row) for row in _prepare(connection, claimed)]
+                        # Claim after claim in one transaction (each takes rows the last did not),
+                        # then all rolled back.
+                        while claimed := claim(connection, name, now):
+                            tally.planned += [_describe(row) for row in _prepare(connection, claimed)]
                         raise _DryRun
                 except _DryRun:
                     break
