@@ -70,12 +70,20 @@ def _due(now: datetime):
     )
 
 
-def _sent_today(connection, recipients: list[str], now: datetime) -> dict[str, int]:
+def _sent_today(connection, recipients: list[str], now: datetime, name: str) -> dict[str, int]:
+    """Messages each address had today, counting those `name` holds claimed (a dry run's earlier
+    claims, in its one transaction)."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     c = outbox.c
     rows = connection.execute(
         sa.select(c.recipient, sa.func.count())
-        .where(c.recipient.in_(recipients), c.status == "sent", c.sent_at >= day)
+        .where(
+            c.recipient.in_(recipients),
+            sa.or_(
+                sa.and_(c.status == "sent", c.sent_at >= day),
+                sa.and_(c.status == "sending", c.claimed_by == name, c.channel == "email"),
+            ),
+        )
         .group_by(c.recipient)
     )
     return dict(rows.all())
@@ -94,7 +102,7 @@ def claim(connection, name: str, now: datetime, limit: int | None = None) -> lis
     if not rows:
         return []
     emails = sorted({row["recipient"] for row in rows if row["channel"] == "email"})
-    sent = _sent_today(connection, emails, now) if emails else {}
+    sent = _sent_today(connection, emails, now, name) if emails else {}
     send, defer, merge = [], [], {}
     for row in rows:
         key = (row["channel"], row["recipient"])

@@ -394,6 +394,20 @@ def test_dry_run_lists_every_due_message_past_one_claim(state, mail, monkeypatch
     assert {r["status"] for r in rows(state)} == {"pending"} and mail.messages == []
 
 
+def test_dry_run_across_claims_keeps_the_daily_cap(state, mail, monkeypatch):
+    """Five alerts to one address, a cap of 3, claims of 2: the dry run lists the 3 the pass would send
+    (the other 2 wait for the next morning's summary), as the pass then does."""
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 2)
+    monkeypatch.setattr(config, "ALERT_DAILY_CAP", 3)
+    with database.writing(state) as connection:
+        for number in range(5):
+            event(connection, [("email", "ana@example.com")], facts={**FACTS, "value": 20.0 + number})
+
+    assert len(sender.deliver_due(state, dry_run=True).planned) == 3
+    assert {r["status"] for r in rows(state)} == {"pending"}
+    assert sender.deliver_due(state).sent == 3 and len(mail.wait_for(3)) == 3
+
+
 def _command(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "data.notify", *args],
