@@ -135,8 +135,11 @@ def _problem() -> str | None:
         return (
             f"BEACON_SMTP_URL={SMTP_URL!r}: write it as smtp://user:password@host:587?starttls=1 or smtps://…"
         )
-    if DIGEST_DAY not in WEEKDAYS:
-        return f"BEACON_DIGEST_DAY={DIGEST_DAY!r} is not a weekday: use one of {', '.join(WEEKDAYS)}."
+    if DIGEST_DAY not in (*WEEKDAYS, "off"):
+        return (
+            f"BEACON_DIGEST_DAY={DIGEST_DAY!r} is not a weekday: use one of {', '.join(WEEKDAYS)}, "
+            "or off for no digest."
+        )
     if not (0 <= DIGEST_HOUR <= 23 and 0 <= DAILY_HOUR <= 23):
         return "BEACON_DIGEST_HOUR and BEACON_DAILY_HOUR are hours of the day, 0 to 23."
     if DIGEST_PACK not in ("0", "1"):

@@ -48,8 +48,9 @@ def due_at(now: datetime) -> datetime:
 
 
 def _waiting(now: datetime, url: str | None) -> list[alerts.Recipient]:
-    """The recipients this week's digest is due for and not queued to yet (none before it is due)."""
-    if now < due_at(now):
+    """The recipients this week's digest is due for and not queued to yet (none before it is due, and
+    none at all with BEACON_DIGEST_DAY=off)."""
+    if config.DIGEST_DAY == "off" or now < due_at(now):
         return []
     catalogue = queries.metrics()
     owners = queries.owners().set_index("owner_id")["email"]

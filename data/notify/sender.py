@@ -72,21 +72,31 @@ def _due(now: datetime):
     )
 
 
-def _sent_today(connection, recipients: list[str], now: datetime) -> dict[str, int]:
+def _sent_today(connection, recipients: list[str], now: datetime, name: str) -> dict[str, int]:
+    """Messages each address had today, counting those `name` holds claimed (a dry run's earlier
+    claims, in its one transaction)."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     c = outbox.c
     rows = connection.execute(
         sa.select(c.recipient, sa.func.count())
-        .where(c.recipient.in_(recipients), c.status == "sent", c.sent_at >= day)
+        .where(
+            c.recipient.in_(recipients),
+            sa.or_(
+                sa.and_(c.status == "sent", c.sent_at >= day),
+                sa.and_(c.status == "sending", c.claimed_by == name, c.channel == "email"),
+            ),
+        )
         .group_by(c.recipient)
     )
     return dict(rows.all())
 
 
-def claim(connection, name: str, now: datetime, limit: int = CLAIM_BATCH) -> list[dict]:
-    """Claim due rows for `name` in this write transaction; returns the messages to send now (a
-    summary's carrier has `merged` set to its rows), having deferred what goes past the cap."""
+def claim(connection, name: str, now: datetime, limit: int | None = None) -> list[dict]:
+    """Claim due rows for `name` in this write transaction, at most `limit` (default CLAIM_BATCH, read
+    at the call); returns the messages to send now (a summary's carrier has `merged` set to its rows),
+    having deferred what goes past the cap."""
     c = outbox.c
+    limit = CLAIM_BATCH if limit is None else limit
     query = sa.select(outbox).where(_due(now)).order_by(c.due_at, c.outbox_id).limit(limit)
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -94,7 +104,7 @@ def claim(connection, name: str, now: datetime, limit: int = CLAIM_BATCH) -> lis
     if not rows:
         return []
     emails = sorted({row["recipient"] for row in rows if row["channel"] == "email"})
-    sent = _sent_today(connection, emails, now) if emails else {}
+    sent = _sent_today(connection, emails, now, name) if emails else {}
     send, defer, merge = [], [], {}
     for row in rows:
         key = (row["channel"], row["recipient"])
@@ -111,10 +121,19 @@ def claim(connection, name: str, now: datetime, limit: int = CLAIM_BATCH) -> lis
             if row["channel"] == "email":
                 sent[row["recipient"]] = sent.get(row["recipient"], 0) + 1
     for group in merge.values():
+        # A summary tried before carries the rows merged into it then: they go in this one too.
+        earlier = [
+            dict(row._mapping)
+            for row in connection.execute(
+                sa.select(outbox)
+                .where(c.status == "merged", c.merged_into.in_([row["outbox_id"] for row in group]))
+                .order_by(c.outbox_id)
+            )
+        ]
         carrier = group[0]
-        carrier["merged"] = group
+        carrier["merged"] = sorted(group + earlier, key=lambda row: row["outbox_id"])
         send.append(carrier)
-        others = [row["outbox_id"] for row in group[1:]]
+        others = [row["outbox_id"] for row in group[1:] + earlier]
         if others:
             connection.execute(
                 outbox.update()
@@ -296,10 +315,12 @@ def deliver_due(
             if dry_run:
                 try:
                     with database.writing(url) as connection:
-                        tally.planned = [
-                            _describe(row, wording)
-                            for row in _prepare(connection, claim(connection, name, now))
-                        ]
+                        # Claim after claim in one transaction (each takes rows the last did not),
+                        # then all rolled back.
+                        while claimed := claim(connection, name, now):
+                            tally.planned += [
+                                _describe(row, wording) for row in _prepare(connection, claimed)
+                            ]
                         raise _DryRun
                 except _DryRun:
                     break

@@ -208,6 +208,11 @@ def test_a_mail_server_away_leaves_the_message_pending_then_it_goes_once(state, 
     assert rows(state)[0]["status"] == "sent" and rows(state)[0]["attempts"] == 2
 
 
+def test_n_is_said_as_a_count_as_the_warehouse_gives_it():
+    """kpi_answers holds n as a DOUBLE (412.0): the sentence says "n = 412", not "n = 412.0"."""
+    assert alert_messages.sentence("status_worsened", {**FACTS, "n": 412.0}) == SENTENCE
+
+
 def test_backoff_doubles_to_an_hour():
     assert [sender.backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4, 7, 8, 20)] == [
         1,
@@ -310,6 +315,50 @@ def test_a_daily_batch_goes_as_one_summary_at_daily_hour(state, mail, monkeypatc
     assert deliver(state).sent == 0
 
 
+def test_a_summary_whose_first_try_failed_still_carries_every_event(state, mail, monkeypatch):
+    """The mail server is away at DAILY_HOUR: the summary waits with its events merged into it. Its
+    retry, with a new alert for the same address due by then, is one summary of all four."""
+    at = datetime(2026, 12, 3, config.DAILY_HOUR)
+    with database.writing(state) as connection:
+        for number in range(3):
+            event(
+                connection,
+                [("email", "bo@example.com")],
+                facts={**FACTS, "value": 30.0 + number},
+                batch="daily",
+                due=at,
+            )
+    monkeypatch.setattr(sender, "current_time", lambda: at)
+    mail.stop()
+    assert deliver(state).sent == 0
+    assert [(r["status"], r["attempts"]) for r in rows(state)] == [
+        ("pending", 1),
+        ("merged", 0),
+        ("merged", 0),
+    ]
+    later = at + timedelta(minutes=1)
+    with database.writing(state) as connection:
+        event(
+            connection,
+            [("email", "bo@example.com")],
+            facts={**FACTS, "value": 40.0},
+            batch="daily",
+            due=later,
+        )
+    mail.start()
+    monkeypatch.setattr(sender, "current_time", lambda: later)
+
+    assert deliver(state).sent == 1
+    [(to, summary)] = mail.wait_for(1)
+    assert to == ["bo@example.com"] and summary["Subject"] == "Beacon: 4 alerts"
+    text = summary.get_body(("plain",)).get_content()
+    assert all(f"{value:.1f} pts" in text for value in (30, 31, 32, 40))
+    assert [r["status"] for r in rows(state)] == ["sent", "merged", "merged", "merged"]
+    assert {r["merged_into"] for r in rows(state)[1:]} == {rows(state)[0]["outbox_id"]}
+    assert all(r["sent_at"] == later for r in rows(state))
+    assert deliver(state).sent == 0 and len(mail.messages) == 1
+
+
 def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
     with database.writing(state) as connection:
         event(connection, [("email", "ana@example.com")])
@@ -324,6 +373,34 @@ def test_dry_run_says_what_would_go_and_changes_nothing(state, mail):
             connection.execute(sa.select(sa.func.count()).select_from(database.unsubscribe_links)).scalar()
             == 0
         )
+
+
+def test_dry_run_lists_every_due_message_past_one_claim(state, mail, monkeypatch):
+    """More messages due than one claim takes (CLAIM_BATCH): the dry run still lists each of them."""
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 2)
+    monkeypatch.setattr(config, "ALERT_DAILY_CAP", 1000)
+    with database.writing(state) as connection:
+        for number in range(5):
+            event(connection, [("email", f"person{number}@example.com")])
+
+    tally = deliver(state, dry_run=True)
+
+    assert sorted(line.split()[0] for line in tally.planned) == [f"person{n}@example.com" for n in range(5)]
+    assert {r["status"] for r in rows(state)} == {"pending"} and mail.messages == []
+
+
+def test_dry_run_across_claims_keeps_the_daily_cap(state, mail, monkeypatch):
+    """Five alerts to one address, a cap of 3, claims of 2: the dry run lists the 3 the pass would send
+    (the other 2 wait for the next morning's summary), as the pass then does."""
+    monkeypatch.setattr(sender, "CLAIM_BATCH", 2)
+    monkeypatch.setattr(config, "ALERT_DAILY_CAP", 3)
+    with database.writing(state) as connection:
+        for number in range(5):
+            event(connection, [("email", "ana@example.com")], facts={**FACTS, "value": 20.0 + number})
+
+    assert len(deliver(state, dry_run=True).planned) == 3
+    assert {r["status"] for r in rows(state)} == {"pending"}
+    assert deliver(state).sent == 3 and len(mail.wait_for(3)) == 3
 
 
 def _command(env: dict, *args: str) -> subprocess.CompletedProcess:
