@@ -4,8 +4,10 @@ Both snapshot files are read read-only, attached to one private DuckDB instance.
 default view (the quarter to date against the previous quarter, as of its own latest data day), for all
 customers and each single-dimension slice (a touchpoint, or a segment; not their crossings):
 
-* `status_worsened` / `status_recovered`: the status moved along on_track > at_risk > off_track; a slice
-  without a status on either side (insufficient, no_data, no_target) is not compared.
+* `status_worsened` / `status_recovered`: the status moved along on_track > at_risk > off_track and the
+  gap to target is now clear (the 95% interval excludes the target: DESIGN.md's "clear" gap), so a
+  value wandering across a line inside its own interval says nothing; a slice without a status on
+  either side (insufficient, no_data, no_target) is not compared.
 * `significant_change`: the change against the comparison period is significant now and was not
   before, or its sign flipped.
 * `late_data`: a metric late (data.warehouse.cadence.late_after_days) on the new snapshot's as-of
@@ -35,7 +37,8 @@ KINDS = ("status_worsened", "status_recovered", "significant_change", "late_data
 LIVE, PREVIOUS = "live", "previous"
 _SLICES = """
 SELECT metric_id, coalesce(touchpoint_id, '') AS touchpoint_id, coalesce(segment_id, '') AS segment_id,
-    status, value, low, high, n, days, target, tolerance, change, change_significant, measured_period, compare_label
+    status, value, low, high, n, days, target, tolerance, gap_clear, change, change_significant, measured_period,
+    compare_label
 FROM {db}.kpi_answers
 WHERE period_key = $period_key AND compare = 'prev' AND (touchpoint_id IS NULL OR segment_id IS NULL)
 ORDER BY metric_id, touchpoint_id NULLS FIRST, segment_id NULLS FIRST
@@ -153,7 +156,9 @@ def _compared(now: dict, before: dict | None) -> list[str]:
     kinds = []
     if before is None or now["status"] not in RATED:
         return kinds
-    if before["status"] in RATED and now["status"] != before["status"]:
+    # A status that crossed a line inside its own interval is noise, however it reads: only one whose
+    # gap to target is clear (the 95% interval excludes the target) alerts.
+    if before["status"] in RATED and now["status"] != before["status"] and now["gap_clear"] is True:
         worse = RATED.index(now["status"]) > RATED.index(before["status"])
         kinds.append("status_worsened" if worse else "status_recovered")
     if now["change_significant"] is True and now["change"] is not None:
@@ -216,7 +221,7 @@ def detect(live_path: Path, previous: Path | None = None) -> Publication:
             "as_of": as_of.isoformat(),
             **{
                 key: row[key]
-                for key in ("value", "low", "high", "n", "days", "target", "tolerance", "status")
+                for key in ("value", "low", "high", "n", "days", "target", "tolerance", "gap_clear", "status")
             },
             "previous_status": earlier["status"] if earlier else None,
             "change": row["change"],

@@ -61,12 +61,12 @@ def test_alerts_lists_every_event_found_at_publish_and_filters_by_kind(alerts_si
     found = _rows(
         state, "SELECT event_id, kind, metric_id FROM alert_events ORDER BY found_at DESC, event_id DESC"
     )
-    assert len(found) == 13  # what this demo's second week changes (its first publish finds nothing)
+    assert len(found) == 3  # what this demo's second week changes for real (its first publish: nothing)
     page = visit(f"{url}/alerts")
     root = page.locator("#alerts-root")
-    expect(root).to_have_attribute("data-count", "13")
+    expect(root).to_have_attribute("data-count", "3")
     cards = page.locator(".alert-event")
-    expect(cards).to_have_count(13)
+    expect(cards).to_have_count(3)
     shown = [
         (
             int(card.get_attribute("data-event-id")),

@@ -3,8 +3,10 @@ hand-made warehouse of tests/tiny_warehouse.py published twice, into a real SQLi
 state database.
 
 The second publish adds answers on 2026-11-20 (the as-of stays), so the default view stays Q4 2026 to
-date against Q3 2026. Five detractors (score 0) at web make Website's NPS 6 promoters and 7 detractors
-of 15: (6 − 7) / 15 = −6.67 pts against a target of 35 (tolerance 5): on track (40) → off track.
+date against Q3 2026. Six detractors (score 0) at web make Website's NPS 6 promoters and 8 detractors
+of 16: (6 − 8) / 16 = −12.5 pts against a target of 35 (tolerance 5): on track (40) → off track, its
+95% interval (−50.86 to 29.81) clear of the target. (Five would make −6.67, interval up to 35.83: off
+track on its face, but the target still inside the interval, so no alert.)
 """
 
 import math
@@ -20,8 +22,8 @@ from data.warehouse.events import detect
 from data.warehouse.snapshot import CONTRACT_TABLES, write_snapshot
 from tests.tiny_warehouse import build_tiny_warehouse
 
-DETRACTORS_AT_WEB_ENT = [("nps", "web", "ent", 0)] * 5
-DETRACTORS_AT_WEB_SMB = [("nps", "web", "smb", 0)] * 5
+DETRACTORS_AT_WEB_ENT = [("nps", "web", "ent", 0)] * 6
+DETRACTORS_AT_WEB_SMB = [("nps", "web", "smb", 0)] * 6
 FIRST, SECOND = datetime(2026, 11, 20, 6, 0), datetime(2026, 11, 21, 6, 0)
 
 
@@ -136,8 +138,8 @@ def test_a_slice_going_off_track_alerts_its_owner_and_the_webhooks(warehouse):
     assert event["kind"] == "status_worsened"
     assert event["dedupe_key"] == f"status_worsened:nps:web:*:{snapshot_id}"
     assert (event["metric_id"], event["touchpoint_id"], event["segment_id"]) == ("nps", "web", None)
-    low, high = nps_interval(6, 7, 15)
-    assert (round(low, 2), round(high, 2)) == (-46.94, 35.83)
+    low, high = nps_interval(6, 8, 16)
+    assert (round(low, 2), round(high, 2)) == (-50.86, 29.81)
     assert event["facts"] == {
         "metric_id": "nps",
         "metric_name": "Net promoter score",
@@ -155,21 +157,22 @@ def test_a_slice_going_off_track_alerts_its_owner_and_the_webhooks(warehouse):
         "period_label": "Q4 2026 to date",
         "compare_label": "Q3 2026",
         "as_of": "2026-11-20",
-        "value": pytest.approx(100 * (6 - 7) / 15),
+        "value": pytest.approx(100 * (6 - 8) / 16),
         "low": pytest.approx(low),
         "high": pytest.approx(high),
-        "n": 15.0,
+        "n": 16.0,
         "days": 0.0,  # the days a ratio rests on: none for a survey
         "target": 35.0,
         "tolerance": 5.0,
+        "gap_clear": True,
         "status": "off_track",
         "previous_status": "on_track",
-        # Against Q3's −30 (2 promoters, 5 detractors of 10): +23.3, not significant on so few answers.
-        "change": pytest.approx(100 * (6 - 7) / 15 + 30),
+        # Against Q3's −30 (2 promoters, 5 detractors of 10): +17.5, not significant on so few answers.
+        "change": pytest.approx(100 * (6 - 8) / 16 + 30),
         "change_significant": False,
         "link": "/metric/nps?touchpoint=web",
     }
-    # Enterprise went from 4 answers (too few to judge) to 9: no status before, so no event.
+    # Enterprise went from 4 answers (too few to judge) to 10: no status before, so no event.
     assert outbox_rows() == [
         ("status_worsened:nps:web:*", "email", "ana@example.com", "owner", "instant", "pending"),
         ("status_worsened:nps:web:*", "webhook", str(hook), "webhook", "instant", "pending"),
@@ -195,6 +198,18 @@ def test_a_change_within_noise_makes_no_event(warehouse):
     publish_again(warehouse, [("nps", "web", "ent", 8)])
     assert alerts.record_publication(warehouse) == 0
     assert statuses()[("nps", "web", "")] == ("on_track", FIRST)
+    assert outbox_rows() == []
+
+
+def test_a_status_crossing_a_line_inside_its_interval_makes_no_event(warehouse):
+    # Five detractors at web/ent: Website 40 → −6.67, off track on its face (short of 35 by more than
+    # 5), but its interval (−46.94 to 35.83) still holds the target: noise, so no alert; the status
+    # itself is recorded as it stands.
+    low, high = nps_interval(6, 7, 15)
+    assert (round(low, 2), round(high, 2)) == (-46.94, 35.83)
+    publish_again(warehouse, [("nps", "web", "ent", 0)] * 5)
+    assert alerts.record_publication(warehouse) == 0
+    assert statuses()[("nps", "web", "")] == ("off_track", SECOND)
     assert outbox_rows() == []
 
 
@@ -239,7 +254,8 @@ def test_subscriptions_route_touchpoint_and_segment_events(warehouse):
     alerts.subscribe("erin", "erin@example.com", "metric", "csat", "instant")
     alerts.subscribe("ana", "ana@example.com", "touchpoint", "web", "daily")  # the owner hears anyway
     assert alerts.subscribe("bob", "bob@example.com", "touchpoint", "web", "instant") == web  # once
-    # Detractors at web/smb: Website 40 → −6.7 (target 35) and Small business 40 → −6.7 (target 38 ± 1).
+    # Detractors at web/smb: Website 40 → −12.5 (target 35) and Small business 40 → −12.5 (target 38 ± 1),
+    # each interval reaching 29.8 at most: clear of its target.
     publish_again(warehouse, DETRACTORS_AT_WEB_SMB)
 
     assert alerts.record_publication(warehouse) == 2

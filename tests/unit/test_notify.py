@@ -352,7 +352,7 @@ def test_a_summary_whose_first_try_failed_still_carries_every_event(state, mail,
     [(to, summary)] = mail.wait_for(1)
     assert to == ["bo@example.com"] and summary["Subject"] == "Beacon: 4 alerts"
     text = summary.get_body(("plain",)).get_content()
-    assert all(f"{value:.1f} pts" in text for value in (30, 31, 32, 40))
+    assert all(f"to off track for Website: {value:.1f} (" in text for value in (30, 31, 32, 40))
     assert [r["status"] for r in rows(state)] == ["sent", "merged", "merged", "merged"]
     assert {r["merged_into"] for r in rows(state)[1:]} == {rows(state)[0]["outbox_id"]}
     assert all(r["sent_at"] == later for r in rows(state))
