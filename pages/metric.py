@@ -163,17 +163,6 @@ def _context(params: dict) -> PageContext:
     return drawn(params, *READS, metric_id=params.get("metric_id"))
 
 
-def _trend(context: PageContext):
-    """Weekly for periods up to a quarter, else monthly, from the comparison period's start."""
-    view = context.view
-    grain = "week" if view.period.days <= 92 else "month"
-    start = min(view.comparison.start, view.period.start)
-    trend = queries.trend(
-        start, view.period.end, grain, context.metric_id, context.touchpoint_id, context.segment_id
-    )
-    return trend, queries.annotations(start, view.period.end, context.metric_id, context.touchpoint_id)
-
-
 def metric_breadcrumb(context: PageContext) -> html.Div:
     """Scorecard › the metric › its touchpoint and segment filters, each with a link that clears it."""
     path = f"/metric/{context.metric_id}"
@@ -463,7 +452,7 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
     `marks` are commitment milestones."""
     context = _context(params)
     found = frames.metric(context)
-    trend, notes = _trend(context)
+    trend, notes = frames.trend(context)
     breakdowns = found["breakdowns"]
     unit = found["headline"].iloc[0]["unit"]
     return (
@@ -543,7 +532,7 @@ def download_csv(_clicks, params):
     context = _context(params)
     view, table = context.view, ctx.triggered_id["table"]
     if table == "trend":
-        trend, _notes = _trend(context)
+        trend, _notes = frames.trend(context)
         columns = [
             "metric_id",
             "bucket_start",

@@ -13,6 +13,18 @@ def period_choices(context: PageContext) -> list[tuple[str, str]]:
     return queries.period_choices(first_day, context.view.as_of)
 
 
+def trend(context: PageContext):
+    """The metric's trend in the view, weekly for periods up to a quarter, else monthly, from the
+    comparison period's start, and the annotations over those weeks: (trend, annotations)."""
+    view = context.view
+    grain = "week" if view.period.days <= 92 else "month"
+    start = min(view.comparison.start, view.period.start)
+    found = queries.trend(
+        start, view.period.end, grain, context.metric_id, context.touchpoint_id, context.segment_id
+    )
+    return found, queries.annotations(start, view.period.end, context.metric_id, context.touchpoint_id)
+
+
 @queries.memoised
 def scorecard(context: PageContext) -> dict:
     """The KPI of every metric in the view (and segment), with each one's monthly history."""

@@ -43,14 +43,9 @@ class MetricPage:
     commitments: pd.DataFrame
 
 
-def _trend(context: PageContext, metric_id: str, unit: str, marks: tuple) -> dict:
-    """The metric page's trend for the view (weekly up to a quarter, else monthly), in light colours."""
-    view = context.view
-    grain = "week" if view.period.days <= 92 else "month"
-    start = min(view.comparison.start, view.period.start)
-    trend = queries.trend(start, view.period.end, grain, metric_id, None, context.segment_id)
-    notes = queries.annotations(start, view.period.end, metric_id, None)
-    figure = trend_figure(trend, notes, unit, "light", marks)
+def _trend(context: PageContext, unit: str, marks: tuple) -> dict:
+    """The metric page's trend for the view, in light colours (paper), sized for a pack's page."""
+    figure = trend_figure(*frames.trend(context), unit, "light", marks)
     figure["layout"] = {**figure["layout"], "height": 250, "margin": {"t": 10, "b": 40, "l": 50, "r": 10}}
     return figure
 
@@ -74,7 +69,7 @@ def review(context: PageContext, public: bool) -> dict:
         pages.append(
             MetricPage(
                 row=row,
-                trend=_trend(context, row.metric_id, row.unit, milestones(on_metric)),
+                trend=_trend(metric_context, row.unit, milestones(on_metric)),
                 by_touchpoint=thin(found["touchpoint"]),
                 by_segment=thin(found["segment"]),
                 commitments=on_metric,
