@@ -8,9 +8,11 @@ seeds its own commitments and asserts on them by id.
 
 import json
 import re
+import subprocess
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
@@ -20,6 +22,7 @@ from dash.dash import _ID_CONTENT
 from playwright.sync_api import expect
 
 from components import ids
+from data.review_pack import page_count
 from data.state import accounts, alerts, audit, commitments, database
 from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
 from tests.e2e.test_commitments import field, seed, stored, unique
@@ -660,3 +663,19 @@ def test_settings_are_each_persons_own(sign_in, beacon):
     expect(viewer.locator("#settings-subscribe")).to_be_visible()
     expect(viewer.locator("#settings-owner-alerts, #settings-webhooks")).to_have_count(0)
     assert owner.problems == [] and viewer.problems == []
+
+
+def test_a_signed_in_viewer_downloads_the_review_pack(sign_in):
+    """With sign-in on, the scorecard's pack is printed by this server as the person asking: their
+    session goes with the print, so the PDF is the pack, not the sign-in page."""
+    page = sign_in("vera", "/?period=2026-Q4")
+    page.locator("summary", has_text="Table view and CSV").click()
+    with page.expect_download(timeout=PATIENCE_SECONDS * 2000) as download:
+        page.get_by_role("button", name="Review pack (PDF)").click()
+    assert download.value.suggested_filename == "beacon-review-2026-Q4.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and page_count(pdf) >= 3
+    text = subprocess.run(
+        ["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True
+    )
+    assert "Net promoter score" in text.stdout and "Sign in" not in text.stdout
