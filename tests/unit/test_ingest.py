@@ -1253,7 +1253,9 @@ def test_a_full_disk_says_no_space_left_and_loads_nothing(warehouse, tmp_path, f
 
 # --- respondent_ref ---------------------------------------------------------------------------------
 
-REF_REASON = "respondent_ref holds an opaque id from your own system (such as a CRM contact id), never contact details"
+REF_REASON = (
+    "respondent_ref holds an opaque id from your own system (such as a CRM contact id), never contact details"
+)
 
 
 def test_a_respondent_ref_is_stored_and_may_be_left_out(warehouse, files):
@@ -1290,7 +1292,11 @@ def test_contact_details_as_a_respondent_ref_are_refused_in_one_line(warehouse, 
     """An e-mail address or a phone number in respondent_ref is refused, naming file, row and column in
     one line; nothing is published."""
     path = write(
-        files, "responses.csv", RESPONSES + ",respondent_ref", response("X1") + ",CRM-1", response("X2") + f",{ref}"
+        files,
+        "responses.csv",
+        RESPONSES + ",respondent_ref",
+        response("X1") + ",CRM-1",
+        response("X2") + f",{ref}",
     )
     error = refused(warehouse, path)
     assert only(error) == (str(path), 3, "respondent_ref", ref, f"looks like {what}: {REF_REASON}")
