@@ -469,11 +469,17 @@ def cases_link(assignee_id: str | None) -> str:
 
 
 def record_cases(
-    connection, live_path: Path, previous_path: Path | None, snapshot_id: str, now: datetime | None = None
+    connection,
+    live_path: Path,
+    previous_path: Path | None,
+    snapshot_id: str,
+    now: datetime | None = None,
+    window_hours: int | None = None,
 ) -> Opened:
     """Open the cases of the snapshot at `live_path` (against `previous_path`; None or missing: a first
-    publication) in this write transaction, and queue one `case_new` event per assignee, deduplicated
-    by case_new:<assignee>:<snapshot_id>. Opening the same answers again opens nothing."""
+    publication, whose window is each rule's resolution time, or `window_hours`) in this write
+    transaction, and queue one `case_new` event per assignee, deduplicated by
+    case_new:<assignee>:<snapshot_id>. Opening the same answers again opens nothing."""
     now = now or current_time()
     enabled = _dicts(
         connection,
@@ -482,7 +488,7 @@ def record_cases(
     if not enabled:
         return Opened(0, {}, previous_path is None)
     routing = _dicts(connection, sa.select(*(_routes.c[column] for column in new_cases.ROUTE_COLUMNS)))
-    found = new_cases.find(live_path, previous_path, enabled, routing)
+    found = new_cases.find(live_path, previous_path, enabled, routing, window_hours)
     by_assignee: dict[tuple[str | None, str | None], list[int]] = {}
     by_metric: dict[tuple[str | None, str | None], dict[str, int]] = {}
     overdue: dict[tuple[str | None, str | None], int] = {}

@@ -76,10 +76,17 @@ def _responses_view(con: duckdb.DuckDBPyConnection, db: str, view: str) -> None:
     )
 
 
-def find(live_path: Path, previous_path: Path | None, rules: list[dict], routes: list[dict]) -> Found:
+def find(
+    live_path: Path,
+    previous_path: Path | None,
+    rules: list[dict],
+    routes: list[dict],
+    window_hours: int | None = None,
+) -> Found:
     """The cases that `rules` (enabled, as dicts of RULE_COLUMNS) open for answers of the snapshot at
     `live_path` that the one at `previous_path` (None or missing: a first publication) did not hold,
-    routed by `routes` (ROUTE_COLUMNS)."""
+    routed by `routes` (ROUTE_COLUMNS). A first publication opens the answers within their rule's
+    resolution time of the latest one, or within `window_hours` when given."""
     with duckdb.connect(":memory:") as con:
         if config.TIMEZONE:  # unset, DuckDB's zone is the server's, as Python's is
             con.execute("SET TimeZone = $zone", {"zone": config.TIMEZONE})
@@ -117,6 +124,7 @@ def find(live_path: Path, previous_path: Path | None, rules: list[dict], routes:
             SQL,
             {
                 "first": first,
+                "window_hours": window_hours,
                 "touchpoint_weight": weights["touchpoint_id"],
                 "segment_weight": weights["segment_id"],
             },

@@ -6,7 +6,8 @@
 -- state database's enabled rules and routes).
 --
 -- $first: no previous snapshot to compare with: only answers within their rule's resolution time of
--- the snapshot's latest answer are opened, so a first install does not open years of cases.
+-- the snapshot's latest answer are opened, so a first install does not open years of cases
+-- ($window_hours, when not NULL, instead of each rule's: the demo's seed reaches further back).
 -- $touchpoint_weight, $segment_weight: the contract's SPECIFICITY (the most specific match wins, as
 -- for targets: touchpoint and segment > touchpoint > segment > neither).
 WITH
@@ -57,7 +58,8 @@ windowed AS (
     SELECT m.*
     FROM matched AS m
     WHERE NOT $first
-        OR m.responded_at >= (SELECT max(responded_at) FROM live_responses) - to_hours(m.resolve_hours)
+        OR m.responded_at >= (SELECT max(responded_at) FROM live_responses)
+            - to_hours(coalesce($window_hours, m.resolve_hours))
 ),
 -- The most specific route wins; none: the metric's owner.
 routed AS (

@@ -487,3 +487,35 @@ def test_cases_open_once_on_postgresql(postgres_cluster, tiny, clock_at, monkeyp
     with database.writing() as connection:
         assert cases.record_cases(connection, tiny, None, "again").count == 0
     assert opened["a11"]["contact_due_at"] == datetime(2026, 10, 26, 9)
+
+
+def test_the_demo_has_cases_in_every_state_some_overdue_and_billing_causes_on_its_story(
+    demo_warehouse, tmp_path
+):
+    """The demo's seed (data/demo/cases.py) over the session's demo warehouse (to 2026-11-23), worked up
+    to noon the day after its last answers: every status and outcome, cases overdue both ways, and at
+    billing the tariffs' causes first."""
+    from data.demo.cases import seed_cases
+
+    url = f"sqlite:///{tmp_path / 'demo-state.db'}"
+    now = datetime(2026, 11, 24, 12)
+    opened = seed_cases(url, demo_warehouse, now)
+    assert opened == sum(cases.counts(url).values()) > 0
+    assert set(cases.counts(url)) == set(cases.STATUSES)
+    late = {case["late"] for case in cases.overdue(now, url)}
+    assert late == {"contact", "resolve"}
+    with database.reading(url) as connection:
+        outcomes = set(connection.execute(sa.select(database.cases.c.outcome).distinct()).scalars()) - {None}
+        billing = connection.execute(
+            sa.select(database.cases.c.root_cause, sa.func.count())
+            .where(database.cases.c.touchpoint_id == "billing", database.cases.c.root_cause.is_not(None))
+            .group_by(database.cases.c.root_cause)
+            .order_by(sa.func.count().desc(), database.cases.c.root_cause)
+        ).all()
+        enps = connection.execute(
+            sa.select(sa.func.count()).select_from(database.cases).where(database.cases.c.metric_id == "enps")
+        ).scalar()
+    assert outcomes == set(cases.OUTCOMES)
+    assert billing[0][0] == "New prices not explained", billing
+    assert enps == 0  # staff are not customers
+    assert seed_cases(url, demo_warehouse, now) == 0  # once
