@@ -488,51 +488,50 @@ def record_cases(
     if not enabled:
         return Opened(0, {}, previous_path is None)
     routing = _dicts(connection, sa.select(*(_routes.c[column] for column in new_cases.ROUTE_COLUMNS)))
-    found = new_cases.find(live_path, previous_path, enabled, routing, window_hours)
     by_assignee: dict[tuple[str | None, str | None], list[int]] = {}
     by_metric: dict[tuple[str | None, str | None], dict[str, int]] = {}
     overdue: dict[tuple[str | None, str | None], int] = {}
-    rows = found.cases
-    for start in range(0, len(rows), BATCH):
-        batch = [
-            {
-                **row,
-                "snapshot_id": snapshot_id,
-                "status": "new",
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-                "updated_by": PUBLISHER,
-            }
-            for row in rows[start : start + BATCH]
-        ]
-        inserted = _insert_batch(connection, batch)
-        history = []
-        for row in batch:
-            case_id = inserted.get((row["response_id"], row["rule_id"]))
-            if case_id is None:  # opened before (a re-ingest, a second record)
-                continue
-            key = (row["assignee_kind"], row["assignee_id"])
-            by_assignee.setdefault(key, []).append(case_id)
-            counts = by_metric.setdefault(key, {})
-            counts[row["metric_id"]] = counts.get(row["metric_id"], 0) + 1
-            overdue[key] = overdue.get(key, 0) + (row["contact_due_at"] < now)
-            history.append(
+    with new_cases.find(live_path, previous_path, enabled, routing, window_hours) as found:
+        for rows in found.batches(BATCH):
+            batch = [
                 {
-                    "case_id": case_id,
+                    **row,
+                    "snapshot_id": snapshot_id,
+                    "status": "new",
                     "version": 1,
-                    "changed_at": now,
-                    "changed_by": PUBLISHER,
-                    "action": "opened",
-                    "changes": {
-                        "status": [None, "new"],
-                        "assignee": [None, assignee_text(row["assignee_kind"], row["assignee_id"])],
-                    },
-                    "note": "",
+                    "created_at": now,
+                    "updated_at": now,
+                    "updated_by": PUBLISHER,
                 }
-            )
-        if history:
-            connection.execute(_history.insert(), history)
+                for row in rows
+            ]
+            inserted = _insert_batch(connection, batch)
+            history = []
+            for row in batch:
+                case_id = inserted.get((row["response_id"], row["rule_id"]))
+                if case_id is None:  # opened before (a re-ingest, a second record)
+                    continue
+                key = (row["assignee_kind"], row["assignee_id"])
+                by_assignee.setdefault(key, []).append(case_id)
+                counts = by_metric.setdefault(key, {})
+                counts[row["metric_id"]] = counts.get(row["metric_id"], 0) + 1
+                overdue[key] = overdue.get(key, 0) + (row["contact_due_at"] < now)
+                history.append(
+                    {
+                        "case_id": case_id,
+                        "version": 1,
+                        "changed_at": now,
+                        "changed_by": PUBLISHER,
+                        "action": "opened",
+                        "changes": {
+                            "status": [None, "new"],
+                            "assignee": [None, assignee_text(row["assignee_kind"], row["assignee_id"])],
+                        },
+                        "note": "",
+                    }
+                )
+            if history:
+                connection.execute(_history.insert(), history)
     for (kind, assignee_id), case_ids in by_assignee.items():
         count = len(case_ids)
         facts = {

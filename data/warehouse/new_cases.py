@@ -9,6 +9,9 @@ BEACON_TIMEZONE. data/state/cases.py stores what it finds.
 A snapshot made before responses had respondent_ref is read with none.
 """
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,15 +53,21 @@ RULE_COLUMNS = (
 ROUTE_COLUMNS = ("route_id", "metric_id", "touchpoint_id", "segment_id", "assignee_kind", "assignee_id")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Found:
-    """The cases to open (rows of new_cases.sql's columns, oldest answer first), and the live snapshot's
-    owners and metrics as messages name them."""
+    """What a publish opens: `batches(size)` yields the cases (dicts of new_cases.sql's columns, oldest
+    answer first) `size` at a time while the snapshots stay attached, so a publish opening a million
+    holds a batch, not all of them; and the live snapshot's owners and metrics as messages name them."""
 
-    cases: list[dict]
+    result: duckdb.DuckDBPyConnection
     owners: dict[str, dict]  # owner_id → {name, email}
     metrics: dict[str, dict]  # metric_id → {name, owner_id}
     first: bool  # no previous snapshot: the first publication's window applied
+
+    def batches(self, size: int) -> Iterator[list[dict]]:
+        columns = [column[0] for column in self.result.description]
+        while rows := self.result.fetchmany(size):
+            yield [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
@@ -76,18 +85,22 @@ def _responses_view(con: duckdb.DuckDBPyConnection, db: str, view: str) -> None:
     )
 
 
+@contextmanager
 def find(
     live_path: Path,
     previous_path: Path | None,
     rules: list[dict],
     routes: list[dict],
     window_hours: int | None = None,
-) -> Found:
+) -> Iterator[Found]:
     """The cases that `rules` (enabled, as dicts of RULE_COLUMNS) open for answers of the snapshot at
     `live_path` that the one at `previous_path` (None or missing: a first publication) did not hold,
     routed by `routes` (ROUTE_COLUMNS). A first publication opens the answers within their rule's
-    resolution time of the latest one, or within `window_hours` when given."""
-    with duckdb.connect(":memory:") as con:
+    resolution time of the latest one, or within `window_hours` when given. A context: the snapshots
+    stay attached until it ends. DuckDB may use BEACON_PUBLISH_MEMORY, spilling to a folder of its own."""
+    with tempfile.TemporaryDirectory(prefix="beacon-cases-") as spill, duckdb.connect(":memory:") as con:
+        con.execute("SET memory_limit = $limit", {"limit": config.PUBLISH_MEMORY})
+        con.execute("SET temp_directory = $spill", {"spill": spill})
         if config.TIMEZONE:  # unset, DuckDB's zone is the server's, as Python's is
             con.execute("SET TimeZone = $zone", {"zone": config.TIMEZONE})
         con.execute("ATTACH $path AS live (READ_ONLY)", {"path": str(live_path)})
@@ -119,18 +132,6 @@ def find(
                 "INSERT INTO case_routes_in VALUES (?, ?, ?, ?, ?, ?)",
                 [[route[column] for column in ROUTE_COLUMNS] for route in routes],
             )
-        weights = contract.SPECIFICITY
-        result = con.execute(
-            SQL,
-            {
-                "first": first,
-                "window_hours": window_hours,
-                "touchpoint_weight": weights["touchpoint_id"],
-                "segment_weight": weights["segment_id"],
-            },
-        )
-        columns = [column[0] for column in result.description]
-        cases = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
         owners = {
             owner_id: {"name": name, "email": email}
             for owner_id, name, email in con.execute(
@@ -143,4 +144,14 @@ def find(
                 "SELECT metric_id, name, owner_id FROM live.metrics"
             ).fetchall()
         }
-    return Found(cases, owners, metrics, first)
+        weights = contract.SPECIFICITY
+        result = con.execute(
+            SQL,
+            {
+                "first": first,
+                "window_hours": window_hours,
+                "touchpoint_weight": weights["touchpoint_id"],
+                "segment_weight": weights["segment_id"],
+            },
+        )
+        yield Found(result, owners, metrics, first)
