@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+import duckdb
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -118,8 +119,6 @@ class Catalogue:
 
 def catalogue_of(path: Path) -> Catalogue:
     """The Catalogue of the snapshot at `path` (its survey metrics only: ratios have no answers)."""
-    import duckdb
-
     counted = contract.sql_list(contract.COUNTED_KINDS)
     with duckdb.connect(str(path), read_only=True) as con:
         metrics = {

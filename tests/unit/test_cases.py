@@ -519,3 +519,34 @@ def test_the_demo_has_cases_in_every_state_some_overdue_and_billing_causes_on_it
     assert billing[0][0] == "New prices not explained", billing
     assert enps == 0  # staff are not customers
     assert seed_cases(url, demo_warehouse, now) == 0  # once
+
+
+def test_an_assignees_unsubscribe_link_stops_their_new_case_messages_only(
+    tiny, published, clock_at, monkeypatch
+):
+    """Ben's case_new message carries a link that opts him out of new-case messages (subject "cases"),
+    not out of his metric's alerts; the next publish's new case for him is recorded but not mailed."""
+    from unsubscribe import what_it_stops
+
+    server = SmtpServer().start()
+    try:
+        monkeypatch.setattr(config, "SMTP_URL", server.url)
+        tally = sender.deliver_due(wording=alert_messages)
+        received = server.wait_for(tally.sent)
+    finally:
+        server.stop()
+    (ben,) = [m for to, m in received if to == ["ben@example.com"] and "new follow-up cases" in m["Subject"]]
+    token = ben["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
+    link = alerts.use_unsubscribe_link(token)
+    assert (link["subject"], link["subject_id"], link["subscription_id"]) == ("cases", None, None)
+    assert what_it_stops(link) == "the messages about new follow-up cases assigned to ben@example.com"
+    assert [(o["subject"], o["subject_id"]) for o in alerts.opt_outs_of("ben@example.com")] == [
+        ("cases", None)
+    ]
+
+    clock_at["at"] = THIRD
+    publish(tiny, [("b1", "effort", "shop", "smb", 7, None, None, AT)])
+    alerts.record_publication(tiny)
+    sid = snapshot_id(tiny)
+    event = new_case_events()[f"case_new:owner:ben:{sid}"]
+    assert (event["facts"]["count"], event["deliveries"]) == (1, [])
