@@ -41,6 +41,8 @@ def what_it_stops(link: dict) -> str:
     subject, email = link["subject"], link["email"]
     if subject == "digest":
         return f"the weekly digest to {email}"
+    if subject == "cases":
+        return f"the messages about new follow-up cases assigned to {email}"
     about = f"the {subject} “{_name(subject, link['subject_id'])}”"
     if link["subscription_id"] is None:
         return f"the alerts about {about} that its owner gets at {email}"

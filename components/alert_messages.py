@@ -80,7 +80,49 @@ def sentence(kind: str, facts: dict) -> str:
             f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: "
             f"{_measure(facts)}."
         )
+    if kind == "case_new":
+        return _cases_line(facts)
+    if kind == "case_contact_overdue":
+        return (
+            f"Follow-up case {facts.get('case_id')} on {name} for {where} (score {_score(facts)}) was due "
+            f"a first contact by {_moment(facts.get('contact_due_at'))} and has had none; assigned to "
+            f"{facts.get('assignee_name') or 'nobody'}."
+        )
+    if kind == "case_resolve_overdue":
+        return (
+            f"Follow-up case {facts.get('case_id')} on {name} for {where} (score {_score(facts)}) was due "
+            f"to be resolved by {_moment(facts.get('resolve_due_at'))} and is not; assigned to "
+            f"{facts.get('assignee_name') or 'nobody'}."
+        )
     return f"{name}: {kind.replace('_', ' ')}."
+
+
+def _score(facts: dict) -> str:
+    score = facts.get("score")
+    return "–" if score is None else f"{score:g}"
+
+
+def _moment(text: str | None) -> str:
+    """'2026-11-22 09:00' from an ISO date and time (seconds dropped)."""
+    return (text or "")[:16] or "its due time"
+
+
+def _cases_line(facts: dict) -> str:
+    """'3 new follow-up cases for Ana Silva: 2 on Net promoter score, 1 on Satisfaction (top-2-box).'"""
+    count = facts.get("count") or 0
+    noun = "new follow-up case" if count == 1 else "new follow-up cases"
+    who = facts.get("assignee_name") or facts.get("assignee_id") or "nobody (the metric has no owner)"
+    parts = [
+        f"{item['count']} on {item.get('metric_name') or item['metric_id']}"
+        for item in facts.get("by_metric", [])
+    ]
+    said = f"{count} {noun} for {who}"
+    if parts:
+        said += ": " + ", ".join(parts)
+    overdue = facts.get("overdue_count") or 0
+    if overdue:
+        said += f"; {overdue} already past {'its' if count == 1 else 'their'} time for a first contact"
+    return said + "."
 
 
 def link(facts: dict) -> str:

@@ -6,6 +6,7 @@ Pure functions of DataFrames (no I/O), so every rule is unit-tested on frames bu
 import numpy as np
 import pandas as pd
 
+from data.warehouse.contract import SPECIFICITY
 from queries import stats
 
 SUMS = [
@@ -38,8 +39,9 @@ _RATIO_MOMENTS = [
 #: Every status word, worst first: the order a summary strip lists them in.
 STATUSES = ("off_track", "at_risk", "insufficient", "on_track", "no_target", "no_data")
 
-# Target specificity, DESIGN.md: touchpoint+segment beats touchpoint beats segment beats neither.
-_TOUCHPOINT_WEIGHT, _SEGMENT_WEIGHT = 2, 1
+# Target specificity, DESIGN.md: touchpoint+segment beats touchpoint beats segment beats neither (the
+# contract's rule, which cases' rules and routes follow too).
+_TOUCHPOINT_WEIGHT, _SEGMENT_WEIGHT = SPECIFICITY["touchpoint_id"], SPECIFICITY["segment_id"]
 
 
 def ratio_standard_error(frame: pd.DataFrame) -> np.ndarray:

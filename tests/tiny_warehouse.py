@@ -132,7 +132,7 @@ def build_tiny_warehouse(path: Path, extra_measurements: list[tuple] = ()) -> Pa
         }
         for table, rows in tables.items():
             con.append(table, pd.DataFrame(rows))
-        con.append("responses", _responses())
+        con.append("responses", _responses(), by_name=True)
         con.append("measurements", _measurements(list(extra_measurements)))
 
     write_snapshot(path, fill)

@@ -9,8 +9,15 @@ because a snapshot was published (data/warehouse/events.py finds those).
 * `no_plan`: a slice (all customers, a touchpoint or a segment) off track for at least NO_PLAN_DAYS
   days (slice_statuses' `since`) with no open commitment that covers it. Keyed by the slice and the
   day it went off track, so a slice that recovers and falls again alerts again.
+* `case_contact_overdue`: a follow-up case still waiting for its first contact (new, or reopened)
+  past its contact_due_at. Once per case.
+* `case_resolve_overdue`: a case not resolved past its resolve_due_at. Keyed by the case and that due
+  time, so a reopened case (whose clocks start again) escalates again when the new one passes.
+  Both escalate to the metric's owner (not the assignee, who had the case already), with the case's
+  numbers and times only: never its comment or respondent reference.
 
-The commitment's owner hears of its commitment's events, the metric's owner of `no_plan`; and, as for
+The commitment's owner hears of its commitment's events, the metric's owner of `no_plan` and of the
+cases' escalations; and, as for
 every event, the subscribers of the metric, touchpoint or segment and the webhooks
 (data.state.alerts.recipients_for). The facts carry the same field names as the publish-time events'.
 
@@ -26,11 +33,17 @@ import sqlalchemy as sa
 
 import config
 import queries
-from data.state import alerts, commitments, database
+from data.state import alerts, cases, commitments, database
 from data.warehouse.events import as_json
 from queries.accountability import EFFECT_LABELS, commitment_effect, effect_windows
 
-KINDS = ("commitment_overdue", "verdict_available", "no_plan")
+KINDS = (
+    "commitment_overdue",
+    "verdict_available",
+    "no_plan",
+    "case_contact_overdue",
+    "case_resolve_overdue",
+)
 #: What a warehouse with no data yet raises, named here for the command (it does not reach into queries/).
 WarehouseError = queries.WarehouseError
 
@@ -175,6 +188,57 @@ def _no_plan(register: pd.DataFrame, now: datetime, url: str | None) -> list[Clo
     return found
 
 
+def _case_facts(case: dict, catalogue: dict) -> dict:
+    """What an escalation says: the case's metric, slice, score and times, the metric's owner (who is
+    told); never the comment or the respondent reference."""
+    metric = catalogue["metric"].get(case["metric_id"], {})
+    owner = catalogue["owner"].get(metric.get("owner_id"), {})
+    touchpoint = catalogue["touchpoint"].get(case["touchpoint_id"], {})
+    segment = catalogue["segment"].get(case["segment_id"], {})
+    assignee_kind, assignee_id = case["assignee_kind"], case["assignee_id"]
+    assignee_name = assignee_id
+    if assignee_kind == "owner":
+        assignee_name = as_json(catalogue["owner"].get(assignee_id, {}).get("name")) or assignee_id
+    return {
+        "metric_id": case["metric_id"],
+        "metric_name": as_json(metric.get("name")) or case["metric_id"],
+        "unit": as_json(metric.get("unit")),
+        "kind": as_json(metric.get("kind")),
+        "owner_id": as_json(metric.get("owner_id")),
+        "owner_name": as_json(owner.get("name")),
+        "owner_email": as_json(owner.get("email")),
+        "touchpoint_id": case["touchpoint_id"],
+        "touchpoint_name": as_json(touchpoint.get("name")),
+        "segment_id": case["segment_id"],
+        "segment_name": as_json(segment.get("name")),
+        "case_id": int(case["case_id"]),
+        "case_status": case["status"],
+        "score": as_json(case["score"]),
+        "responded_at": case["responded_at"].isoformat(sep=" "),
+        "contact_due_at": case["contact_due_at"].isoformat(sep=" "),
+        "resolve_due_at": case["resolve_due_at"].isoformat(sep=" "),
+        "assignee_kind": assignee_kind,
+        "assignee_id": assignee_id,
+        "assignee_name": assignee_name,
+        "link": f"/case/{int(case['case_id'])}",
+    }
+
+
+def _cases_overdue(now: datetime, catalogue: dict, url: str | None) -> list[ClockEvent]:
+    found = []
+    for case in cases.overdue(now, url):
+        facts = _case_facts(case, catalogue)
+        if case["late"] == "contact":
+            kind, key = "case_contact_overdue", f"case_contact_overdue:{facts['case_id']}"
+        else:
+            kind = "case_resolve_overdue"
+            key = f"case_resolve_overdue:{facts['case_id']}:{case['resolve_due_at'].isoformat()}"
+        found.append(
+            ClockEvent(kind, key, facts, facts["metric_id"], facts["touchpoint_id"], facts["segment_id"])
+        )
+    return found
+
+
 def due(now: datetime, url: str | None = None) -> list[ClockEvent]:
     """Every clock event that holds at `now` (local time) and was not recorded yet: what a pass records,
     and what --dry-run lists."""
@@ -189,6 +253,7 @@ def due(now: datetime, url: str | None = None) -> list[ClockEvent]:
         *_overdue(register, catalogue, as_of),
         *_verdicts(register, catalogue, as_of, held_verdicts),
         *_no_plan(register, now, url),
+        *_cases_overdue(now, catalogue, url),
     ]
     with database.reading(url) as connection:
         held = alerts.recorded(connection, [event.dedupe_key for event in found])

@@ -2,7 +2,8 @@
 
     python -m data.demo.commitments
 
-seeds the state database (BEACON_STATE_URL) once, while it has no commitments, and only when the
+seeds the state database (BEACON_STATE_URL) once, while it has no commitments (and the demo's
+follow-up cases, data/demo/cases.py, once, while it has no case rules), and only when the
 warehouse is the demo (a customer's own data never gets demo commitments). Every date is relative to the
 warehouse's last data day, so the demo always looks current, and every commitment is made the way an
 owner makes one: `commitments.validate` then `create`, and `update` for each later edit, so each has a
@@ -22,6 +23,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from data.demo import generator
+from data.demo.cases import seed_cases
 from data.state import commitments, database
 from data.state.commitments import Catalogue
 from data.warehouse.snapshot import catalogue_ids
@@ -490,6 +492,12 @@ def main() -> None:
     created = seed_commitments(config.STATE_URL, as_of)
     print(
         f"{where}: {created} demo commitments seeded" if created else f"{where}: has commitments, left as is"
+    )
+    opened = seed_cases(config.STATE_URL, config.WAREHOUSE)
+    print(
+        f"{where}: demo case rules and {opened} follow-up cases seeded"
+        if opened
+        else f"{where}: has case rules, left as is"
     )
 
 

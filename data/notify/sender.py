@@ -183,6 +183,8 @@ def _unsubscribe_subject(connection, row: dict, facts: dict) -> tuple[str, str |
             return found.subject, found.subject_id
     if row["kind"] == "digest":
         return "digest", None
+    if row["reason"] == "assignee":  # new cases: stop them, not a metric's alerts
+        return "cases", None
     return "metric", facts.get("metric_id")
 
 

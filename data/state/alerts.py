@@ -4,7 +4,9 @@ unsubscribe links and the admins' webhooks.
 
 An event goes to its metric's owner (the catalogue's e-mail) unless they opted out of that metric, to
 every active subscription on its metric, touchpoint or segment, and to every enabled webhook: one
-outbox row per (channel, recipient), so nobody hears of an event twice.
+outbox row per (channel, recipient), so nobody hears of an event twice. An event addressed to one
+person (`assignee_email` in its facts: new follow-up cases) goes to them unless they opted out of
+cases' messages (subject "cases"), and to the webhooks.
 """
 
 import hashlib
@@ -17,13 +19,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 import config
-from data.state import database
+from data.state import cases, database
 from data.state.commitments import current_time
 from data.warehouse import events as found
+from data.warehouse.snapshot import previous_path as kept_previous
 
 SUBJECTS = ("metric", "touchpoint", "segment", "digest")
 BATCHES = ("instant", "daily")
 EMAIL_MAX = 320
+#: Keys asked about per statement by `recorded` (databases bound the parameters of one statement).
+RECORDED_CHUNK = 1000
 
 _events, _outbox = database.alert_events, database.outbox
 _subscriptions, _opt_outs, _links = database.subscriptions, database.opt_outs, database.unsubscribe_links
@@ -34,7 +39,7 @@ _webhooks, _publications, _statuses = database.webhooks, database.publications, 
 class Recipient:
     channel: str  # email | webhook
     recipient: str  # an e-mail address, or a webhook's id
-    reason: str  # owner | subscription | webhook
+    reason: str  # owner | assignee | subscription | webhook
     subscription_id: int | None = None
     batch: str = "instant"
 
@@ -100,6 +105,16 @@ def recipients_for(connection, facts: dict) -> list[Recipient]:
         ).first()
         if opted_out is None:
             chosen[("email", owner)] = Recipient("email", owner, "owner")
+    # An event addressed to one person (a case_new to the cases' assignee), unless they opted out of it.
+    addressed = (facts.get("assignee_email") or "").strip().lower()
+    if addressed:
+        opted_out = connection.execute(
+            sa.select(_opt_outs.c.opt_out_id).where(
+                sa.func.lower(_opt_outs.c.email) == addressed, _opt_outs.c.subject == "cases"
+            )
+        ).first()
+        if opted_out is None:
+            chosen[("email", addressed)] = Recipient("email", addressed, "assignee")
     matches = [
         sa.and_(_subscriptions.c.subject == subject, _subscriptions.c.subject_id == subject_id)
         for subject, subject_id in (
@@ -236,13 +251,15 @@ def found_since(connection, since: datetime, kinds: tuple[str, ...]) -> list[dic
 
 def recorded(connection, dedupe_keys: list[str]) -> set[str]:
     """Which of `dedupe_keys` name an event recorded already."""
-    if not dedupe_keys:
-        return set()
-    return set(
-        connection.execute(
-            sa.select(_events.c.dedupe_key).where(_events.c.dedupe_key.in_(dedupe_keys))
-        ).scalars()
-    )
+    held: set[str] = set()
+    for start in range(0, len(dedupe_keys), RECORDED_CHUNK):  # thousands of overdue cases: in chunks
+        chunk = dedupe_keys[start : start + RECORDED_CHUNK]
+        held.update(
+            connection.execute(
+                sa.select(_events.c.dedupe_key).where(_events.c.dedupe_key.in_(chunk))
+            ).scalars()
+        )
+    return held
 
 
 def record(connection, kind: str, dedupe_key: str, facts: dict, **ids) -> int | None:
@@ -265,8 +282,9 @@ def record_publication(
     live_path: Path, previous_path: Path | None = None, url: str | None = None
 ) -> int | None:
     """Record the snapshot at `live_path` once: its publication, the events since `previous_path`
-    (default: the one kept beside it) with their outbox rows, and its slice statuses (a slice whose
-    status is unchanged keeps its `since`). The number of events found; None when this snapshot was
+    (default: the one kept beside it) with their outbox rows, the follow-up cases of its new answers
+    (data.state.cases.record_cases, one case_new event per assignee), and its slice statuses (a slice
+    whose status is unchanged keeps its `since`). The number of events found; None when this snapshot was
     recorded before (by another publish step or a data.notify pass) or there is no snapshot file.
     `url`: the state database (default BEACON_STATE_URL)."""
     if not Path(live_path).exists() or _recorded(found.snapshot_identity(live_path), url):
@@ -295,6 +313,15 @@ def record_publication(
                 snapshot_id=publication.snapshot_id,
                 found_at=now,
             )
+        # The follow-up cases of the answers new in this snapshot, and one case_new per assignee.
+        previous = Path(previous_path) if previous_path is not None else kept_previous(Path(live_path))
+        opened = cases.record_cases(connection, Path(live_path), previous, publication.snapshot_id, now)
+        if opened.by_assignee:
+            connection.execute(
+                _publications.update()
+                .where(_publications.c.snapshot_id == publication.snapshot_id)
+                .values(events=len(publication.events) + len(opened.by_assignee))
+            )
         held = {
             (r.metric_id, r.touchpoint_id, r.segment_id): (r.status, r.since)
             for r in connection.execute(sa.select(_statuses))
@@ -307,7 +334,7 @@ def record_publication(
             rows.append({**status, "snapshot_id": publication.snapshot_id, "since": since})
         if rows:
             connection.execute(_statuses.insert(), rows)
-    return len(publication.events)
+    return len(publication.events) + len(opened.by_assignee)
 
 
 def after_publish(live_path: Path) -> str:

@@ -1,5 +1,6 @@
 """Beacon's state database: commitments and their history, accounts and their sessions, display tokens
-and the audit log, alerts and their outbox, through SQLAlchemy Core.
+and the audit log, alerts and their outbox, follow-up cases with their rules, routes and history,
+through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
 migrates the schema itself on start (`migrate`): Alembic's revisions in migrations/versions/, applied
@@ -290,6 +291,103 @@ def tables_v4(into: sa.MetaData) -> tuple[sa.Table, ...]:
     )
 
 
+def tables_v5(into: sa.MetaData) -> tuple[sa.Table, ...]:
+    """Follow-up cases, as revision 0005 made them: the rules turning answers into cases (a score band
+    per metric, optionally one touchpoint and segment, with the times allowed for first contact and for
+    resolution), the routes saying who gets them, the root causes offered per touchpoint, the cases
+    (each response once per rule: unique (response_id, rule_id)) and their history. Frozen, as tables_v1."""
+    case_rules = sa.Table(
+        "case_rules",
+        into,
+        sa.Column("rule_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("metric_id", sa.String(64), nullable=False),
+        sa.Column("touchpoint_id", sa.String(64)),  # NULL: every touchpoint
+        sa.Column("segment_id", sa.String(64)),  # NULL: every segment
+        sa.Column("score_min", sa.Float, nullable=False),  # the band, inclusive, on the metric's scale
+        sa.Column("score_max", sa.Float, nullable=False),
+        sa.Column("comment_required", sa.Boolean, nullable=False, default=False),
+        sa.Column("contact_hours", sa.Integer, nullable=False, default=48),
+        sa.Column("resolve_hours", sa.Integer, nullable=False, default=168),
+        sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("updated_by", sa.String(200), nullable=False),
+        sa.Index("case_rules_by_metric", "metric_id"),
+    )
+    case_routes = sa.Table(
+        "case_routes",
+        into,
+        sa.Column("route_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("metric_id", sa.String(64), nullable=False),
+        sa.Column("touchpoint_id", sa.String(64)),  # NULL: every touchpoint
+        sa.Column("segment_id", sa.String(64)),  # NULL: every segment
+        sa.Column("assignee_kind", sa.String(16), nullable=False),  # owner | account
+        sa.Column("assignee_id", sa.String(200), nullable=False),  # an owner_id, or an account's username
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("created_by", sa.String(200), nullable=False),
+        sa.UniqueConstraint("metric_id", "touchpoint_id", "segment_id", name="case_routes_once"),
+    )
+    root_causes = sa.Table(
+        "root_causes",
+        into,
+        sa.Column("cause_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("touchpoint_id", sa.String(64), nullable=False),
+        sa.Column("cause", sa.String(120), nullable=False),
+        sa.Column("sort_order", sa.Integer, nullable=False, default=0),
+        sa.Column("enabled", sa.Boolean, nullable=False, default=True),
+        sa.UniqueConstraint("touchpoint_id", "cause", name="root_causes_once"),
+    )
+    cases = sa.Table(
+        "cases",
+        into,
+        sa.Column("case_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("response_id", sa.String(200), nullable=False),
+        sa.Column("rule_id", sa.Integer, sa.ForeignKey("case_rules.rule_id"), nullable=False),
+        sa.Column("metric_id", sa.String(64), nullable=False),
+        sa.Column("touchpoint_id", sa.String(64), nullable=False),
+        sa.Column("segment_id", sa.String(64), nullable=False),
+        sa.Column("respondent_ref", sa.String(200)),  # the source system's opaque id; never contact details
+        sa.Column("score", sa.Float, nullable=False),
+        sa.Column("responded_at", sa.DateTime, nullable=False),
+        sa.Column("snapshot_id", sa.String(64), nullable=False),  # the publication that opened it
+        sa.Column("assignee_kind", sa.String(16)),  # owner | account; NULL: nobody (a metric without owner)
+        sa.Column("assignee_id", sa.String(200)),
+        sa.Column("status", sa.String(16), nullable=False),  # new | contacted | resolved | reopened
+        sa.Column("outcome", sa.String(32)),  # fixed | explained | could_not_reach | not_actionable
+        sa.Column("root_cause", sa.String(120)),
+        sa.Column("cause_note", sa.Text),
+        sa.Column("contact_due_at", sa.DateTime, nullable=False),
+        sa.Column("resolve_due_at", sa.DateTime, nullable=False),
+        sa.Column("contacted_at", sa.DateTime),
+        sa.Column("resolved_at", sa.DateTime),
+        sa.Column("commitment_id", sa.Integer, sa.ForeignKey("commitments.commitment_id")),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.Column("updated_by", sa.String(200), nullable=False),
+        sa.UniqueConstraint("response_id", "rule_id", name="cases_once"),
+        sa.Index("cases_by_assignee", "assignee_kind", "assignee_id", "status"),
+        sa.Index("cases_by_status", "status", "contact_due_at"),
+        sa.Index("cases_by_metric", "metric_id", "touchpoint_id"),
+    )
+    case_history = sa.Table(
+        "case_history",
+        into,
+        sa.Column("history_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.case_id"), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("changed_at", sa.DateTime, nullable=False),
+        sa.Column("changed_by", sa.String(200), nullable=False),
+        sa.Column("action", sa.String(32), nullable=False),  # opened | contact | resolve | reopen | …
+        # {"field": [before, after], ...} as JSON, as commitment_history keeps them.
+        sa.Column("changes", sa.JSON, nullable=False),
+        sa.Column("note", sa.Text, nullable=False, default=""),
+        sa.Index("case_history_by_case", "case_id", "version"),
+    )
+    return case_rules, case_routes, root_causes, cases, case_history
+
+
 #: The tables as the latest revision has them: what the store reads and writes.
 commitments, history = tables_v1(metadata)
 accounts = tables_v2(metadata)
@@ -305,6 +403,7 @@ audit_log, display_tokens, sessions = tables_v3(metadata)
     unsubscribe_links,
     webhooks,
 ) = tables_v4(metadata)
+case_rules, case_routes, root_causes, cases, case_history = tables_v5(metadata)
 
 _engines: dict[tuple[int, str], sa.Engine] = {}
 

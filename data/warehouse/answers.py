@@ -130,12 +130,18 @@ def bucket_rows(start: date, end: date, grain: str, metric_ids: Iterable[str]) -
 
 
 def statement_params(views: list[dict]) -> dict:
-    """The bound parameters of answers.sql for `views` (the contract's units come along)."""
+    """The bound parameters of answers.sql for `views` (the contract's units and target specificity
+    come along)."""
     units = [
         {"unit": name, "multiplier": unit.multiplier, "ceiling": unit.ceiling}
         for name, unit in contract.UNITS.items()
     ]
-    return {"views": views, "units": units}
+    return {
+        "views": views,
+        "units": units,
+        "touchpoint_weight": contract.SPECIFICITY["touchpoint_id"],
+        "segment_weight": contract.SPECIFICITY["segment_id"],
+    }
 
 
 def standard_views(first_day: date, as_of: date) -> list[View]:

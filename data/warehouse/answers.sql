@@ -166,7 +166,7 @@ grid AS (
     CROSS JOIN (SELECT segment_id FROM segments UNION ALL SELECT NULL) AS s
 ),
 -- The most specific target in force on the target day: touchpoint+segment > touchpoint > segment >
--- neither; among equals the latest period_start.
+-- neither (the contract's SPECIFICITY, bound); among equals the latest period_start.
 picked AS (
     SELECT g.period_key, g.compare, g.metric_id, g.touchpoint_id, g.segment_id, t.target, t.tolerance
     FROM grid AS g
@@ -177,7 +177,8 @@ picked AS (
         AND g.target_day BETWEEN t.period_start AND t.period_end
     QUALIFY row_number() OVER (
         PARTITION BY g.period_key, g.compare, g.metric_id, g.touchpoint_id, g.segment_id
-        ORDER BY (t.touchpoint_id IS NOT NULL)::INT * 2 + (t.segment_id IS NOT NULL)::INT DESC,
+        ORDER BY (t.touchpoint_id IS NOT NULL)::INT * $touchpoint_weight
+            + (t.segment_id IS NOT NULL)::INT * $segment_weight DESC,
             t.period_start DESC, t.period_end DESC, t.target DESC, t.tolerance DESC
     ) = 1
 ),

@@ -125,6 +125,18 @@ def _scale_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+#: What a respondent_ref may not look like (Beacon stores no contact details): an e-mail address, or a
+#: phone number: digits with the marks phone numbers are written with (a leading +, spaces, dots,
+#: dashes, brackets), 7 to 15 digits. Digits alone stay an id ("004211"): many systems number people.
+EMAIL_LIKE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+PHONE_CHARACTERS = r"\+?[0-9 ().\-/]+"
+PHONE_MARKS = r"^\+|[ ().\-/]"
+
+#: The most specific match wins (DESIGN.md: targets; cases' rules and routes too): a row scoped to a
+#: touchpoint outweighs one scoped to a segment, which outweighs one scoped to neither; both, most.
+SPECIFICITY = {"touchpoint_id": 2, "segment_id": 1}
+
+
 def _not_negative(column: str) -> Rule:
     return Rule(column, f"{{{column}}} >= 0", "must not be negative")
 
@@ -222,6 +234,27 @@ TABLES = {
                 Column("segment_id", VARCHAR, references="segments"),
                 Column("score", DOUBLE),
                 Column("comment", VARCHAR, required=False),
+                # An opaque id from the source system (a CRM contact id) for following the answer up:
+                # never contact details. Optional: a file, or a warehouse made before it, may lack it.
+                Column("respondent_ref", VARCHAR, required=False),
+            ),
+            rules=(
+                Rule(
+                    "respondent_ref",
+                    f"NOT regexp_matches({{respondent_ref}}, '{EMAIL_LIKE}')",
+                    "looks like an e-mail address: respondent_ref holds an opaque id from your own system "
+                    "(such as a CRM contact id), never contact details",
+                    in_schema=False,
+                ),
+                Rule(
+                    "respondent_ref",
+                    f"NOT (regexp_full_match({{respondent_ref}}, '{PHONE_CHARACTERS}') "
+                    f"AND length(regexp_replace({{respondent_ref}}, '[^0-9]', '', 'g')) BETWEEN 7 AND 15 "
+                    f"AND regexp_matches({{respondent_ref}}, '{PHONE_MARKS}'))",
+                    "looks like a phone number: respondent_ref holds an opaque id from your own system "
+                    "(such as a CRM contact id), never contact details",
+                    in_schema=False,
+                ),
             ),
             fact=True,
         ),

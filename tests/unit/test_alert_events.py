@@ -49,7 +49,7 @@ def publish_again(path, answers, measurements=()) -> None:
             "score",
             "comment",
         ]
-        con.append("responses", pd.DataFrame(rows, columns=columns))
+        con.append("responses", pd.DataFrame(rows, columns=columns), by_name=True)
         if measurements:
             con.append("measurements", pd.DataFrame(list(measurements)))
 

@@ -9,12 +9,13 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 import config
 import queries
 from data.demo import generator
 from data.demo.commitments import main, seed_commitments
-from data.state import commitments
+from data.state import commitments, database
 from queries.accountability import commitment_effect, metric_plans
 
 AS_OF = date(2026, 11, 23)  # the last day of the `demo_warehouse` fixture
@@ -113,7 +114,13 @@ def test_the_command_seeds_the_demo_once(demo_warehouse, tmp_path):
         ).stdout
         for _ in range(2)
     ]
-    assert outputs == [f"{path}: 18 demo commitments seeded\n", f"{path}: has commitments, left as is\n"]
+    with database.reading(f"sqlite:///{path}") as connection:
+        opened = connection.execute(sa.select(sa.func.count()).select_from(database.cases)).scalar()
+    assert opened > 0
+    assert outputs == [
+        f"{path}: 18 demo commitments seeded\n{path}: demo case rules and {opened} follow-up cases seeded\n",
+        f"{path}: has commitments, left as is\n{path}: has case rules, left as is\n",
+    ]
 
 
 def test_the_command_leaves_a_warehouse_that_is_not_the_demo_alone(

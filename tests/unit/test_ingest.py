@@ -183,7 +183,7 @@ def test_an_unknown_column_is_named_on_the_header_line(warehouse, files):
         "channel",
         None,
         "is not a column of responses (response_id, metric_id, responded_at, touchpoint_id, segment_id, "
-        "score, comment)",
+        "score, comment, respondent_ref)",
     )
     assert f"{path}, row 1, column channel: is not a column of responses" in str(error)
 
@@ -1249,3 +1249,71 @@ def test_a_full_disk_says_no_space_left_and_loads_nothing(warehouse, tmp_path, f
         assert fingerprint(live) == before
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+# --- respondent_ref ---------------------------------------------------------------------------------
+
+REF_REASON = (
+    "respondent_ref holds an opaque id from your own system (such as a CRM contact id), never contact details"
+)
+
+
+def test_a_respondent_ref_is_stored_and_may_be_left_out(warehouse, files):
+    """respondent_ref is optional: an opaque id is stored, a blank one is NULL, and a file without the
+    column loads as before."""
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES + ",respondent_ref",
+        response("X1") + ",CRM-004211",
+        response("X2") + ",",
+        response("X3") + ",004211",
+    )
+    old = write(files, "responses-old.csv", RESPONSES, response("X4"))
+    ingest([path, old], warehouse, today=TODAY)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        refs = dict(
+            con.execute(
+                "SELECT response_id, respondent_ref FROM responses WHERE response_id LIKE 'X%'"
+            ).fetchall()
+        )
+    assert refs == {"X1": "CRM-004211", "X2": None, "X3": "004211", "X4": None}
+
+
+@pytest.mark.parametrize(
+    ("ref", "what"),
+    [
+        ("ana.silva@example.com", "an e-mail address"),
+        ("+44 20 7946 0958", "a phone number"),
+        ("(020) 7946-0958", "a phone number"),
+    ],
+)
+def test_contact_details_as_a_respondent_ref_are_refused_in_one_line(warehouse, files, ref, what):
+    """An e-mail address or a phone number in respondent_ref is refused, naming file, row and column in
+    one line; nothing is published."""
+    path = write(
+        files,
+        "responses.csv",
+        RESPONSES + ",respondent_ref",
+        response("X1") + ",CRM-1",
+        response("X2") + f",{ref}",
+    )
+    error = refused(warehouse, path)
+    assert only(error) == (str(path), 3, "respondent_ref", ref, f"looks like {what}: {REF_REASON}")
+    assert str(error) == f'{path}, row 3, column respondent_ref: "{ref}" looks like {what}: {REF_REASON}'
+
+
+def test_a_warehouse_from_before_respondent_ref_takes_an_ingest(tmp_path, files):
+    """A warehouse written before responses had respondent_ref (the column dropped here) takes an ingest:
+    its rows are kept, without a reference, beside the new ones with theirs."""
+    path = tmp_path / "cx.duckdb"
+    ingest([EXAMPLE], path, today=TODAY)
+    with duckdb.connect(str(path)) as con:
+        con.execute("ALTER TABLE responses DROP COLUMN respondent_ref")
+    new = write(files, "responses.csv", RESPONSES + ",respondent_ref", response("X1") + ",CRM-7")
+    summary = ingest([new], path, today=TODAY)
+    assert (summary.published, summary.added) == (True, 1)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*), count(respondent_ref), max(respondent_ref) FROM responses"
+        ).fetchone() == (EXAMPLE_COUNTS["responses"] + 1, 1, "CRM-7")

@@ -1,0 +1,788 @@
+"""Follow-up cases: unhappy answers turned into work that someone owns, with a clock on it.
+
+* **Rules** (case_rules) say which answers become cases: a score band on a survey metric's scale, a
+  comment required or not, optionally one touchpoint and one segment, and the hours allowed for first
+  contact (default 48) and for resolution (default 168, 7 days). For each answer, the enabled rules of
+  the most specific scope that applies decide (touchpoint and segment > touchpoint > segment > neither,
+  the contract's SPECIFICITY, as targets are picked): a rule for billing overrides the metric's
+  general rule there. Several rules of that scope: the lowest rule_id whose band holds.
+* **Routes** (case_routes) say who gets them: (metric, touchpoint, segment) → an owner or an account,
+  the most specific match winning the same way; an answer no route covers goes to the metric's owner.
+* **Opening** (`record_cases`, called by alerts.record_publication inside its transaction): answers of
+  the live snapshot the previous one did not hold, each at most once per rule (unique (response_id,
+  rule_id): a re-ingest or a second record opens nothing). A **first publication** (no previous
+  snapshot) opens only answers within their rule's resolution time of the snapshot's latest answer,
+  so a first install does not open years of cases. Due times are counted from responded_at in hours
+  elapsed in BEACON_TIMEZONE. Each assignee hears once per publish (`case_new`), with the count.
+* **Life of a case** (`act`): new → contacted → resolved (with an outcome), or reopened; a root cause
+  from the touchpoint's list (root_causes, editable) with free text; notes; reassigning. Every change
+  checks the version it was made from (optimistic, as commitments: a stale one is refused with the
+  changes since, nothing is overwritten) and adds a history row.
+
+Who may act on a case is the views' decision (views/, later); this store only keeps cases consistent.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from data.state import alerts, database
+from data.state.commitments import current_time
+from data.warehouse import contract, new_cases
+
+log = logging.getLogger(__name__)
+
+STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved", "reopened": "Reopened"}
+#: Waiting for a first contact: what the contact clock runs on.
+AWAITING_CONTACT = ("new", "reopened")
+OPEN_STATUSES = ("new", "contacted", "reopened")
+OUTCOMES = {
+    "fixed": "Fixed",
+    "explained": "Explained",
+    "could_not_reach": "Could not reach",
+    "not_actionable": "Not actionable",
+}
+ACTIONS = ("contact", "resolve", "reopen", "set_cause", "note", "reassign")
+ASSIGNEE_KINDS = ("owner", "account")
+CONTACT_HOURS, RESOLVE_HOURS = 48, 168
+NOTE_MAX, CAUSE_MAX = 2000, 120
+#: Cases inserted per statement when a publish opens many.
+BATCH = 2000
+#: Who a publish's changes are by, in a case's history.
+PUBLISHER = "publish"
+RULE_FIELDS = (
+    "metric_id",
+    "touchpoint_id",
+    "segment_id",
+    "score_min",
+    "score_max",
+    "comment_required",
+    "contact_hours",
+    "resolve_hours",
+    "enabled",
+)
+FIELD_LABELS = {
+    "metric_id": "Metric",
+    "touchpoint_id": "Touchpoint",
+    "segment_id": "Segment",
+    "score_min": "Lowest score",
+    "score_max": "Highest score",
+    "comment_required": "Comment required",
+    "contact_hours": "Hours to first contact",
+    "resolve_hours": "Hours to resolution",
+    "enabled": "Enabled",
+    "status": "Status",
+    "outcome": "Outcome",
+    "root_cause": "Root cause",
+    "cause_note": "Cause in words",
+    "assignee": "Assignee",
+    "note": "Note",
+}
+
+_rules, _routes, _causes = database.case_rules, database.case_routes, database.root_causes
+_cases, _history = database.cases, database.case_history
+
+
+class FieldError(ValueError):
+    """A value that cannot be stored: `field` names it, the message says why."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(f"{FIELD_LABELS.get(field, field)}: {message}")
+
+
+class ConflictError(Exception):
+    """An action from a stale version: `changes` are the history entries saved since that version, and
+    `current` the case as it is now. Nothing was changed."""
+
+    def __init__(self, case_id: int, current: dict, changes: list[dict]):
+        self.case_id, self.current, self.changes = case_id, current, changes
+        super().__init__(f"Case {case_id} was changed by someone else.")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What rules and routes may name, from the warehouse: survey metrics with their scales
+    (metric_id → (scale_min, scale_max)), touchpoints, segments, owners."""
+
+    metrics: dict[str, tuple[float, float]]
+    touchpoints: frozenset[str]
+    segments: frozenset[str]
+    owners: frozenset[str]
+
+
+def catalogue_of(path: Path) -> Catalogue:
+    """The Catalogue of the snapshot at `path` (its survey metrics only: ratios have no answers)."""
+    counted = contract.sql_list(contract.COUNTED_KINDS)
+    with duckdb.connect(str(path), read_only=True) as con:
+        metrics = {
+            metric_id: (low, high)
+            for metric_id, low, high in con.execute(
+                f"SELECT metric_id, scale_min, scale_max FROM metrics WHERE kind NOT IN ({counted})"
+            ).fetchall()
+        }
+
+        def ids(table: str, column: str) -> frozenset[str]:
+            # Names from the contract's CATALOGUE_KEYS, never input.
+            return frozenset(row[0] for row in con.execute(f"SELECT {column} FROM {table}").fetchall())
+
+        return Catalogue(
+            metrics,
+            ids("touchpoints", "touchpoint_id"),
+            ids("segments", "segment_id"),
+            ids("owners", "owner_id"),
+        )
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _number(values: dict, field: str) -> float:
+    text = _text(values.get(field))
+    if not text:
+        raise FieldError(field, "give a score.")
+    try:
+        return float(text)
+    except ValueError:
+        raise FieldError(field, f"“{text}” is not a number.") from None
+
+
+def _hours(values: dict, field: str, default: int) -> int:
+    text = _text(values.get(field))
+    if not text:
+        return default
+    try:
+        hours = float(text)
+    except ValueError:
+        raise FieldError(field, f"“{text}” is not a number of hours.") from None
+    if hours != int(hours) or not 1 <= hours <= 24 * 366:
+        raise FieldError(field, "a whole number of hours from 1 to 8784 (a year).")
+    return int(hours)
+
+
+def _flag(value, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _scope(values: dict, catalogue: Catalogue) -> tuple[str | None, str | None]:
+    found = []
+    for field, known, noun in (
+        ("touchpoint_id", catalogue.touchpoints, "touchpoint"),
+        ("segment_id", catalogue.segments, "segment"),
+    ):
+        text = _text(values.get(field)) or None
+        if text is not None and text not in known:
+            raise FieldError(field, f"there is no {noun} “{text}”.")
+        found.append(text)
+    return found[0], found[1]
+
+
+def validate_rule(values: dict, catalogue: Catalogue) -> dict:
+    """Clean values for a rule from what a form holds; FieldError naming the first field that is wrong:
+    an unknown or non-survey metric, a band outside the metric's scale, the lowest above the highest."""
+    metric_id = _text(values.get("metric_id"))
+    if not metric_id:
+        raise FieldError("metric_id", "choose the metric.")
+    if metric_id not in catalogue.metrics:
+        raise FieldError("metric_id", f"there is no survey metric “{metric_id}” (ratios have no answers).")
+    touchpoint_id, segment_id = _scope(values, catalogue)
+    low, high = catalogue.metrics[metric_id]
+    score_min, score_max = _number(values, "score_min"), _number(values, "score_max")
+    for field, score in (("score_min", score_min), ("score_max", score_max)):
+        if not low <= score <= high:
+            raise FieldError(field, f"{score:g} is outside the scale of {metric_id} ({low:g}–{high:g}).")
+    if score_min > score_max:
+        raise FieldError("score_min", f"{score_min:g} is above the highest score, {score_max:g}.")
+    contact = _hours(values, "contact_hours", CONTACT_HOURS)
+    resolve = _hours(values, "resolve_hours", RESOLVE_HOURS)
+    if resolve < contact:
+        raise FieldError("resolve_hours", f"resolution cannot be due before first contact ({contact} h).")
+    return {
+        "metric_id": metric_id,
+        "touchpoint_id": touchpoint_id,
+        "segment_id": segment_id,
+        "score_min": score_min,
+        "score_max": score_max,
+        "comment_required": _flag(values.get("comment_required"), False),
+        "contact_hours": contact,
+        "resolve_hours": resolve,
+        "enabled": _flag(values.get("enabled"), True),
+    }
+
+
+def add_rule(values: dict, user: str, catalogue: Catalogue, url: str | None = None) -> int:
+    """A new rule's id; FieldError (nothing stored) when a value is wrong."""
+    clean, now = validate_rule(values, catalogue), current_time()
+    with database.writing(url) as connection:
+        rule_id = connection.execute(
+            _rules.insert().values(**clean, created_at=now, created_by=user, updated_at=now, updated_by=user)
+        ).inserted_primary_key[0]
+    log.info("Case rule %d added by %s", rule_id, user)
+    return rule_id
+
+
+def update_rule(rule_id: int, values: dict, user: str, catalogue: Catalogue, url: str | None = None) -> None:
+    """Change a rule (every field, as `validate_rule`); LookupError when there is none. Cases it
+    opened keep their due times; answers published from now on follow the new values."""
+    clean = validate_rule(values, catalogue)
+    with database.writing(url) as connection:
+        result = connection.execute(
+            _rules.update()
+            .where(_rules.c.rule_id == rule_id)
+            .values(**clean, updated_at=current_time(), updated_by=user)
+        )
+        if result.rowcount != 1:
+            raise LookupError(f"There is no case rule {rule_id}.")
+
+
+def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = None) -> None:
+    with database.writing(url) as connection:
+        result = connection.execute(
+            _rules.update()
+            .where(_rules.c.rule_id == rule_id)
+            .values(enabled=enabled, updated_at=current_time(), updated_by=user)
+        )
+        if result.rowcount != 1:
+            raise LookupError(f"There is no case rule {rule_id}.")
+
+
+def _dicts(connection, query) -> list[dict]:
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def rules(url: str | None = None, enabled_only: bool = False) -> list[dict]:
+    """The rules, in the order they were made."""
+    query = sa.select(_rules).order_by(_rules.c.rule_id)
+    if enabled_only:
+        query = query.where(_rules.c.enabled)
+    with database.reading(url) as connection:
+        return _dicts(connection, query)
+
+
+def _check_assignee(connection, kind: str, assignee_id: str, catalogue: Catalogue | None) -> tuple[str, str]:
+    kind, assignee_id = _text(kind), _text(assignee_id)
+    if kind not in ASSIGNEE_KINDS:
+        raise FieldError("assignee", f"assign to an owner or an account, not “{kind}”.")
+    if not assignee_id:
+        raise FieldError("assignee", "choose who gets these cases.")
+    if kind == "owner" and catalogue is not None and assignee_id not in catalogue.owners:
+        raise FieldError("assignee", f"there is no owner “{assignee_id}”.")
+    if kind == "account":
+        account = connection.execute(
+            sa.select(database.accounts.c.disabled).where(database.accounts.c.username == assignee_id)
+        ).first()
+        if account is None:
+            raise FieldError("assignee", f"there is no account “{assignee_id}”.")
+        if account.disabled:
+            raise FieldError("assignee", f"the account “{assignee_id}” is disabled.")
+    return kind, assignee_id
+
+
+def set_route(values: dict, user: str, catalogue: Catalogue, url: str | None = None) -> int:
+    """Route cases of (metric_id, touchpoint_id, segment_id) to (assignee_kind, assignee_id): a new
+    route, or the one for that scope changed. Its id; FieldError on bad input."""
+    metric_id = _text(values.get("metric_id"))
+    if metric_id not in catalogue.metrics:
+        raise FieldError("metric_id", f"there is no survey metric “{metric_id}”.")
+    touchpoint_id, segment_id = _scope(values, catalogue)
+    with database.writing(url) as connection:
+        kind, assignee_id = _check_assignee(
+            connection, values.get("assignee_kind"), values.get("assignee_id"), catalogue
+        )
+        same = connection.execute(
+            sa.select(_routes.c.route_id).where(
+                _routes.c.metric_id == metric_id,
+                _null_or(_routes.c.touchpoint_id, touchpoint_id),
+                _null_or(_routes.c.segment_id, segment_id),
+            )
+        ).first()
+        if same is not None:
+            connection.execute(
+                _routes.update()
+                .where(_routes.c.route_id == same.route_id)
+                .values(
+                    assignee_kind=kind, assignee_id=assignee_id, created_at=current_time(), created_by=user
+                )
+            )
+            return same.route_id
+        return connection.execute(
+            _routes.insert().values(
+                metric_id=metric_id,
+                touchpoint_id=touchpoint_id,
+                segment_id=segment_id,
+                assignee_kind=kind,
+                assignee_id=assignee_id,
+                created_at=current_time(),
+                created_by=user,
+            )
+        ).inserted_primary_key[0]
+
+
+def _null_or(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def remove_route(route_id: int, url: str | None = None) -> bool:
+    with database.writing(url) as connection:
+        return connection.execute(_routes.delete().where(_routes.c.route_id == route_id)).rowcount == 1
+
+
+def routes(url: str | None = None) -> list[dict]:
+    with database.reading(url) as connection:
+        return _dicts(connection, sa.select(_routes).order_by(_routes.c.route_id))
+
+
+# --- root causes ----------------------------------------------------------------------------------
+
+
+def add_cause(touchpoint_id: str, cause: str, sort_order: int | None = None, url: str | None = None) -> int:
+    """A cause offered for cases at `touchpoint_id` (last in its list unless `sort_order`); the same
+    cause again is enabled and kept where it was. Its id; FieldError on an empty or long cause."""
+    touchpoint_id, cause = _text(touchpoint_id), _text(cause)
+    if not touchpoint_id:
+        raise FieldError("touchpoint_id", "choose the touchpoint.")
+    if not cause or len(cause) > CAUSE_MAX:
+        raise FieldError("root_cause", f"give the cause in at most {CAUSE_MAX} characters.")
+    with database.writing(url) as connection:
+        held = connection.execute(
+            sa.select(_causes.c.cause_id).where(
+                _causes.c.touchpoint_id == touchpoint_id, _causes.c.cause == cause
+            )
+        ).first()
+        if held is not None:
+            connection.execute(
+                _causes.update().where(_causes.c.cause_id == held.cause_id).values(enabled=True)
+            )
+            return held.cause_id
+        if sort_order is None:
+            last = connection.execute(
+                sa.select(sa.func.max(_causes.c.sort_order)).where(_causes.c.touchpoint_id == touchpoint_id)
+            ).scalar()
+            sort_order = (last or 0) + 1
+        return connection.execute(
+            _causes.insert().values(
+                touchpoint_id=touchpoint_id, cause=cause, sort_order=sort_order, enabled=True
+            )
+        ).inserted_primary_key[0]
+
+
+def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None) -> None:
+    """Offer a cause again, or no longer (cases that name it keep it)."""
+    with database.writing(url) as connection:
+        connection.execute(_causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled))
+
+
+def move_cause(cause_id: int, sort_order: int, url: str | None = None) -> None:
+    with database.writing(url) as connection:
+        connection.execute(
+            _causes.update().where(_causes.c.cause_id == cause_id).values(sort_order=sort_order)
+        )
+
+
+def causes(touchpoint_id: str | None = None, url: str | None = None, enabled_only: bool = True) -> list[dict]:
+    """The causes offered (per touchpoint, in their order)."""
+    query = sa.select(_causes).order_by(_causes.c.touchpoint_id, _causes.c.sort_order, _causes.c.cause_id)
+    if touchpoint_id is not None:
+        query = query.where(_causes.c.touchpoint_id == touchpoint_id)
+    if enabled_only:
+        query = query.where(_causes.c.enabled)
+    with database.reading(url) as connection:
+        return _dicts(connection, query)
+
+
+# --- opening cases at a publish --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What one publish opened: the number of cases, and per assignee (kind, id) their count."""
+
+    count: int
+    by_assignee: dict[tuple[str | None, str | None], int]
+    first: bool  # a first publication: only answers within their rule's resolution time
+
+
+def _insert_batch(connection, rows: list[dict]) -> dict[tuple[str, int], int]:
+    """Insert `rows` unless their (response_id, rule_id) is there: the case_id of each inserted, by
+    (response_id, rule_id) (RETURNING gives no order to rely on)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(_cases)
+        .on_conflict_do_nothing(index_elements=["response_id", "rule_id"])
+        .returning(_cases.c.case_id, _cases.c.response_id, _cases.c.rule_id)
+    )
+    return {
+        (response_id, rule_id): case_id
+        for case_id, response_id, rule_id in connection.execute(statement, rows)
+    }
+
+
+def _email_of(connection, kind: str | None, assignee_id: str | None, owners: dict[str, dict]) -> str | None:
+    """Where an assignee is e-mailed: an owner at the catalogue's address; an account at its owner's,
+    else at the address its newest active subscription uses; None: nowhere known."""
+    if kind == "owner":
+        return (owners.get(assignee_id) or {}).get("email")
+    if kind == "account":
+        owner_id = connection.execute(
+            sa.select(database.accounts.c.owner_id).where(database.accounts.c.username == assignee_id)
+        ).scalar()
+        if owner_id and (owners.get(owner_id) or {}).get("email"):
+            return owners[owner_id]["email"]
+        subscriptions = database.subscriptions
+        return connection.execute(
+            sa.select(subscriptions.c.email)
+            .where(subscriptions.c.username == assignee_id, subscriptions.c.ended_at.is_(None))
+            .order_by(subscriptions.c.subscription_id.desc())
+            .limit(1)
+        ).scalar()
+    return None
+
+
+def _name_of(connection, kind: str | None, assignee_id: str | None, owners: dict[str, dict]) -> str | None:
+    if kind == "owner":
+        return (owners.get(assignee_id) or {}).get("name") or assignee_id
+    if kind == "account":
+        return (
+            connection.execute(
+                sa.select(database.accounts.c.display_name).where(database.accounts.c.username == assignee_id)
+            ).scalar()
+            or assignee_id
+        )
+    return None
+
+
+def cases_link(assignee_id: str | None) -> str:
+    """The queue of one assignee's cases."""
+    return "/cases" + (f"?{urlencode({'assignee': assignee_id})}" if assignee_id else "")
+
+
+def record_cases(
+    connection,
+    live_path: Path,
+    previous_path: Path | None,
+    snapshot_id: str,
+    now: datetime | None = None,
+    window_hours: int | None = None,
+) -> Opened:
+    """Open the cases of the snapshot at `live_path` (against `previous_path`; None or missing: a first
+    publication, whose window is each rule's resolution time, or `window_hours`) in this write
+    transaction, and queue one `case_new` event per assignee, deduplicated by
+    case_new:<assignee>:<snapshot_id>. Opening the same answers again opens nothing."""
+    now = now or current_time()
+    enabled = _dicts(
+        connection,
+        sa.select(*(_rules.c[column] for column in new_cases.RULE_COLUMNS)).where(_rules.c.enabled),
+    )
+    if not enabled:
+        return Opened(0, {}, previous_path is None)
+    routing = _dicts(connection, sa.select(*(_routes.c[column] for column in new_cases.ROUTE_COLUMNS)))
+    by_assignee: dict[tuple[str | None, str | None], list[int]] = {}
+    by_metric: dict[tuple[str | None, str | None], dict[str, int]] = {}
+    overdue: dict[tuple[str | None, str | None], int] = {}
+    with new_cases.find(live_path, previous_path, enabled, routing, window_hours) as found:
+        for rows in found.batches(BATCH):
+            batch = [
+                {
+                    **row,
+                    "snapshot_id": snapshot_id,
+                    "status": "new",
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "updated_by": PUBLISHER,
+                }
+                for row in rows
+            ]
+            inserted = _insert_batch(connection, batch)
+            history = []
+            for row in batch:
+                case_id = inserted.get((row["response_id"], row["rule_id"]))
+                if case_id is None:  # opened before (a re-ingest, a second record)
+                    continue
+                key = (row["assignee_kind"], row["assignee_id"])
+                by_assignee.setdefault(key, []).append(case_id)
+                counts = by_metric.setdefault(key, {})
+                counts[row["metric_id"]] = counts.get(row["metric_id"], 0) + 1
+                overdue[key] = overdue.get(key, 0) + (row["contact_due_at"] < now)
+                history.append(
+                    {
+                        "case_id": case_id,
+                        "version": 1,
+                        "changed_at": now,
+                        "changed_by": PUBLISHER,
+                        "action": "opened",
+                        "changes": {
+                            "status": [None, "new"],
+                            "assignee": [None, assignee_text(row["assignee_kind"], row["assignee_id"])],
+                        },
+                        "note": "",
+                    }
+                )
+            if history:
+                connection.execute(_history.insert(), history)
+    for (kind, assignee_id), case_ids in by_assignee.items():
+        count = len(case_ids)
+        facts = {
+            "assignee_kind": kind,
+            "assignee_id": assignee_id,
+            "assignee_name": _name_of(connection, kind, assignee_id, found.owners),
+            "assignee_email": _email_of(connection, kind, assignee_id, found.owners),
+            "count": count,
+            "overdue_count": overdue[(kind, assignee_id)],
+            "by_metric": [
+                {
+                    "metric_id": metric_id,
+                    "metric_name": found.metrics.get(metric_id, {}).get("name"),
+                    "count": n,
+                }
+                for metric_id, n in sorted(
+                    by_metric[(kind, assignee_id)].items(), key=lambda item: (-item[1], item[0])
+                )
+            ],
+            "first_case_id": min(case_ids),
+            "snapshot_id": snapshot_id,
+            "link": cases_link(assignee_id),
+        }
+        alerts.record(
+            connection,
+            "case_new",
+            f"case_new:{assignee_text(kind, assignee_id)}:{snapshot_id}",
+            facts,
+            snapshot_id=snapshot_id,
+            found_at=now,
+        )
+    total = sum(len(ids) for ids in by_assignee.values())
+    if total:
+        log.info("Publish of %s opened %d follow-up case(s)", snapshot_id, total)
+    return Opened(total, {key: len(ids) for key, ids in by_assignee.items()}, found.first)
+
+
+def assignee_text(kind: str | None, assignee_id: str | None) -> str:
+    """An assignee in one word: `owner:ana`, `account:ops.lead`, `nobody`."""
+    return f"{kind}:{assignee_id}" if kind and assignee_id else "nobody"
+
+
+# --- acting on a case ------------------------------------------------------------------------------
+
+
+def _row(connection, case_id: int) -> dict | None:
+    found = connection.execute(sa.select(_cases).where(_cases.c.case_id == case_id)).first()
+    return dict(found._mapping) if found else None
+
+
+def _entries(connection, case_id: int, after: int = 0) -> list[dict]:
+    return _dicts(
+        connection,
+        sa.select(_history)
+        .where(_history.c.case_id == case_id, _history.c.version > after)
+        .order_by(_history.c.version, _history.c.history_id),
+    )
+
+
+def get(case_id: int, url: str | None = None) -> dict | None:
+    with database.reading(url) as connection:
+        return _row(connection, case_id)
+
+
+def history(case_id: int, url: str | None = None) -> list[dict]:
+    """Every change to a case, oldest first: version, changed_at, changed_by, action, changes, note."""
+    with database.reading(url) as connection:
+        return _entries(connection, case_id)
+
+
+def _note(fields: dict, required: bool = False) -> str:
+    note = _text(fields.get("note"))
+    if required and not note:
+        raise FieldError("note", "write the note.")
+    if len(note) > NOTE_MAX:
+        raise FieldError("note", f"keep it to {NOTE_MAX} characters (it has {len(note)}).")
+    return note
+
+
+def _plain(value):
+    """A value as JSON keeps it: times as ISO text."""
+    return value.isoformat(sep=" ") if isinstance(value, datetime) else value
+
+
+def _changes(connection, current: dict, action: str, fields: dict, now: datetime) -> tuple[dict, str]:
+    """The new values of `action` on the case `current`, and its note; FieldError when it cannot be
+    done (a resolved case contacted, a resolution without outcome, a cause the touchpoint lacks …)."""
+    status = current["status"]
+    if action == "contact":
+        if status not in AWAITING_CONTACT:
+            raise FieldError("status", f"a {STATUSES[status].lower()} case is not waiting for contact.")
+        values = {"status": "contacted"}
+        if current["contacted_at"] is None:
+            values["contacted_at"] = now
+        return values, _note(fields)
+    if action == "resolve":
+        if status == "resolved":
+            raise FieldError("status", "the case is resolved already.")
+        outcome = _text(fields.get("outcome"))
+        if outcome not in OUTCOMES:
+            raise FieldError("outcome", f"choose one of: {', '.join(OUTCOMES.values())}.")
+        return {"status": "resolved", "outcome": outcome, "resolved_at": now}, _note(fields)
+    if action == "reopen":
+        if status != "resolved":
+            raise FieldError("status", "only a resolved case can be reopened.")
+        rule = connection.execute(
+            sa.select(_rules.c.contact_hours, _rules.c.resolve_hours).where(
+                _rules.c.rule_id == current["rule_id"]
+            )
+        ).first()
+        contact, resolve = (
+            (rule.contact_hours, rule.resolve_hours) if rule else (CONTACT_HOURS, RESOLVE_HOURS)
+        )
+        # Its clocks start again: the customer is waiting again.
+        values = {
+            "status": "reopened",
+            "outcome": None,
+            "resolved_at": None,
+            "contact_due_at": now + timedelta(hours=contact),
+            "resolve_due_at": now + timedelta(hours=resolve),
+        }
+        return values, _note(fields, required=True)
+    if action == "set_cause":
+        cause = _text(fields.get("root_cause")) or None
+        if cause is not None:
+            offered = connection.execute(
+                sa.select(_causes.c.cause_id).where(
+                    _causes.c.touchpoint_id == current["touchpoint_id"], _causes.c.cause == cause
+                )
+            ).first()
+            if offered is None and cause != current["root_cause"]:
+                raise FieldError("root_cause", f"“{cause}” is not a cause listed for this touchpoint.")
+        cause_note = _text(fields.get("cause_note")) or None
+        if cause_note and len(cause_note) > NOTE_MAX:
+            raise FieldError("cause_note", f"keep it to {NOTE_MAX} characters (it has {len(cause_note)}).")
+        return {"root_cause": cause, "cause_note": cause_note}, _note(fields)
+    if action == "note":
+        return {}, _note(fields, required=True)
+    if action == "reassign":
+        kind, assignee_id = _check_assignee(
+            connection, fields.get("assignee_kind"), fields.get("assignee_id"), fields.get("catalogue")
+        )
+        return {"assignee_kind": kind, "assignee_id": assignee_id}, _note(fields)
+    raise FieldError("action", f"“{action}” is not one of: {', '.join(ACTIONS)}.")
+
+
+def act_in(
+    connection, case_id: int, version: int, user_name: str, action: str, now: datetime, **fields
+) -> int:
+    """`act` inside the caller's write transaction (a seed of many, the demo's)."""
+    current = _row(connection, case_id)
+    if current is None:
+        raise LookupError(f"There is no case {case_id}.")
+    if current["version"] != version:
+        log.warning(
+            "Case %d: %s by %s refused: acted from version %d, it is at %d (conflict)",
+            case_id,
+            action,
+            user_name,
+            version,
+            current["version"],
+        )
+        raise ConflictError(case_id, current, _entries(connection, case_id, after=version))
+    values, note = _changes(connection, current, action, fields, now)
+    changed = {field: (current[field], after) for field, after in values.items() if after != current[field]}
+    if not changed and not note:
+        return version
+    updated = connection.execute(
+        _cases.update()
+        .where(_cases.c.case_id == case_id, _cases.c.version == version)
+        .values(**values, version=version + 1, updated_at=now, updated_by=user_name)
+    )
+    if updated.rowcount != 1:  # only reachable on a database without a write lock at BEGIN
+        raise ConflictError(case_id, current, _entries(connection, case_id, after=version))
+    shown = {field: [_plain(before), _plain(after)] for field, (before, after) in changed.items()}
+    if "assignee_id" in changed or "assignee_kind" in changed:
+        shown = {k: v for k, v in shown.items() if k not in ("assignee_kind", "assignee_id")}
+        shown["assignee"] = [
+            assignee_text(current["assignee_kind"], current["assignee_id"]),
+            assignee_text(values["assignee_kind"], values["assignee_id"]),
+        ]
+    connection.execute(
+        _history.insert().values(
+            case_id=case_id,
+            version=version + 1,
+            changed_at=now,
+            changed_by=user_name,
+            action=action,
+            changes=shown,
+            note=note,
+        )
+    )
+    return version + 1
+
+
+def act(
+    case_id: int,
+    version: int,
+    user_name: str,
+    action: str,
+    url: str | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> int:
+    """Do `action` (one of ACTIONS) on a case seen at `version`, as `user_name`; the new version.
+
+    * contact: a new or reopened case is contacted (the first contact's time is kept);
+    * resolve: `outcome` (one of OUTCOMES) required;
+    * reopen: a resolved case, with a `note` saying why; its clocks start again from now;
+    * set_cause: `root_cause` from the touchpoint's list (None clears it) and `cause_note` in words;
+    * note: a `note`;
+    * reassign: `assignee_kind` (owner | account) and `assignee_id` (`catalogue` to check an owner).
+
+    Each may carry a `note`. LookupError: no such case; ConflictError: someone acted since `version`
+    (nothing changed; the error holds their changes); FieldError: the action cannot be done as asked.
+    Doing nothing new without a note keeps the version. `at`: when (default now)."""
+    now = (at or current_time()).replace(microsecond=0)
+    with database.writing(url) as connection:
+        new_version = act_in(connection, case_id, version, user_name, action, now, **fields)
+    if new_version != version:
+        log.info("Case %d: %s by %s, version %d", case_id, action, user_name, new_version)
+    return new_version
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def overdue(now: datetime, url: str | None = None) -> list[dict]:
+    """Open cases past a due time at `now`, oldest due first, each with `late` = "contact" (waiting for
+    a first contact past contact_due_at) and/or "resolve" (not resolved past resolve_due_at): a case
+    late on both is listed twice."""
+    found = []
+    with database.reading(url) as connection:
+        for late, condition, due in (
+            (
+                "contact",
+                sa.and_(_cases.c.status.in_(AWAITING_CONTACT), _cases.c.contact_due_at < now),
+                _cases.c.contact_due_at,
+            ),
+            (
+                "resolve",
+                sa.and_(_cases.c.status != "resolved", _cases.c.resolve_due_at < now),
+                _cases.c.resolve_due_at,
+            ),
+        ):
+            rows = _dicts(connection, sa.select(_cases).where(condition).order_by(due, _cases.c.case_id))
+            found += [{**row, "late": late} for row in rows]
+    return found
+
+
+def counts(url: str | None = None) -> dict[str, int]:
+    """Cases by status."""
+    with database.reading(url) as connection:
+        rows = connection.execute(sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status))
+        return {status: count for status, count in rows}
