@@ -54,3 +54,25 @@ def commitment_refusal(
     if not theirs(wanted):
         return "Not saved: you may only save commitments that you own or that are on a metric you own."
     return None
+
+
+def may_see_cases(user: User, viewers_read_comments: bool) -> bool:
+    """Follow-up cases hold customers' words: whoever may read comments sees them; displays never."""
+    return may_read_comments(user, viewers_read_comments)
+
+
+def case_refusal(user: User, case: Mapping, metric_owner_id: str | None) -> str | None:
+    """Why `user` may not act on `case`, or None when they may: its assignee (as an owner or an
+    account), the owner of its metric, and admins act; everyone else only reads."""
+    if user.role == ADMIN:
+        return None
+    assignee = (case.get("assignee_kind"), case.get("assignee_id"))
+    if (
+        user.role == OWNER
+        and user.owner_id
+        and user.owner_id in (metric_owner_id, assignee[1] if assignee[0] == "owner" else None)
+    ):
+        return None
+    if user.username and assignee == ("account", user.username):
+        return None
+    return "Not saved: only the case's assignee, its metric's owner or an admin acts on a case."

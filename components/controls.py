@@ -8,11 +8,8 @@ from typing import NamedTuple
 import pandas as pd
 from dash import html
 
-from components.pieces import select
+from components.pieces import ALL, select
 from queries.periods import COMPARISONS, View
-
-#: The value of the "All customers" / "All touchpoints" choice (an empty value would show as blank).
-ALL = "all"
 
 
 def chosen(value: str | None) -> str | None:

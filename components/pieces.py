@@ -5,6 +5,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.icons import icon
+from components.ids import dom_id
+
+#: The value of a select's "All customers" / "All touchpoints" choice (an empty value shows as blank).
+ALL = "all"
 
 
 def card(title: str, body, actions=None, class_name: str = "", header_class_name: str = "") -> dbc.Card:
@@ -72,3 +76,69 @@ def progress(percent, label: str, class_name: str = "") -> dbc.Progress:
     """How far along something is, 0–100; `label` ("Reply to complaints: 40% done") is read by screen
     readers, the bar is what the eye sees."""
     return dbc.Progress(value=int(percent), label=label, hide_label=True, class_name=class_name or None)
+
+
+def filter_id(page: str, name: str) -> dict:
+    """Id of `page`'s filter select for URL parameter `name` (dash.ALL: all of them)."""
+    return {"type": f"{page}-filter", "filter": name}
+
+
+def _filter_select(page: str, name: str, label: str, everything: str, options, value) -> html.Div:
+    """One filter: its label, the "all" choice (ALL), then `options` as (value, text)."""
+    return html.Div(
+        [
+            dbc.Label(label, html_for=dom_id(filter_id(page, name)), className="form-label small mb-0"),
+            dbc.Select(
+                id=filter_id(page, name),
+                options=[{"label": everything, "value": ALL}]
+                + [{"label": text, "value": key} for key, text in options],
+                value=value or ALL,
+                size="sm",
+            ),
+        ],
+        className="view-control",
+    )
+
+
+def filter_bar(page: str, filters: dict, choices: dict, params: dict, overdue_id: str) -> html.Div:
+    """A list page's filter selects, set as the URL's `params` say, then "Overdue only" (`overdue_id`).
+
+    `filters` maps each URL parameter to (label, column, the "all" choice), `choices` to its
+    [(value, text)]."""
+    return html.Div(
+        [
+            *(
+                _filter_select(page, name, label, everything, choices[name], params.get(name))
+                for name, (label, _column, everything) in filters.items()
+            ),
+            dbc.Checkbox(
+                id=overdue_id,
+                label="Overdue only",
+                value=params.get("overdue") == "1",
+                className="overdue-filter",
+            ),
+        ],
+        className="view-controls",
+    )
+
+
+def sort_headings(columns, sort: str, sort_href) -> list[html.Th]:
+    """A table's headings from `columns` (key, heading, sortable); a sortable one links to
+    `sort_href(key)`, the current sort's to its reverse, with aria-sort saying which is on."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    headings = []
+    for column, heading, sortable in columns:
+        if not sortable:
+            headings.append(html.Th(heading, scope="col"))
+            continue
+        current = column == key
+        arrow = ("bi-sort-down" if descending else "bi-sort-up") if current else "bi-arrow-down-up opacity-25"
+        next_sort = f"-{column}" if current and not descending else column
+        headings.append(
+            html.Th(
+                html.A([heading, icon(arrow, "ms-1")], href=sort_href(next_sort), className="sort-link"),
+                scope="col",
+                **{"aria-sort": ("descending" if descending else "ascending") if current else "none"},
+            )
+        )
+    return headings

@@ -14,6 +14,7 @@ NAVIGATION = (
     ("Segments", "/segments"),
     ("Owners", "/owners"),
     ("Commitments", "/commitments"),
+    ("Cases", "/cases"),
     ("Data", "/data"),
     ("Alerts", "/alerts"),
     ("Wall", "/wall"),

@@ -12,11 +12,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 import queries
 from components import ids
-from components.commitments.register import filter_id, register_csv, register_filters, register_table
+from components.commitments.register import register_csv, register_table
 from components.controls import chosen
 from components.feedback import problem
 from components.icons import icon
 from components.links import href, search_after_change
+from components.pieces import filter_bar, filter_id
 from data.state import commitments, database
 from views.callback_input import as_drawn
 from views.commitment_context import effects, names
@@ -56,7 +57,7 @@ def _page(params: dict):
             back_label="Show every commitment",
         )
     found = effects(rows, queries.as_of())
-    controls = register_filters(FILTERS, filter_choices(labels), params, OVERDUE)
+    controls = filter_bar("commitments", FILTERS, filter_choices(labels), params, OVERDUE)
     open_count = int(register["status"].isin(commitments.OPEN_STATUSES).sum())
     summary = (
         f"{len(rows)} of {len(register)} commitments shown · in all, {open_count} open and "
@@ -107,7 +108,7 @@ def _page(params: dict):
 
 @callback(
     Output(ids.URL, "search", allow_duplicate=True),
-    Input(filter_id(dash.ALL), "value"),
+    Input(filter_id("commitments", dash.ALL), "value"),
     Input(OVERDUE, "value"),
     State(ids.URL, "search"),
     State(SHOWN, "data"),

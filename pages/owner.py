@@ -26,6 +26,7 @@ from components.icons import icon
 from components.links import href
 from components.tiles import tile_grid
 from data.state import commitments
+from views import cases
 from views.commitment_context import effect_of, names, owner_page, register_row
 from views.commitments import (
     Busy,
@@ -43,6 +44,7 @@ from views.users import acting_user, may_change_commitments
 dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
 
 ROOT = "owner-root"
+MY_CASES = "owner-my-cases"
 
 
 def layout(owner_id: str | None = None, **query):
@@ -111,6 +113,7 @@ def _owner(context: PageContext):
                 className="d-flex justify-content-between align-items-center mt-4 mb-2",
             ),
             *(sections or [html.P("No commitments yet.", className="text-body-secondary")]),
+            *_my_cases(owner_id),
         ],
         id=ROOT,
         className="owner-page",
@@ -178,3 +181,29 @@ def _saved_card(saved: Saved):
     else:
         message = html.Span("Nothing to save: no field was changed.", className="text-body-secondary small")
     return commitment_card_body(register_row(stored, today), names(), *effect_of(stored), today, message)
+
+
+def _my_cases(owner_id: str) -> list:
+    """The owner's follow-up cases in a line (open, overdue) and a link to them in the queue; nothing
+    for someone who may not see cases."""
+    if not cases.may_see(acting_user()):
+        return []
+    mine = cases.owner_cases(owner_id, commitments.current_time())
+    assignee = cases.assignee_key("owner", owner_id)
+    text = (
+        f"{mine['open']} open, {mine['overdue']} of them overdue."
+        if mine["open"]
+        else "No open follow-up cases."
+    )
+    return [
+        html.H2("My follow-up cases", className="h5 mt-4 mb-2"),
+        html.P(
+            [
+                text,
+                " ",
+                html.A("See them in the queue", href=href("/cases", assignee=assignee, status="open")),
+            ],
+            id=MY_CASES,
+            **{"data-open": str(mine["open"]), "data-overdue": str(mine["overdue"])},
+        ),
+    ]

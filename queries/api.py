@@ -466,3 +466,9 @@ def segment_comparison(view: View) -> pd.DataFrame:
         ignore_index=True,
     )
     return kpi.add_difference_from_rest(segments, rest)
+
+
+def response_answers(response_id: str, responded_at) -> pd.DataFrame:
+    """Every answer of the response `response_id` given around `responded_at` (a follow-up case's answer
+    and the others given with it): metric_id, responded_at, touchpoint_id, segment_id, score, comment."""
+    return run("response_answers", response_id=response_id, day=pd.Timestamp(responded_at).date())

@@ -16,6 +16,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 import queries
+from data.state import cases
 from views.commitment_context import NEW, catalogue, stored_commitment
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ INDEX_ENDPOINTS = {"/", "/<path:path>"}
 def _known(variable: str, value: str) -> bool:
     if variable == "commitment_id":
         return value == NEW or stored_commitment(value) is not None
+    if variable == "case_id":
+        return value.isdigit() and cases.get(int(value)) is not None
     known = catalogue()
     return (
         value

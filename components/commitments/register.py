@@ -3,17 +3,13 @@ shows, and the milestones a trend chart marks."""
 
 from datetime import date
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from components.attributes import commitment_attributes
 from components.commitments.badges import commitment_badge, due_text, effect_badge, scope_text
-from components.controls import ALL
 from components.export import csv_text
-from components.icons import icon
-from components.ids import dom_id
-from components.pieces import progress
+from components.pieces import progress, sort_headings
 from data.state.commitments import KINDS
 
 #: Register columns: (key, heading, sortable).
@@ -29,50 +25,6 @@ REGISTER_COLUMNS = (
 )
 
 
-def filter_id(name: str) -> dict:
-    """Id of the register's filter select for URL parameter `name` (dash.ALL: all of them)."""
-    return {"type": "commitments-filter", "filter": name}
-
-
-def _select(name: str, label: str, everything: str, options: list[tuple[str, str]], value) -> html.Div:
-    """One filter: its label, the "all" choice (ALL), then `options` as (value, text)."""
-    return html.Div(
-        [
-            dbc.Label(label, html_for=dom_id(filter_id(name)), className="form-label small mb-0"),
-            dbc.Select(
-                id=filter_id(name),
-                options=[{"label": everything, "value": ALL}]
-                + [{"label": text, "value": key} for key, text in options],
-                value=value or ALL,
-                size="sm",
-            ),
-        ],
-        className="view-control",
-    )
-
-
-def register_filters(filters: dict, choices: dict, params: dict, overdue_id: str) -> html.Div:
-    """The register's filter selects, set as the URL's `params` say, then "Overdue only" (`overdue_id`).
-
-    `filters` maps each URL parameter to (label, register column, the "all" choice), `choices` to its
-    [(value, text)]."""
-    return html.Div(
-        [
-            *(
-                _select(name, label, everything, choices[name], params.get(name))
-                for name, (label, _column, everything) in filters.items()
-            ),
-            dbc.Checkbox(
-                id=overdue_id,
-                label="Overdue only",
-                value=params.get("overdue") == "1",
-                className="overdue-filter",
-            ),
-        ],
-        className="view-controls",
-    )
-
-
 def register_table(
     frame: pd.DataFrame, names: dict, effects: dict, sort: str, sort_href, row_href, today: date
 ) -> html.Table:
@@ -81,22 +33,7 @@ def register_table(
     `names` maps "metric"/"touchpoint"/"segment"/"owner" to id → name; `effects` commitment id →
     (Effect, unit) for done ones.
     """
-    key, descending = sort.lstrip("-"), sort.startswith("-")
-    headings = []
-    for column, heading, sortable in REGISTER_COLUMNS:
-        if not sortable:
-            headings.append(html.Th(heading, scope="col"))
-            continue
-        current = column == key
-        arrow = ("bi-sort-down" if descending else "bi-sort-up") if current else "bi-arrow-down-up opacity-25"
-        next_sort = f"-{column}" if current and not descending else column
-        headings.append(
-            html.Th(
-                html.A([heading, icon(arrow, "ms-1")], href=sort_href(next_sort), className="sort-link"),
-                scope="col",
-                **{"aria-sort": ("descending" if descending else "ascending") if current else "none"},
-            )
-        )
+    headings = sort_headings(REGISTER_COLUMNS, sort, sort_href)
     rows = []
     for row in frame.itertuples(index=False):
         scope = scope_text(row, names)

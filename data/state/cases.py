@@ -781,6 +781,14 @@ def overdue(now: datetime, url: str | None = None) -> list[dict]:
     return found
 
 
+def register(url: str | None = None) -> list[dict]:
+    """Every case (the queue's filters and order are the views'), without free text: its cause note is
+    read on the case's own page."""
+    columns = [column for column in _cases.c if column.name != "cause_note"]
+    with database.reading(url) as connection:
+        return _dicts(connection, sa.select(*columns).order_by(_cases.c.case_id))
+
+
 def counts(url: str | None = None) -> dict[str, int]:
     """Cases by status."""
     with database.reading(url) as connection:

@@ -1,0 +1,360 @@
+"""Follow-up cases on screen: the queue table and its CSV, a case's status badge, its answer (the score,
+the comment in the customer's own direction, the other answers of the same response), its timeline,
+and the forms of its actions. Pure: records and frames in, components out."""
+
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from components.alerts import format_time
+from components.export import csv_text
+from components.icons import icon
+from components.pieces import sort_headings
+from data.state.cases import OUTCOMES, STATUSES
+
+#: Each status: its icon and colour (always with its word, never colour alone).
+STATUS_LOOK = {
+    "new": ("bi-envelope-exclamation", "primary"),
+    "contacted": ("bi-telephone", "info"),
+    "reopened": ("bi-arrow-counterclockwise", "warning"),
+    "resolved": ("bi-check-circle-fill", "success"),
+}
+#: Queue columns: (key, heading, sortable).
+QUEUE_COLUMNS = (
+    ("case", "Case", False),
+    ("score", "Score", True),
+    ("metric", "Metric", True),
+    ("scope", "Touchpoint · segment", False),
+    ("assignee", "Assignee", True),
+    ("status", "Status", True),
+    ("due", "Due", True),
+    ("responded", "Answered", True),
+)
+#: The root cause select's "none chosen" (an empty value would show as a blank select).
+NO_CAUSE = "-"
+#: The actions a case page offers: key → (button text, icon).
+ACTIONS = {
+    "contact": ("Mark contacted", "bi-telephone"),
+    "resolve": ("Resolve", "bi-check2-circle"),
+    "reopen": ("Reopen", "bi-arrow-counterclockwise"),
+    "set_cause": ("Save the cause", "bi-tag"),
+    "note": ("Add a note", "bi-chat-left-text"),
+}
+
+
+def status_badge(status: str, class_name: str = "") -> html.Span:
+    glyph, colour = STATUS_LOOK.get(status, ("bi-question-circle", "secondary"))
+    label = [icon(glyph, "me-1"), STATUSES.get(status, status)]
+    return html.Span(label, className=f"badge text-bg-{colour} case-status {class_name}".strip())
+
+
+def due_text(row, now: datetime) -> html.Span:
+    """When the next step is due, and how late it is (words and icon, not colour alone)."""
+    if pd.isna(row.next_due):
+        return html.Span("—", className="text-body-secondary")
+    due = format_time(row.next_due)
+    if not row.overdue:
+        return html.Span(due)
+    what = "first contact" if row.late == "contact" else "resolution"
+    return html.Span(
+        [icon("bi-alarm", "me-1"), f"{due} · {what} overdue"], className="text-danger fw-semibold"
+    )
+
+
+def _score(score) -> str:
+    return f"{score:g}"
+
+
+def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> html.Table:
+    """The queue: one row per case; headings link to `sort_href(key)`."""
+    rows = [
+        html.Tr(
+            [
+                html.Td(html.A(f"#{row.case_id}", href=f"/case/{row.case_id}", className="fw-semibold")),
+                html.Td(_score(row.score), className="number"),
+                html.Td(row.metric_name),
+                html.Td(f"{row.touchpoint_name} · {row.segment_name}", className="small"),
+                html.Td(row.assignee_name, className="text-break"),
+                html.Td(status_badge(row.status)),
+                html.Td(due_text(row, now), className="small"),
+                html.Td(format_time(row.responded_at), className="small text-nowrap"),
+            ],
+            **{
+                "data-case-id": str(row.case_id),
+                "data-status": row.status,
+                "data-assignee-id": row.assignee,
+                "data-overdue": "true" if row.overdue else "false",
+                "data-metric-id": row.metric_id,
+            },
+        )
+        for row in frame.itertuples(index=False)
+    ]
+    return dbc.Table(
+        [html.Thead(html.Tr(sort_headings(QUEUE_COLUMNS, sort, sort_href))), html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        class_name="case-queue mb-0",
+    )
+
+
+def queue_csv(frame: pd.DataFrame) -> str:
+    """The queue as CSV, with the same words as the table (no comments: they stay on the case page)."""
+    columns = {
+        "case_id": "case",
+        "score": "score",
+        "metric_name": "metric",
+        "touchpoint_name": "touchpoint",
+        "segment_name": "segment",
+        "assignee_name": "assignee",
+        "status": "status",
+        "next_due": "due",
+        "overdue": "overdue",
+        "responded_at": "answered",
+        "respondent_ref": "respondent_ref",
+        "root_cause": "root_cause",
+    }
+    return csv_text(frame[list(columns)].rename(columns=columns))
+
+
+def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
+    """The answer the case is about (score and comment, the comment in its writer's own direction), and
+    the other answers given in the same response."""
+    if answers.empty:
+        return html.P(
+            "This answer is no longer in the live snapshot (it was corrected or removed at the source).",
+            className="text-body-secondary",
+        )
+    own, others = answers.iloc[0], answers.iloc[1:]
+    comment = own["comment"] if isinstance(own["comment"], str) and own["comment"].strip() else None
+    parts = [
+        html.Div(
+            [
+                html.Span(
+                    _score(own["score"]), className="case-score", **{"data-score": _score(own["score"])}
+                ),
+                html.Span(
+                    names["metric"].get(own["metric_id"], own["metric_id"]), className="ms-2 fw-semibold"
+                ),
+            ],
+            className="d-flex align-items-baseline mb-2",
+        ),
+        html.Blockquote(comment, className="case-comment", dir="auto")
+        if comment
+        else html.P("No comment with this answer.", className="text-body-secondary"),
+    ]
+    if len(others):
+        parts.append(html.H3("Also answered in this response", className="h6 mt-3"))
+        parts.append(
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(
+                                names["metric"].get(row.metric_id, row.metric_id), className="fw-semibold"
+                            ),
+                            f" {_score(row.score)}",
+                            html.Span(f" — {row.comment}", dir="auto")
+                            if isinstance(row.comment, str) and row.comment
+                            else None,
+                        ]
+                    )
+                    for row in others.itertuples(index=False)
+                ],
+                className="list-unstyled small mb-0",
+            )
+        )
+    return html.Div(parts)
+
+
+def facts_list(case: dict, names: dict, assignee: str, now: datetime) -> html.Dl:
+    """The case's own facts: where, who, the respondent's reference, its clocks, its outcome and cause."""
+    waiting = case["status"] in ("new", "reopened")
+    rows = [
+        (
+            "Touchpoint · segment",
+            f"{names['touchpoint'].get(case['touchpoint_id'], case['touchpoint_id'])} · {names['segment'].get(case['segment_id'], case['segment_id'])}",
+        ),
+        ("Assignee", assignee),
+        (
+            "Respondent reference",
+            html.Code(case["respondent_ref"])
+            if case["respondent_ref"]
+            else "None given (find the customer by the time and place of the answer)",
+        ),
+        ("Answered", format_time(case["responded_at"])),
+        (
+            "First contact due",
+            format_time(case["contact_due_at"])
+            + (" · overdue" if waiting and case["contact_due_at"] < now else ""),
+        ),
+        ("Contacted", format_time(case["contacted_at"])),
+        (
+            "Resolution due",
+            format_time(case["resolve_due_at"])
+            + (" · overdue" if case["status"] != "resolved" and case["resolve_due_at"] < now else ""),
+        ),
+        (
+            "Resolved",
+            f"{format_time(case['resolved_at'])} · {OUTCOMES.get(case['outcome'], '')}"
+            if case["resolved_at"]
+            else "—",
+        ),
+        ("Root cause", case["root_cause"] or "—"),
+    ]
+    if case.get("cause_note"):
+        rows.append(("About the cause", html.Span(case["cause_note"], dir="auto")))
+    return html.Dl(
+        [part for label, value in rows for part in (html.Dt(label), html.Dd(value))],
+        className="case-facts mb-0",
+    )
+
+
+def _change_text(entry: dict) -> str:
+    changes = entry.get("changes") or {}
+    said = [
+        f"{field.replace('_', ' ')}: {values[0] or '—'} → {values[1] or '—'}"
+        for field, values in changes.items()
+    ]
+    return "; ".join(said)
+
+
+def timeline(entries: list[dict]) -> html.Ol:
+    """Every change, newest first: when, who, what, and the note."""
+    items = [
+        html.Li(
+            [
+                html.Div(
+                    [
+                        html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold"),
+                        html.Span(
+                            f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
+                            className="text-body-secondary small",
+                        ),
+                    ]
+                ),
+                html.Div(_change_text(entry), className="small") if entry.get("changes") else None,
+                html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
+            ],
+            className="list-group-item px-0",
+            **{"data-version": str(entry["version"])},
+        )
+        for entry in reversed(entries)
+    ]
+    return html.Ol(items, className="list-group list-group-flush case-timeline")
+
+
+def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
+    """The forms of the actions this case's status allows; `ids` names each control (the page's ids)."""
+    status = case["status"]
+    buttons = []
+    if status in ("new", "reopened"):
+        buttons.append("contact")
+    parts = []
+    note = dbc.Textarea(
+        id=ids["note"],
+        placeholder="A note (what was said, what was done)",
+        rows=2,
+        maxLength=2000,
+        class_name="mb-2",
+    )
+    parts.append(
+        html.Div([dbc.Label("Note", html_for=ids["note"], class_name="form-label small mb-1"), note])
+    )
+    if status != "resolved":
+        parts.append(
+            html.Div(
+                [
+                    dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
+                    dbc.Select(
+                        id=ids["outcome"],
+                        options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
+                        value="fixed",
+                        size="sm",
+                        class_name="mb-2",
+                    ),
+                ]
+            )
+        )
+        buttons.append("resolve")
+    else:
+        buttons.append("reopen")
+    buttons.append("note")
+    parts.append(
+        html.Div(
+            [
+                dbc.Button(
+                    [icon(ACTIONS[key][1], "me-1"), ACTIONS[key][0]],
+                    id={"type": ids["action"], "action": key},
+                    size="sm",
+                    color="primary" if i == 0 else "secondary",
+                    outline=i > 0,
+                )
+                for i, key in enumerate(buttons)
+            ],
+            className="d-flex flex-wrap gap-2 mb-3",
+        )
+    )
+    parts.append(
+        html.Div(
+            [
+                dbc.Label("Root cause", html_for=ids["cause"], class_name="form-label small mb-1"),
+                dbc.Select(
+                    id=ids["cause"],
+                    options=[{"label": "Not chosen yet", "value": ""}]
+                    + [{"label": c, "value": c} for c in causes],
+                    value=case["root_cause"] or "",
+                    size="sm",
+                    class_name="mb-2",
+                ),
+                dbc.Input(
+                    id=ids["cause_note"],
+                    placeholder="The cause in words",
+                    value=case.get("cause_note") or "",
+                    size="sm",
+                    class_name="mb-2",
+                    maxLength=2000,
+                ),
+                dbc.Button(
+                    [icon(ACTIONS["set_cause"][1], "me-1"), ACTIONS["set_cause"][0]],
+                    id={"type": ids["action"], "action": "set_cause"},
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                ),
+            ]
+        )
+    )
+    return html.Div(parts)
+
+
+def said(kind: str, text) -> dbc.Alert:
+    return dbc.Alert(text, color=kind, class_name="py-2 mb-0 mt-2 small")
+
+
+def conflict_text(changes: list[dict]) -> html.Div:
+    """Someone acted first: what they did, so nobody overwrites it without seeing it."""
+    return html.Div(
+        [
+            html.P(
+                "Not saved: someone acted on this case since you opened it. Their changes:", className="mb-1"
+            ),
+            html.Ul(
+                [
+                    html.Li(
+                        f"{c['changed_by']}: {c['action'].replace('_', ' ')}"
+                        + (f" — {_change_text(c)}" if c.get("changes") else "")
+                        + (f" ({c['note']})" if c.get("note") else "")
+                    )
+                    for c in changes
+                ],
+                className="mb-1",
+            ),
+            html.P("The page now shows the case as it is; act again if you still want to.", className="mb-0"),
+        ]
+    )
+
+
+def refresh_link(case_id: int) -> dcc.Link:
+    return dcc.Link("Reload the case", href=f"/case/{case_id}", refresh=True)

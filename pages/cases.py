@@ -1,0 +1,143 @@
+"""`/cases` — the follow-up queue: every case opened from an unhappy answer, filtered, sorted, exported.
+
+Filters and sort live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=&overdue=1
+&sort=due), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
+words: whoever may read comments sees them (views.cases.may_see), displays never.
+"""
+
+from urllib.parse import parse_qsl
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+import queries
+from components import ids
+from components.cases import queue_csv, queue_table
+from components.controls import chosen
+from components.feedback import problem
+from components.icons import icon
+from components.links import href, search_after_change
+from components.pieces import filter_bar, filter_id
+from data.state import commitments, database
+from views import cases
+from views.callback_input import as_drawn
+from views.context import state_unreachable
+from views.users import acting_user
+
+dash.register_page(__name__, path="/cases", name="Cases", title="Follow-up cases · Beacon", order=6)
+
+ROOT = "cases-root"
+SHOWN = "cases-shown"
+OVERDUE = "cases-overdue"
+CSV_BUTTON = "cases-csv-button"
+CSV_DOWNLOAD = "cases-csv-download"
+#: Each filter: (label, column, the "all" choice), as the filter bar wants them.
+FILTERS = {
+    key: (label, column, f"Every {label.lower()}" if key != "status" else "Every status")
+    for key, (label, column) in cases.FILTERS.items()
+}
+
+
+def layout(**query):
+    params = {key: query.get(key) for key in cases.QUEUE_PARAMS}
+    try:
+        return _page(params)
+    except queries.WarehouseError as error:
+        return problem("The warehouse cannot be read", str(error), back_href=None)
+    except database.UnreachableError:
+        return state_unreachable()
+
+
+def _page(params: dict):
+    if not cases.may_see(acting_user()):
+        return problem(
+            "Follow-up cases are not shown here",
+            "Cases hold customers' own words: sign in as someone who may read comments to see them.",
+            back_href="/",
+            back_label="Back to the scorecard",
+        )
+    now, names = commitments.current_time(), cases.labels()
+    register = cases.register(now, names)
+    try:
+        rows = cases.filtered(register, params, names)
+    except ValueError as error:
+        return problem(
+            "This queue cannot be shown", str(error), back_href="/cases", back_label="Show every case"
+        )
+    open_count, overdue_count = cases.open_and_overdue(register)
+    summary = (
+        f"{len(rows)} of {len(register)} cases shown · in all, {open_count} open and {overdue_count} overdue"
+    )
+    if len(rows) > cases.SHOWN_ROWS:
+        summary += f" · the first {cases.SHOWN_ROWS} drawn (the CSV has them all)"
+    sort = params.get("sort") or cases.DEFAULT_SORT
+    mine = cases.my_assignee_keys(acting_user())
+    body = (
+        queue_table(
+            rows.head(cases.SHOWN_ROWS), sort, lambda key: href("/cases", **{**params, "sort": key}), now
+        )
+        if len(rows)
+        else html.P("No case matches these filters.", className="text-body-secondary my-4", id="cases-empty")
+    )
+    return html.Div(
+        [
+            dcc.Store(id=SHOWN, data={**{key: params.get(key) for key in cases.FILTERS}, "overdue": params.get("overdue")}),
+            html.Div(
+                [
+                    html.Div([html.H1("Follow-up cases"), html.Div(summary, className="page-subtitle")], className="page-title"),
+                    html.Div(
+                        [
+                            html.A([icon("bi-person-check", "me-1"), "My cases"], href=href("/cases", assignee=mine[0], status="open"), className="btn btn-outline-primary btn-sm") if mine else None,
+                            dbc.Button([icon("bi-download", "me-1"), "Download CSV"], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
+                            dcc.Download(id=CSV_DOWNLOAD),
+                        ],
+                        className="d-flex gap-2 align-items-start",
+                    ),
+                ],
+                className="page-header",
+            ),
+            filter_bar("cases", FILTERS, cases.filter_choices(register, names), params, OVERDUE),
+            html.Div(body, className="table-responsive mt-3"),
+        ],
+        id=ROOT,
+        className="cases-page",
+        **{"data-count": str(len(rows))},
+    )  # fmt: skip
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(filter_id("cases", dash.ALL), "value"),
+    Input(OVERDUE, "value"),
+    State(ids.URL, "search"),
+    State(SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def apply_filters(values, overdue, search, shown):
+    """Write the chosen filters into the URL, which draws the queue again."""
+    chosen_filters = {
+        item["id"]["filter"]: chosen(value)
+        for item, value in zip(dash.ctx.inputs_list[0], values, strict=True)
+    }
+    new_search = search_after_change(search, shown, **chosen_filters, overdue="1" if overdue else None)
+    if new_search is None:
+        raise PreventUpdate
+    return new_search
+
+
+@callback(
+    Output(CSV_DOWNLOAD, "data"),
+    Input(CSV_BUTTON, "n_clicks"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def download_csv(_clicks, search):
+    """Every case the URL's filters keep (not only those drawn), for whoever may see cases."""
+    if not cases.may_see(acting_user()):
+        raise PreventUpdate
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    now, names = commitments.current_time(), cases.labels()
+    rows = as_drawn(cases.filtered, cases.register(now, names), params, names)
+    return {"content": queue_csv(rows), "filename": f"beacon-cases-{now:%Y-%m-%d}.csv", "type": "text/csv"}
