@@ -87,6 +87,7 @@ def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> htm
                 "data-assignee-id": row.assignee,
                 "data-overdue": "true" if row.overdue else "false",
                 "data-metric-id": row.metric_id,
+                "data-response-id": row.response_id,
             },
         )
         for row in frame.itertuples(index=False)
@@ -168,9 +169,9 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
     return html.Div(parts)
 
 
-def facts_list(case: dict, names: dict, assignee: str, now: datetime) -> html.Dl:
-    """The case's own facts: where, who, the respondent's reference, its clocks, its outcome and cause."""
-    waiting = case["status"] in ("new", "reopened")
+def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
+    """The case's own facts: where, who, the respondent's reference, its clocks (`late`: what it is
+    late for, "contact", "resolution" or ""), its outcome and cause."""
     rows = [
         (
             "Touchpoint · segment",
@@ -186,14 +187,12 @@ def facts_list(case: dict, names: dict, assignee: str, now: datetime) -> html.Dl
         ("Answered", format_time(case["responded_at"])),
         (
             "First contact due",
-            format_time(case["contact_due_at"])
-            + (" · overdue" if waiting and case["contact_due_at"] < now else ""),
+            format_time(case["contact_due_at"]) + (" · overdue" if late == "contact" else ""),
         ),
         ("Contacted", format_time(case["contacted_at"])),
         (
             "Resolution due",
-            format_time(case["resolve_due_at"])
-            + (" · overdue" if case["status"] != "resolved" and case["resolve_due_at"] < now else ""),
+            format_time(case["resolve_due_at"]) + (" · overdue" if late == "resolution" else ""),
         ),
         (
             "Resolved",

@@ -121,10 +121,15 @@ def _body(found: dict, user) -> html.Div:
         )
     )
     # The case as this body draws it, for whoever reads the page (tests, screen readers' tools).
+    late = cases.late_for(found["status"], found["contact_due_at"], found["resolve_due_at"], now)
     shown = {
         "data-status": found["status"],
         "data-version": str(found["version"]),
         "data-assignee-id": cases.assignee_key(found["assignee_kind"], found["assignee_id"]),
+        "data-overdue": "true" if late else "false",
+        "data-late": late,
+        "data-response-id": found["response_id"],
+        "data-metric-id": found["metric_id"],
     }
     return html.Div([
         breadcrumb([("Follow-up cases", "/cases"), (f"Case #{found['case_id']}", None)]),
@@ -136,7 +141,7 @@ def _body(found: dict, user) -> html.Div:
         ),
         dbc.Row(
             [
-                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, now), class_name="mt-3")], lg=7),
+                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late), class_name="mt-3")], lg=7),
                 dbc.Col([card("What next", act), card("Timeline", timeline(store.history(found["case_id"])), class_name="mt-3")], lg=5),
             ],
             className="g-3",

@@ -109,6 +109,16 @@ def assignee_name(kind: str | None, assignee_id: str | None, names: dict) -> str
     return assignee_id or "Nobody"
 
 
+def late_for(status: str, contact_due_at, resolve_due_at, now: datetime) -> str:
+    """What a case is late for at `now`: "contact" (waiting for a first contact past its time),
+    "resolution" (open past its resolution time), or "" (in time, or resolved)."""
+    if status in cases.AWAITING_CONTACT and contact_due_at < now:
+        return "contact"
+    if status in cases.OPEN_STATUSES and resolve_due_at < now:
+        return "resolution"
+    return ""
+
+
 def register(now: datetime, names: dict) -> pd.DataFrame:
     """Every case with what the queue shows and sorts by: names, the next due time, whether it is late."""
     frame = pd.DataFrame(cases.register())
@@ -116,8 +126,12 @@ def register(now: datetime, names: dict) -> pd.DataFrame:
         return frame
     waiting = frame["status"].isin(cases.AWAITING_CONTACT)
     open_ = frame["status"].isin(cases.OPEN_STATUSES)
-    late_contact = waiting & (frame["contact_due_at"] < now)
-    late_resolve = open_ & (frame["resolve_due_at"] < now)
+    late = [
+        late_for(status, contact, resolve, now)
+        for status, contact, resolve in zip(
+            frame["status"], frame["contact_due_at"], frame["resolve_due_at"], strict=True
+        )
+    ]
     return frame.assign(
         assignee=[
             assignee_key(k, i) for k, i in zip(frame["assignee_kind"], frame["assignee_id"], strict=True)
@@ -131,11 +145,8 @@ def register(now: datetime, names: dict) -> pd.DataFrame:
         segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
         # What is due next: the first contact while it waits for one, else the resolution; none once resolved.
         next_due=frame["contact_due_at"].where(waiting, frame["resolve_due_at"].where(open_)),
-        overdue=late_contact | late_resolve,
-        late=[
-            "contact" if c else "resolution" if r else ""
-            for c, r in zip(late_contact, late_resolve, strict=True)
-        ],
+        overdue=[bool(what) for what in late],
+        late=late,
         status_order=frame["status"].map(STATUS_ORDER),
     )
 

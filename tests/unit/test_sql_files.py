@@ -39,7 +39,7 @@ def test_every_sql_file_is_covered_here():
     covered = {
         "annotations", "as_of", "distribution", "distribution_raw", "kpi_sums", "kpi_sums_raw", "metrics", "owners",
         "segments", "targets", "touchpoints", "verbatims", "verbatims_raw", "row_counts", "data_days", "has_snapshot_log",
-        "snapshot_log",
+        "snapshot_log", "response_answers",
         "kpi_answers", "kpi_monthly",  # tests/unit/test_answers.py
     }  # fmt: skip
     assert {p.stem for p in SQL_DIR.glob("*.sql")} == covered
@@ -68,6 +68,18 @@ def test_catalogue_queries_return_every_row(demo):
     assert {"owner_name", "owner_title", "min_sample", "higher_is_better"} <= set(
         run_uncached("metrics").columns
     )
+
+
+def test_a_responses_answers_are_every_row_it_gave(demo):
+    response_id, responded_at, count = raw(
+        demo,
+        "SELECT response_id, min(responded_at), count(*) FROM responses GROUP BY response_id "
+        "HAVING count(*) > 1 ORDER BY response_id LIMIT 1",
+    )[0]
+    found = run_uncached("response_answers", {"response_id": response_id, "day": responded_at.date()})
+    assert len(found) == count and set(found["responded_at"]) == {responded_at}
+    assert list(found["metric_id"]) == sorted(found["metric_id"])
+    assert run_uncached("response_answers", {"response_id": "no-such-id", "day": responded_at.date()}).empty
 
 
 def test_as_of_is_the_latest_data_day(demo):
