@@ -62,7 +62,7 @@ def on_time_detail(figures: dict) -> str:
     if not due:
         return "no first contact due yet (n = 0)"
     return (
-        f"{format_count(figures['on_time'])} of n = {format_count(due)} due · 95% CI "
+        f"{format_count(figures['on_time'])} of n = {format_count(due)} due · 95%\u00a0CI "
         f"{format_share(figures['low'])} to {format_share(figures['high'])}"
     )
 
@@ -131,32 +131,42 @@ def loop_card(figures: dict, period_label: str, cases_href: str | None = None) -
             ),
             html.Div(
                 [
-                    _figure(
-                        "Contacted on time",
-                        format_share(figures["share"]),
-                        on_time_detail(figures),
-                        "on-time",
+                    html.Div(
+                        [
+                            _figure(
+                                "Contacted on time",
+                                format_share(figures["share"]),
+                                on_time_detail(figures),
+                                "on-time",
+                            ),
+                            _figure(
+                                "Median to first contact",
+                                format_hours(figures["median_hours"]),
+                                median_detail(figures),
+                                "median",
+                            ),
+                            _figure(
+                                "Open now",
+                                format_count(figures["backlog"]),
+                                f"{format_count(figures['overdue'])} overdue · of n = {format_count(n)}",
+                                "backlog",
+                            ),
+                        ],
+                        className="loop-figures",
                     ),
-                    _figure(
-                        "Median to first contact",
-                        format_hours(figures["median_hours"]),
-                        median_detail(figures),
-                        "median",
-                    ),
-                    _figure(
-                        "Open now",
-                        format_count(figures["backlog"]),
-                        f"{format_count(figures['overdue'])} overdue · of n = {format_count(n)}",
-                        "backlog",
+                    html.Div(
+                        [
+                            html.H3("Root causes", className="loop-heading"),
+                            *cause_list(figures["causes"], CAUSES_SHOWN),
+                            html.A("Open the cases", href=cases_href, className="small d-inline-block mt-1")
+                            if cases_href
+                            else None,
+                        ],
+                        className="loop-causes-block",
                     ),
                 ],
-                className="loop-figures",
+                className="loop-body",
             ),
-            html.H3("Root causes", className="loop-heading"),
-            *cause_list(figures["causes"], CAUSES_SHOWN),
-            html.A("Open the cases", href=cases_href, className="small d-inline-block mt-1")
-            if cases_href
-            else None,
         ],
         className="closed-loop",
         **loop_attributes(figures),

@@ -230,21 +230,18 @@ def _metric(context: PageContext) -> html.Div:
                     ),
                     lg=8,
                 ),
-                dbc.Col(
-                    html.Div(
-                        [
-                            section("Recent alerts", html.Div(loading("alerts"), id=RECENT_ALERTS)),
-                            section(
-                                "Closing the loop",
-                                html.Div(loading("follow-up cases"), id=CLOSED_LOOP),
-                                class_name="closed-loop-card",
-                            ),
-                        ],
-                        className="metric-side-stack",
-                    ),
-                    lg=4,
-                ),
+                dbc.Col(section("Recent alerts", html.Div(loading("alerts"), id=RECENT_ALERTS)), lg=4),
             ],
+            className="g-3 mt-0",
+        ),
+        dbc.Row(
+            dbc.Col(
+                section(
+                    "Closing the loop",
+                    html.Div(loading("follow-up cases"), id=CLOSED_LOOP),
+                    class_name="closed-loop-card",
+                )
+            ),
             className="g-3 mt-0",
         ),
         dbc.Row(

@@ -62,7 +62,7 @@ def test_metric_page_card_shows_the_hand_worked_figures(visit, loop_server):
     expect(card).to_have_attribute("data-overdue", "1")
     expect(card.locator("[data-figure=on-time] .loop-value")).to_have_text("33%")
     expect(card.locator("[data-figure=on-time] .loop-detail")).to_have_text(
-        "1 of n = 3 due · 95% CI 6% to 79%"
+        "1 of n = 3 due · 95%\u00a0CI 6% to 79%"
     )
     expect(card.locator("[data-figure=median] .loop-value")).to_have_text("20.0 h")
     expect(card.locator("[data-figure=median] .loop-detail")).to_have_text("n = 2 contacted")

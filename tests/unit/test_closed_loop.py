@@ -134,7 +134,7 @@ def test_card_says_each_figure_with_its_n():
     card = loop_card(figures().iloc[0].to_dict(), "November 2026", "/cases?metric=nps")
     shown = text(card)
     assert "6 cases from answers in November 2026" in shown
-    assert "60%" in shown and "3 of n = 5 due · 95% CI 23% to 88%" in shown
+    assert "60%" in shown and "3 of n = 5 due · 95%\u00a0CI 23% to 88%" in shown
     assert "25.0 h" in shown and "n = 4 contacted" in shown
     assert "2 overdue · of n = 6" in shown
     assert [text(c) for c in with_class(card, "loop-cause")] == ["Long wait", "Bill unclear"]
