@@ -8,6 +8,7 @@ import pandas as pd
 from dash import html
 
 from components.attributes import commitment_attributes
+from components.closed_loop import owner_loop
 from components.icons import icon
 from components.links import href
 from components.status import STATUS_LABELS
@@ -41,8 +42,9 @@ def metric_chip(metric_id: str, name: str, status: str, no_plan: bool, view_para
     )
 
 
-def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
-    """One owner (a row of owner_board) with their metrics' chips and commitment counts."""
+def owner_card(owner, metric_names: dict, view_params: dict, loop: dict | None = None) -> html.Div:
+    """One owner (a row of owner_board) with their metrics' chips and commitment counts, and the
+    closed-loop figures of their metrics' cases (`loop`, queries.closed_loop's row; None: none)."""
     no_plan = set(owner.no_plan_ids)
     counts = [
         html.Span(
@@ -73,6 +75,7 @@ def owner_card(owner, metric_names: dict, view_params: dict) -> html.Div:
                 className="metric-chips",
             ),
             html.Div(counts, className="owner-counts") if has_owner else None,
+            owner_loop(loop) if has_owner else None,
         ],
         className=f"owner-card{' needs-attention' if needs_attention else ''}",
         **{"data-owner-id": owner.owner_id if has_owner else ""},
@@ -166,13 +169,19 @@ def attention_list(
     )
 
 
-def board_grid(board: pd.DataFrame, metric_names: dict, view_params: dict) -> html.Div:
-    """Owner cards, those that need attention first (then in board order)."""
+def board_grid(
+    board: pd.DataFrame, metric_names: dict, view_params: dict, loops: dict | None = None
+) -> html.Div:
+    """Owner cards, those that need attention first (then in board order); `loops`: owner_id → their
+    closed-loop figures."""
+    loops = loops or {}
     calm = board["no_plan_ids"].map(len).eq(0) & board["overdue"].eq(0) & board["owner_id"].notna()
     ordered = board.assign(calm=calm).sort_values("calm", kind="stable")
     return dbc.Row(
         [
-            dbc.Col(owner_card(owner, metric_names, view_params), md=6, xl=4, xxl=3)
+            dbc.Col(
+                owner_card(owner, metric_names, view_params, loops.get(owner.owner_id)), md=6, xl=4, xxl=3
+            )
             for owner in ordered.itertuples(index=False)
         ],
         className="g-3 owner-grid",

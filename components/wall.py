@@ -1,5 +1,5 @@
 """The wall screen: a frame (clock, "as of", banners, rotation progress) around slides built from the
-scorecard's, journey's and commitments' own builders. Pure builders: frames in, components out.
+scorecard's, journey's, commitments' and closed loop's own builders. Pure builders: frames in, components out.
 
 Sizes are left to CSS (assets/wall.css, `.wall-root`): the wall sets the root font size from the
 viewport, so every builder's rem-based styles scale, and 1080p and 4K screens look the same.
@@ -10,8 +10,10 @@ from datetime import date
 import pandas as pd
 from dash import html
 
+from components.closed_loop import cause_list, format_hours, format_share, loop_attributes
 from components.commitments.register import commitment_list
 from components.dates import days_text, format_day
+from components.format import format_count
 from components.icons import icon
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
 from components.tiles import scorecard_tiles, tile_grid
@@ -20,6 +22,8 @@ from data.state.commitments import OPEN_STATUSES
 
 #: Items each list on the commitments slide shows; the rest are counted.
 COMMITMENTS_SHOWN = 4
+#: Root causes the cases slide lists.
+CAUSES_SHOWN = 5
 
 
 def _no_link(_row) -> None:
@@ -177,6 +181,72 @@ def commitments_body(register: pd.DataFrame, names: dict, effects: dict, today: 
             ),
         ],
         className="wall-commitments",
+    )
+
+
+def cases_body(figures: dict, period_label: str) -> html.Div:
+    """The wall's cases slide: backlog, overdue, share contacted on time and median time to first
+    contact in big numbers, and the top causes by their list names. Counts only, never text."""
+    n = figures["n"]
+    if not n:
+        return html.Div(
+            html.P(f"No follow-up cases from answers in {period_label}.", className="wall-empty"),
+            className="wall-cases",
+            **loop_attributes(figures),
+        )
+    big = [
+        ("Open now", format_count(figures["backlog"]), f"of {format_count(n)} cases", "backlog"),
+        (
+            "Overdue",
+            format_count(figures["overdue"]),
+            "past a due time",
+            "overdue",
+        ),
+        (
+            "Contacted on time",
+            format_share(figures["share"]),
+            f"{format_count(figures['on_time'])} of {format_count(figures['due'])} due"
+            if figures["due"]
+            else "no contact due yet",
+            "on-time",
+        ),
+        (
+            "To first contact",
+            format_hours(figures["median_hours"]),
+            f"median of {format_count(figures['contacted'])}"
+            if figures["contacted"]
+            else "none contacted yet",
+            "median",
+        ),
+    ]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(label, className="wall-loop-label"),
+                            html.Div(value, className="wall-loop-value"),
+                            html.Div(detail, className="wall-loop-detail"),
+                        ],
+                        className=f"wall-loop-figure loop-{key}"
+                        + (" is-bad" if key == "overdue" and figures["overdue"] else ""),
+                        **{"data-figure": key},
+                    )
+                    for label, value, detail, key in big
+                ],
+                className="wall-loop-figures",
+            ),
+            html.Section(
+                [
+                    html.H2("Top root causes", className="wall-section-title"),
+                    *cause_list(figures["causes"], CAUSES_SHOWN, "loop-causes wall-loop-causes"),
+                ],
+                className="wall-loop-causes-section",
+            ),
+        ],
+        className="wall-cases",
+        **loop_attributes(figures),
     )
 
 

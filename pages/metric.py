@@ -14,6 +14,7 @@ from dash.exceptions import PreventUpdate
 import queries
 from components import ids
 from components.alerts import recent_alerts
+from components.closed_loop import loop_card
 from components.commitments.register import commitment_list, milestones
 from components.controls import ALL, ControlIds, chosen, view_controls
 from components.crosstab import kpi_crosstab
@@ -32,7 +33,7 @@ from components.tiles import kpi_tile
 from components.verbatims import comments_withheld, verbatim_list
 from data.state import commitments
 from queries.accountability import commitments_in_view
-from views import alerts, commitment_context, frames
+from views import alerts, closed_loop, commitment_context, frames
 from views.context import PageContext, drawn, page_layout, resolve
 from views.users import may_read_comments, rights
 from views.view_controls import write_view_controls_to_url
@@ -51,6 +52,7 @@ BY_SEGMENT = "metric-by-segment"
 HEATMAP = "metric-heatmap"
 COMMITMENTS = "metric-commitments"
 RECENT_ALERTS = "metric-recent-alerts"
+CLOSED_LOOP = "metric-closed-loop"
 DISTRIBUTION = "metric-distribution"
 VERBATIM_TOUCHPOINT = "metric-verbatim-touchpoint"
 VERBATIM_SEGMENT = "metric-verbatim-segment"
@@ -230,6 +232,16 @@ def _metric(context: PageContext) -> html.Div:
                 ),
                 dbc.Col(section("Recent alerts", html.Div(loading("alerts"), id=RECENT_ALERTS)), lg=4),
             ],
+            className="g-3 mt-0",
+        ),
+        dbc.Row(
+            dbc.Col(
+                section(
+                    "Closing the loop",
+                    html.Div(loading("follow-up cases"), id=CLOSED_LOOP),
+                    class_name="closed-loop-card",
+                )
+            ),
             className="g-3 mt-0",
         ),
         dbc.Row(
@@ -444,6 +456,20 @@ def show_recent_alerts(params):
     """Read fresh on every visit, as commitments are: alerts come with publishes and the clock."""
     metric_id = params["metric_id"]
     return recent_alerts(alerts.metric_events(metric_id), href("/alerts", metric=metric_id))
+
+
+@callback(Output(CLOSED_LOOP, "children"), Input(PARAMS, "data"))
+def show_closed_loop(params):
+    """The follow-up cases of the view's answers (its touchpoint and segment too), read fresh: cases
+    change without the warehouse changing. Counts only, so for everyone who sees the page."""
+    context = _context(params)
+    figures = closed_loop.overall(
+        context.view,
+        metric_id=context.metric_id,
+        touchpoint_id=context.touchpoint_id,
+        segment_id=context.segment_id,
+    )
+    return loop_card(figures, context.view.period.label, href("/cases", metric=context.metric_id))
 
 
 @queries.memoised

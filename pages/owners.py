@@ -12,6 +12,7 @@ from components.board import attention_list, board_grid
 from components.header import page_header, view_attributes
 from data.state import commitments
 from queries.accountability import metric_plans, owner_board
+from views import closed_loop
 from views.commitment_context import names
 from views.context import page_layout
 from views.users import may_change_commitments
@@ -39,7 +40,7 @@ def _owners(context) -> html.Div:
             attention_list(
                 plans, register[register["overdue"]], labels, context.view_filters, may_change_commitments()
             ),
-            board_grid(board, labels["metric"], context.view_filters),
+            board_grid(board, labels["metric"], context.view_filters, closed_loop.per_owner(view)),
         ],
         id=ROOT,
         className="owners-page",

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import queries
+from components.closed_loop import loop_card
 from components.controls import ControlIds, view_controls
 from components.crosstab import kpi_crosstab
 from components.dates import format_day
@@ -16,7 +17,7 @@ from components.links import href
 from components.pieces import breadcrumb, card
 from components.tiles import scorecard_tiles
 from components.verbatims import comments_withheld, verbatim_list
-from views import frames
+from views import closed_loop, frames
 from views.context import page_layout
 from views.users import rights
 from views.view_controls import write_view_controls_to_url
@@ -103,6 +104,15 @@ def _touchpoint(context) -> html.Div:
                     found["metrics"].set_index("metric_id")["name"],
                     lambda row: href(f"/metric/{row.metric_id}", **{**filters, "segment": row.segment_id}),
                 ),
+            ),
+            card(
+                "Closing the loop",
+                loop_card(
+                    closed_loop.overall(view, touchpoint_id=touchpoint_id, segment_id=segment),
+                    view.period.label,
+                    href("/cases", touchpoint=touchpoint_id, segment=segment),
+                ),
+                class_name="closed-loop-card",
             ),
             dbc.Row(
                 [

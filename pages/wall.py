@@ -1,7 +1,7 @@
 """`/wall` — the office wall screen: full screen, no controls, slides rotating, data refreshing by itself.
 
 Configured entirely by the URL (views/wall_settings.py):
-/wall?slides=scorecard,journey,movers,commitments,touchpoints&dwell=20&refresh=60&public=1
+/wall?slides=scorecard,journey,movers,commitments,cases,touchpoints&dwell=20&refresh=60&public=1
 
 Rotation, the clock and the connection check run in the browser (assets/wall.js), so they go on while
 the server is away; the server only sends the slides, and only when they have changed. Every screen with
@@ -25,6 +25,7 @@ from components.icons import icon
 from components.journey import cell_label, default_metric
 from components.wall import (
     as_of_text,
+    cases_body,
     commitments_body,
     data_problem_banner,
     journey_body,
@@ -35,8 +36,9 @@ from components.wall import (
     touchpoint_body,
     wall_slide,
 )
-from data.state import commitments, database
+from data.state import cases, commitments, database
 from queries.accountability import commitments_in_view
+from views import closed_loop
 from views.commitment_context import effects, names
 from views.context import resolve
 from views.users import acting_user, may_read_comments
@@ -332,6 +334,16 @@ def _commitments_slide(slides_key: dict, view, segment_names) -> tuple[str, str,
     return "commitments", "Commitments", f"{audience} · what owners promised, and where it stands", body
 
 
+def _cases_slide(slides_key: dict, view, segment_names) -> tuple[str, str, str, object]:
+    """Closing the loop, from the state database: the follow-up cases of the view's answers (its
+    segment's), in counts and the causes' list names only, in public mode too: never a comment, a note,
+    a cause in words or a respondent's reference (they are not even read)."""
+    figures = closed_loop.overall(view, segment_id=slides_key["segment"])
+    audience = segment_names.get(slides_key["segment"], "All customers")
+    subtitle = f"{audience} · follow-up of unhappy answers in {view.period.label}"
+    return "cases", "Closing the loop", subtitle, cases_body(figures, view.period.label)
+
+
 def _fingerprint(value) -> str:
     return hashlib.sha256(json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True).encode()).hexdigest()
 
@@ -339,9 +351,14 @@ def _fingerprint(value) -> str:
 def _outside_versions(settings: WallSettings) -> dict:
     """What the slides read outside the warehouse snapshot, as versions: the commitments' and today's
     date, when a commitments slide shows. With the snapshot's id they say whether anything changed."""
-    if not any(spec.kind == "commitments" for spec in settings.slides):
-        return {}
-    return {"commitments": commitments.version(), "today": commitments.current_date().isoformat()}
+    kinds = {spec.kind for spec in settings.slides}
+    versions = {}
+    if "commitments" in kinds:
+        versions |= {"commitments": commitments.version(), "today": commitments.current_date().isoformat()}
+    if "cases" in kinds:
+        # Overdue comes with the clock: the minute, with the cases' own version.
+        versions |= {"cases": cases.version(), "minute": commitments.current_time().isoformat()[:16]}
+    return versions
 
 
 @queries.memoised
@@ -355,6 +372,8 @@ def _deck_drawn(view_settings: dict, slides: list, versions: dict) -> dict:
     for kind, key in slides:
         if kind == "commitments":
             entries.append(_commitments_slide(view_settings, view, segment_names))
+        elif kind == "cases":
+            entries.append(_cases_slide(view_settings, view, segment_names))
         else:
             entries.extend(_warehouse_slides(kind, key, view_settings))
     return {

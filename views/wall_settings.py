@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 #: Slides a wall can show, in the words of its `slides=` parameter. `touchpoints` and `segments` stand for
 #: one slide per touchpoint (journey order) or segment; `touchpoint:ID` and `segment:ID` for one each.
-SLIDE_KINDS = ("scorecard", "journey", "movers", "commitments", "touchpoint", "segment")
+SLIDE_KINDS = ("scorecard", "journey", "movers", "commitments", "cases", "touchpoint", "segment")
 DEFAULT_SLIDES = ("scorecard", "journey", "movers", "commitments")
+#: Slides of one kind without a key: the defaults, and `cases` (closing the loop), shown when asked for.
+SINGLE_SLIDES = (*DEFAULT_SLIDES, "cases")
 THEMES = ("dark", "light")
 
 #: name → (default, lowest, highest): whole seconds or days.
@@ -65,10 +67,10 @@ def _slide(token: str) -> SlideSpec:
         return SlideSpec(plural[kind])
     if kind in ("touchpoint", "segment") and key:
         return SlideSpec(kind, key)
-    if kind in DEFAULT_SLIDES and not key:
+    if kind in SINGLE_SLIDES and not key:
         return SlideSpec(kind)
     raise WallSettingError(
-        f"slides={token!r} is not a slide. Use any of scorecard, journey, movers, commitments, "
+        f"slides={token!r} is not a slide. Use any of scorecard, journey, movers, commitments, cases, "
         "touchpoints (one slide each), segments (one slide each), touchpoint:ID or segment:ID, "
         "separated by commas."
     )

@@ -24,11 +24,12 @@ Who may act on a case is the views' decision (views/, later); this store only ke
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -794,3 +795,49 @@ def counts(url: str | None = None) -> dict[str, int]:
     with database.reading(url) as connection:
         rows = connection.execute(sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status))
         return {status: count for status, count in rows}
+
+
+#: What the closed-loop figures read of a case: its scope, its clocks, its status and its cause from the
+#: touchpoint's list. Never the cause in words, the notes or the respondent's reference.
+LOOP_COLUMNS = (
+    "case_id",
+    "metric_id",
+    "touchpoint_id",
+    "segment_id",
+    "status",
+    "root_cause",
+    "responded_at",
+    "contact_due_at",
+    "contacted_at",
+    "resolve_due_at",
+)
+
+
+def in_period(start: date, end: date, url: str | None = None, **filters) -> pd.DataFrame:
+    """The cases of answers given from `start` to `end` (days, both included), as LOOP_COLUMNS, those
+    matching `filters` (metric_id=, touchpoint_id=, segment_id=; None: all) only, oldest answer first."""
+    columns = [_cases.c[column] for column in LOOP_COLUMNS]
+    query = (
+        sa.select(*columns)
+        .where(
+            _cases.c.responded_at >= datetime.combine(start, time()),
+            _cases.c.responded_at < datetime.combine(end + timedelta(days=1), time()),
+        )
+        .order_by(_cases.c.responded_at, _cases.c.case_id)
+    )
+    for field, value in filters.items():
+        if value is not None:
+            query = query.where(_cases.c[field] == value)
+    with database.reading(url) as connection:
+        rows = connection.execute(query).fetchall()
+    frame = pd.DataFrame(rows, columns=list(LOOP_COLUMNS))
+    for column in ("responded_at", "contact_due_at", "contacted_at", "resolve_due_at"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def version(url: str | None = None) -> str:
+    """What changes whenever a case is opened or acted on: their count and latest change, as text."""
+    with database.reading(url) as connection:
+        count, latest = connection.execute(sa.select(sa.func.count(), sa.func.max(_cases.c.updated_at))).one()
+    return f"{count}:{latest}"

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from data.demo.cases import seed_cases
 from data.demo.commitments import seed_commitments
 from data.review_pack import free_port
 from tests.browser import PATIENCE_SECONDS, beacon_server, open_page
@@ -98,16 +99,17 @@ COVERED_TITLES = """() => {
   return [over.filter((element) => element.matches('.wall-banner')).length, covered];
 }"""
 # Every slide the wall can show, on the demo's 13 touchpoints and 5 segments.
-EVERY_SLIDE = "scorecard,journey,movers,commitments,touchpoints,segments"
+EVERY_SLIDE = "scorecard,journey,movers,commitments,cases,touchpoints,segments"
 
 
 @pytest.fixture(scope="module")
 def office(demo_warehouse_path, tmp_path_factory):
-    """Beacon on the demo warehouse with the demo's commitments, as an office would have it. Seeded in a
+    """Beacon on the demo warehouse with the demo's commitments and cases, as an office would have it. Seeded in a
     process of its own: `state.migrate` creates one fresh database per process."""
     url = f"sqlite:///{tmp_path_factory.mktemp('wall-state') / 'state.db'}"
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert pool.submit(seed_commitments, url, date(2026, 11, 23)).result(timeout=PATIENCE_SECONDS) > 0
+        assert pool.submit(seed_cases, url, demo_warehouse_path).result(timeout=PATIENCE_SECONDS) > 0
     with beacon_server(demo_warehouse_path, extra_env={"BEACON_STATE_URL": url}) as base:
         yield base
 
@@ -190,7 +192,7 @@ def test_every_slide_is_readable_across_the_room(browser, office, width, height)
     page = open_wall(browser, f"{office}/wall?slides={EVERY_SLIDE}&dwell=600&stale=0", width, height)
     expect(page.locator("[data-banner=stale]")).to_be_visible()
     count = page.locator(".wall-slide").count()
-    assert count == 4 + 13 + 5
+    assert count == 5 + 13 + 5
     deck = page.locator(".wall-deck").bounding_box()
     for box in page.locator(".wall-slide").evaluate_all("ss => ss.map(s => s.getBoundingClientRect())"):
         assert (box["width"], box["height"]) == (deck["width"], deck["height"])
