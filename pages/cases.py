@@ -15,16 +15,16 @@ from dash.exceptions import PreventUpdate
 import queries
 from components import ids
 from components.cases import queue_csv, queue_table
-from components.controls import chosen
 from components.feedback import problem
 from components.icons import icon
-from components.links import href, search_after_change
+from components.links import href
 from components.pieces import filter_bar, filter_id
 from data.state import commitments, database
 from views import cases
 from views.callback_input import as_drawn
 from views.context import state_unreachable
 from views.users import acting_user
+from views.view_controls import filters_in_url
 
 dash.register_page(__name__, path="/cases", name="Cases", title="Follow-up cases · Beacon", order=6)
 
@@ -117,14 +117,7 @@ def _page(params: dict):
 )
 def apply_filters(values, overdue, search, shown):
     """Write the chosen filters into the URL, which draws the queue again."""
-    chosen_filters = {
-        item["id"]["filter"]: chosen(value)
-        for item, value in zip(dash.ctx.inputs_list[0], values, strict=True)
-    }
-    new_search = search_after_change(search, shown, **chosen_filters, overdue="1" if overdue else None)
-    if new_search is None:
-        raise PreventUpdate
-    return new_search
+    return filters_in_url(values, overdue, search, shown)
 
 
 @callback(

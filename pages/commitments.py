@@ -13,10 +13,9 @@ from dash import Input, Output, State, callback, dcc, html
 import queries
 from components import ids
 from components.commitments.register import register_csv, register_table
-from components.controls import chosen
 from components.feedback import problem
 from components.icons import icon
-from components.links import href, search_after_change
+from components.links import href
 from components.pieces import filter_bar, filter_id
 from data.state import commitments, database
 from views.callback_input import as_drawn
@@ -24,6 +23,7 @@ from views.commitment_context import effects, names
 from views.commitments import DEFAULT_SORT, FILTERS, filter_choices, filtered, register_params
 from views.context import state_unreachable
 from views.users import may_change_commitments
+from views.view_controls import filters_in_url
 
 dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
 
@@ -115,15 +115,8 @@ def _page(params: dict):
     prevent_initial_call=True,
 )
 def apply_filters(values, overdue, search, shown):
-    """Write the chosen filters into the URL, which re-renders the register."""
-    chosen_filters = {
-        item["id"]["filter"]: chosen(value)
-        for item, value in zip(dash.ctx.inputs_list[0], values, strict=True)
-    }
-    new_search = search_after_change(search, shown, **chosen_filters, overdue="1" if overdue else None)
-    if new_search is None:
-        raise dash.exceptions.PreventUpdate
-    return new_search
+    """Write the chosen filters into the URL, which draws the register again."""
+    return filters_in_url(values, overdue, search, shown)
 
 
 @callback(

@@ -88,3 +88,12 @@ def mail(monkeypatch):
     yield server
     if server.running:
         server.stop()
+
+
+@pytest.fixture
+def receiver():
+    """A real webhook receiver on loopback (tests/webhook_receiver.py): `.posts`, `.arrived`."""
+    from tests.webhook_receiver import webhook_receiver
+
+    with webhook_receiver() as server:
+        yield server

@@ -20,6 +20,7 @@ import auth
 import queries
 from components.alert_messages import sentence
 from data.state import alerts, database
+from views.results import Busy, Invalid, Refused
 
 log = logging.getLogger(__name__)
 
@@ -52,29 +53,6 @@ class Done:
 
     message: str
     secret: str | None = None
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """`field` (a key of FIELDS) is wrong, as `message` says; nothing was saved."""
-
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Refused:
-    reason: str
-
-
-@dataclass(frozen=True)
-class Busy:
-    unreachable: bool = False
-
-    @property
-    def message(self) -> str:
-        why = "cannot be reached" if self.unreachable else "stayed busy"
-        return f"Nothing was saved: Beacon's state database {why}. Try again in a moment."
 
 
 Result = Done | Invalid | Refused | Busy
@@ -225,7 +203,7 @@ def _guarded(action) -> Result:
     try:
         return action()
     except database.BusyError as error:
-        return Busy(unreachable=isinstance(error, database.UnreachableError))
+        return Busy.of(error)
 
 
 def _who(user: auth.User) -> str:

@@ -21,6 +21,7 @@ import auth
 import config
 import queries
 from data.state import cases, database
+from views.results import Busy, Invalid, Refused
 from views.users import acting_user
 
 log = logging.getLogger(__name__)
@@ -56,29 +57,8 @@ class Saved:
 
 
 @dataclass(frozen=True)
-class Invalid:
-    field: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Refused:
-    reason: str
-
-
-@dataclass(frozen=True)
 class Conflict:
     changes: list  # the history entries saved since the version acted on
-
-
-@dataclass(frozen=True)
-class Busy:
-    unreachable: bool = False
-
-    @property
-    def message(self) -> str:
-        why = "cannot be reached" if self.unreachable else "stayed busy"
-        return f"Nothing was saved: Beacon's state database {why}. Try again in a moment."
 
 
 Result = Saved | Invalid | Refused | Conflict | Busy
@@ -251,6 +231,6 @@ def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) 
     except cases.ConflictError as error:
         return Conflict(error.changes)
     except database.BusyError as error:
-        return Busy(unreachable=isinstance(error, database.UnreachableError))
+        return Busy.of(error)
     log.info("Case %d: %s by %s", case_id, action, user.name)
     return Saved(new_version)

@@ -2,7 +2,8 @@
 where the page has them) to its URL: the user's choices go into the query string, which re-renders the
 page. On the segment pages the segment select opens that segment's own page instead."""
 
-from dash import Input, Output, State, callback, no_update
+from dash import Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.controls import ControlIds, chosen
@@ -47,3 +48,16 @@ def write_view_controls_to_url(
         if new_search is None and target == pathname:
             return no_update
         return target + (search or "" if new_search is None else new_search)
+
+
+def filters_in_url(values: list, overdue: bool, search: str | None, shown: dict) -> str:
+    """A list page's filter bar (components.pieces.filter_bar) as the URL's new query string, from
+    the callback's pattern-matched `values` (in dash.ctx's order) and its "Overdue only" box; no update
+    when it asks for the view on screen."""
+    chosen_filters = {
+        item["id"]["filter"]: chosen(value) for item, value in zip(ctx.inputs_list[0], values, strict=True)
+    }
+    new_search = search_after_change(search, shown, **chosen_filters, overdue="1" if overdue else None)
+    if new_search is None:
+        raise PreventUpdate
+    return new_search

@@ -19,12 +19,10 @@ significant.
 
 import hashlib
 import hmac
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import datetime
@@ -53,32 +51,6 @@ OFF_TRACK = [("nps", "support", "business", 0)] * 17
 #: hair above its target of 15 would become 14.7, at risk on its face; but its interval, ±26 pts, holds
 #: the target, so that is no alert either: see the unit tests.)
 WITHIN_NOISE = [("nps", "checkout", "consumer", 8)]
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    """A webhook endpoint: keeps each POST's headers and body, answers 204."""
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        with self.server.arrived:
-            self.server.posts.append((dict(self.headers), body))
-            self.server.arrived.notify_all()
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.posts, server.arrived = [], threading.Condition()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 class Beacon:

@@ -4,7 +4,6 @@ a real SQLite (and PostgreSQL) state database. Events and outbox rows are writte
 import functools
 import hashlib
 import hmac
-import http.server
 import json
 import subprocess
 import sys
@@ -58,30 +57,6 @@ def state(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "PUBLIC_URL", "http://beacon.test")
     monkeypatch.setattr(sender, "current_time", lambda: NOW)
     return url
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        with self.server.arrived:
-            self.server.posts.append((dict(self.headers), body))
-            self.server.arrived.notify_all()
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    server.posts, server.arrived = [], threading.Condition()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def event(connection, recipients, facts=FACTS, kind="status_worsened", batch="instant", due=NOW) -> int:
