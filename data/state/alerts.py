@@ -316,6 +316,10 @@ def record_publication(
         # The follow-up cases of the answers new in this snapshot, and one case_new per assignee.
         previous = Path(previous_path) if previous_path is not None else kept_previous(Path(live_path))
         opened = cases.record_cases(connection, Path(live_path), previous, publication.snapshot_id, now)
+        for dedupe_key, facts in opened.messages:
+            record(
+                connection, "case_new", dedupe_key, facts, snapshot_id=publication.snapshot_id, found_at=now
+            )
         if opened.by_assignee:
             connection.execute(
                 _publications.update()

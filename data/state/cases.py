@@ -8,9 +8,10 @@
   general rule there. Several rules of that scope: the lowest rule_id whose band holds.
 * **Routes** (case_routes) say who gets them: (metric, touchpoint, segment) → an owner or an account,
   the most specific match winning the same way; an answer no route covers goes to the metric's owner.
-* **Opening** (`record_cases`, called by alerts.record_publication inside its transaction): answers of
-  the live snapshot the previous one did not hold, each at most once per rule (unique (response_id,
-  rule_id): a re-ingest or a second record opens nothing). A **first publication** (no previous
+* **Opening** (`record_cases`, called by alerts.record_publication inside its transaction, which also
+  records the case_new messages it returns, so this store sends nothing itself): answers of the live
+  snapshot the previous one did not hold, each at most once per rule (unique (response_id, rule_id): a
+  re-ingest or a second record opens nothing). A **first publication** (no previous
   snapshot) opens only answers within their rule's resolution time of the snapshot's latest answer,
   so a first install does not open years of cases. Due times are counted from responded_at in hours
   elapsed in BEACON_TIMEZONE. Each assignee hears once per publish (`case_new`), with the count.
@@ -22,6 +23,7 @@
 Who may act on a case is the views' decision (views/, later); this store only keeps cases consistent.
 """
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -33,7 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data.state import alerts, database
+from data.state import database
 from data.state.commitments import current_time
 from data.warehouse import contract, new_cases
 
@@ -412,6 +414,9 @@ class Opened:
     count: int
     by_assignee: dict[tuple[str | None, str | None], int]
     first: bool  # a first publication: only answers within their rule's resolution time
+    #: (dedupe key, facts) of each assignee's case_new event, for the caller to record with its alerts
+    #: (alerts.record_publication, in the same transaction): this module does not send anything itself.
+    messages: list[tuple[str, dict]] = dataclasses.field(default_factory=list)
 
 
 def _insert_batch(connection, rows: list[dict]) -> dict[tuple[str, int], int]:
@@ -532,6 +537,7 @@ def record_cases(
                 )
             if history:
                 connection.execute(_history.insert(), history)
+    messages = []
     for (kind, assignee_id), case_ids in by_assignee.items():
         count = len(case_ids)
         facts = {
@@ -555,18 +561,11 @@ def record_cases(
             "snapshot_id": snapshot_id,
             "link": cases_link(assignee_id),
         }
-        alerts.record(
-            connection,
-            "case_new",
-            f"case_new:{assignee_text(kind, assignee_id)}:{snapshot_id}",
-            facts,
-            snapshot_id=snapshot_id,
-            found_at=now,
-        )
+        messages.append((f"case_new:{assignee_text(kind, assignee_id)}:{snapshot_id}", facts))
     total = sum(len(ids) for ids in by_assignee.values())
     if total:
         log.info("Publish of %s opened %d follow-up case(s)", snapshot_id, total)
-    return Opened(total, {key: len(ids) for key, ids in by_assignee.items()}, found.first)
+    return Opened(total, {key: len(ids) for key, ids in by_assignee.items()}, found.first, messages)
 
 
 def assignee_text(kind: str | None, assignee_id: str | None) -> str:
