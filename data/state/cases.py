@@ -41,6 +41,14 @@ from data.warehouse import contract, new_cases
 
 log = logging.getLogger(__name__)
 
+#: The ids each catalogue table holds, one fixed statement each.
+_CATALOGUE_IDS = {
+    ("touchpoints", "touchpoint_id"): "SELECT touchpoint_id FROM touchpoints",
+    ("segments", "segment_id"): "SELECT segment_id FROM segments",
+    ("owners", "owner_id"): "SELECT owner_id FROM owners",
+    ("metrics", "metric_id"): "SELECT metric_id FROM metrics",
+}
+
 STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved", "reopened": "Reopened"}
 #: Waiting for a first contact: what the contact clock runs on.
 AWAITING_CONTACT = ("new", "reopened")
@@ -122,18 +130,18 @@ class Catalogue:
 
 def catalogue_of(path: Path) -> Catalogue:
     """The Catalogue of the snapshot at `path` (its survey metrics only: ratios have no answers)."""
-    counted = contract.sql_list(contract.COUNTED_KINDS)
     with duckdb.connect(str(path), read_only=True) as con:
         metrics = {
             metric_id: (low, high)
             for metric_id, low, high in con.execute(
-                f"SELECT metric_id, scale_min, scale_max FROM metrics WHERE kind NOT IN ({counted})"
+                "SELECT metric_id, scale_min, scale_max FROM metrics WHERE NOT list_contains($counted, kind)",
+                {"counted": list(contract.COUNTED_KINDS)},
             ).fetchall()
         }
 
         def ids(table: str, column: str) -> frozenset[str]:
-            # Names from the contract's CATALOGUE_KEYS, never input.
-            return frozenset(row[0] for row in con.execute(f"SELECT {column} FROM {table}").fetchall())
+            # One fixed statement per catalogue table: names are never formatted into SQL.
+            return frozenset(row[0] for row in con.execute(_CATALOGUE_IDS[(table, column)]).fetchall())
 
         return Catalogue(
             metrics,

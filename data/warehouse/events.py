@@ -55,6 +55,12 @@ SELECT m.metric_id, m.name AS metric_name, m.unit, m.kind, m.higher_is_better, m
     o.name AS owner_name, o.email AS owner_email
 FROM {db}.metrics AS m LEFT JOIN {db}.owners AS o USING (owner_id)
 """
+_SNAPSHOT_ID = "SELECT snapshot_id FROM {db}.snapshot_id"
+#: Each catalogue table's names by id, one fixed statement each (names are never formatted into SQL).
+_NAMES = {
+    ("touchpoints", "touchpoint_id"): "SELECT touchpoint_id, name FROM {db}.touchpoints",
+    ("segments", "segment_id"): "SELECT segment_id, name FROM {db}.segments",
+}
 _HAS_TABLE = "SELECT count(*) FROM duckdb_tables() WHERE database_name = $db AND table_name = $table"
 
 
@@ -71,6 +77,13 @@ class Publication:
     statuses: list[dict] = field(default_factory=list)
 
 
+def _alias(db: str) -> str:
+    """`db` if it is one of this module's own aliases; anything else is refused before it reaches SQL."""
+    if db not in (LIVE, PREVIOUS):
+        raise ValueError(f"not an attached snapshot: {db!r}")
+    return db
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, db: str, table: str) -> bool:
     return con.execute(_HAS_TABLE, {"db": db, "table": table}).fetchone()[0] > 0
 
@@ -79,7 +92,7 @@ def _identity(con: duckdb.DuckDBPyConnection, db: str, path: Path) -> str:
     """The snapshot's own id; a file made before ids existed is named by its inode and times, as the
     query layer names it (queries/runner.py)."""
     if _has_table(con, db, SNAPSHOT_ID_TABLE):
-        return con.execute(f"SELECT snapshot_id FROM {db}.snapshot_id").fetchone()[0]
+        return con.execute(_SNAPSHOT_ID.format(db=_alias(db))).fetchone()[0]
     stat = os.stat(path)
     return f"file-{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
 
@@ -136,7 +149,7 @@ def _late(con: duckdb.DuckDBPyConnection, db: str, as_of: date, catalogue: pd.Da
 
 
 def _names(con: duckdb.DuckDBPyConnection, table: str, key: str) -> dict[str, str]:
-    return dict(con.execute(f"SELECT {key}, name FROM {LIVE}.{table}").fetchall())
+    return dict(con.execute(_NAMES[(table, key)].format(db=LIVE)).fetchall())
 
 
 def _event(kind: str, facts: dict, snapshot_id: str) -> dict:
