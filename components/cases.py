@@ -116,7 +116,7 @@ def queue_csv(frame: pd.DataFrame) -> str:
         "respondent_ref": "respondent_ref",
         "root_cause": "root_cause",
     }
-    return csv_text(frame[list(columns)].rename(columns=columns))
+    return csv_text(frame.reindex(columns=list(columns)).rename(columns=columns))
 
 
 def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:

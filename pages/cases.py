@@ -1,7 +1,7 @@
 """`/cases` — the follow-up queue: every case opened from an unhappy answer, filtered, sorted, exported.
 
-Filters and sort live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=&overdue=1
-&sort=due), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
+Filters, sort and page live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=
+&overdue=1&sort=due&page=2), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
 words: whoever may read comments sees them (views.cases.may_see), displays never.
 """
 
@@ -18,7 +18,7 @@ from components.cases import queue_csv, queue_table
 from components.feedback import problem
 from components.icons import icon
 from components.links import href
-from components.pieces import filter_bar, filter_id
+from components.pieces import filter_bar, filter_id, page_links
 from data.state import commitments, database
 from views import cases
 from views.callback_input import as_drawn
@@ -59,27 +59,28 @@ def _page(params: dict):
             back_label="Back to the scorecard",
         )
     now, names = commitments.current_time(), cases.labels()
-    register = cases.register(now, names)
     try:
-        rows = cases.filtered(register, params, names)
+        shown = cases.queue(params, now, names)
     except ValueError as error:
         return problem(
             "This queue cannot be shown", str(error), back_href="/cases", back_label="Show every case"
         )
-    open_count, overdue_count = cases.open_and_overdue(register)
+    rows, totals = shown.rows, shown.totals
+    first = (shown.page - 1) * cases.PAGE_ROWS
     summary = (
-        f"{len(rows)} of {len(register)} cases shown · in all, {open_count} open and {overdue_count} overdue"
+        f"{shown.count} of {totals['total']} cases · in all, {totals['open']} open and {totals['overdue']} overdue"
     )
-    if len(rows) > cases.SHOWN_ROWS:
-        summary += f" · the first {cases.SHOWN_ROWS} drawn (the CSV has them all)"
+    if shown.pages > 1:
+        summary += f" · {first + 1}–{first + len(rows)} shown (the CSV has them all)"
     sort = params.get("sort") or cases.DEFAULT_SORT
     mine = cases.my_assignee_keys(acting_user())
     body = (
-        queue_table(
-            rows.head(cases.SHOWN_ROWS), sort, lambda key: href("/cases", **{**params, "sort": key}), now
-        )
+        queue_table(rows, sort, lambda key: href("/cases", **{**params, "sort": key, "page": None}), now)
         if len(rows)
         else html.P("No case matches these filters.", className="text-body-secondary my-4", id="cases-empty")
+    )
+    pager = page_links(
+        shown.page, shown.pages, lambda number: href("/cases", **{**params, "page": number}), "Pages of the queue"
     )
     return html.Div(
         [
@@ -98,12 +99,13 @@ def _page(params: dict):
                 ],
                 className="page-header",
             ),
-            filter_bar("cases", FILTERS, cases.filter_choices(register, names), params, OVERDUE),
+            filter_bar("cases", FILTERS, cases.filter_choices(names), params, OVERDUE),
             html.Div(body, className="table-responsive mt-3"),
+            html.Div(pager, className="d-flex justify-content-center mt-3") if pager else None,
         ],
         id=ROOT,
         className="cases-page",
-        **{"data-count": str(len(rows))},
+        **{"data-count": str(shown.count), "data-page": str(shown.page)},
     )  # fmt: skip
 
 
@@ -132,5 +134,5 @@ def download_csv(_clicks, search):
         raise PreventUpdate
     params = dict(parse_qsl((search or "").lstrip("?")))
     now, names = commitments.current_time(), cases.labels()
-    rows = as_drawn(cases.filtered, cases.register(now, names), params, names)
+    rows = as_drawn(cases.queue_rows, params, now, names)
     return {"content": queue_csv(rows), "filename": f"beacon-cases-{now:%Y-%m-%d}.csv", "type": "text/csv"}

@@ -34,21 +34,12 @@ FILTERS = {
     "touchpoint": ("Touchpoint", "touchpoint_id"),
     "segment": ("Segment", "segment_id"),
 }
-QUEUE_PARAMS = (*FILTERS, "overdue", "sort")
+QUEUE_PARAMS = (*FILTERS, "overdue", "sort", "page")
 STATUS_CHOICES = {"open": "Open (new, contacted, reopened)", **cases.STATUSES}
-#: Sort keys → columns; the default puts what is due soonest first.
-SORTS = {
-    "due": ["next_due", "case_id"],
-    "responded": ["responded_at", "case_id"],
-    "score": ["score", "next_due"],
-    "status": ["status_order", "next_due"],
-    "metric": ["metric_name", "next_due"],
-    "assignee": ["assignee_name", "next_due"],
-}
+SORTS = cases.QUEUE_SORTS  # the default puts what is due soonest first
 DEFAULT_SORT = "due"
-STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
-#: The most rows the queue draws at once; the CSV holds them all.
-SHOWN_ROWS = 500
+#: The cases the queue draws on one page; the CSV holds them all.
+PAGE_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -99,78 +90,104 @@ def late_for(status: str, contact_due_at, resolve_due_at, now: datetime) -> str:
     return ""
 
 
-def register(now: datetime, names: dict) -> pd.DataFrame:
-    """Every case with what the queue shows and sorts by: names, the next due time, whether it is late."""
-    frame = pd.DataFrame(cases.register())
-    if frame.empty:
-        return frame
-    waiting = frame["status"].isin(cases.AWAITING_CONTACT)
-    open_ = frame["status"].isin(cases.OPEN_STATUSES)
-    late = [
-        late_for(status, contact, resolve, now)
-        for status, contact, resolve in zip(
-            frame["status"], frame["contact_due_at"], frame["resolve_due_at"], strict=True
-        )
-    ]
-    return frame.assign(
-        assignee=[
-            assignee_key(k, i) for k, i in zip(frame["assignee_kind"], frame["assignee_id"], strict=True)
-        ],
-        assignee_name=[
-            assignee_name(k, i, names)
-            for k, i in zip(frame["assignee_kind"], frame["assignee_id"], strict=True)
-        ],
-        metric_name=frame["metric_id"].map(names["metric"]).fillna(frame["metric_id"]),
-        touchpoint_name=frame["touchpoint_id"].map(names["touchpoint"]).fillna(frame["touchpoint_id"]),
-        segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
-        # What is due next: the first contact while it waits for one, else the resolution; none once resolved.
-        next_due=frame["contact_due_at"].where(waiting, frame["resolve_due_at"].where(open_)),
-        overdue=[bool(what) for what in late],
-        late=late,
-        status_order=frame["status"].map(STATUS_ORDER),
-    )
+def assignee_of(key: str) -> tuple[str | None, str | None]:
+    """The (kind, id) an assignee key names (`assignee_key`'s inverse); ValueError for a key that is none."""
+    if key == "nobody":
+        return None, None
+    kind, _, assignee_id = key.partition(":")
+    if kind not in cases.ASSIGNEE_KINDS or not assignee_id:
+        raise ValueError(f"“{key}” is not an assignee to filter by (owner:ID, account:NAME or nobody).")
+    return kind, assignee_id
 
 
-def filtered(frame: pd.DataFrame, params: dict, names: dict) -> pd.DataFrame:
-    """The cases the URL's filters keep, in its sort order; ValueError naming a filter it cannot use."""
-    if frame.empty:
-        return frame
+def queue_filter(params: dict, names: dict) -> cases.QueueFilter:
+    """The cases the URL's filters keep; ValueError naming a filter it cannot use."""
+    kept = {}
     for key, (label, column) in FILTERS.items():
         value = params.get(key)
         if not value:
             continue
-        if key == "status":
-            if value not in STATUS_CHOICES:
-                raise ValueError(f"There is no status “{value}” to filter by.")
-            keep = frame["status"].isin(cases.OPEN_STATUSES) if value == "open" else frame["status"] == value
-            frame = frame[keep]
-            continue
-        if key != "assignee" and value not in names[key]:
+        if key == "status" and value not in STATUS_CHOICES:
+            raise ValueError(f"There is no status “{value}” to filter by.")
+        if key in ("metric", "touchpoint", "segment") and value not in names[key]:
             raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
-        frame = frame[frame[column] == value]
-    if params.get("overdue") == "1":
-        frame = frame[frame["overdue"]]
+        kept[column] = assignee_of(value) if key == "assignee" else value
+    return cases.QueueFilter(**kept, overdue=params.get("overdue") == "1")
+
+
+def sort_of(params: dict) -> tuple[str, bool]:
+    """(sort key, descending) from the URL's `sort` (`-score`: highest first)."""
     sort = params.get("sort") or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
         raise ValueError(f"The queue sorts by {', '.join(SORTS)}, not “{sort}”.")
-    return frame.sort_values(
-        SORTS[sort.lstrip("-")], ascending=not sort.startswith("-"), kind="stable", na_position="last"
-    ).reset_index(drop=True)
+    return sort.lstrip("-"), sort.startswith("-")
 
 
-def open_and_overdue(frame: pd.DataFrame) -> tuple[int, int]:
-    """How many cases are open, and how many of those are late."""
+def page_of(params: dict) -> int:
+    page = params.get("page") or "1"
+    if not page.isdigit() or int(page) < 1:
+        raise ValueError(f"“{page}” is not a page of the queue (1, 2, 3 …).")
+    return int(page)
+
+
+def _named(rows: list[dict], names: dict) -> pd.DataFrame:
+    """The rows as the queue and its CSV show them: names beside ids, what is late."""
+    frame = pd.DataFrame(rows)
     if frame.empty:
-        return 0, 0
-    return int(frame["status"].isin(cases.OPEN_STATUSES).sum()), int(frame["overdue"].sum())
+        return frame
+    late = [
+        "contact" if contact else "resolution" if resolution else ""
+        for contact, resolution in zip(frame["late_contact"], frame["late_resolution"], strict=True)
+    ]
+    kinds, ids = frame["assignee_kind"], frame["assignee_id"]
+    return frame.assign(
+        assignee=[assignee_key(k, i) for k, i in zip(kinds, ids, strict=True)],
+        assignee_name=[assignee_name(k, i, names) for k, i in zip(kinds, ids, strict=True)],
+        metric_name=frame["metric_id"].map(names["metric"]).fillna(frame["metric_id"]),
+        touchpoint_name=frame["touchpoint_id"].map(names["touchpoint"]).fillna(frame["touchpoint_id"]),
+        segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
+        overdue=[bool(what) for what in late],
+        late=late,
+    )
 
 
-def filter_choices(frame: pd.DataFrame, names: dict) -> dict[str, list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class Queue:
+    """One page of the queue: its rows (names beside ids), how many cases its filters keep, which page
+    of how many, and every case's totals."""
+
+    rows: pd.DataFrame
+    count: int
+    page: int
+    pages: int
+    totals: dict[str, int]
+
+
+def queue(params: dict, now: datetime, names: dict, rows_per_page: int = PAGE_ROWS) -> Queue:
+    """The page of the queue the URL asks for; ValueError naming a filter, sort or page it cannot use.
+    Filtered, sorted and cut in the state database: the cost is the page's, not the backlog's."""
+    keep, (sort, descending), page = queue_filter(params, names), sort_of(params), page_of(params)
+    rows, count = cases.queue(
+        now, keep, sort, descending, names, limit=rows_per_page, offset=(page - 1) * rows_per_page
+    )
+    pages = max(1, -(-count // rows_per_page))
+    if page > pages:
+        raise ValueError(f"The queue has {pages} pages of these cases, not {page}.")
+    return Queue(_named(rows, names), count, page, pages, cases.queue_totals(now))
+
+
+def queue_rows(params: dict, now: datetime, names: dict) -> pd.DataFrame:
+    """Every case the URL's filters keep, in its order (for the CSV)."""
+    sort, descending = sort_of(params)
+    rows, _count = cases.queue(now, queue_filter(params, names), sort, descending, names)
+    return _named(rows, names)
+
+
+def filter_choices(names: dict) -> dict[str, list[tuple[str, str]]]:
     """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases."""
-    assignees = (
-        sorted(set(zip(frame["assignee"], frame["assignee_name"], strict=True)), key=lambda pair: pair[1])
-        if not frame.empty
-        else []
+    assignees = sorted(
+        {(assignee_key(k, i), assignee_name(k, i, names)) for k, i in cases.assignees()},
+        key=lambda pair: pair[1],
     )
     return {
         "assignee": assignees,
@@ -181,12 +198,8 @@ def filter_choices(frame: pd.DataFrame, names: dict) -> dict[str, list[tuple[str
 
 def owner_cases(owner_id: str, now: datetime) -> dict[str, int]:
     """How many open cases an owner is assigned, and how many of those are late."""
-    frame = register(now, labels())
-    if frame.empty:
-        return {"open": 0, "overdue": 0}
-    theirs = frame[frame["assignee"] == assignee_key("owner", owner_id)]
-    open_, overdue = open_and_overdue(theirs)
-    return {"open": open_, "overdue": overdue}
+    totals = cases.queue_totals(now, assignee=("owner", owner_id))
+    return {"open": totals["open"], "overdue": totals["overdue"]}
 
 
 def my_assignee_keys(user: auth.User) -> list[str]:

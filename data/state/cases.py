@@ -511,6 +511,7 @@ def record_cases(
                     **row,
                     "snapshot_id": snapshot_id,
                     "status": "new",
+                    "next_due_at": row["contact_due_at"],
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -703,7 +704,13 @@ def act_in(
         )
         raise ConflictError(case_id, current, _entries(connection, case_id, after=version))
     values, note = _changes(connection, current, action, fields, now)
-    changed = {field: (current[field], after) for field, after in values.items() if after != current[field]}
+    after = {**current, **values}
+    values["next_due_at"] = next_due(after["status"], after["contact_due_at"], after["resolve_due_at"])
+    changed = {
+        field: (current[field], after)
+        for field, after in values.items()
+        if after != current[field] and field != "next_due_at"  # what the history shows: the fields acted on
+    }
     if not changed and not note:
         return version
     updated = connection.execute(
@@ -766,6 +773,30 @@ def act(
 # --- reading ---------------------------------------------------------------------------------------
 
 
+def next_due(status: str, contact_due_at: datetime, resolve_due_at: datetime) -> datetime | None:
+    """What is due next on a case (its next_due_at): the first contact while it waits for one, else its
+    resolution; nothing once resolved. Resolution is never due before first contact (validate_rule), so
+    a case is late exactly when this is past."""
+    if status in AWAITING_CONTACT:
+        return contact_due_at
+    return resolve_due_at if status in OPEN_STATUSES else None
+
+
+def late_for_contact(now: datetime):
+    """A case waiting for a first contact past its time at `now` (views.cases.late_for says it of one)."""
+    return sa.and_(_cases.c.status.in_(AWAITING_CONTACT), _cases.c.contact_due_at < now)
+
+
+def late_for_resolution(now: datetime):
+    """An open case past its resolution time at `now`."""
+    return sa.and_(_cases.c.status.in_(OPEN_STATUSES), _cases.c.resolve_due_at < now)
+
+
+def late_at(now: datetime):
+    """An open case past what is due next at `now` (indexed: next_due_at is NULL once resolved)."""
+    return _cases.c.next_due_at < now
+
+
 def overdue(now: datetime, url: str | None = None) -> list[dict]:
     """Open cases past a due time at `now`, oldest due first, each with `late` = "contact" (waiting for
     a first contact past contact_due_at) and/or "resolve" (not resolved past resolve_due_at): a case
@@ -773,28 +804,134 @@ def overdue(now: datetime, url: str | None = None) -> list[dict]:
     found = []
     with database.reading(url) as connection:
         for late, condition, due in (
-            (
-                "contact",
-                sa.and_(_cases.c.status.in_(AWAITING_CONTACT), _cases.c.contact_due_at < now),
-                _cases.c.contact_due_at,
-            ),
-            (
-                "resolve",
-                sa.and_(_cases.c.status != "resolved", _cases.c.resolve_due_at < now),
-                _cases.c.resolve_due_at,
-            ),
+            ("contact", late_for_contact(now), _cases.c.contact_due_at),
+            ("resolve", late_for_resolution(now), _cases.c.resolve_due_at),
         ):
             rows = _dicts(connection, sa.select(_cases).where(condition).order_by(due, _cases.c.case_id))
             found += [{**row, "late": late} for row in rows]
     return found
 
 
-def register(url: str | None = None) -> list[dict]:
-    """Every case (the queue's filters and order are the views'), without free text: its cause note is
-    read on the case's own page."""
+NEXT_DUE = _cases.c.next_due_at
+#: The queue's order of statuses: waiting for contact first, resolved last.
+STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
+QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id", "commitment_id")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which cases a queue keeps: each field None keeps all. `status`: one of STATUSES or "open"."""
+
+    assignee: tuple[str | None, str | None] | None = None  # (kind, id); (None, None): nobody
+    status: str | None = None
+    metric_id: str | None = None
+    touchpoint_id: str | None = None
+    segment_id: str | None = None
+    commitment_id: int | None = None
+    overdue: bool = False
+
+
+def _kept(query, keep: QueueFilter, now: datetime):
+    if keep.assignee is not None:
+        kind, assignee_id = keep.assignee
+        query = query.where(_null_or(_cases.c.assignee_kind, kind), _null_or(_cases.c.assignee_id, assignee_id))
+    if keep.status == "open":
+        query = query.where(_cases.c.status.in_(OPEN_STATUSES))
+    elif keep.status is not None:
+        query = query.where(_cases.c.status == keep.status)
+    for field in QUEUE_FILTERS:
+        if getattr(keep, field) is not None:
+            query = query.where(_cases.c[field] == getattr(keep, field))
+    if keep.overdue:
+        query = query.where(late_at(now))
+    return query
+
+
+def _named(column, names: dict[str, str]):
+    """`column` as its name from `names` (bound values, never formatted into the SQL), else itself."""
+    return sa.case(names, value=column, else_=column) if names else column
+
+
+def _order(sort: str, names: dict[str, dict[str, str]]) -> list:
+    if sort == "due":
+        return [NEXT_DUE, _cases.c.case_id]
+    if sort == "responded":
+        return [_cases.c.responded_at, _cases.c.case_id]
+    if sort == "score":
+        return [_cases.c.score, NEXT_DUE]
+    if sort == "status":
+        return [sa.case(STATUS_ORDER, value=_cases.c.status), NEXT_DUE]
+    if sort == "metric":
+        return [_named(_cases.c.metric_id, names.get("metric", {})), NEXT_DUE]
+    if sort == "assignee":
+        owner = _named(_cases.c.assignee_id, names.get("owner", {}))
+        nobody = sa.func.coalesce(_cases.c.assignee_id, "")
+        return [sa.case((_cases.c.assignee_kind == "owner", owner), else_=nobody), NEXT_DUE]
+    raise ValueError(f"The queue sorts by {', '.join(QUEUE_SORTS)}, not “{sort}”.")
+
+
+QUEUE_SORTS = ("due", "responded", "score", "status", "metric", "assignee")
+
+
+def queue(
+    now: datetime,
+    keep: QueueFilter = QueueFilter(),
+    sort: str = "due",
+    descending: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    url: str | None = None,
+) -> tuple[list[dict], int]:
+    """The cases `keep` keeps, ordered by `sort` (one of QUEUE_SORTS; `names` {"metric"/"owner": {id:
+    name}} for the by-name orders), `limit` of them from `offset`, and how many it keeps in all. Each
+    row is a case without its cause in words, with `next_due`, `late_contact` and `late_resolution`.
+    Filtered, ordered and cut in SQL: a queue of 50 000 cases reads only the rows it draws."""
     columns = [column for column in _cases.c if column.name != "cause_note"]
+    order = _order(sort, names or {})
+    rows = _kept(
+        sa.select(
+            *columns,
+            NEXT_DUE.label("next_due"),
+            sa.and_(_cases.c.status.in_(AWAITING_CONTACT), late_at(now)).label("late_contact"),
+            sa.and_(_cases.c.status == "contacted", late_at(now)).label("late_resolution"),
+        ),
+        keep,
+        now,
+    )
+    rows = rows.order_by(*[(key.desc() if descending else key.asc()).nulls_last() for key in order])
+    if limit is not None:
+        rows = rows.limit(limit).offset(offset)
+    counted = _kept(sa.select(sa.func.count()).select_from(_cases), keep, now)
     with database.reading(url) as connection:
-        return _dicts(connection, sa.select(*columns).order_by(_cases.c.case_id))
+        found = _dicts(connection, rows)
+        if limit is None and offset == 0:
+            return found, len(found)
+        return found, connection.execute(counted).scalar_one()
+
+
+def queue_totals(now: datetime, url: str | None = None, assignee: tuple | None = None) -> dict[str, int]:
+    """How many cases there are, how many are open and how many of those are late at `now` (of one
+    assignee's, (kind, id), when given). Counted on the indexes."""
+    by_status = _kept(
+        sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status), QueueFilter(assignee=assignee), now
+    )
+    late = _kept(sa.select(sa.func.count()).select_from(_cases), QueueFilter(assignee=assignee, overdue=True), now)
+    with database.reading(url) as connection:
+        statuses = dict(connection.execute(by_status).all())
+        overdue_count = connection.execute(late).scalar_one()
+    return {
+        "total": sum(statuses.values()),
+        "open": sum(statuses.get(status, 0) for status in OPEN_STATUSES),
+        "overdue": overdue_count,
+    }
+
+
+def assignees(url: str | None = None) -> list[tuple[str | None, str | None]]:
+    """Every (assignee_kind, assignee_id) some case has."""
+    query = sa.select(_cases.c.assignee_kind, _cases.c.assignee_id).distinct()
+    with database.reading(url) as connection:
+        return [tuple(row) for row in connection.execute(query)]
 
 
 def counts(url: str | None = None) -> dict[str, int]:
