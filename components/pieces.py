@@ -163,7 +163,9 @@ def page_links(page: int, pages: int, page_href, label: str) -> html.Nav | None:
         html.Ul(
             [
                 step(page - 1, "Previous", "bi-chevron-left", "prev"),
-                html.Li(html.Span(f"Page {page} of {pages}", className="page-link"), className="page-item active"),
+                html.Li(
+                    html.Span(f"Page {page} of {pages}", className="page-link"), className="page-item active"
+                ),
                 step(page + 1, "Next", "bi-chevron-right", "next"),
             ],
             className="pagination pagination-sm mb-0",

@@ -67,9 +67,7 @@ def _page(params: dict):
         )
     rows, totals = shown.rows, shown.totals
     first = (shown.page - 1) * cases.PAGE_ROWS
-    summary = (
-        f"{shown.count} of {totals['total']} cases · in all, {totals['open']} open and {totals['overdue']} overdue"
-    )
+    summary = f"{shown.count} of {totals['total']} cases · in all, {totals['open']} open and {totals['overdue']} overdue"
     if shown.pages > 1:
         summary += f" · {first + 1}–{first + len(rows)} shown (the CSV has them all)"
     sort = params.get("sort") or cases.DEFAULT_SORT
@@ -80,7 +78,10 @@ def _page(params: dict):
         else html.P("No case matches these filters.", className="text-body-secondary my-4", id="cases-empty")
     )
     pager = page_links(
-        shown.page, shown.pages, lambda number: href("/cases", **{**params, "page": number}), "Pages of the queue"
+        shown.page,
+        shown.pages,
+        lambda number: href("/cases", **{**params, "page": number}),
+        "Pages of the queue",
     )
     return html.Div(
         [

@@ -95,7 +95,9 @@ def store_cases(url: str, rows: list[dict]) -> None:
                     "updated_at": row["responded_at"],
                     "updated_by": "test",
                     **row,
-                    "next_due_at": cases.next_due(row["status"], row["contact_due_at"], row["resolve_due_at"]),
+                    "next_due_at": cases.next_due(
+                        row["status"], row["contact_due_at"], row["resolve_due_at"]
+                    ),
                 }
                 for row in rows
             ],

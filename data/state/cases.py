@@ -834,7 +834,9 @@ class QueueFilter:
 def _kept(query, keep: QueueFilter, now: datetime):
     if keep.assignee is not None:
         kind, assignee_id = keep.assignee
-        query = query.where(_null_or(_cases.c.assignee_kind, kind), _null_or(_cases.c.assignee_id, assignee_id))
+        query = query.where(
+            _null_or(_cases.c.assignee_kind, kind), _null_or(_cases.c.assignee_id, assignee_id)
+        )
     if keep.status == "open":
         query = query.where(_cases.c.status.in_(OPEN_STATUSES))
     elif keep.status is not None:
@@ -914,9 +916,13 @@ def queue_totals(now: datetime, url: str | None = None, assignee: tuple | None =
     """How many cases there are, how many are open and how many of those are late at `now` (of one
     assignee's, (kind, id), when given). Counted on the indexes."""
     by_status = _kept(
-        sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status), QueueFilter(assignee=assignee), now
+        sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status),
+        QueueFilter(assignee=assignee),
+        now,
     )
-    late = _kept(sa.select(sa.func.count()).select_from(_cases), QueueFilter(assignee=assignee, overdue=True), now)
+    late = _kept(
+        sa.select(sa.func.count()).select_from(_cases), QueueFilter(assignee=assignee, overdue=True), now
+    )
     with database.reading(url) as connection:
         statuses = dict(connection.execute(by_status).all())
         overdue_count = connection.execute(late).scalar_one()

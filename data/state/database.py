@@ -388,7 +388,6 @@ def tables_v5(into: sa.MetaData) -> tuple[sa.Table, ...]:
     return case_rules, case_routes, root_causes, cases, case_history
 
 
-
 def tables_v6(into: sa.MetaData) -> tuple[sa.Table, ...]:
     """The follow-up tables as revision 0006 has them: a case keeps what is due next (`next_due_at`: its
     first contact while it waits for one, else its resolution; NULL once resolved), indexed, so the queue
@@ -397,6 +396,7 @@ def tables_v6(into: sa.MetaData) -> tuple[sa.Table, ...]:
     cases.append_column(sa.Column("next_due_at", sa.DateTime))
     sa.Index("cases_by_next_due", cases.c.next_due_at, cases.c.case_id)
     return case_rules, case_routes, root_causes, cases, case_history
+
 
 #: The tables as the latest revision has them: what the store reads and writes.
 commitments, history = tables_v1(metadata)

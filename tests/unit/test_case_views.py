@@ -89,7 +89,9 @@ def five_cases(tmp_path, monkeypatch):
         [
             _case(1, "new", datetime(2026, 11, 21, 9), datetime(2026, 11, 26, 9), score=2.0),  # contact late
             _case(2, "contacted", datetime(2026, 11, 21, 9), datetime(2026, 11, 22, 9)),  # resolution late
-            _case(3, "new", datetime(2026, 11, 23, 9), datetime(2026, 11, 28, 9), metric_id="csat"),  # in time
+            _case(
+                3, "new", datetime(2026, 11, 23, 9), datetime(2026, 11, 28, 9), metric_id="csat"
+            ),  # in time
             _case(4, "resolved", datetime(2026, 11, 20, 9), datetime(2026, 11, 21, 9)),  # done: never late
             _case(
                 5,
@@ -127,7 +129,9 @@ def test_the_queue_knows_what_is_late_and_puts_the_soonest_due_first(five_cases)
     assert shown.rows.loc[shown.rows["case_id"] == 5, "assignee_name"].item() == "desk.lead"
     with pytest.raises(ValueError, match="There is no metric “mood” to filter by"):
         cases.queue({"metric": "mood"}, NOW, NAMES)
-    with pytest.raises(ValueError, match="The queue sorts by due, responded, score, status, metric, assignee"):
+    with pytest.raises(
+        ValueError, match="The queue sorts by due, responded, score, status, metric, assignee"
+    ):
         cases.queue({"sort": "colour"}, NOW, NAMES)
     with pytest.raises(ValueError, match="“boss” is not an assignee to filter by"):
         cases.queue({"assignee": "boss"}, NOW, NAMES)
