@@ -815,7 +815,7 @@ def overdue(now: datetime, url: str | None = None) -> list[dict]:
 NEXT_DUE = _cases.c.next_due_at
 #: The queue's order of statuses: waiting for contact first, resolved last.
 STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
-QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id", "commitment_id")
+QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id")
 
 
 @dataclass(frozen=True)
@@ -827,7 +827,6 @@ class QueueFilter:
     metric_id: str | None = None
     touchpoint_id: str | None = None
     segment_id: str | None = None
-    commitment_id: int | None = None
     overdue: bool = False
 
 

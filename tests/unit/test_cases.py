@@ -20,9 +20,9 @@ import config
 from components import alert_messages
 from data.notify import sender
 from data.state import accounts, alerts, cases, database
-from data.warehouse.snapshot import CONTRACT_TABLES, write_snapshot
+from data.warehouse.snapshot import write_snapshot
 from tests.smtp_server import SmtpServer
-from tests.tiny_warehouse import build_tiny_warehouse
+from tests.tiny_warehouse import build_tiny_warehouse, copy_before
 from views import clock
 
 FIRST, SECOND, THIRD = datetime(2026, 11, 20, 6), datetime(2026, 11, 21, 6), datetime(2026, 11, 21, 7)
@@ -59,14 +59,11 @@ def publish(path, answers, drop=()) -> None:
     the one it replaces is kept as the previous."""
 
     def fill(con):
-        con.execute("ATTACH $path AS before (READ_ONLY)", {"path": str(path)})
-        for table in CONTRACT_TABLES:
-            con.execute(f"INSERT INTO {table} SELECT * FROM before.{table}")
+        copy_before(con, path)
         if drop:
             con.execute(
                 "DELETE FROM responses WHERE response_id IN (SELECT unnest($ids))", {"ids": list(drop)}
             )
-        con.execute("DETACH before")
         columns = ["response_id", "metric_id", "touchpoint_id", "segment_id", "score", "comment"]
         columns += ["respondent_ref", "responded_at"]
         if answers:
