@@ -16,6 +16,7 @@ import queries
 from components import ids
 from components.cases import queue_csv, queue_table
 from components.feedback import problem
+from components.format import format_count
 from components.icons import icon
 from components.links import href
 from components.pieces import filter_bar, filter_id, page_links
@@ -67,9 +68,12 @@ def _page(params: dict):
         )
     rows, totals = shown.rows, shown.totals
     first = (shown.page - 1) * cases.PAGE_ROWS
-    summary = f"{shown.count} of {totals['total']} cases · in all, {totals['open']} open and {totals['overdue']} overdue"
+    count = {key: format_count(value) for key, value in {**totals, "kept": shown.count}.items()}
+    summary = f"{count['kept']} of {count['total']} cases · in all, {count['open']} open and {count['overdue']} overdue"
     if shown.pages > 1:
-        summary += f" · {first + 1}–{first + len(rows)} shown (the CSV has them all)"
+        summary += (
+            f" · {format_count(first + 1)}–{format_count(first + len(rows))} shown (the CSV has them all)"
+        )
     sort = params.get("sort") or cases.DEFAULT_SORT
     mine = cases.my_assignee_keys(acting_user())
     body = (
