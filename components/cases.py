@@ -41,6 +41,7 @@ ACTIONS = {
     "reopen": ("Reopen", "bi-arrow-counterclockwise"),
     "set_cause": ("Save the cause", "bi-tag"),
     "note": ("Add a note", "bi-chat-left-text"),
+    "reassign": ("Reassign", "bi-person-gear"),
 }
 
 
@@ -219,21 +220,33 @@ def _change_text(entry: dict) -> str:
     return "; ".join(said)
 
 
-def timeline(entries: list[dict]) -> html.Ol:
-    """Every change, newest first: when, who, what, and the note."""
+def _heading(entry: dict, assignees: dict[str, str]) -> str:
+    """What a timeline entry did, in words; a hand-over names both people."""
+    moved = (entry.get("changes") or {}).get("assignee")
+    if entry["action"] == "reassign" and moved:
+        before, after = (assignees.get(key, key) if key else "nobody" for key in moved)
+        return f"Reassigned from {before} to {after}"
+    return entry["action"].replace("_", " ").capitalize()
+
+
+def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> html.Ol:
+    """Every change, newest first: when, who, what, and the note (`assignees`: assignee key → name)."""
+    assignees = assignees or {}
     items = [
         html.Li(
             [
                 html.Div(
                     [
-                        html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold"),
+                        html.Span(_heading(entry, assignees), className="fw-semibold"),
                         html.Span(
                             f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
                             className="text-body-secondary small",
                         ),
                     ]
                 ),
-                html.Div(_change_text(entry), className="small") if entry.get("changes") else None,
+                html.Div(_change_text(entry), className="small")
+                if entry.get("changes") and entry["action"] != "reassign"
+                else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
             ],
             className="list-group-item px-0",
@@ -244,8 +257,9 @@ def timeline(entries: list[dict]) -> html.Ol:
     return html.Ol(items, className="list-group list-group-flush case-timeline")
 
 
-def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
-    """The forms of the actions this case's status allows; `ids` names each control (the page's ids)."""
+def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple[str, str]] = ()) -> html.Div:
+    """The forms of the actions this case's status allows; `ids` names each control (the page's ids);
+    `assignees`: whom it may be handed to, as (assignee key, text)."""
     status = case["status"]
     buttons = []
     if status in ("new", "reopened"):
@@ -325,7 +339,38 @@ def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
             ]
         )
     )
+    parts.append(reassign_form(case, ids, assignees))
     return html.Div(parts)
+
+
+def reassign_form(case: dict, ids: dict, assignees: list[tuple[str, str]]) -> html.Div:
+    """Hand the case to an owner or an account, with a note saying why (optional)."""
+    current = f"{case['assignee_kind']}:{case['assignee_id']}" if case.get("assignee_id") else None
+    options = [{"label": text, "value": key} for key, text in assignees]
+    if current and current not in dict(assignees):
+        options.insert(0, {"label": case["assignee_id"], "value": current})
+    return html.Div(
+        [
+            dbc.Label("Reassign to", html_for=ids["assignee"], class_name="form-label small mb-1"),
+            dbc.Select(id=ids["assignee"], options=options, value=current, size="sm", class_name="mb-2"),
+            dbc.Label("Why (optional)", html_for=ids["reassign_note"], class_name="form-label small mb-1"),
+            dbc.Input(
+                id=ids["reassign_note"],
+                placeholder="What the new assignee should know",
+                size="sm",
+                class_name="mb-2",
+                maxLength=2000,
+            ),
+            dbc.Button(
+                [icon(ACTIONS["reassign"][1], "me-1"), ACTIONS["reassign"][0]],
+                id={"type": ids["action"], "action": "reassign"},
+                size="sm",
+                color="secondary",
+                outline=True,
+            ),
+        ],
+        className="case-reassign border-top pt-3 mt-3",
+    )
 
 
 def said(kind: str, text) -> dbc.Alert:
