@@ -211,10 +211,15 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
     )
 
 
-def _change_text(entry: dict) -> str:
-    changes = entry.get("changes") or {}
+def _change_text(entry: dict, assignees: dict[str, str] | None = None) -> str:
+    """`field: before → after; …`, an assignee by name where `assignees` (key → name) knows it."""
+    changes, assignees = entry.get("changes") or {}, assignees or {}
+
+    def shown(field: str, value) -> str:
+        return (assignees.get(value, value) if field == "assignee" else value) or "—"
+
     said = [
-        f"{field.replace('_', ' ')}: {values[0] or '—'} → {values[1] or '—'}"
+        f"{field.replace('_', ' ')}: {shown(field, values[0])} → {shown(field, values[1])}"
         for field, values in changes.items()
     ]
     return "; ".join(said)
@@ -244,7 +249,7 @@ def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> ht
                         ),
                     ]
                 ),
-                html.Div(_change_text(entry), className="small")
+                html.Div(_change_text(entry, assignees), className="small")
                 if entry.get("changes") and entry["action"] != "reassign"
                 else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
@@ -275,24 +280,24 @@ def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple
     parts.append(
         html.Div([dbc.Label("Note", html_for=ids["note"], class_name="form-label small mb-1"), note])
     )
-    if status != "resolved":
-        parts.append(
-            html.Div(
-                [
-                    dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
-                    dbc.Select(
-                        id=ids["outcome"],
-                        options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
-                        value="fixed",
-                        size="sm",
-                        class_name="mb-2",
-                    ),
-                ]
-            )
+    # The outcome is chosen while the case is open; on a resolved case its select is still there, hidden:
+    # the page's one callback reads it, and Dash runs no callback whose State is missing from the page.
+    parts.append(
+        html.Div(
+            [
+                dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
+                dbc.Select(
+                    id=ids["outcome"],
+                    options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
+                    value="fixed",
+                    size="sm",
+                    class_name="mb-2",
+                ),
+            ],
+            hidden=status == "resolved",
         )
-        buttons.append("resolve")
-    else:
-        buttons.append("reopen")
+    )
+    buttons.append("resolve" if status != "resolved" else "reopen")
     buttons.append("note")
     parts.append(
         html.Div(
