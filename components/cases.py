@@ -41,6 +41,7 @@ ACTIONS = {
     "reopen": ("Reopen", "bi-arrow-counterclockwise"),
     "set_cause": ("Save the cause", "bi-tag"),
     "note": ("Add a note", "bi-chat-left-text"),
+    "reassign": ("Reassign", "bi-person-gear"),
 }
 
 
@@ -210,30 +211,47 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
     )
 
 
-def _change_text(entry: dict) -> str:
-    changes = entry.get("changes") or {}
+def _change_text(entry: dict, assignees: dict[str, str] | None = None) -> str:
+    """`field: before → after; …`, an assignee by name where `assignees` (key → name) knows it."""
+    changes, assignees = entry.get("changes") or {}, assignees or {}
+
+    def shown(field: str, value) -> str:
+        return (assignees.get(value, value) if field == "assignee" else value) or "—"
+
     said = [
-        f"{field.replace('_', ' ')}: {values[0] or '—'} → {values[1] or '—'}"
+        f"{field.replace('_', ' ')}: {shown(field, values[0])} → {shown(field, values[1])}"
         for field, values in changes.items()
     ]
     return "; ".join(said)
 
 
-def timeline(entries: list[dict]) -> html.Ol:
-    """Every change, newest first: when, who, what, and the note."""
+def _heading(entry: dict, assignees: dict[str, str]) -> str:
+    """What a timeline entry did, in words; a hand-over names both people."""
+    moved = (entry.get("changes") or {}).get("assignee")
+    if entry["action"] == "reassign" and moved:
+        before, after = (assignees.get(key, key) if key else "nobody" for key in moved)
+        return f"Reassigned from {before} to {after}"
+    return entry["action"].replace("_", " ").capitalize()
+
+
+def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> html.Ol:
+    """Every change, newest first: when, who, what, and the note (`assignees`: assignee key → name)."""
+    assignees = assignees or {}
     items = [
         html.Li(
             [
                 html.Div(
                     [
-                        html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold"),
+                        html.Span(_heading(entry, assignees), className="fw-semibold"),
                         html.Span(
                             f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
                             className="text-body-secondary small",
                         ),
                     ]
                 ),
-                html.Div(_change_text(entry), className="small") if entry.get("changes") else None,
+                html.Div(_change_text(entry, assignees), className="small")
+                if entry.get("changes") and entry["action"] != "reassign"
+                else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
             ],
             className="list-group-item px-0",
@@ -244,8 +262,9 @@ def timeline(entries: list[dict]) -> html.Ol:
     return html.Ol(items, className="list-group list-group-flush case-timeline")
 
 
-def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
-    """The forms of the actions this case's status allows; `ids` names each control (the page's ids)."""
+def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple[str, str]] = ()) -> html.Div:
+    """The forms of the actions this case's status allows; `ids` names each control (the page's ids);
+    `assignees`: whom it may be handed to, as (assignee key, text)."""
     status = case["status"]
     buttons = []
     if status in ("new", "reopened"):
@@ -261,24 +280,24 @@ def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
     parts.append(
         html.Div([dbc.Label("Note", html_for=ids["note"], class_name="form-label small mb-1"), note])
     )
-    if status != "resolved":
-        parts.append(
-            html.Div(
-                [
-                    dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
-                    dbc.Select(
-                        id=ids["outcome"],
-                        options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
-                        value="fixed",
-                        size="sm",
-                        class_name="mb-2",
-                    ),
-                ]
-            )
+    # The outcome is chosen while the case is open; on a resolved case its select is still there, hidden:
+    # the page's one callback reads it, and Dash runs no callback whose State is missing from the page.
+    parts.append(
+        html.Div(
+            [
+                dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
+                dbc.Select(
+                    id=ids["outcome"],
+                    options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
+                    value="fixed",
+                    size="sm",
+                    class_name="mb-2",
+                ),
+            ],
+            hidden=status == "resolved",
         )
-        buttons.append("resolve")
-    else:
-        buttons.append("reopen")
+    )
+    buttons.append("resolve" if status != "resolved" else "reopen")
     buttons.append("note")
     parts.append(
         html.Div(
@@ -325,7 +344,38 @@ def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
             ]
         )
     )
+    parts.append(reassign_form(case, ids, assignees))
     return html.Div(parts)
+
+
+def reassign_form(case: dict, ids: dict, assignees: list[tuple[str, str]]) -> html.Div:
+    """Hand the case to an owner or an account, with a note saying why (optional)."""
+    current = f"{case['assignee_kind']}:{case['assignee_id']}" if case.get("assignee_id") else None
+    options = [{"label": text, "value": key} for key, text in assignees]
+    if current and current not in dict(assignees):
+        options.insert(0, {"label": case["assignee_id"], "value": current})
+    return html.Div(
+        [
+            dbc.Label("Reassign to", html_for=ids["assignee"], class_name="form-label small mb-1"),
+            dbc.Select(id=ids["assignee"], options=options, value=current, size="sm", class_name="mb-2"),
+            dbc.Label("Why (optional)", html_for=ids["reassign_note"], class_name="form-label small mb-1"),
+            dbc.Input(
+                id=ids["reassign_note"],
+                placeholder="What the new assignee should know",
+                size="sm",
+                class_name="mb-2",
+                maxLength=2000,
+            ),
+            dbc.Button(
+                [icon(ACTIONS["reassign"][1], "me-1"), ACTIONS["reassign"][0]],
+                id={"type": ids["action"], "action": "reassign"},
+                size="sm",
+                color="secondary",
+                outline=True,
+            ),
+        ],
+        className="case-reassign border-top pt-3 mt-3",
+    )
 
 
 def said(kind: str, text) -> dbc.Alert:

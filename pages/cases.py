@@ -123,7 +123,10 @@ def _page(params: dict):
     prevent_initial_call=True,
 )
 def apply_filters(values, overdue, search, shown):
-    """Write the chosen filters into the URL, which draws the queue again."""
+    """Write the chosen filters into the URL, which draws the queue again (for whoever may see cases:
+    the filter bar is drawn for nobody else)."""
+    if not cases.may_see(acting_user()):
+        raise PreventUpdate
     return filters_in_url(values, overdue, search, shown)
 
 

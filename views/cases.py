@@ -8,7 +8,9 @@ answer and timeline, who may see and act, and each action as a typed result the 
         case Conflict(changes): ...          # someone acted since; their changes, nothing overwritten
         case Busy(): ...                     # the state database stayed busy or away; nothing saved
 
-Rights are checked here on the server for every action, whatever the page showed (auth.case_refusal).
+Rights are checked here on the server for every action, whatever the page showed: whoever may not see
+cases acts on none (may_see), and only a case's assignee, its metric's owner or an admin acts on it
+(auth.case_refusal). Reassigning tells the new assignee as a new case does (a case_new event).
 """
 
 import logging
@@ -20,13 +22,13 @@ import pandas as pd
 import auth
 import config
 import queries
-from data.state import cases, database
+from data.state import accounts, alerts, cases, database
 from views.results import Busy, Invalid, Refused
 from views.users import acting_user
 
 log = logging.getLogger(__name__)
 
-#: The queue's filters: URL key → (label, the register's column).
+#: The queue's filters: URL key → (label, the case column it filters).
 FILTERS = {
     "assignee": ("Assignee", "assignee"),
     "status": ("Status", "status"),
@@ -228,9 +230,75 @@ def answers(case: dict) -> pd.DataFrame:
     return pd.concat([found[own], found[~own]], ignore_index=True)
 
 
+def _assignable_accounts() -> list[dict]:
+    """The enabled accounts a case may go to that are not an owner's own (an owner's account is that
+    owner), viewers' only where viewers see cases."""
+    viewers_see = config.VIEWER_COMMENTS == "shown"
+    return [
+        account
+        for account in accounts.listing()
+        if not account["disabled"]
+        and not account["owner_id"]
+        and (account["role"] != auth.VIEWER or viewers_see)
+    ]
+
+
+def assignee_choices(names: dict) -> list[tuple[str, str]]:
+    """Whom a case may be handed to, as (assignee key, text): every owner of the catalogue, then every
+    account `_assignable_accounts` keeps."""
+    owners = [
+        (assignee_key("owner", owner_id), f"{name} · owner") for owner_id, name in names["owner"].items()
+    ]
+    return owners + [
+        (assignee_key("account", a["username"]), f"{a['display_name']} · account {a['username']}")
+        for a in _assignable_accounts()
+    ]
+
+
+def assignee_names(names: dict) -> dict[str, str]:
+    """Assignee key → the name a timeline shows: the catalogue's owners, every account's display name."""
+    found = {assignee_key("owner", owner_id): name for owner_id, name in names["owner"].items()}
+    for account in accounts.listing():
+        found[assignee_key("account", account["username"])] = account["display_name"] or account["username"]
+    return found
+
+
+def _owner_contacts() -> dict[str, dict]:
+    """The catalogue's owners: owner_id → {"name", "email"}, as a new case's message reads them."""
+    frame = queries.owners()
+    return {row.owner_id: {"name": row.name, "email": row.email} for row in frame.itertuples(index=False)}
+
+
+def _reassign(case_id: int, version: int, by: str, fields: dict) -> int:
+    """Hand the case to the assignee `fields` names ("assignee": an assignee key, or assignee_kind and
+    assignee_id), an owner checked against the catalogue; in the same transaction, tell them as a publish
+    tells the assignee of new cases. The new version."""
+    if "assignee" in fields:
+        kind, _, assignee_id = str(fields["assignee"] or "").partition(":")
+        fields = {**fields, "assignee_kind": kind, "assignee_id": assignee_id}
+    names = labels()
+    catalogue = cases.Catalogue({}, frozenset(), frozenset(), frozenset(names["owner"]))
+    wanted = {key: fields.get(key) for key in ("assignee_kind", "assignee_id", "note")}
+    now = cases.current_time().replace(microsecond=0)
+    with database.writing() as connection:
+        new_version = cases.act_in(
+            connection, case_id, version, by, "reassign", now, **wanted, catalogue=catalogue
+        )
+        if new_version != version:
+            key, facts = cases.reassigned_message(connection, case_id, by, _owner_contacts(), names["metric"])
+            alerts.record(connection, "case_new", key, facts, found_at=now)
+    return new_version
+
+
+#: What someone who may not see cases is told when they try to act on one.
+UNSEEN = "Not saved: cases hold customers' own words, which you may not read here."
+
+
 def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) -> Result:
     """Do `action` on case `case_id` as seen at `version`, if `user` may."""
     try:
+        if not may_see(user):
+            return Refused(UNSEEN)
         case = cases.get(case_id)
         if case is None:
             return Refused(f"There is no case {case_id}.")
@@ -238,7 +306,10 @@ def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) 
         if reason is not None:
             return Refused(reason)
         by = user.name if not user.username else f"{user.name} ({user.username})"
-        new_version = cases.act(case_id, version, by, action, **fields)
+        if action == "reassign":
+            new_version = _reassign(case_id, version, by, fields)
+        else:
+            new_version = cases.act(case_id, version, by, action, **fields)
     except cases.FieldError as error:
         return Invalid(error.field, str(error))
     except cases.ConflictError as error:

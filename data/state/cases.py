@@ -577,6 +577,37 @@ def record_cases(
     return Opened(total, {key: len(ids) for key, ids in by_assignee.items()}, found.first, messages)
 
 
+def reassigned_message(
+    connection, case_id: int, by: str, owners: dict[str, dict], metric_names: dict[str, str]
+) -> tuple[str, dict]:
+    """(dedupe key, facts) of the case_new event telling a reassigned case's new assignee, as a publish
+    tells the assignee of its new cases (`owners`: the catalogue's owner_id → {"name", "email"}). The
+    caller records it with its alerts in the transaction that reassigned the case; keyed by the case and
+    its version, so each hand-over is told once."""
+    case = _row(connection, case_id)
+    kind, assignee_id = case["assignee_kind"], case["assignee_id"]
+    facts = {
+        "assignee_kind": kind,
+        "assignee_id": assignee_id,
+        "assignee_name": _name_of(connection, kind, assignee_id, owners),
+        "assignee_email": _email_of(connection, kind, assignee_id, owners),
+        "count": 1,
+        "overdue_count": int(case["status"] in AWAITING_CONTACT and case["contact_due_at"] < current_time()),
+        "by_metric": [
+            {
+                "metric_id": case["metric_id"],
+                "metric_name": metric_names.get(case["metric_id"]),
+                "count": 1,
+            }
+        ],
+        "first_case_id": case_id,
+        "case_id": case_id,
+        "reassigned_by": by,
+        "link": f"/case/{case_id}",
+    }
+    return f"case_new:{assignee_text(kind, assignee_id)}:case:{case_id}:{case['version']}", facts
+
+
 def assignee_text(kind: str | None, assignee_id: str | None) -> str:
     """An assignee in one word: `owner:ana`, `account:ops.lead`, `nobody`."""
     return f"{kind}:{assignee_id}" if kind and assignee_id else "nobody"
