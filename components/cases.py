@@ -12,7 +12,7 @@ from components.alerts import format_time
 from components.export import csv_text
 from components.icons import icon
 from components.pieces import sort_headings
-from data.state.cases import OUTCOMES, STATUSES
+from data.state.cases import LINKED, OUTCOMES, STATUSES
 
 #: Each status: its icon and colour (always with its word, never colour alone).
 STATUS_LOOK = {
@@ -88,6 +88,7 @@ def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> htm
                 "data-overdue": "true" if row.overdue else "false",
                 "data-metric-id": row.metric_id,
                 "data-response-id": row.response_id,
+                "data-commitment-id": getattr(row, "commitment", ""),
             },
         )
         for row in frame.itertuples(index=False)
@@ -169,9 +170,25 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
     return html.Div(parts)
 
 
-def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
+def commitment_link(commitment_id: int | None, title: str | None):
+    """The commitment a case is linked to ('#12 Redesign: …', a link), or a dash."""
+    if commitment_id is None or pd.isna(commitment_id):
+        return "—"
+    text = LINKED_TO % {"id": int(commitment_id), "title": title or ""} if title else f"#{int(commitment_id)}"
+    return html.A(text, href=f"/commitment/{int(commitment_id)}", className="case-commitment", dir="auto")
+
+
+#: A case's commitment, by its number and title; its timeline's entry when it was linked.
+LINKED_TO = "#%(id)s %(title)s"
+LINKED_HEADING = "Linked to commitment #%(id)s"
+
+
+def facts_list(
+    case: dict, names: dict, assignee: str, late: str, commitment_title: str | None = None
+) -> html.Dl:
     """The case's own facts: where, who, the respondent's reference, its clocks (`late`: what it is
-    late for, "contact", "resolution" or ""), its outcome and cause."""
+    late for, "contact", "resolution" or ""), its outcome and cause, and the commitment it is linked to
+    (titled `commitment_title`)."""
     rows = [
         (
             "Touchpoint · segment",
@@ -201,6 +218,7 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
             else "—",
         ),
         ("Root cause", case["root_cause"] or "—"),
+        ("Commitment", commitment_link(case.get("commitment_id"), commitment_title)),
     ]
     if case.get("cause_note"):
         rows.append(("About the cause", html.Span(case["cause_note"], dir="auto")))
@@ -219,6 +237,18 @@ def _change_text(entry: dict) -> str:
     return "; ".join(said)
 
 
+def _action_heading(entry: dict):
+    """What an entry did, in words: 'Contact', 'Set cause'; 'Linked to commitment #12' as a link."""
+    if entry["action"] == LINKED:
+        commitment_id = (entry.get("changes") or {}).get("commitment_id", [None, None])[1]
+        return html.A(
+            LINKED_HEADING % {"id": commitment_id},
+            href=f"/commitment/{commitment_id}",
+            className="fw-semibold",
+        )
+    return html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold")
+
+
 def timeline(entries: list[dict]) -> html.Ol:
     """Every change, newest first: when, who, what, and the note."""
     items = [
@@ -226,14 +256,16 @@ def timeline(entries: list[dict]) -> html.Ol:
             [
                 html.Div(
                     [
-                        html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold"),
+                        _action_heading(entry),
                         html.Span(
                             f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
                             className="text-body-secondary small",
                         ),
                     ]
                 ),
-                html.Div(_change_text(entry), className="small") if entry.get("changes") else None,
+                html.Div(_change_text(entry), className="small")
+                if entry.get("changes") and entry["action"] != LINKED
+                else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
             ],
             className="list-group-item px-0",

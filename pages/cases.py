@@ -1,7 +1,8 @@
 """`/cases` — the follow-up queue: every case opened from an unhappy answer, filtered, sorted, exported.
 
-Filters and sort live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=&overdue=1
-&sort=due), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
+Filters and sort live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=
+&commitment=12&overdue=1&sort=due), so a queue can be shared (?commitment=: the cases linked to that
+commitment); "my cases" is the queue filtered to oneself. Cases hold customers'
 words: whoever may read comments sees them (views.cases.may_see), displays never.
 """
 
@@ -98,7 +99,7 @@ def _page(params: dict):
                 ],
                 className="page-header",
             ),
-            filter_bar("cases", FILTERS, cases.filter_choices(register, names), params, OVERDUE),
+            filter_bar("cases", FILTERS, cases.filter_choices(register, names, params.get("commitment")), params, OVERDUE),
             html.Div(body, className="table-responsive mt-3"),
         ],
         id=ROOT,

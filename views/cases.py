@@ -20,9 +20,9 @@ import pandas as pd
 import auth
 import config
 import queries
-from data.state import cases, database
+from data.state import cases, commitments, database
 from views.results import Busy, Invalid, Refused
-from views.users import acting_user
+from views.users import acting_user, case_actor
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,12 @@ FILTERS = {
     "metric": ("Metric", "metric_id"),
     "touchpoint": ("Touchpoint", "touchpoint_id"),
     "segment": ("Segment", "segment_id"),
+    "commitment": ("Commitment", "commitment"),  # the commitment the cases are linked to
 }
 QUEUE_PARAMS = (*FILTERS, "overdue", "sort")
 STATUS_CHOICES = {"open": "Open (new, contacted, reopened)", **cases.STATUSES}
+#: A commitment in the queue's filter.
+COMMITMENT_CHOICE = "#%(id)s %(title)s"
 #: Sort keys → columns; the default puts what is due soonest first.
 SORTS = {
     "due": ["next_due", "case_id"],
@@ -75,6 +78,7 @@ def labels() -> dict[str, dict[str, str]]:
         "touchpoint": dict(queries.touchpoints()[["touchpoint_id", "name"]].itertuples(index=False)),
         "segment": dict(queries.segments()[["segment_id", "name"]].itertuples(index=False)),
         "owner": dict(queries.owners()[["owner_id", "name"]].itertuples(index=False)),
+        "commitment": {str(key): title for key, title in commitments.titles().items()},
     }
 
 
@@ -128,6 +132,11 @@ def register(now: datetime, names: dict) -> pd.DataFrame:
         overdue=[bool(what) for what in late],
         late=late,
         status_order=frame["status"].map(STATUS_ORDER),
+        # The commitment it is linked to as the URL names it ("12"), "" for none.
+        commitment=[
+            "" if pd.isna(linked) else str(int(linked))
+            for linked in frame.get("commitment_id", pd.Series(None, index=frame.index, dtype=object))
+        ],
     )
 
 
@@ -165,17 +174,27 @@ def open_and_overdue(frame: pd.DataFrame) -> tuple[int, int]:
     return int(frame["status"].isin(cases.OPEN_STATUSES).sum()), int(frame["overdue"].sum())
 
 
-def filter_choices(frame: pd.DataFrame, names: dict) -> dict[str, list[tuple[str, str]]]:
-    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases."""
+def filter_choices(
+    frame: pd.DataFrame, names: dict, commitment: str | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases,
+    the commitments with cases linked (and `commitment`, the one the URL names, even without)."""
     assignees = (
         sorted(set(zip(frame["assignee"], frame["assignee_name"], strict=True)), key=lambda pair: pair[1])
         if not frame.empty
         else []
     )
+    linked = (set(frame["commitment"]) if not frame.empty else set()) | {commitment}
     return {
         "assignee": assignees,
         "status": list(STATUS_CHOICES.items()),
         **{key: list(names[key].items()) for key in ("metric", "touchpoint", "segment")},
+        # The commitments with cases linked to them, newest first.
+        "commitment": [
+            (key, COMMITMENT_CHOICE % {"id": key, "title": title})
+            for key, title in sorted(names["commitment"].items(), key=lambda item: -int(item[0]))
+            if key in linked
+        ],
     }
 
 
@@ -224,8 +243,7 @@ def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) 
         reason = refusal(user, case)
         if reason is not None:
             return Refused(reason)
-        by = user.name if not user.username else f"{user.name} ({user.username})"
-        new_version = cases.act(case_id, version, by, action, **fields)
+        new_version = cases.act(case_id, version, case_actor(user), action, **fields)
     except cases.FieldError as error:
         return Invalid(error.field, str(error))
     except cases.ConflictError as error:
