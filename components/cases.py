@@ -12,7 +12,7 @@ from components.alerts import format_time
 from components.export import csv_text
 from components.icons import icon
 from components.pieces import sort_headings
-from data.state.cases import OUTCOMES, STATUSES
+from data.state.cases import LINKED, OUTCOMES, STATUSES
 
 #: Each status: its icon and colour (always with its word, never colour alone).
 STATUS_LOOK = {
@@ -89,6 +89,7 @@ def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> htm
                 "data-overdue": "true" if row.overdue else "false",
                 "data-metric-id": row.metric_id,
                 "data-response-id": row.response_id,
+                "data-commitment-id": row.commitment,
             },
         )
         for row in frame.itertuples(index=False)
@@ -170,9 +171,25 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
     return html.Div(parts)
 
 
-def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
+def commitment_link(commitment_id: int | None, title: str | None):
+    """The commitment a case is linked to ('#12 Redesign: …', a link), or a dash."""
+    if commitment_id is None or pd.isna(commitment_id):
+        return "—"
+    text = LINKED_TO % {"id": int(commitment_id), "title": title or ""} if title else f"#{int(commitment_id)}"
+    return html.A(text, href=f"/commitment/{int(commitment_id)}", className="case-commitment", dir="auto")
+
+
+#: A case's commitment, by its number and title; its timeline's entry when it was linked.
+LINKED_TO = "#%(id)s %(title)s"
+LINKED_HEADING = "Linked to commitment #%(id)s"
+
+
+def facts_list(
+    case: dict, names: dict, assignee: str, late: str, commitment_title: str | None = None
+) -> html.Dl:
     """The case's own facts: where, who, the respondent's reference, its clocks (`late`: what it is
-    late for, "contact", "resolution" or ""), its outcome and cause."""
+    late for, "contact", "resolution" or ""), its outcome and cause, and the commitment it is linked to
+    (titled `commitment_title`)."""
     rows = [
         (
             "Touchpoint · segment",
@@ -202,6 +219,7 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
             else "—",
         ),
         ("Root cause", case["root_cause"] or "—"),
+        ("Commitment", commitment_link(case.get("commitment_id"), commitment_title)),
     ]
     if case.get("cause_note"):
         rows.append(("About the cause", html.Span(case["cause_note"], dir="auto")))
@@ -225,13 +243,24 @@ def _change_text(entry: dict, assignees: dict[str, str] | None = None) -> str:
     return "; ".join(said)
 
 
-def _heading(entry: dict, assignees: dict[str, str]) -> str:
-    """What a timeline entry did, in words; a hand-over names both people."""
-    moved = (entry.get("changes") or {}).get("assignee")
+def _heading(entry: dict, assignees: dict[str, str]):
+    """What a timeline entry did, in words: a hand-over names both people; 'Linked to commitment #12'
+    links to it."""
+    changes = entry.get("changes") or {}
+    if entry["action"] == LINKED:
+        commitment_id = changes.get("commitment_id", [None, None])[1]
+        return html.A(
+            LINKED_HEADING % {"id": commitment_id},
+            href=f"/commitment/{commitment_id}",
+            className="fw-semibold",
+        )
+    moved = changes.get("assignee")
     if entry["action"] == "reassign" and moved:
         before, after = (assignees.get(key, key) if key else "nobody" for key in moved)
-        return f"Reassigned from {before} to {after}"
-    return entry["action"].replace("_", " ").capitalize()
+        said = f"Reassigned from {before} to {after}"
+    else:
+        said = entry["action"].replace("_", " ").capitalize()
+    return html.Span(said, className="fw-semibold")
 
 
 def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> html.Ol:
@@ -242,7 +271,7 @@ def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> ht
             [
                 html.Div(
                     [
-                        html.Span(_heading(entry, assignees), className="fw-semibold"),
+                        _heading(entry, assignees),
                         html.Span(
                             f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
                             className="text-body-secondary small",
@@ -250,7 +279,7 @@ def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> ht
                     ]
                 ),
                 html.Div(_change_text(entry, assignees), className="small")
-                if entry.get("changes") and entry["action"] != "reassign"
+                if entry.get("changes") and entry["action"] not in ("reassign", LINKED)
                 else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
             ],

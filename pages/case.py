@@ -134,7 +134,11 @@ def _body(found: dict, user) -> html.Div:
         "data-late": late,
         "data-response-id": found["response_id"],
         "data-metric-id": found["metric_id"],
+        "data-commitment-id": "" if found["commitment_id"] is None else str(found["commitment_id"]),
     }
+    commitment_title = (
+        names["commitment"].get(str(found["commitment_id"])) if found["commitment_id"] is not None else None
+    )
     return html.Div([
         breadcrumb([("Follow-up cases", "/cases"), (f"Case #{found['case_id']}", None)]),
         html.Div(
@@ -145,7 +149,7 @@ def _body(found: dict, user) -> html.Div:
         ),
         dbc.Row(
             [
-                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late), class_name="mt-3")], lg=7),
+                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late, commitment_title), class_name="mt-3")], lg=7),
                 dbc.Col([card("What next", act), card("Timeline", timeline(store.history(found["case_id"]), cases.assignee_names(names)), class_name="mt-3")], lg=5),
             ],
             className="g-3",

@@ -1,7 +1,8 @@
 """`/cases` — the follow-up queue: every case opened from an unhappy answer, filtered, sorted, exported.
 
 Filters, sort and page live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=
-&overdue=1&sort=due&page=2), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
+&commitment=12&overdue=1&sort=due&page=2), so a queue can be shared (?commitment=: the cases linked to
+that commitment); "my cases" is the queue filtered to oneself. Cases hold customers'
 words: whoever may read comments sees them (views.cases.may_see), displays never.
 """
 
@@ -104,7 +105,7 @@ def _page(params: dict):
                 ],
                 className="page-header",
             ),
-            filter_bar("cases", FILTERS, cases.filter_choices(names), params, OVERDUE),
+            filter_bar("cases", FILTERS, cases.filter_choices(names, params.get("commitment")), params, OVERDUE),
             html.Div(body, className="table-responsive mt-3"),
             html.Div(pager, className="d-flex justify-content-center mt-3") if pager else None,
         ],

@@ -22,9 +22,9 @@ import pandas as pd
 import auth
 import config
 import queries
-from data.state import accounts, alerts, cases, database
+from data.state import accounts, alerts, cases, commitments, database
 from views.results import Busy, Invalid, Refused
-from views.users import acting_user
+from views.users import acting_user, case_actor
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,13 @@ FILTERS = {
     "metric": ("Metric", "metric_id"),
     "touchpoint": ("Touchpoint", "touchpoint_id"),
     "segment": ("Segment", "segment_id"),
+    "commitment": ("Commitment", "commitment_id"),  # the commitment the cases are linked to
 }
 QUEUE_PARAMS = (*FILTERS, "overdue", "sort", "page")
 STATUS_CHOICES = {"open": "Open (new, contacted, reopened)", **cases.STATUSES}
 SORTS = cases.QUEUE_SORTS  # the default puts what is due soonest first
+#: A commitment in the queue's filter.
+COMMITMENT_CHOICE = "#%(id)s %(title)s"
 DEFAULT_SORT = "due"
 #: The cases the queue draws on one page; the CSV holds them all.
 PAGE_ROWS = 100
@@ -68,6 +71,7 @@ def labels() -> dict[str, dict[str, str]]:
         "touchpoint": dict(queries.touchpoints()[["touchpoint_id", "name"]].itertuples(index=False)),
         "segment": dict(queries.segments()[["segment_id", "name"]].itertuples(index=False)),
         "owner": dict(queries.owners()[["owner_id", "name"]].itertuples(index=False)),
+        "commitment": {str(key): title for key, title in commitments.titles().items()},
     }
 
 
@@ -113,7 +117,11 @@ def queue_filter(params: dict, names: dict) -> cases.QueueFilter:
             raise ValueError(f"There is no status “{value}” to filter by.")
         if key in ("metric", "touchpoint", "segment") and value not in names[key]:
             raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
-        kept[column] = assignee_of(value) if key == "assignee" else value
+        if key == "commitment" and not value.isdigit():
+            raise ValueError(f"“{value}” is not a commitment to filter by (its number, e.g. 12).")
+        kept[column] = (
+            assignee_of(value) if key == "assignee" else int(value) if key == "commitment" else value
+        )
     return cases.QueueFilter(**kept, overdue=params.get("overdue") == "1")
 
 
@@ -150,6 +158,8 @@ def _named(rows: list[dict], names: dict) -> pd.DataFrame:
         segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
         overdue=[bool(what) for what in late],
         late=late,
+        # The commitment it is linked to as the URL names it ("12"), "" for none.
+        commitment=["" if pd.isna(linked) else str(int(linked)) for linked in frame["commitment_id"]],
     )
 
 
@@ -185,16 +195,24 @@ def queue_rows(params: dict, now: datetime, names: dict) -> pd.DataFrame:
     return _named(rows, names)
 
 
-def filter_choices(names: dict) -> dict[str, list[tuple[str, str]]]:
-    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases."""
+def filter_choices(names: dict, commitment: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases,
+    the commitments with cases linked (and `commitment`, the one the URL names, even without)."""
     assignees = sorted(
         {(assignee_key(k, i), assignee_name(k, i, names)) for k, i in cases.assignees()},
         key=lambda pair: pair[1],
     )
+    linked = {str(key) for key in cases.linked_commitments()} | {commitment}
     return {
         "assignee": assignees,
         "status": list(STATUS_CHOICES.items()),
         **{key: list(names[key].items()) for key in ("metric", "touchpoint", "segment")},
+        # The commitments with cases linked to them, newest first.
+        "commitment": [
+            (key, COMMITMENT_CHOICE % {"id": key, "title": title})
+            for key, title in sorted(names["commitment"].items(), key=lambda item: -int(item[0]))
+            if key in linked
+        ],
     }
 
 
@@ -305,7 +323,7 @@ def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) 
         reason = refusal(user, case)
         if reason is not None:
             return Refused(reason)
-        by = user.name if not user.username else f"{user.name} ({user.username})"
+        by = case_actor(user)
         if action == "reassign":
             new_version = _reassign(case_id, version, by, fields)
         else:

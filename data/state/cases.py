@@ -19,6 +19,10 @@
   from the touchpoint's list (root_causes, editable) with free text; notes; reassigning. Every change
   checks the version it was made from (optimistic, as commitments: a stale one is refused with the
   changes since, nothing is overwritten) and adds a history row.
+* **From causes to commitments** (`link_to_commitment`, inside the commitment's own write transaction):
+  a redesign sprint started from a touchpoint's cause links the cases of that cause there whose answers
+  were given in a period and that no commitment holds yet, each with a history row. Cases opened, or
+  given that cause, later are not linked: the sprint answers for the cases it was started from.
 
 Who may act on a case is the views' decision (views/, later); this store only keeps cases consistent.
 """
@@ -60,6 +64,8 @@ OUTCOMES = {
     "not_actionable": "Not actionable",
 }
 ACTIONS = ("contact", "resolve", "reopen", "set_cause", "note", "reassign")
+#: The history action of a case linked to a commitment (link_to_commitment), not one a person takes on it.
+LINKED = "link"
 ASSIGNEE_KINDS = ("owner", "account")
 CONTACT_HOURS, RESOLVE_HOURS = 48, 168
 NOTE_MAX, CAUSE_MAX = 2000, 120
@@ -94,6 +100,7 @@ FIELD_LABELS = {
     "cause_note": "Cause in words",
     "assignee": "Assignee",
     "note": "Note",
+    "commitment_id": "Commitment",
 }
 
 _rules, _routes, _causes = database.case_rules, database.case_routes, database.root_causes
@@ -846,7 +853,7 @@ def overdue(now: datetime, url: str | None = None) -> list[dict]:
 NEXT_DUE = _cases.c.next_due_at
 #: The queue's order of statuses: waiting for contact first, resolved last.
 STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
-QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id")
+QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id", "commitment_id")
 
 
 @dataclass(frozen=True)
@@ -858,6 +865,7 @@ class QueueFilter:
     metric_id: str | None = None
     touchpoint_id: str | None = None
     segment_id: str | None = None
+    commitment_id: int | None = None  # the commitment the cases are linked to
     overdue: bool = False
 
 
@@ -970,6 +978,13 @@ def assignees(url: str | None = None) -> list[tuple[str | None, str | None]]:
         return [tuple(row) for row in connection.execute(query)]
 
 
+def linked_commitments(url: str | None = None) -> set[int]:
+    """Every commitment some case is linked to."""
+    query = sa.select(_cases.c.commitment_id).where(_cases.c.commitment_id.is_not(None)).distinct()
+    with database.reading(url) as connection:
+        return set(connection.execute(query).scalars())
+
+
 def counts(url: str | None = None) -> dict[str, int]:
     """Cases by status."""
     with database.reading(url) as connection:
@@ -977,8 +992,9 @@ def counts(url: str | None = None) -> dict[str, int]:
         return {status: count for status, count in rows}
 
 
-#: What the closed-loop figures read of a case: its scope, its clocks, its status and its cause from the
-#: touchpoint's list. Never the cause in words, the notes or the respondent's reference.
+#: What the closed-loop figures read of a case: its scope, its clocks, its status, its cause from the
+#: touchpoint's list and the commitment it is linked to. Never the cause in words, the notes or the
+#: respondent's reference.
 LOOP_COLUMNS = (
     "case_id",
     "metric_id",
@@ -990,6 +1006,7 @@ LOOP_COLUMNS = (
     "contact_due_at",
     "contacted_at",
     "resolve_due_at",
+    "commitment_id",
 )
 
 
@@ -1014,6 +1031,109 @@ def in_period(start: date, end: date, url: str | None = None, **filters) -> pd.D
     for column in ("responded_at", "contact_due_at", "contacted_at", "resolve_due_at"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+# --- from causes to commitments ---------------------------------------------------------------------
+
+
+def _cause_cases(touchpoint_id: str, cause: str, start: date, end: date, segment_id: str | None):
+    """The condition of the cases of `cause` at `touchpoint_id` (and `segment_id`, if given) whose
+    answers were given from `start` to `end` (days, both included), as in_period counts them."""
+    condition = sa.and_(
+        _cases.c.touchpoint_id == touchpoint_id,
+        _cases.c.root_cause == cause,
+        _cases.c.responded_at >= datetime.combine(start, time()),
+        _cases.c.responded_at < datetime.combine(end + timedelta(days=1), time()),
+    )
+    return condition if segment_id is None else sa.and_(condition, _cases.c.segment_id == segment_id)
+
+
+@dataclass(frozen=True)
+class CauseCases:
+    """The cases of one cause at one touchpoint in a period: not linked to a commitment yet, linked
+    already, and whether the cause is (or was) on the touchpoint's list."""
+
+    unlinked: int
+    linked: int
+    listed: bool
+
+
+def cause_cases(
+    touchpoint_id: str,
+    cause: str,
+    start: date,
+    end: date,
+    segment_id: str | None = None,
+    url: str | None = None,
+) -> CauseCases:
+    """How many cases `link_to_commitment` would link now, and how many a commitment holds already."""
+    condition = _cause_cases(touchpoint_id, cause, start, end, segment_id)
+    linked = _cases.c.commitment_id.is_not(None)
+    with database.reading(url) as connection:
+        unlinked_count, linked_count = connection.execute(
+            sa.select(
+                sa.func.count().filter(~linked),
+                sa.func.count().filter(linked),
+            ).where(condition)
+        ).one()
+        listed = connection.execute(
+            sa.select(_causes.c.cause_id).where(
+                _causes.c.touchpoint_id == touchpoint_id, _causes.c.cause == cause
+            )
+        ).first()
+    return CauseCases(unlinked_count, linked_count, listed is not None)
+
+
+def link_to_commitment(
+    connection,
+    commitment_id: int,
+    touchpoint_id: str,
+    cause: str,
+    start: date,
+    end: date,
+    user_name: str,
+    segment_id: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """In the caller's write transaction (the commitment's own): link to `commitment_id` the cases of
+    `cause` at `touchpoint_id` (and `segment_id`) whose answers were given from `start` to `end` and
+    that no commitment holds yet; each one's version goes up, with a history row saying so (someone
+    acting on it from the version before hears of it, as for any change). The number linked."""
+    now = (now or current_time()).replace(microsecond=0)
+    linked = connection.execute(
+        _cases.update()
+        .where(_cause_cases(touchpoint_id, cause, start, end, segment_id), _cases.c.commitment_id.is_(None))
+        .values(
+            commitment_id=commitment_id, version=_cases.c.version + 1, updated_at=now, updated_by=user_name
+        )
+        .returning(_cases.c.case_id, _cases.c.version)
+    ).all()
+    if linked:
+        connection.execute(
+            _history.insert(),
+            [
+                {
+                    "case_id": case_id,
+                    "version": version,
+                    "changed_at": now,
+                    "changed_by": user_name,
+                    "action": LINKED,
+                    "changes": {"commitment_id": [None, commitment_id]},
+                    "note": "",
+                }
+                for case_id, version in sorted(linked)
+            ],
+        )
+    log.info("Commitment %d: %d follow-up case(s) linked by %s", commitment_id, len(linked), user_name)
+    return len(linked)
+
+
+def linked_count(commitment_id: int, url: str | None = None) -> int:
+    """How many cases are linked to a commitment."""
+    with database.reading(url) as connection:
+        return connection.execute(
+            sa.select(sa.func.count()).where(_cases.c.commitment_id == commitment_id)
+        ).scalar()
 
 
 def version(url: str | None = None) -> str:
