@@ -22,7 +22,7 @@ from components.icons import icon
 from components.links import href
 from components.pieces import filter_bar, filter_id, page_links
 from data.state import commitments, database
-from views import cases
+from views import case_rules, cases
 from views.callback_input import as_drawn
 from views.context import state_unreachable
 from views.users import acting_user
@@ -35,6 +35,7 @@ SHOWN = "cases-shown"
 OVERDUE = "cases-overdue"
 CSV_BUTTON = "cases-csv-button"
 CSV_DOWNLOAD = "cases-csv-download"
+RULES_LINK = "cases-rules-link"  # to /cases/rules, for admins (who change them)
 #: Each filter: (label, column, the "all" choice), as the filter bar wants them.
 FILTERS = {
     key: (label, column, f"Every {label.lower()}" if key != "status" else "Every status")
@@ -97,6 +98,7 @@ def _page(params: dict):
                     html.Div(
                         [
                             html.A([icon("bi-person-check", "me-1"), "My cases"], href=href("/cases", assignee=mine[0], status="open"), className="btn btn-outline-primary btn-sm") if mine else None,
+                            html.A([icon("bi-sliders", "me-1"), "Case rules"], href="/cases/rules", className="btn btn-outline-secondary btn-sm", id=RULES_LINK) if case_rules.may_change(acting_user()) else None,
                             dbc.Button([icon("bi-download", "me-1"), "Download CSV"], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
                             dcc.Download(id=CSV_DOWNLOAD),
                         ],

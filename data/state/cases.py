@@ -24,6 +24,9 @@
   were given in a period and that no commitment holds yet, each with a history row. Cases opened, or
   given that cause, later are not linked: the sprint answers for the cases it was started from.
 
+Every change to the rules, routes and causes is written to the audit log (data.state.audit) with who
+made it, in the same transaction: they decide whose work an answer becomes.
+
 Who may act on a case is the views' decision (views/, later); this store only keeps cases consistent.
 """
 
@@ -39,7 +42,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data.state import database
+from data.state import audit, database
 from data.state.commitments import current_time
 from data.warehouse import contract, new_cases
 
@@ -246,6 +249,7 @@ def add_rule(values: dict, user: str, catalogue: Catalogue, url: str | None = No
         rule_id = connection.execute(
             _rules.insert().values(**clean, created_at=now, created_by=user, updated_at=now, updated_by=user)
         ).inserted_primary_key[0]
+        audit.write(connection, user, "case rule added", str(rule_id), detail=rule_text(clean))
     log.info("Case rule %d added by %s", rule_id, user)
     return rule_id
 
@@ -262,6 +266,7 @@ def update_rule(rule_id: int, values: dict, user: str, catalogue: Catalogue, url
         )
         if result.rowcount != 1:
             raise LookupError(f"There is no case rule {rule_id}.")
+        audit.write(connection, user, "case rule changed", str(rule_id), detail=rule_text(clean))
 
 
 def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = None) -> None:
@@ -273,6 +278,15 @@ def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = N
         )
         if result.rowcount != 1:
             raise LookupError(f"There is no case rule {rule_id}.")
+        audit.write(connection, user, "case rule enabled" if enabled else "case rule disabled", str(rule_id))
+
+
+def rule_text(rule: dict) -> str:
+    """A rule in a line, as the audit log keeps it: "nps · web · all · 0–6 · comment required · 48 h / 168 h"."""
+    scope = " · ".join(rule.get(field) or "all" for field in ("metric_id", "touchpoint_id", "segment_id"))
+    band = f"{rule['score_min']:g}–{rule['score_max']:g}"
+    comment = "comment required" if rule.get("comment_required") else "any answer"
+    return f"{scope} · {band} · {comment} · {rule['contact_hours']} h / {rule['resolve_hours']} h"
 
 
 def _dicts(connection, query) -> list[dict]:
@@ -333,27 +347,38 @@ def set_route(values: dict, user: str, catalogue: Catalogue, url: str | None = N
                     assignee_kind=kind, assignee_id=assignee_id, created_at=current_time(), created_by=user
                 )
             )
-            return same.route_id
-        return connection.execute(
-            _routes.insert().values(
-                metric_id=metric_id,
-                touchpoint_id=touchpoint_id,
-                segment_id=segment_id,
-                assignee_kind=kind,
-                assignee_id=assignee_id,
-                created_at=current_time(),
-                created_by=user,
-            )
-        ).inserted_primary_key[0]
+            route_id = same.route_id
+        else:
+            route_id = connection.execute(
+                _routes.insert().values(
+                    metric_id=metric_id,
+                    touchpoint_id=touchpoint_id,
+                    segment_id=segment_id,
+                    assignee_kind=kind,
+                    assignee_id=assignee_id,
+                    created_at=current_time(),
+                    created_by=user,
+                )
+            ).inserted_primary_key[0]
+        scope = " · ".join(value or "all" for value in (metric_id, touchpoint_id, segment_id))
+        audit.write(
+            connection, user, "case route set", str(route_id), detail=f"{scope} → {kind}:{assignee_id}"
+        )
+        return route_id
 
 
 def _null_or(column, value):
     return column.is_(None) if value is None else column == value
 
 
-def remove_route(route_id: int, url: str | None = None) -> bool:
+def remove_route(route_id: int, url: str | None = None, actor: str | None = None) -> bool:
+    """Remove a route (its cases go by the next most specific one, or to the metric's owner); whether
+    there was one."""
     with database.writing(url) as connection:
-        return connection.execute(_routes.delete().where(_routes.c.route_id == route_id)).rowcount == 1
+        removed = connection.execute(_routes.delete().where(_routes.c.route_id == route_id)).rowcount == 1
+        if removed:
+            audit.write(connection, actor or audit.command_line_actor(), "case route removed", str(route_id))
+        return removed
 
 
 def routes(url: str | None = None) -> list[dict]:
@@ -364,7 +389,13 @@ def routes(url: str | None = None) -> list[dict]:
 # --- root causes ----------------------------------------------------------------------------------
 
 
-def add_cause(touchpoint_id: str, cause: str, sort_order: int | None = None, url: str | None = None) -> int:
+def add_cause(
+    touchpoint_id: str,
+    cause: str,
+    sort_order: int | None = None,
+    url: str | None = None,
+    actor: str | None = None,
+) -> int:
     """A cause offered for cases at `touchpoint_id` (last in its list unless `sort_order`); the same
     cause again is enabled and kept where it was. Its id; FieldError on an empty or long cause."""
     touchpoint_id, cause = _text(touchpoint_id), _text(cause)
@@ -382,23 +413,37 @@ def add_cause(touchpoint_id: str, cause: str, sort_order: int | None = None, url
             connection.execute(
                 _causes.update().where(_causes.c.cause_id == held.cause_id).values(enabled=True)
             )
-            return held.cause_id
-        if sort_order is None:
-            last = connection.execute(
-                sa.select(sa.func.max(_causes.c.sort_order)).where(_causes.c.touchpoint_id == touchpoint_id)
-            ).scalar()
-            sort_order = (last or 0) + 1
-        return connection.execute(
-            _causes.insert().values(
-                touchpoint_id=touchpoint_id, cause=cause, sort_order=sort_order, enabled=True
-            )
-        ).inserted_primary_key[0]
+            cause_id = held.cause_id
+        else:
+            if sort_order is None:
+                last = connection.execute(
+                    sa.select(sa.func.max(_causes.c.sort_order)).where(
+                        _causes.c.touchpoint_id == touchpoint_id
+                    )
+                ).scalar()
+                sort_order = (last or 0) + 1
+            cause_id = connection.execute(
+                _causes.insert().values(
+                    touchpoint_id=touchpoint_id, cause=cause, sort_order=sort_order, enabled=True
+                )
+            ).inserted_primary_key[0]
+        audit.write(
+            connection, actor or audit.command_line_actor(), "root cause added", str(cause_id),
+            detail=f"{touchpoint_id}: {cause}",
+        )  # fmt: skip
+        return cause_id
 
 
-def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None) -> None:
-    """Offer a cause again, or no longer (cases that name it keep it)."""
+def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None, actor: str | None = None) -> None:
+    """Offer a cause again, or no longer (cases that name it keep it); LookupError when there is none."""
     with database.writing(url) as connection:
-        connection.execute(_causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled))
+        result = connection.execute(
+            _causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled)
+        )
+        if result.rowcount != 1:
+            raise LookupError(f"There is no root cause {cause_id}.")
+        action = "root cause enabled" if enabled else "root cause disabled"
+        audit.write(connection, actor or audit.command_line_actor(), action, str(cause_id))
 
 
 def move_cause(cause_id: int, sort_order: int, url: str | None = None) -> None:
@@ -406,6 +451,37 @@ def move_cause(cause_id: int, sort_order: int, url: str | None = None) -> None:
         connection.execute(
             _causes.update().where(_causes.c.cause_id == cause_id).values(sort_order=sort_order)
         )
+
+
+def shift_cause(cause_id: int, step: int, url: str | None = None, actor: str | None = None) -> bool:
+    """Move a cause one place up (step −1) or down (+1) in its touchpoint's list, disabled causes
+    counted, in one transaction; the list is numbered 1, 2, … afterwards. Whether it moved (not past
+    either end); LookupError when there is no such cause."""
+    with database.writing(url) as connection:
+        touchpoint_id = connection.execute(
+            sa.select(_causes.c.touchpoint_id).where(_causes.c.cause_id == cause_id)
+        ).scalar()
+        if touchpoint_id is None:
+            raise LookupError(f"There is no root cause {cause_id}.")
+        order = list(
+            connection.execute(
+                sa.select(_causes.c.cause_id)
+                .where(_causes.c.touchpoint_id == touchpoint_id)
+                .order_by(_causes.c.sort_order, _causes.c.cause_id)
+            ).scalars()
+        )
+        at = order.index(cause_id)
+        to = at + (1 if step > 0 else -1)
+        if not 0 <= to < len(order):
+            return False
+        order[at], order[to] = order[to], order[at]
+        for place, listed in enumerate(order, start=1):
+            connection.execute(_causes.update().where(_causes.c.cause_id == listed).values(sort_order=place))
+        audit.write(
+            connection, actor or audit.command_line_actor(), "root cause moved", str(cause_id),
+            detail=f"{touchpoint_id}: to place {to + 1}",
+        )  # fmt: skip
+        return True
 
 
 def causes(touchpoint_id: str | None = None, url: str | None = None, enabled_only: bool = True) -> list[dict]:
