@@ -322,7 +322,7 @@ def routes_table(routes: list[dict], names: dict, editable: bool) -> html.Div:
             html.Td(_name(names, "metric", route["metric_id"])),
             html.Td(_name(names, "touchpoint", route["touchpoint_id"])),
             html.Td(_name(names, "segment", route["segment_id"])),
-            html.Td([icon("bi-arrow-right", "me-1 text-body-secondary"), goes_to], className="text-break"),
+            html.Td([icon("bi-arrow-right", "me-1 text-body-secondary"), goes_to]),
         ]
         if editable:
             cells.append(
