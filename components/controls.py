@@ -9,6 +9,7 @@ import pandas as pd
 from dash import html
 
 from components.pieces import ALL, select
+from i18n import _
 from queries.periods import COMPARISONS, View
 
 
@@ -42,12 +43,17 @@ def view_controls(
     touchpoint_id: str | None = None,
 ) -> html.Div:
     controls = [
-        select(ids.period, "Period", _with_shown_period(period_choices, view), view.period.key),
-        select(ids.compare, "Compare with", list(COMPARISONS.items()), view.compare),
+        select(ids.period, _("Period"), _with_shown_period(period_choices, view), view.period.key),
+        select(
+            ids.compare,
+            _("Compare with"),
+            [(key, _(words)) for key, words in COMPARISONS.items()],
+            view.compare,
+        ),
         select(
             ids.segment,
-            "Segment",
-            [(ALL, "All customers"), *segments[["segment_id", "name"]].itertuples(index=False)],
+            _("Segment"),
+            [(ALL, _("All customers")), *segments[["segment_id", "name"]].itertuples(index=False)],
             segment_id or ALL,
         ),
     ]
@@ -55,8 +61,11 @@ def view_controls(
         controls.append(
             select(
                 ids.touchpoint,
-                "Touchpoint",
-                [(ALL, "All touchpoints"), *touchpoints[["touchpoint_id", "name"]].itertuples(index=False)],
+                _("Touchpoint"),
+                [
+                    (ALL, _("All touchpoints")),
+                    *touchpoints[["touchpoint_id", "name"]].itertuples(index=False),
+                ],
                 touchpoint_id or ALL,
             )
         )
@@ -66,5 +75,5 @@ def view_controls(
 def metric_select(control_id: str, metrics: pd.DataFrame, metric_id: str) -> html.Div:
     """Which metric a page colours or charts by, in catalogue order."""
     return select(
-        control_id, "Metric", list(metrics[["metric_id", "name"]].itertuples(index=False)), metric_id
+        control_id, _("Metric"), list(metrics[["metric_id", "name"]].itertuples(index=False)), metric_id
     )
