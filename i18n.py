@@ -89,25 +89,17 @@ def choose(
 ) -> str:
     """The language of a request: the URL's ?lang= (`asked`), else this browser's cookie (`remembered`),
     else the signed-in account's, else the best of the browser's Accept-Language (`accepted`: werkzeug's
-    request.accept_languages, which best_match reads with its q-values), else `default`. Values naming
+    request.accept_languages, by q-value), else `default`. Values naming
     no interface language are passed over, never an error: a link or a cookie may be old."""
     for code in (asked, remembered, account):
         if supported(code):
             return supported(code)
-    if accepted is not None:
-        if hasattr(accepted, "best_match"):
-            best = accepted.best_match(list(LANGUAGES)) or accepted.best_match(_regional_tags())
-        else:
-            best = next((code for code in accepted if supported(code)), None)
-        if supported(best):
-            return supported(best)
+    # Best first (werkzeug's LanguageAccept is sorted by q-value): "hu-HU" is Hungarian, "de" passed over.
+    for tag in accepted or ():
+        code = supported(tag[0] if isinstance(tag, tuple) else tag)
+        if code:
+            return code
     return supported(default) or SOURCE
-
-
-@cache
-def _regional_tags() -> list[str]:
-    """Tags with a region ("fi-FI", "es-MX", …) that werkzeug's best_match would not match to "fi" alone."""
-    return [f"{code}-{region}" for code in LANGUAGES for region in ("FI", "FR", "HU", "ES", "IR", "GB", "US")]
 
 
 def current() -> str:
@@ -266,6 +258,8 @@ def format_percent(value: float, decimals: int = 1, signed: bool = False, code: 
     text = numbers.format_percent(
         abs(value) / 100, format=pattern, locale=locale, numbering_system=_numbering(code)
     )
+    # Babel writes the Latin percent sign whatever the numbering system; CLDR's own for it (Persian: ٪).
+    text = text.replace("%", locale.number_symbols[_numbering(code)]["percentSign"])
     return _finish(text, code, signed, value < 0, value > 0)
 
 

@@ -10,7 +10,7 @@ from dash import html
 
 from components.pieces import ALL, select
 from i18n import _
-from queries.periods import COMPARISONS, View
+from queries.periods import COMPARISONS, PeriodError, View, parse_period
 
 
 def chosen(value: str | None) -> str | None:
@@ -28,9 +28,18 @@ class ControlIds(NamedTuple):
 def _with_shown_period(choices: list[tuple[str, str]], view: View) -> list[tuple[str, str]]:
     """The choices, plus the period on screen when it is not among them (a URL may ask for a period
     before the data starts): a select must never show another period than the one displayed."""
+    # Each choice named in the language being spoken (the list is memoised with its English names).
+    choices = [(key, _period_label(key, label, view)) for key, label in choices]
     if any(key == view.period.key for key, _label in choices):
         return choices
     return [(view.period.key, view.period.label), *choices]
+
+
+def _period_label(key: str, label: str, view: View) -> str:
+    try:
+        return parse_period(key, view.as_of).label
+    except PeriodError:
+        return label
 
 
 def view_controls(
