@@ -77,3 +77,27 @@ def case_refusal(user: User, case: Mapping, metric_owner_id: str | None) -> str 
     if user.username and assignee == ("account", user.username):
         return None
     return "Not saved: only the case's assignee, its metric's owner or an admin acts on a case."
+
+
+def may_read_case_rules(user: User) -> bool:
+    """The rules that turn answers into cases, their routes and the root causes offered are no one's
+    words: every signed-in person reads them; a display (a public wall) does not."""
+    return user.role in (VIEWER, OWNER, ADMIN)
+
+
+#: Why each role other than admin may not change case rules, routes or root causes (whole sentences).
+CASE_RULES_REFUSALS = {
+    VIEWER: "Not saved: you are signed in as a viewer, and only an admin changes case rules, routes and root causes.",
+    OWNER: "Not saved: you are signed in as an owner, and only an admin changes case rules, routes and root causes.",
+    DISPLAY: "Not saved: a wall display changes nothing.",
+}
+SIGNED_OUT_REFUSAL = "Not saved: you are signed out. Sign in again as an admin to change case rules."
+
+
+def case_rules_refusal(user: User) -> str | None:
+    """Why `user` may not change which answers become cases, who gets them or a touchpoint's root
+    causes, or None when they may: only admins change these (anyone else, signed out included, is
+    refused with a sentence of their own)."""
+    if user.role == ADMIN:
+        return None
+    return CASE_RULES_REFUSALS.get(user.role, SIGNED_OUT_REFUSAL)

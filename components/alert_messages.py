@@ -108,7 +108,13 @@ def _moment(text: str | None) -> str:
 
 
 def _cases_line(facts: dict) -> str:
-    """'3 new follow-up cases for Ana Silva: 2 on Net promoter score, 1 on Satisfaction (top-2-box).'"""
+    """'3 new follow-up cases for Ana Silva: 2 on Net promoter score, 1 on Satisfaction (top-2-box).'
+    A case handed on: 'Follow-up case 12 on Net promoter score was reassigned to Ana Silva by Ben.'"""
+    if facts.get("reassigned_by"):
+        metric = (facts.get("by_metric") or [{}])[0]
+        what = metric.get("metric_name") or metric.get("metric_id") or "a metric"
+        who = facts.get("assignee_name") or facts.get("assignee_id")
+        return f"Follow-up case {facts.get('case_id')} on {what} was reassigned to {who} by {facts['reassigned_by']}."
     count = facts.get("count") or 0
     noun = "new follow-up case" if count == 1 else "new follow-up cases"
     who = facts.get("assignee_name") or facts.get("assignee_id") or "nobody (the metric has no owner)"

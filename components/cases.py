@@ -12,7 +12,7 @@ from components.alerts import format_time
 from components.export import csv_text
 from components.icons import icon
 from components.pieces import sort_headings
-from data.state.cases import OUTCOMES, STATUSES
+from data.state.cases import LINKED, OUTCOMES, STATUSES
 
 #: Each status: its icon and colour (always with its word, never colour alone).
 STATUS_LOOK = {
@@ -41,6 +41,7 @@ ACTIONS = {
     "reopen": ("Reopen", "bi-arrow-counterclockwise"),
     "set_cause": ("Save the cause", "bi-tag"),
     "note": ("Add a note", "bi-chat-left-text"),
+    "reassign": ("Reassign", "bi-person-gear"),
 }
 
 
@@ -88,6 +89,7 @@ def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> htm
                 "data-overdue": "true" if row.overdue else "false",
                 "data-metric-id": row.metric_id,
                 "data-response-id": row.response_id,
+                "data-commitment-id": row.commitment,
             },
         )
         for row in frame.itertuples(index=False)
@@ -116,7 +118,7 @@ def queue_csv(frame: pd.DataFrame) -> str:
         "respondent_ref": "respondent_ref",
         "root_cause": "root_cause",
     }
-    return csv_text(frame[list(columns)].rename(columns=columns))
+    return csv_text(frame.reindex(columns=list(columns)).rename(columns=columns))
 
 
 def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
@@ -169,9 +171,25 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
     return html.Div(parts)
 
 
-def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
+def commitment_link(commitment_id: int | None, title: str | None):
+    """The commitment a case is linked to ('#12 Redesign: …', a link), or a dash."""
+    if commitment_id is None or pd.isna(commitment_id):
+        return "—"
+    text = LINKED_TO % {"id": int(commitment_id), "title": title or ""} if title else f"#{int(commitment_id)}"
+    return html.A(text, href=f"/commitment/{int(commitment_id)}", className="case-commitment", dir="auto")
+
+
+#: A case's commitment, by its number and title; its timeline's entry when it was linked.
+LINKED_TO = "#%(id)s %(title)s"
+LINKED_HEADING = "Linked to commitment #%(id)s"
+
+
+def facts_list(
+    case: dict, names: dict, assignee: str, late: str, commitment_title: str | None = None
+) -> html.Dl:
     """The case's own facts: where, who, the respondent's reference, its clocks (`late`: what it is
-    late for, "contact", "resolution" or ""), its outcome and cause."""
+    late for, "contact", "resolution" or ""), its outcome and cause, and the commitment it is linked to
+    (titled `commitment_title`)."""
     rows = [
         (
             "Touchpoint · segment",
@@ -201,6 +219,7 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
             else "—",
         ),
         ("Root cause", case["root_cause"] or "—"),
+        ("Commitment", commitment_link(case.get("commitment_id"), commitment_title)),
     ]
     if case.get("cause_note"):
         rows.append(("About the cause", html.Span(case["cause_note"], dir="auto")))
@@ -210,30 +229,58 @@ def facts_list(case: dict, names: dict, assignee: str, late: str) -> html.Dl:
     )
 
 
-def _change_text(entry: dict) -> str:
-    changes = entry.get("changes") or {}
+def _change_text(entry: dict, assignees: dict[str, str] | None = None) -> str:
+    """`field: before → after; …`, an assignee by name where `assignees` (key → name) knows it."""
+    changes, assignees = entry.get("changes") or {}, assignees or {}
+
+    def shown(field: str, value) -> str:
+        return (assignees.get(value, value) if field == "assignee" else value) or "—"
+
     said = [
-        f"{field.replace('_', ' ')}: {values[0] or '—'} → {values[1] or '—'}"
+        f"{field.replace('_', ' ')}: {shown(field, values[0])} → {shown(field, values[1])}"
         for field, values in changes.items()
     ]
     return "; ".join(said)
 
 
-def timeline(entries: list[dict]) -> html.Ol:
-    """Every change, newest first: when, who, what, and the note."""
+def _heading(entry: dict, assignees: dict[str, str]):
+    """What a timeline entry did, in words: a hand-over names both people; 'Linked to commitment #12'
+    links to it."""
+    changes = entry.get("changes") or {}
+    if entry["action"] == LINKED:
+        commitment_id = changes.get("commitment_id", [None, None])[1]
+        return html.A(
+            LINKED_HEADING % {"id": commitment_id},
+            href=f"/commitment/{commitment_id}",
+            className="fw-semibold",
+        )
+    moved = changes.get("assignee")
+    if entry["action"] == "reassign" and moved:
+        before, after = (assignees.get(key, key) if key else "nobody" for key in moved)
+        said = f"Reassigned from {before} to {after}"
+    else:
+        said = entry["action"].replace("_", " ").capitalize()
+    return html.Span(said, className="fw-semibold")
+
+
+def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> html.Ol:
+    """Every change, newest first: when, who, what, and the note (`assignees`: assignee key → name)."""
+    assignees = assignees or {}
     items = [
         html.Li(
             [
                 html.Div(
                     [
-                        html.Span(entry["action"].replace("_", " ").capitalize(), className="fw-semibold"),
+                        _heading(entry, assignees),
                         html.Span(
                             f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
                             className="text-body-secondary small",
                         ),
                     ]
                 ),
-                html.Div(_change_text(entry), className="small") if entry.get("changes") else None,
+                html.Div(_change_text(entry, assignees), className="small")
+                if entry.get("changes") and entry["action"] not in ("reassign", LINKED)
+                else None,
                 html.P(entry["note"], className="mb-0 small", dir="auto") if entry.get("note") else None,
             ],
             className="list-group-item px-0",
@@ -244,8 +291,9 @@ def timeline(entries: list[dict]) -> html.Ol:
     return html.Ol(items, className="list-group list-group-flush case-timeline")
 
 
-def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
-    """The forms of the actions this case's status allows; `ids` names each control (the page's ids)."""
+def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple[str, str]] = ()) -> html.Div:
+    """The forms of the actions this case's status allows; `ids` names each control (the page's ids);
+    `assignees`: whom it may be handed to, as (assignee key, text)."""
     status = case["status"]
     buttons = []
     if status in ("new", "reopened"):
@@ -261,24 +309,24 @@ def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
     parts.append(
         html.Div([dbc.Label("Note", html_for=ids["note"], class_name="form-label small mb-1"), note])
     )
-    if status != "resolved":
-        parts.append(
-            html.Div(
-                [
-                    dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
-                    dbc.Select(
-                        id=ids["outcome"],
-                        options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
-                        value="fixed",
-                        size="sm",
-                        class_name="mb-2",
-                    ),
-                ]
-            )
+    # The outcome is chosen while the case is open; on a resolved case its select is still there, hidden:
+    # the page's one callback reads it, and Dash runs no callback whose State is missing from the page.
+    parts.append(
+        html.Div(
+            [
+                dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
+                dbc.Select(
+                    id=ids["outcome"],
+                    options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
+                    value="fixed",
+                    size="sm",
+                    class_name="mb-2",
+                ),
+            ],
+            hidden=status == "resolved",
         )
-        buttons.append("resolve")
-    else:
-        buttons.append("reopen")
+    )
+    buttons.append("resolve" if status != "resolved" else "reopen")
     buttons.append("note")
     parts.append(
         html.Div(
@@ -325,7 +373,38 @@ def action_forms(case: dict, causes: list[str], ids: dict) -> html.Div:
             ]
         )
     )
+    parts.append(reassign_form(case, ids, assignees))
     return html.Div(parts)
+
+
+def reassign_form(case: dict, ids: dict, assignees: list[tuple[str, str]]) -> html.Div:
+    """Hand the case to an owner or an account, with a note saying why (optional)."""
+    current = f"{case['assignee_kind']}:{case['assignee_id']}" if case.get("assignee_id") else None
+    options = [{"label": text, "value": key} for key, text in assignees]
+    if current and current not in dict(assignees):
+        options.insert(0, {"label": case["assignee_id"], "value": current})
+    return html.Div(
+        [
+            dbc.Label("Reassign to", html_for=ids["assignee"], class_name="form-label small mb-1"),
+            dbc.Select(id=ids["assignee"], options=options, value=current, size="sm", class_name="mb-2"),
+            dbc.Label("Why (optional)", html_for=ids["reassign_note"], class_name="form-label small mb-1"),
+            dbc.Input(
+                id=ids["reassign_note"],
+                placeholder="What the new assignee should know",
+                size="sm",
+                class_name="mb-2",
+                maxLength=2000,
+            ),
+            dbc.Button(
+                [icon(ACTIONS["reassign"][1], "me-1"), ACTIONS["reassign"][0]],
+                id={"type": ids["action"], "action": "reassign"},
+                size="sm",
+                color="secondary",
+                outline=True,
+            ),
+        ],
+        className="case-reassign border-top pt-3 mt-3",
+    )
 
 
 def said(kind: str, text) -> dbc.Alert:

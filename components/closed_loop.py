@@ -84,8 +84,41 @@ def _figure(label: str, value: str, detail: str, key: str) -> html.Div:
     )
 
 
-def cause_list(causes: list, shown: int, class_name: str = "loop-causes") -> list:
-    """The causes ranked, most cases first, the first `shown` of them, and how many more."""
+def sprint_link(start: tuple[str | None, int] | None) -> html.Div | None:
+    """Under a cause: the link that starts a redesign sprint from its cases not linked to a commitment
+    yet (`start`: its address and their count), or that every one of them is linked already."""
+    if start is None:
+        return None
+    address, count = start
+    if not count:
+        return html.Div(
+            [icon("bi-link-45deg", "me-1"), "All of them are linked to a commitment"],
+            className="loop-sprint text-body-secondary",
+        )
+    return html.Div(
+        html.A(
+            [
+                icon("bi-lightning-charge", "me-1"),
+                _plural(
+                    count,
+                    "Start a redesign sprint from this %(count)s case",
+                    "Start a redesign sprint from these %(count)s cases",
+                ),
+            ],
+            href=address,
+            className="loop-sprint-link",
+            **{"data-count": str(count)},
+        ),
+        className="loop-sprint",
+    )
+
+
+def cause_list(
+    causes: list, shown: int, class_name: str = "loop-causes", sprints: dict | None = None
+) -> list:
+    """The causes ranked, most cases first, the first `shown` of them, and how many more; with
+    `sprints` (cause → (address, cases not linked yet), for who may start a commitment), under each
+    cause the link that starts a redesign sprint from its cases."""
     if not causes:
         return [html.P("— no root cause chosen yet", className="loop-empty mb-0")]
     more = len(causes) - shown
@@ -96,6 +129,7 @@ def cause_list(causes: list, shown: int, class_name: str = "loop-causes") -> lis
                     [
                         html.Span(cause, className="loop-cause", dir="auto"),
                         html.Span(format_count(count), className="loop-cause-count"),
+                        sprint_link(sprints.get(cause)) if sprints else None,
                     ],
                     **{"data-cause": cause, "data-count": str(count)},
                 )
@@ -109,9 +143,12 @@ def cause_list(causes: list, shown: int, class_name: str = "loop-causes") -> lis
     ]
 
 
-def loop_card(figures: dict, period_label: str, cases_href: str | None = None) -> html.Div:
+def loop_card(
+    figures: dict, period_label: str, cases_href: str | None = None, sprints: dict | None = None
+) -> html.Div:
     """A page's "Closing the loop": share contacted on time, median time to first contact, backlog,
-    root causes, each with its n; "—" with the reason when the view has no cases."""
+    root causes, each with its n; "—" with the reason when the view has no cases. `sprints`: as
+    `cause_list`'s (a touchpoint's, for who may start a commitment)."""
     n = figures["n"]
     if not n:
         return html.Div(
@@ -157,7 +194,7 @@ def loop_card(figures: dict, period_label: str, cases_href: str | None = None) -
                     html.Div(
                         [
                             html.H3("Root causes", className="loop-heading"),
-                            *cause_list(figures["causes"], CAUSES_SHOWN),
+                            *cause_list(figures["causes"], CAUSES_SHOWN, sprints=sprints),
                             html.A("Open the cases", href=cases_href, className="small d-inline-block mt-1")
                             if cases_href
                             else None,

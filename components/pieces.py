@@ -142,3 +142,33 @@ def sort_headings(columns, sort: str, sort_href) -> list[html.Th]:
             )
         )
     return headings
+
+
+def page_links(page: int, pages: int, page_href, label: str) -> html.Nav | None:
+    """Previous / "Page 2 of 7" / next as links to `page_href(number)`, so a page of a list is in its URL;
+    none for a list of one page."""
+    if pages <= 1:
+        return None
+
+    def step(number: int, text: str, icon_name: str, rel: str) -> html.Li:
+        usable = 1 <= number <= pages
+        link = (
+            html.A([icon(icon_name), html.Span(text, className="ms-1")], href=page_href(number), className="page-link", rel=rel)
+            if usable
+            else html.Span([icon(icon_name), html.Span(text, className="ms-1")], className="page-link")
+        )  # fmt: skip
+        return html.Li(link, className="page-item" + ("" if usable else " disabled"))
+
+    return html.Nav(
+        html.Ul(
+            [
+                step(page - 1, "Previous", "bi-chevron-left", "prev"),
+                html.Li(
+                    html.Span(f"Page {page} of {pages}", className="page-link"), className="page-item active"
+                ),
+                step(page + 1, "Next", "bi-chevron-right", "next"),
+            ],
+            className="pagination pagination-sm mb-0",
+        ),
+        **{"aria-label": label, "data-page": str(page), "data-pages": str(pages)},
+    )

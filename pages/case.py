@@ -1,6 +1,7 @@
 """`/case/<case_id>` — one follow-up case: the answer (score, the comment, the other answers of the same
 response), the respondent's reference in the source system, its clocks, its timeline, and what can be
-done next (contact, resolve with an outcome, reopen with a note, a root cause, a note).
+done next (contact, resolve with an outcome, reopen with a note, a root cause, a note, reassign to an
+owner or an account with a note; the new assignee hears of it as of a new case).
 
 Every action goes through views.cases.act, which checks on the server that this user may act on this
 case (its assignee, its metric's owner, an admin) and the version they saw: a stale one is refused with
@@ -41,6 +42,8 @@ CONTROLS = {
     "outcome": "case-outcome",
     "cause": "case-cause",
     "cause_note": "case-cause-note",
+    "assignee": "case-assignee",
+    "reassign_note": "case-reassign-note",
     "action": ACTION,
 }
 MESSAGE = "case-message"
@@ -63,8 +66,8 @@ def validation_extras() -> list:
         dcc.Store(id=SEEN),
         html.Div(id=MESSAGE),
         html.Div(id=BODY),
-        action_forms({"status": "new", "root_cause": None}, [], CONTROLS),
-        action_forms({"status": "resolved", "root_cause": None}, [], CONTROLS),
+        action_forms({"status": "new", "root_cause": None, "assignee_id": None}, [], CONTROLS),
+        action_forms({"status": "resolved", "root_cause": None, "assignee_id": None}, [], CONTROLS),
     ]
 
 
@@ -104,6 +107,7 @@ ACTION_WORDS = {
     "reopen": "the case is reopened",
     "set_cause": "its root cause is saved",
     "note": "your note is added",
+    "reassign": "the case is reassigned",
 }
 
 
@@ -114,7 +118,7 @@ def _body(found: dict, user) -> html.Div:
     refusal = cases.refusal(user, found)
     causes = [c["cause"] for c in store.causes(found["touchpoint_id"])]
     act = (
-        action_forms(found, causes, CONTROLS)
+        action_forms(found, causes, CONTROLS, cases.assignee_choices(names))
         if refusal is None
         else html.P(
             refusal.replace("Not saved: ", "You read this case: "), className="text-body-secondary mb-0"
@@ -130,7 +134,11 @@ def _body(found: dict, user) -> html.Div:
         "data-late": late,
         "data-response-id": found["response_id"],
         "data-metric-id": found["metric_id"],
+        "data-commitment-id": "" if found["commitment_id"] is None else str(found["commitment_id"]),
     }
+    commitment_title = (
+        names["commitment"].get(str(found["commitment_id"])) if found["commitment_id"] is not None else None
+    )
     return html.Div([
         breadcrumb([("Follow-up cases", "/cases"), (f"Case #{found['case_id']}", None)]),
         html.Div(
@@ -141,8 +149,8 @@ def _body(found: dict, user) -> html.Div:
         ),
         dbc.Row(
             [
-                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late), class_name="mt-3")], lg=7),
-                dbc.Col([card("What next", act), card("Timeline", timeline(store.history(found["case_id"])), class_name="mt-3")], lg=5),
+                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late, commitment_title), class_name="mt-3")], lg=7),
+                dbc.Col([card("What next", act), card("Timeline", timeline(store.history(found["case_id"]), cases.assignee_names(names)), class_name="mt-3")], lg=5),
             ],
             className="g-3",
         ),
@@ -159,9 +167,11 @@ def _body(found: dict, user) -> html.Div:
     State(CONTROLS["outcome"], "value"),
     State(CONTROLS["cause"], "value"),
     State(CONTROLS["cause_note"], "value"),
+    State(CONTROLS["assignee"], "value"),
+    State(CONTROLS["reassign_note"], "value"),
     prevent_initial_call=True,
 )
-def take_action(clicks, seen, note, outcome, cause, cause_note):
+def take_action(clicks, seen, note, outcome, cause, cause_note, assignee, reassign_note):
     """Do the clicked action on the version this page shows; then the case as it is now."""
     if not any(clicks) or not isinstance(ctx.triggered_id, dict):
         raise PreventUpdate
@@ -172,6 +182,8 @@ def take_action(clicks, seen, note, outcome, cause, cause_note):
     if action == "set_cause":
         chosen_cause = None if cause in (None, NO_CAUSE) else cause
         fields = {"root_cause": chosen_cause, "cause_note": cause_note or "", "note": ""}
+    if action == "reassign":
+        fields = {"assignee": assignee or "", "note": reassign_note or ""}
     user = acting_user()
     result = cases.act(user, seen["case_id"], seen["version"], action, fields)
     if isinstance(result, cases.Saved):

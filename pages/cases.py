@@ -1,7 +1,8 @@
 """`/cases` — the follow-up queue: every case opened from an unhappy answer, filtered, sorted, exported.
 
-Filters and sort live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=&overdue=1
-&sort=due), so a queue can be shared; "my cases" is the queue filtered to oneself. Cases hold customers'
+Filters, sort and page live in the URL (?assignee=owner:ana&status=open&metric=&touchpoint=&segment=
+&commitment=12&overdue=1&sort=due&page=2), so a queue can be shared (?commitment=: the cases linked to
+that commitment); "my cases" is the queue filtered to oneself. Cases hold customers'
 words: whoever may read comments sees them (views.cases.may_see), displays never.
 """
 
@@ -16,11 +17,12 @@ import queries
 from components import ids
 from components.cases import queue_csv, queue_table
 from components.feedback import problem
+from components.format import format_count
 from components.icons import icon
 from components.links import href
-from components.pieces import filter_bar, filter_id
+from components.pieces import filter_bar, filter_id, page_links
 from data.state import commitments, database
-from views import cases
+from views import case_rules, cases
 from views.callback_input import as_drawn
 from views.context import state_unreachable
 from views.users import acting_user
@@ -33,6 +35,7 @@ SHOWN = "cases-shown"
 OVERDUE = "cases-overdue"
 CSV_BUTTON = "cases-csv-button"
 CSV_DOWNLOAD = "cases-csv-download"
+RULES_LINK = "cases-rules-link"  # to /cases/rules, for admins (who change them)
 #: Each filter: (label, column, the "all" choice), as the filter bar wants them.
 FILTERS = {
     key: (label, column, f"Every {label.lower()}" if key != "status" else "Every status")
@@ -59,27 +62,32 @@ def _page(params: dict):
             back_label="Back to the scorecard",
         )
     now, names = commitments.current_time(), cases.labels()
-    register = cases.register(now, names)
     try:
-        rows = cases.filtered(register, params, names)
+        shown = cases.queue(params, now, names)
     except ValueError as error:
         return problem(
             "This queue cannot be shown", str(error), back_href="/cases", back_label="Show every case"
         )
-    open_count, overdue_count = cases.open_and_overdue(register)
-    summary = (
-        f"{len(rows)} of {len(register)} cases shown · in all, {open_count} open and {overdue_count} overdue"
-    )
-    if len(rows) > cases.SHOWN_ROWS:
-        summary += f" · the first {cases.SHOWN_ROWS} drawn (the CSV has them all)"
+    rows, totals = shown.rows, shown.totals
+    first = (shown.page - 1) * cases.PAGE_ROWS
+    count = {key: format_count(value) for key, value in {**totals, "kept": shown.count}.items()}
+    summary = f"{count['kept']} of {count['total']} cases · in all, {count['open']} open and {count['overdue']} overdue"
+    if shown.pages > 1:
+        summary += (
+            f" · {format_count(first + 1)}–{format_count(first + len(rows))} shown (the CSV has them all)"
+        )
     sort = params.get("sort") or cases.DEFAULT_SORT
     mine = cases.my_assignee_keys(acting_user())
     body = (
-        queue_table(
-            rows.head(cases.SHOWN_ROWS), sort, lambda key: href("/cases", **{**params, "sort": key}), now
-        )
+        queue_table(rows, sort, lambda key: href("/cases", **{**params, "sort": key, "page": None}), now)
         if len(rows)
         else html.P("No case matches these filters.", className="text-body-secondary my-4", id="cases-empty")
+    )
+    pager = page_links(
+        shown.page,
+        shown.pages,
+        lambda number: href("/cases", **{**params, "page": number}),
+        "Pages of the queue",
     )
     return html.Div(
         [
@@ -90,6 +98,7 @@ def _page(params: dict):
                     html.Div(
                         [
                             html.A([icon("bi-person-check", "me-1"), "My cases"], href=href("/cases", assignee=mine[0], status="open"), className="btn btn-outline-primary btn-sm") if mine else None,
+                            html.A([icon("bi-sliders", "me-1"), "Case rules"], href="/cases/rules", className="btn btn-outline-secondary btn-sm", id=RULES_LINK) if case_rules.may_change(acting_user()) else None,
                             dbc.Button([icon("bi-download", "me-1"), "Download CSV"], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
                             dcc.Download(id=CSV_DOWNLOAD),
                         ],
@@ -98,12 +107,13 @@ def _page(params: dict):
                 ],
                 className="page-header",
             ),
-            filter_bar("cases", FILTERS, cases.filter_choices(register, names), params, OVERDUE),
+            filter_bar("cases", FILTERS, cases.filter_choices(names, params.get("commitment")), params, OVERDUE),
             html.Div(body, className="table-responsive mt-3"),
+            html.Div(pager, className="d-flex justify-content-center mt-3") if pager else None,
         ],
         id=ROOT,
         className="cases-page",
-        **{"data-count": str(len(rows))},
+        **{"data-count": str(shown.count), "data-page": str(shown.page)},
     )  # fmt: skip
 
 
@@ -116,7 +126,10 @@ def _page(params: dict):
     prevent_initial_call=True,
 )
 def apply_filters(values, overdue, search, shown):
-    """Write the chosen filters into the URL, which draws the queue again."""
+    """Write the chosen filters into the URL, which draws the queue again (for whoever may see cases:
+    the filter bar is drawn for nobody else)."""
+    if not cases.may_see(acting_user()):
+        raise PreventUpdate
     return filters_in_url(values, overdue, search, shown)
 
 
@@ -132,5 +145,5 @@ def download_csv(_clicks, search):
         raise PreventUpdate
     params = dict(parse_qsl((search or "").lstrip("?")))
     now, names = commitments.current_time(), cases.labels()
-    rows = as_drawn(cases.filtered, cases.register(now, names), params, names)
+    rows = as_drawn(cases.queue_rows, params, now, names)
     return {"content": queue_csv(rows), "filename": f"beacon-cases-{now:%Y-%m-%d}.csv", "type": "text/csv"}

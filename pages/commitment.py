@@ -3,9 +3,14 @@
 `/commitment/new?metric=…&touchpoint=…&segment=…` opens the same form empty, pre-filled from the
 tile, metric page or touchpoint page it was opened from. A save from a stale version is refused and
 the form keeps what the user typed; a successful save reloads the page with the saved state.
+
+`…&cause=…&period=…` (a touchpoint's closed-loop card) opens a redesign sprint of that root cause:
+saving links the follow-up cases of the cause at the touchpoint in that period that no commitment
+holds yet, in the same transaction; the commitment's page then counts them, with their queue.
 """
 
 from datetime import date
+from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
@@ -16,13 +21,15 @@ import queries
 from components import ids
 from components.attributes import commitment_attributes
 from components.commitments.badges import effect_panel, status_line
+from components.commitments.cases import linked_cases, sprint_note
 from components.commitments.form import busy_note, field_id, form_card
 from components.commitments.history import conflict_message, history_list
 from components.controls import chosen
 from components.feedback import problem
 from components.links import href
 from data.state import commitments, database
-from views.commitment_context import choices, commitment_page, names
+from views import cases
+from views.commitment_context import choices, commitment_page, names, sprint_cases
 from views.commitments import Busy, Conflict, Invalid, Refused, Saved, read_only_note, save_commitment
 from views.context import state_unreachable
 from views.users import acting_user
@@ -70,6 +77,9 @@ def _page(commitment_id, saved, version, prefill: dict):
     if stored is not None:
         if shown.effect is not None:
             side.append(_card("Did it move the metric?", effect_panel(shown.effect, shown.unit)))
+        if shown.linked:
+            queue = href("/cases", commitment=stored["commitment_id"]) if cases.may_see() else None
+            side.append(_card("Follow-up cases", linked_cases(shown.linked, queue)))
         side.append(_card("History", history_list(shown.history, shown.names)))
     title = "New commitment" if stored is None else stored["title"]
     owners = shown.names["owner"]
@@ -102,11 +112,12 @@ def _page(commitment_id, saved, version, prefill: dict):
                 className="page-header",
             ),
             html.Div(message, id=MESSAGE),
-            dbc.Row([dbc.Col(form, lg=8 if side else 12), dbc.Col(side, lg=4) if side else None], className="g-3"),
+            dbc.Row([dbc.Col([sprint_note(shown.sprint), form], lg=8 if side else 12), dbc.Col(side, lg=4) if side else None], className="g-3"),
         ],
         id=ROOT,
         className="commitment-page",
         **(commitment_attributes(row) if row is not None else {}),
+        **({"data-linked-cases": str(shown.linked)} if stored is not None else {}),
     )  # fmt: skip
 
 
@@ -143,17 +154,21 @@ def derive_sprint_due(kind, start, due):
     Input(SAVE, "n_clicks"),
     State({"type": f"{PAGE}-field", "field": ALL}, "value"),
     State(EDITING, "data"),
+    State(ids.URL, "search"),
     running=[(Output(SAVE, "disabled"), True, False)],  # a double click saves once
     prevent_initial_call=True,
 )
-def save(clicks, typed, editing):
-    """Save the form; on any problem say what and where, and leave the form as typed."""
+def save(clicks, typed, editing, search):
+    """Save the form; on any problem say what and where, and leave the form as typed. A new one opened
+    from a touchpoint's root cause links its cases, read again from the URL here on the server."""
     if not clicks:
         raise PreventUpdate
     fields = [item["id"]["field"] for item in ctx.states_list[0]]
     values = dict(zip(fields, typed, strict=True))
     values.update({field: chosen(values[field]) for field in ("touchpoint_id", "segment_id")})
-    result = save_commitment(acting_user(), editing["commitment_id"], values, editing["version"])
+    new = editing["commitment_id"] is None
+    sprint = sprint_cases(dict(parse_qsl((search or "").lstrip("?")))) if new else None
+    result = save_commitment(acting_user(), editing["commitment_id"], values, editing["version"], sprint)
     errors = result.field_errors if isinstance(result, Invalid) else {}
     said, address, note = _said(result)
     return (

@@ -19,7 +19,7 @@ from components.tiles import scorecard_tiles
 from components.verbatims import comments_withheld, verbatim_list
 from views import closed_loop, frames
 from views.context import page_layout
-from views.users import rights
+from views.users import acting_user, rights
 from views.view_controls import write_view_controls_to_url
 
 dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
@@ -56,6 +56,34 @@ def _comments(context, found, rights: dict):
         ),
         html.A("All comments", href=href(f"/metric/{voice['metric_id']}", **context.filters)),
     ]
+
+
+def _loop(context, allowed: dict) -> html.Div:
+    """The touchpoint's closed-loop card; for who may change commitments, under each cause the link that
+    starts a redesign sprint from its cases not linked to a commitment yet (others see the counts)."""
+    view, touchpoint_id, segment = context.view, context.touchpoint_id, context.segment_id
+    figures, starts = closed_loop.touchpoint_loop(view, touchpoint_id, segment, acting_user().owner_id)
+    sprints = (
+        {
+            cause: (
+                href(
+                    "/commitment/new",
+                    metric=metric_id,
+                    touchpoint=touchpoint_id,
+                    segment=segment,
+                    cause=cause,
+                    period=view.period.key,
+                ),
+                unlinked,
+            )
+            for cause, (unlinked, metric_id) in starts.items()
+        }
+        if allowed["change_commitments"]
+        else None
+    )
+    return loop_card(
+        figures, view.period.label, href("/cases", touchpoint=touchpoint_id, segment=segment), sprints
+    )
 
 
 def _touchpoint(context) -> html.Div:
@@ -105,15 +133,7 @@ def _touchpoint(context) -> html.Div:
                     lambda row: href(f"/metric/{row.metric_id}", **{**filters, "segment": row.segment_id}),
                 ),
             ),
-            card(
-                "Closing the loop",
-                loop_card(
-                    closed_loop.overall(view, touchpoint_id=touchpoint_id, segment_id=segment),
-                    view.period.label,
-                    href("/cases", touchpoint=touchpoint_id, segment=segment),
-                ),
-                class_name="closed-loop-card",
-            ),
+            card("Closing the loop", _loop(context, allowed), class_name="closed-loop-card"),
             dbc.Row(
                 [
                     dbc.Col(_section("Latest comments", _comments(context, found, allowed)), lg=6),

@@ -16,6 +16,9 @@ owner) and the time now in, a frame of figures out, one row per group (or one fo
 * `causes`: [(root cause, cases)], the causes chosen from the touchpoints' lists, most cases first, then
   by name; cases without a cause are not in it.
 
+`sprint_starts` says, per cause, how many of its cases no commitment holds yet and which metric a
+redesign sprint from them would be measured by.
+
 A reopened case keeps its first contact's time, and its clock was started again at reopening: it counts
 as on time when that first contact was within the (new) contact time.
 """
@@ -108,3 +111,27 @@ def with_owners(cases: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     owner answers for the loop on their metrics whoever the case is assigned to."""
     owners = metrics.set_index("metric_id")["owner_id"]
     return cases.assign(owner_id=cases["metric_id"].map(owners))
+
+
+def sprint_starts(
+    cases: pd.DataFrame, metrics: pd.DataFrame, owner_id: str | None = None
+) -> dict[str, tuple[int, str]]:
+    """cause → (its cases not linked to a commitment yet, the metric a redesign sprint from them is
+    measured by), for each cause of `cases` (as `loop_figures` reads them, with `commitment_id`).
+
+    The metric is the one with the most of those cases (of all the cause's cases once every one is
+    linked); with `owner_id` (an owner starting it), the one of their metrics with the most, if they own
+    any of them, since an owner saves commitments on their own metrics; a tie goes to the catalogue's
+    order (`metrics`, with metric_id and owner_id, in sort order)."""
+    order = {metric_id: rank for rank, metric_id in enumerate(metrics["metric_id"])}
+    owners = metrics.set_index("metric_id")["owner_id"]
+    caused = cases.dropna(subset=["root_cause"])
+    starts = {}
+    for cause, group in caused.groupby("root_cause", sort=True):
+        unlinked = group[group["commitment_id"].isna()]
+        counted = (unlinked if len(unlinked) else group)["metric_id"].value_counts()
+        theirs = [metric_id for metric_id in counted.index if owner_id and owners.get(metric_id) == owner_id]
+        candidates = theirs or list(counted.index)
+        metric_id = min(candidates, key=lambda m: (-counted[m], order.get(m, len(order)), m))
+        starts[str(cause)] = (len(unlinked), metric_id)
+    return starts

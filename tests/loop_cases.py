@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from data.state import database
+from data.state import cases, database
 
 H, D = timedelta(hours=1), timedelta(days=1)
 
@@ -63,8 +63,9 @@ def hand_cases(base: datetime, now: datetime) -> list[dict]:
 
 
 def store_cases(url: str, rows: list[dict]) -> None:
-    """`rows` (hand_cases) as cases of a migrated state database at `url`, under one rule, each with
-    a cause in words and a respondent reference that the figures must never show."""
+    """`rows` (hand_cases, or any with the clocks' columns) as cases of a migrated state database at
+    `url`, under one rule, each with a cause in words and a respondent reference that the figures must
+    never show; a row's own values (an assignee, a score) win over these."""
     with database.writing(url) as connection:
         rule_id = connection.execute(
             database.case_rules.insert().values(
@@ -81,7 +82,6 @@ def store_cases(url: str, rows: list[dict]) -> None:
             database.cases.insert(),
             [
                 {
-                    **row,
                     "response_id": f"r{row['case_id']}",
                     "rule_id": rule_id,
                     "respondent_ref": f"CRM-SECRET-{row['case_id']}",
@@ -94,6 +94,10 @@ def store_cases(url: str, rows: list[dict]) -> None:
                     "created_at": row["responded_at"],
                     "updated_at": row["responded_at"],
                     "updated_by": "test",
+                    **row,
+                    "next_due_at": cases.next_due(
+                        row["status"], row["contact_due_at"], row["resolve_due_at"]
+                    ),
                 }
                 for row in rows
             ],

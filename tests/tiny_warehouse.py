@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.warehouse.snapshot import write_snapshot
+from data.warehouse.snapshot import CONTRACT_TABLES, write_snapshot
 
 AS_OF = date(2026, 11, 20)
 
@@ -137,3 +137,27 @@ def build_tiny_warehouse(path: Path, extra_measurements: list[tuple] = ()) -> Pa
 
     write_snapshot(path, fill)
     return path
+
+
+#: Each contract table's rows copied from the snapshot attached as `before`: one fixed statement per
+#: table (no SQL built from names); `copy_before` checks that the contract has no table this lacks.
+_COPY_BEFORE = {
+    "owners": "INSERT INTO owners SELECT * FROM before.owners",
+    "touchpoints": "INSERT INTO touchpoints SELECT * FROM before.touchpoints",
+    "segments": "INSERT INTO segments SELECT * FROM before.segments",
+    "metrics": "INSERT INTO metrics SELECT * FROM before.metrics",
+    "targets": "INSERT INTO targets SELECT * FROM before.targets",
+    "annotations": "INSERT INTO annotations SELECT * FROM before.annotations",
+    "responses": "INSERT INTO responses SELECT * FROM before.responses",
+    "measurements": "INSERT INTO measurements SELECT * FROM before.measurements",
+}
+
+
+def copy_before(con, path: Path) -> None:
+    """Inside a snapshot being written (write_snapshot's fill), every contract table of the snapshot at
+    `path`, as it is: what a test's next publish starts from."""
+    assert tuple(_COPY_BEFORE) == CONTRACT_TABLES, "a contract table this copy does not know"
+    con.execute("ATTACH $path AS before (READ_ONLY)", {"path": str(path)})
+    for statement in _COPY_BEFORE.values():
+        con.execute(statement)
+    con.execute("DETACH before")

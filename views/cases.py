@@ -8,7 +8,9 @@ answer and timeline, who may see and act, and each action as a typed result the 
         case Conflict(changes): ...          # someone acted since; their changes, nothing overwritten
         case Busy(): ...                     # the state database stayed busy or away; nothing saved
 
-Rights are checked here on the server for every action, whatever the page showed (auth.case_refusal).
+Rights are checked here on the server for every action, whatever the page showed: whoever may not see
+cases acts on none (may_see), and only a case's assignee, its metric's owner or an admin acts on it
+(auth.case_refusal). Reassigning tells the new assignee as a new case does (a case_new event).
 """
 
 import logging
@@ -20,35 +22,29 @@ import pandas as pd
 import auth
 import config
 import queries
-from data.state import cases, database
+from data.state import accounts, alerts, cases, commitments, database
 from views.results import Busy, Invalid, Refused
-from views.users import acting_user
+from views.users import acting_user, case_actor
 
 log = logging.getLogger(__name__)
 
-#: The queue's filters: URL key → (label, the register's column).
+#: The queue's filters: URL key → (label, the case column it filters).
 FILTERS = {
     "assignee": ("Assignee", "assignee"),
     "status": ("Status", "status"),
     "metric": ("Metric", "metric_id"),
     "touchpoint": ("Touchpoint", "touchpoint_id"),
     "segment": ("Segment", "segment_id"),
+    "commitment": ("Commitment", "commitment_id"),  # the commitment the cases are linked to
 }
-QUEUE_PARAMS = (*FILTERS, "overdue", "sort")
+QUEUE_PARAMS = (*FILTERS, "overdue", "sort", "page")
 STATUS_CHOICES = {"open": "Open (new, contacted, reopened)", **cases.STATUSES}
-#: Sort keys → columns; the default puts what is due soonest first.
-SORTS = {
-    "due": ["next_due", "case_id"],
-    "responded": ["responded_at", "case_id"],
-    "score": ["score", "next_due"],
-    "status": ["status_order", "next_due"],
-    "metric": ["metric_name", "next_due"],
-    "assignee": ["assignee_name", "next_due"],
-}
+SORTS = cases.QUEUE_SORTS  # the default puts what is due soonest first
+#: A commitment in the queue's filter.
+COMMITMENT_CHOICE = "#%(id)s %(title)s"
 DEFAULT_SORT = "due"
-STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
-#: The most rows the queue draws at once; the CSV holds them all.
-SHOWN_ROWS = 500
+#: The cases the queue draws on one page; the CSV holds them all.
+PAGE_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -75,6 +71,7 @@ def labels() -> dict[str, dict[str, str]]:
         "touchpoint": dict(queries.touchpoints()[["touchpoint_id", "name"]].itertuples(index=False)),
         "segment": dict(queries.segments()[["segment_id", "name"]].itertuples(index=False)),
         "owner": dict(queries.owners()[["owner_id", "name"]].itertuples(index=False)),
+        "commitment": {str(key): title for key, title in commitments.titles().items()},
     }
 
 
@@ -99,94 +96,130 @@ def late_for(status: str, contact_due_at, resolve_due_at, now: datetime) -> str:
     return ""
 
 
-def register(now: datetime, names: dict) -> pd.DataFrame:
-    """Every case with what the queue shows and sorts by: names, the next due time, whether it is late."""
-    frame = pd.DataFrame(cases.register())
-    if frame.empty:
-        return frame
-    waiting = frame["status"].isin(cases.AWAITING_CONTACT)
-    open_ = frame["status"].isin(cases.OPEN_STATUSES)
-    late = [
-        late_for(status, contact, resolve, now)
-        for status, contact, resolve in zip(
-            frame["status"], frame["contact_due_at"], frame["resolve_due_at"], strict=True
-        )
-    ]
-    return frame.assign(
-        assignee=[
-            assignee_key(k, i) for k, i in zip(frame["assignee_kind"], frame["assignee_id"], strict=True)
-        ],
-        assignee_name=[
-            assignee_name(k, i, names)
-            for k, i in zip(frame["assignee_kind"], frame["assignee_id"], strict=True)
-        ],
-        metric_name=frame["metric_id"].map(names["metric"]).fillna(frame["metric_id"]),
-        touchpoint_name=frame["touchpoint_id"].map(names["touchpoint"]).fillna(frame["touchpoint_id"]),
-        segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
-        # What is due next: the first contact while it waits for one, else the resolution; none once resolved.
-        next_due=frame["contact_due_at"].where(waiting, frame["resolve_due_at"].where(open_)),
-        overdue=[bool(what) for what in late],
-        late=late,
-        status_order=frame["status"].map(STATUS_ORDER),
-    )
+def assignee_of(key: str) -> tuple[str | None, str | None]:
+    """The (kind, id) an assignee key names (`assignee_key`'s inverse); ValueError for a key that is none."""
+    if key == "nobody":
+        return None, None
+    kind, _, assignee_id = key.partition(":")
+    if kind not in cases.ASSIGNEE_KINDS or not assignee_id:
+        raise ValueError(f"“{key}” is not an assignee to filter by (owner:ID, account:NAME or nobody).")
+    return kind, assignee_id
 
 
-def filtered(frame: pd.DataFrame, params: dict, names: dict) -> pd.DataFrame:
-    """The cases the URL's filters keep, in its sort order; ValueError naming a filter it cannot use."""
-    if frame.empty:
-        return frame
+def queue_filter(params: dict, names: dict) -> cases.QueueFilter:
+    """The cases the URL's filters keep; ValueError naming a filter it cannot use."""
+    kept = {}
     for key, (label, column) in FILTERS.items():
         value = params.get(key)
         if not value:
             continue
-        if key == "status":
-            if value not in STATUS_CHOICES:
-                raise ValueError(f"There is no status “{value}” to filter by.")
-            keep = frame["status"].isin(cases.OPEN_STATUSES) if value == "open" else frame["status"] == value
-            frame = frame[keep]
-            continue
-        if key != "assignee" and value not in names[key]:
+        if key == "status" and value not in STATUS_CHOICES:
+            raise ValueError(f"There is no status “{value}” to filter by.")
+        if key in ("metric", "touchpoint", "segment") and value not in names[key]:
             raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
-        frame = frame[frame[column] == value]
-    if params.get("overdue") == "1":
-        frame = frame[frame["overdue"]]
+        if key == "commitment" and not value.isdigit():
+            raise ValueError(f"“{value}” is not a commitment to filter by (its number, e.g. 12).")
+        kept[column] = (
+            assignee_of(value) if key == "assignee" else int(value) if key == "commitment" else value
+        )
+    return cases.QueueFilter(**kept, overdue=params.get("overdue") == "1")
+
+
+def sort_of(params: dict) -> tuple[str, bool]:
+    """(sort key, descending) from the URL's `sort` (`-score`: highest first)."""
     sort = params.get("sort") or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
         raise ValueError(f"The queue sorts by {', '.join(SORTS)}, not “{sort}”.")
-    return frame.sort_values(
-        SORTS[sort.lstrip("-")], ascending=not sort.startswith("-"), kind="stable", na_position="last"
-    ).reset_index(drop=True)
+    return sort.lstrip("-"), sort.startswith("-")
 
 
-def open_and_overdue(frame: pd.DataFrame) -> tuple[int, int]:
-    """How many cases are open, and how many of those are late."""
+def page_of(params: dict) -> int:
+    page = params.get("page") or "1"
+    if not page.isdigit() or int(page) < 1:
+        raise ValueError(f"“{page}” is not a page of the queue (1, 2, 3 …).")
+    return int(page)
+
+
+def _named(rows: list[dict], names: dict) -> pd.DataFrame:
+    """The rows as the queue and its CSV show them: names beside ids, what is late."""
+    frame = pd.DataFrame(rows)
     if frame.empty:
-        return 0, 0
-    return int(frame["status"].isin(cases.OPEN_STATUSES).sum()), int(frame["overdue"].sum())
-
-
-def filter_choices(frame: pd.DataFrame, names: dict) -> dict[str, list[tuple[str, str]]]:
-    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases."""
-    assignees = (
-        sorted(set(zip(frame["assignee"], frame["assignee_name"], strict=True)), key=lambda pair: pair[1])
-        if not frame.empty
-        else []
+        return frame
+    late = [
+        "contact" if contact else "resolution" if resolution else ""
+        for contact, resolution in zip(frame["late_contact"], frame["late_resolution"], strict=True)
+    ]
+    kinds, ids = frame["assignee_kind"], frame["assignee_id"]
+    return frame.assign(
+        assignee=[assignee_key(k, i) for k, i in zip(kinds, ids, strict=True)],
+        assignee_name=[assignee_name(k, i, names) for k, i in zip(kinds, ids, strict=True)],
+        metric_name=frame["metric_id"].map(names["metric"]).fillna(frame["metric_id"]),
+        touchpoint_name=frame["touchpoint_id"].map(names["touchpoint"]).fillna(frame["touchpoint_id"]),
+        segment_name=frame["segment_id"].map(names["segment"]).fillna(frame["segment_id"]),
+        overdue=[bool(what) for what in late],
+        late=late,
+        # The commitment it is linked to as the URL names it ("12"), "" for none.
+        commitment=["" if pd.isna(linked) else str(int(linked)) for linked in frame["commitment_id"]],
     )
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One page of the queue: its rows (names beside ids), how many cases its filters keep, which page
+    of how many, and every case's totals."""
+
+    rows: pd.DataFrame
+    count: int
+    page: int
+    pages: int
+    totals: dict[str, int]
+
+
+def queue(params: dict, now: datetime, names: dict, rows_per_page: int = PAGE_ROWS) -> Queue:
+    """The page of the queue the URL asks for; ValueError naming a filter, sort or page it cannot use.
+    Filtered, sorted and cut in the state database: the cost is the page's, not the backlog's."""
+    keep, (sort, descending), page = queue_filter(params, names), sort_of(params), page_of(params)
+    rows, count = cases.queue(
+        now, keep, sort, descending, names, limit=rows_per_page, offset=(page - 1) * rows_per_page
+    )
+    pages = max(1, -(-count // rows_per_page))
+    if page > pages:
+        raise ValueError(f"The queue has {pages} pages of these cases, not {page}.")
+    return Queue(_named(rows, names), count, page, pages, cases.queue_totals(now))
+
+
+def queue_rows(params: dict, now: datetime, names: dict) -> pd.DataFrame:
+    """Every case the URL's filters keep, in its order (for the CSV)."""
+    sort, descending = sort_of(params)
+    rows, _count = cases.queue(now, queue_filter(params, names), sort, descending, names)
+    return _named(rows, names)
+
+
+def filter_choices(names: dict, commitment: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's choices as (value, text): the catalogue's, the statuses, the assignees with cases,
+    the commitments with cases linked (and `commitment`, the one the URL names, even without)."""
+    assignees = sorted(
+        {(assignee_key(k, i), assignee_name(k, i, names)) for k, i in cases.assignees()},
+        key=lambda pair: pair[1],
+    )
+    linked = {str(key) for key in cases.linked_commitments()} | {commitment}
     return {
         "assignee": assignees,
         "status": list(STATUS_CHOICES.items()),
         **{key: list(names[key].items()) for key in ("metric", "touchpoint", "segment")},
+        # The commitments with cases linked to them, newest first.
+        "commitment": [
+            (key, COMMITMENT_CHOICE % {"id": key, "title": title})
+            for key, title in sorted(names["commitment"].items(), key=lambda item: -int(item[0]))
+            if key in linked
+        ],
     }
 
 
 def owner_cases(owner_id: str, now: datetime) -> dict[str, int]:
     """How many open cases an owner is assigned, and how many of those are late."""
-    frame = register(now, labels())
-    if frame.empty:
-        return {"open": 0, "overdue": 0}
-    theirs = frame[frame["assignee"] == assignee_key("owner", owner_id)]
-    open_, overdue = open_and_overdue(theirs)
-    return {"open": open_, "overdue": overdue}
+    totals = cases.queue_totals(now, assignee=("owner", owner_id))
+    return {"open": totals["open"], "overdue": totals["overdue"]}
 
 
 def my_assignee_keys(user: auth.User) -> list[str]:
@@ -215,17 +248,86 @@ def answers(case: dict) -> pd.DataFrame:
     return pd.concat([found[own], found[~own]], ignore_index=True)
 
 
+def _assignable_accounts() -> list[dict]:
+    """The enabled accounts a case may go to that are not an owner's own (an owner's account is that
+    owner), viewers' only where viewers see cases."""
+    viewers_see = config.VIEWER_COMMENTS == "shown"
+    return [
+        account
+        for account in accounts.listing()
+        if not account["disabled"]
+        and not account["owner_id"]
+        and (account["role"] != auth.VIEWER or viewers_see)
+    ]
+
+
+def assignee_choices(names: dict) -> list[tuple[str, str]]:
+    """Whom a case may be handed to, as (assignee key, text): every owner of the catalogue, then every
+    account `_assignable_accounts` keeps."""
+    owners = [
+        (assignee_key("owner", owner_id), f"{name} · owner") for owner_id, name in names["owner"].items()
+    ]
+    return owners + [
+        (assignee_key("account", a["username"]), f"{a['display_name']} · account {a['username']}")
+        for a in _assignable_accounts()
+    ]
+
+
+def assignee_names(names: dict) -> dict[str, str]:
+    """Assignee key → the name a timeline shows: the catalogue's owners, every account's display name."""
+    found = {assignee_key("owner", owner_id): name for owner_id, name in names["owner"].items()}
+    for account in accounts.listing():
+        found[assignee_key("account", account["username"])] = account["display_name"] or account["username"]
+    return found
+
+
+def _owner_contacts() -> dict[str, dict]:
+    """The catalogue's owners: owner_id → {"name", "email"}, as a new case's message reads them."""
+    frame = queries.owners()
+    return {row.owner_id: {"name": row.name, "email": row.email} for row in frame.itertuples(index=False)}
+
+
+def _reassign(case_id: int, version: int, by: str, fields: dict) -> int:
+    """Hand the case to the assignee `fields` names ("assignee": an assignee key, or assignee_kind and
+    assignee_id), an owner checked against the catalogue; in the same transaction, tell them as a publish
+    tells the assignee of new cases. The new version."""
+    if "assignee" in fields:
+        kind, _, assignee_id = str(fields["assignee"] or "").partition(":")
+        fields = {**fields, "assignee_kind": kind, "assignee_id": assignee_id}
+    names = labels()
+    catalogue = cases.Catalogue({}, frozenset(), frozenset(), frozenset(names["owner"]))
+    wanted = {key: fields.get(key) for key in ("assignee_kind", "assignee_id", "note")}
+    now = cases.current_time().replace(microsecond=0)
+    with database.writing() as connection:
+        new_version = cases.act_in(
+            connection, case_id, version, by, "reassign", now, **wanted, catalogue=catalogue
+        )
+        if new_version != version:
+            key, facts = cases.reassigned_message(connection, case_id, by, _owner_contacts(), names["metric"])
+            alerts.record(connection, "case_new", key, facts, found_at=now)
+    return new_version
+
+
+#: What someone who may not see cases is told when they try to act on one.
+UNSEEN = "Not saved: cases hold customers' own words, which you may not read here."
+
+
 def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) -> Result:
     """Do `action` on case `case_id` as seen at `version`, if `user` may."""
     try:
+        if not may_see(user):
+            return Refused(UNSEEN)
         case = cases.get(case_id)
         if case is None:
             return Refused(f"There is no case {case_id}.")
         reason = refusal(user, case)
         if reason is not None:
             return Refused(reason)
-        by = user.name if not user.username else f"{user.name} ({user.username})"
-        new_version = cases.act(case_id, version, by, action, **fields)
+        by = case_actor(user)
+        if action == "reassign":
+            new_version = _reassign(case_id, version, by, fields)
+        else:
+            new_version = cases.act(case_id, version, by, action, **fields)
     except cases.FieldError as error:
         return Invalid(error.field, str(error))
     except cases.ConflictError as error:

@@ -21,8 +21,8 @@ cases' escalations; and, as for
 every event, the subscribers of the metric, touchpoint or segment and the webhooks
 (data.state.alerts.recipients_for). The facts carry the same field names as the publish-time events'.
 
-A view, not data/: the verdict needs the query layer. data/notify/__main__.py (the command's shell)
-imports this module: the one upward import, as app.py's.
+A view, not data/: the verdict needs the query layer. notify.py, the command's shell at the top,
+imports it, as app.py imports the pages.
 """
 
 from dataclasses import dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 import queries
 from data.state import cases
 from data.state.commitments import current_time
-from queries.closed_loop import loop_figures, with_owners
+from queries.closed_loop import loop_figures, sprint_starts, with_owners
 from queries.periods import View
 
 
@@ -37,3 +37,12 @@ def per_owner(view: View) -> dict[str, dict]:
     """owner_id → their metrics' figures, for the owners board (owners without cases are absent)."""
     frame = figures(view, by="owner_id")
     return {row["owner_id"]: row for row in frame.to_dict("records")}
+
+
+def touchpoint_loop(view: View, touchpoint_id: str, segment_id: str | None, owner_id: str | None) -> tuple:
+    """A touchpoint's figures (as `overall`) and, per cause, what a redesign sprint from its cases
+    would start with (queries.closed_loop.sprint_starts; `owner_id`: the acting owner's, if any), from
+    one read of its cases."""
+    found = period_cases(view, touchpoint_id=touchpoint_id, segment_id=segment_id)
+    figures = loop_figures(found, current_time()).iloc[0].to_dict()
+    return figures, sprint_starts(found, queries.metrics(), owner_id)

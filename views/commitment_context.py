@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pandas as pd
 
 import queries
-from data.state import commitments
+from data.state import cases, commitments
 from data.state.commitments import Catalogue
 from queries.accountability import Effect, commitment_effect, metric_plans
-from queries.periods import View
+from queries.periods import Period, View
 from views.context import PageContext
 
 NEW = "new"  # the commitment id of the form for a new one: /commitment/new
@@ -83,13 +83,89 @@ def metric_owners() -> dict[str, str | None]:
     return dict(zip(metrics["metric_id"], metrics["owner_id"], strict=True))
 
 
-def new_values(prefill: dict, today: date) -> dict:
+#: A redesign sprint's title, started from a touchpoint's root cause.
+SPRINT_TITLE = "Redesign: %(cause)s at %(touchpoint)s"
+
+
+@dataclass(frozen=True)
+class SprintCases:
+    """The follow-up cases a new commitment's URL asks to link when it is saved (?cause=&touchpoint=
+    &period=&segment=, from a touchpoint's closed-loop card): those of the root cause `cause` at the
+    touchpoint (and segment), answered in the period, that no commitment holds yet. `problem` says why
+    none will be linked (an unknown cause, touchpoint or period); the form stays usable regardless."""
+
+    cause: str
+    touchpoint_id: str | None = None
+    touchpoint: str = ""  # its name
+    segment_id: str | None = None
+    segment: str = ""  # its name
+    period: Period | None = None
+    unlinked: int = 0  # linked when saved
+    linked: int = 0  # held by a commitment already: not linked again
+    problem: str | None = None
+
+    @property
+    def links(self) -> bool:
+        """Whether saving links any case."""
+        return self.problem is None and self.unlinked > 0
+
+
+def sprint_cases(prefill: dict) -> SprintCases | None:
+    """What a new commitment's URL asks to link (None: it names no cause), counted now."""
+    cause = (prefill.get("cause") or "").strip()
+    if not cause:
+        return None
+    known = names()
+    touchpoint_id = prefill.get("touchpoint")
+    if touchpoint_id not in known["touchpoint"]:
+        why = (
+            f"there is no touchpoint “{touchpoint_id}”."
+            if touchpoint_id
+            else "the address does not say at which touchpoint they were found."
+        )
+        return SprintCases(cause, problem=f"No follow-up case is linked: {why}")
+    touchpoint = known["touchpoint"][touchpoint_id]
+    segment_id = prefill.get("segment") or None
+    if segment_id is not None and segment_id not in known["segment"]:
+        return SprintCases(
+            cause,
+            touchpoint_id,
+            touchpoint,
+            problem=f"No follow-up case is linked: there is no segment “{segment_id}”.",
+        )
+    segment = known["segment"].get(segment_id, "")
+    try:
+        period = queries.view(prefill.get("period") or None).period
+    except queries.PeriodError as error:
+        return SprintCases(
+            cause,
+            touchpoint_id,
+            touchpoint,
+            segment_id,
+            segment,
+            problem=f"No follow-up case is linked: {error}",
+        )
+    found = cases.cause_cases(touchpoint_id, cause, period.start, period.end, segment_id)
+    if not found.listed and not found.unlinked + found.linked:
+        problem = (
+            f"No follow-up case is linked: “{cause}” is not a root cause at {touchpoint}. "
+            "Choose one on the touchpoint's page, or save this commitment without cases."
+        )
+        return SprintCases(cause, touchpoint_id, touchpoint, segment_id, segment, period, problem=problem)
+    return SprintCases(
+        cause, touchpoint_id, touchpoint, segment_id, segment, period, found.unlinked, found.linked
+    )
+
+
+def new_values(prefill: dict, today: date, sprint: SprintCases | None = None) -> dict:
     """A new commitment's fields, pre-filled from the page it was opened from (?metric=&touchpoint=
-    &segment=&owner=; unknown ids left out); the owner is the one asked for, else the metric's."""
+    &segment=&owner=; unknown ids left out); the owner is the one asked for, else the metric's. From a
+    touchpoint's root cause (`sprint`), a redesign sprint of that touchpoint, titled after the cause
+    when the touchpoint has it."""
     known = catalogue()
     metric = prefill.get("metric") if prefill.get("metric") in known.metrics else None
     owner = prefill.get("owner")
-    return {
+    values = {
         "metric_id": metric,
         "touchpoint_id": prefill.get("touchpoint")
         if prefill.get("touchpoint") in known.touchpoints
@@ -102,6 +178,11 @@ def new_values(prefill: dict, today: date) -> dict:
         "start_on": today,
         "due_on": today + timedelta(days=DEFAULT_ACTION_DAYS),
     }
+    if sprint is not None and sprint.touchpoint_id is not None:
+        values.update(kind="redesign sprint", due_on=commitments.sprint_due(today))
+        if sprint.period is not None and sprint.problem is None:
+            values["title"] = SPRINT_TITLE % {"cause": sprint.cause, "touchpoint": sprint.touchpoint}
+    return values
 
 
 @dataclass(frozen=True)
@@ -116,6 +197,8 @@ class CommitmentPage:
     effect: Effect | None = None  # whether it moved its metric, once done
     unit: str = ""  # its metric's unit
     history: tuple[dict, ...] = ()
+    sprint: SprintCases | None = None  # a new one: the cases its URL asks to link
+    linked: int = 0  # a stored one: the follow-up cases linked to it
 
 
 def commitment_page(commitment_id: str | None, prefill: dict) -> CommitmentPage | None:
@@ -123,8 +206,9 @@ def commitment_page(commitment_id: str | None, prefill: dict) -> CommitmentPage 
     there is no such commitment."""
     today, known = commitments.current_date(), names()
     if commitment_id == NEW:
-        values = new_values(prefill, today)
-        return CommitmentPage(today, known, values, unit=unit_of(values["metric_id"]))
+        sprint = sprint_cases(prefill)
+        values = new_values(prefill, today, sprint)
+        return CommitmentPage(today, known, values, unit=unit_of(values["metric_id"]), sprint=sprint)
     stored = stored_commitment(commitment_id)
     if stored is None:
         return None
@@ -136,6 +220,7 @@ def commitment_page(commitment_id: str | None, prefill: dict) -> CommitmentPage 
         register_row(stored, today),
         *effect_of(stored),
         tuple(commitments.history(stored["commitment_id"])),
+        linked=cases.linked_count(stored["commitment_id"]),
     )
 
 

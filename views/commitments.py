@@ -10,6 +10,9 @@ became of the save as a typed result, and the page turns that into words:
         case Invalid(field_errors): ...  # what to correct beside each field; the form keeps what was typed
         case Conflict(theirs): ...   # someone saved since `version`: what they changed
         case Busy(): ...             # the state database stayed busy; nothing was saved
+
+A new commitment started from a touchpoint's root cause (`sprint`, views.commitment_context.SprintCases)
+links the follow-up cases of that cause in the same write transaction: both are stored, or neither.
 """
 
 import logging
@@ -18,9 +21,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 import auth
-from data.state import commitments, database
+from data.state import cases, commitments, database
 from data.state.commitments import STATUSES
-from views.commitment_context import catalogue, metric_owners
+from views.commitment_context import SprintCases, catalogue, metric_owners
+from views.users import case_actor
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ class Saved:
     version: int
     created: bool = False
     changed: bool = True
+    linked: int = 0  # the follow-up cases a new one linked
 
 
 @dataclass(frozen=True)
@@ -95,20 +100,53 @@ SaveResult = Saved | Refused | Invalid | Conflict | Busy
 
 
 def save_commitment(
-    user: auth.User, commitment_id: int | None, typed: dict, version: int | None
+    user: auth.User,
+    commitment_id: int | None,
+    typed: dict,
+    version: int | None,
+    sprint: SprintCases | None = None,
 ) -> SaveResult:
     """Save what an editor holds: `typed` (form fields as text, and the history's "note") over the
     stored commitment `commitment_id` edited from `version`, or a new commitment for None. An editor
-    that shows some fields only types those: the others stay as stored."""
+    that shows some fields only types those: the others stay as stored. A new one with `sprint` links
+    its cases (when it names any without a problem), and must stay at their touchpoint."""
     try:
-        result = _save(user, commitment_id, typed, version)
+        result = _save(user, commitment_id, typed, version, sprint)
     except database.BusyError as error:
         result = Busy(unreachable=isinstance(error, database.UnreachableError))
     _log(user, commitment_id, result)
     return result
 
 
-def _save(user: auth.User, commitment_id: int | None, typed: dict, version: int | None) -> SaveResult:
+def _linker(user: auth.User, sprint: SprintCases, linked: list[int]):
+    """What `commitments.create` runs in its transaction to link the sprint's cases (their count
+    appended to `linked`)."""
+
+    def link(connection, commitment_id: int) -> None:
+        period = sprint.period
+        linked.append(
+            cases.link_to_commitment(
+                connection,
+                commitment_id,
+                sprint.touchpoint_id,
+                sprint.cause,
+                period.start,
+                period.end,
+                case_actor(user),
+                sprint.segment_id,
+            )
+        )
+
+    return link
+
+
+def _save(
+    user: auth.User,
+    commitment_id: int | None,
+    typed: dict,
+    version: int | None,
+    sprint: SprintCases | None = None,
+) -> SaveResult:
     stored = commitments.get(commitment_id) if commitment_id is not None else None
     if commitment_id is not None and stored is None:
         return Refused(f"There is no commitment {commitment_id}.")
@@ -122,7 +160,18 @@ def _save(user: auth.User, commitment_id: int | None, typed: dict, version: int 
         return Invalid(errors)
     note = clean.pop("note")
     if stored is None:
-        return Saved(commitments.create(clean, user.name, note), 1, created=True)
+        if sprint is None or not sprint.links:
+            return Saved(commitments.create(clean, user.name, note), 1, created=True)
+        if clean["touchpoint_id"] != sprint.touchpoint_id:
+            return Invalid(
+                {
+                    "touchpoint_id": f"The cases this commitment links are at {sprint.touchpoint}: keep it, "
+                    "or start the commitment from the other touchpoint's page."
+                }
+            )
+        linked: list[int] = []
+        created = commitments.create(clean, user.name, note, also=_linker(user, sprint, linked))
+        return Saved(created, 1, created=True, linked=linked[0])
     try:
         saved = commitments.update(commitment_id, version, clean, user.name, note)
     except commitments.ConflictError as conflict:

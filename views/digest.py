@@ -9,7 +9,7 @@ The content is worked out once per week and queued as the outbox's payload (dedu
 digest:<ISO year>-W<week>), so every recipient gets the same digest and a second pass queues nothing.
 With DIGEST_PACK=1 the executive review pack (data.review_pack) goes with it as a PDF.
 
-A view, not data/: it reads the query layer. data/notify/__main__.py runs it, as views/clock.py.
+A view, not data/: it reads the query layer. notify.py (the command's shell) runs it, as views/clock.py.
 """
 
 import base64

@@ -9,6 +9,11 @@ from auth.web import current_user
 acting_user = current_user
 
 
+def case_actor(user: auth.User) -> str:
+    """Who did something to a follow-up case, as its history says it: 'Ana Silva (ana)'."""
+    return user.name if not user.username else f"{user.name} ({user.username})"
+
+
 def may_read_comments() -> bool:
     """Whether this request's user reads verbatim comments (BEACON_VIEWER_COMMENTS limits viewers)."""
     return auth.may_read_comments(current_user(), config.VIEWER_COMMENTS == "shown")

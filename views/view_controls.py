@@ -7,7 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from components import ids
 from components.controls import ControlIds, chosen
-from components.links import search_after_change
+from components.links import search_after_change, with_changes
 
 
 def write_view_controls_to_url(
@@ -53,11 +53,11 @@ def write_view_controls_to_url(
 def filters_in_url(values: list, overdue: bool, search: str | None, shown: dict) -> str:
     """A list page's filter bar (components.pieces.filter_bar) as the URL's new query string, from
     the callback's pattern-matched `values` (in dash.ctx's order) and its "Overdue only" box; no update
-    when it asks for the view on screen."""
+    when it asks for the view on screen. Other filters start the list again at its first page."""
     chosen_filters = {
         item["id"]["filter"]: chosen(value) for item, value in zip(ctx.inputs_list[0], values, strict=True)
     }
     new_search = search_after_change(search, shown, **chosen_filters, overdue="1" if overdue else None)
     if new_search is None:
         raise PreventUpdate
-    return new_search
+    return with_changes(new_search, page=None)

@@ -140,7 +140,7 @@ def _seed_setup(url: str, catalogue: cases.Catalogue) -> None:
         cases.set_route(values, ADMIN, catalogue, url)
     for touchpoint, offered in CAUSES.items():
         for cause, _weight in offered:
-            cases.add_cause(touchpoint, cause, url=url)
+            cases.add_cause(touchpoint, cause, url=url, actor=ADMIN)
 
 
 def _pick(rng: np.random.Generator, choices) -> str:

@@ -19,6 +19,13 @@
   from the touchpoint's list (root_causes, editable) with free text; notes; reassigning. Every change
   checks the version it was made from (optimistic, as commitments: a stale one is refused with the
   changes since, nothing is overwritten) and adds a history row.
+* **From causes to commitments** (`link_to_commitment`, inside the commitment's own write transaction):
+  a redesign sprint started from a touchpoint's cause links the cases of that cause there whose answers
+  were given in a period and that no commitment holds yet, each with a history row. Cases opened, or
+  given that cause, later are not linked: the sprint answers for the cases it was started from.
+
+Every change to the rules, routes and causes is written to the audit log (data.state.audit) with who
+made it, in the same transaction: they decide whose work an answer becomes.
 
 Who may act on a case is the views' decision (views/, later); this store only keeps cases consistent.
 """
@@ -35,7 +42,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data.state import database
+from data.state import audit, database
 from data.state.commitments import current_time
 from data.warehouse import contract, new_cases
 
@@ -60,6 +67,8 @@ OUTCOMES = {
     "not_actionable": "Not actionable",
 }
 ACTIONS = ("contact", "resolve", "reopen", "set_cause", "note", "reassign")
+#: The history action of a case linked to a commitment (link_to_commitment), not one a person takes on it.
+LINKED = "link"
 ASSIGNEE_KINDS = ("owner", "account")
 CONTACT_HOURS, RESOLVE_HOURS = 48, 168
 NOTE_MAX, CAUSE_MAX = 2000, 120
@@ -94,6 +103,7 @@ FIELD_LABELS = {
     "cause_note": "Cause in words",
     "assignee": "Assignee",
     "note": "Note",
+    "commitment_id": "Commitment",
 }
 
 _rules, _routes, _causes = database.case_rules, database.case_routes, database.root_causes
@@ -239,6 +249,7 @@ def add_rule(values: dict, user: str, catalogue: Catalogue, url: str | None = No
         rule_id = connection.execute(
             _rules.insert().values(**clean, created_at=now, created_by=user, updated_at=now, updated_by=user)
         ).inserted_primary_key[0]
+        audit.write(connection, user, "case rule added", str(rule_id), detail=rule_text(clean))
     log.info("Case rule %d added by %s", rule_id, user)
     return rule_id
 
@@ -255,6 +266,7 @@ def update_rule(rule_id: int, values: dict, user: str, catalogue: Catalogue, url
         )
         if result.rowcount != 1:
             raise LookupError(f"There is no case rule {rule_id}.")
+        audit.write(connection, user, "case rule changed", str(rule_id), detail=rule_text(clean))
 
 
 def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = None) -> None:
@@ -266,6 +278,15 @@ def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = N
         )
         if result.rowcount != 1:
             raise LookupError(f"There is no case rule {rule_id}.")
+        audit.write(connection, user, "case rule enabled" if enabled else "case rule disabled", str(rule_id))
+
+
+def rule_text(rule: dict) -> str:
+    """A rule in a line, as the audit log keeps it: "nps · web · all · 0–6 · comment required · 48 h / 168 h"."""
+    scope = " · ".join(rule.get(field) or "all" for field in ("metric_id", "touchpoint_id", "segment_id"))
+    band = f"{rule['score_min']:g}–{rule['score_max']:g}"
+    comment = "comment required" if rule.get("comment_required") else "any answer"
+    return f"{scope} · {band} · {comment} · {rule['contact_hours']} h / {rule['resolve_hours']} h"
 
 
 def _dicts(connection, query) -> list[dict]:
@@ -326,27 +347,38 @@ def set_route(values: dict, user: str, catalogue: Catalogue, url: str | None = N
                     assignee_kind=kind, assignee_id=assignee_id, created_at=current_time(), created_by=user
                 )
             )
-            return same.route_id
-        return connection.execute(
-            _routes.insert().values(
-                metric_id=metric_id,
-                touchpoint_id=touchpoint_id,
-                segment_id=segment_id,
-                assignee_kind=kind,
-                assignee_id=assignee_id,
-                created_at=current_time(),
-                created_by=user,
-            )
-        ).inserted_primary_key[0]
+            route_id = same.route_id
+        else:
+            route_id = connection.execute(
+                _routes.insert().values(
+                    metric_id=metric_id,
+                    touchpoint_id=touchpoint_id,
+                    segment_id=segment_id,
+                    assignee_kind=kind,
+                    assignee_id=assignee_id,
+                    created_at=current_time(),
+                    created_by=user,
+                )
+            ).inserted_primary_key[0]
+        scope = " · ".join(value or "all" for value in (metric_id, touchpoint_id, segment_id))
+        audit.write(
+            connection, user, "case route set", str(route_id), detail=f"{scope} → {kind}:{assignee_id}"
+        )
+        return route_id
 
 
 def _null_or(column, value):
     return column.is_(None) if value is None else column == value
 
 
-def remove_route(route_id: int, url: str | None = None) -> bool:
+def remove_route(route_id: int, url: str | None = None, actor: str | None = None) -> bool:
+    """Remove a route (its cases go by the next most specific one, or to the metric's owner); whether
+    there was one."""
     with database.writing(url) as connection:
-        return connection.execute(_routes.delete().where(_routes.c.route_id == route_id)).rowcount == 1
+        removed = connection.execute(_routes.delete().where(_routes.c.route_id == route_id)).rowcount == 1
+        if removed:
+            audit.write(connection, actor or audit.command_line_actor(), "case route removed", str(route_id))
+        return removed
 
 
 def routes(url: str | None = None) -> list[dict]:
@@ -357,7 +389,13 @@ def routes(url: str | None = None) -> list[dict]:
 # --- root causes ----------------------------------------------------------------------------------
 
 
-def add_cause(touchpoint_id: str, cause: str, sort_order: int | None = None, url: str | None = None) -> int:
+def add_cause(
+    touchpoint_id: str,
+    cause: str,
+    sort_order: int | None = None,
+    url: str | None = None,
+    actor: str | None = None,
+) -> int:
     """A cause offered for cases at `touchpoint_id` (last in its list unless `sort_order`); the same
     cause again is enabled and kept where it was. Its id; FieldError on an empty or long cause."""
     touchpoint_id, cause = _text(touchpoint_id), _text(cause)
@@ -375,23 +413,37 @@ def add_cause(touchpoint_id: str, cause: str, sort_order: int | None = None, url
             connection.execute(
                 _causes.update().where(_causes.c.cause_id == held.cause_id).values(enabled=True)
             )
-            return held.cause_id
-        if sort_order is None:
-            last = connection.execute(
-                sa.select(sa.func.max(_causes.c.sort_order)).where(_causes.c.touchpoint_id == touchpoint_id)
-            ).scalar()
-            sort_order = (last or 0) + 1
-        return connection.execute(
-            _causes.insert().values(
-                touchpoint_id=touchpoint_id, cause=cause, sort_order=sort_order, enabled=True
-            )
-        ).inserted_primary_key[0]
+            cause_id = held.cause_id
+        else:
+            if sort_order is None:
+                last = connection.execute(
+                    sa.select(sa.func.max(_causes.c.sort_order)).where(
+                        _causes.c.touchpoint_id == touchpoint_id
+                    )
+                ).scalar()
+                sort_order = (last or 0) + 1
+            cause_id = connection.execute(
+                _causes.insert().values(
+                    touchpoint_id=touchpoint_id, cause=cause, sort_order=sort_order, enabled=True
+                )
+            ).inserted_primary_key[0]
+        audit.write(
+            connection, actor or audit.command_line_actor(), "root cause added", str(cause_id),
+            detail=f"{touchpoint_id}: {cause}",
+        )  # fmt: skip
+        return cause_id
 
 
-def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None) -> None:
-    """Offer a cause again, or no longer (cases that name it keep it)."""
+def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None, actor: str | None = None) -> None:
+    """Offer a cause again, or no longer (cases that name it keep it); LookupError when there is none."""
     with database.writing(url) as connection:
-        connection.execute(_causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled))
+        result = connection.execute(
+            _causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled)
+        )
+        if result.rowcount != 1:
+            raise LookupError(f"There is no root cause {cause_id}.")
+        action = "root cause enabled" if enabled else "root cause disabled"
+        audit.write(connection, actor or audit.command_line_actor(), action, str(cause_id))
 
 
 def move_cause(cause_id: int, sort_order: int, url: str | None = None) -> None:
@@ -399,6 +451,37 @@ def move_cause(cause_id: int, sort_order: int, url: str | None = None) -> None:
         connection.execute(
             _causes.update().where(_causes.c.cause_id == cause_id).values(sort_order=sort_order)
         )
+
+
+def shift_cause(cause_id: int, step: int, url: str | None = None, actor: str | None = None) -> bool:
+    """Move a cause one place up (step −1) or down (+1) in its touchpoint's list, disabled causes
+    counted, in one transaction; the list is numbered 1, 2, … afterwards. Whether it moved (not past
+    either end); LookupError when there is no such cause."""
+    with database.writing(url) as connection:
+        touchpoint_id = connection.execute(
+            sa.select(_causes.c.touchpoint_id).where(_causes.c.cause_id == cause_id)
+        ).scalar()
+        if touchpoint_id is None:
+            raise LookupError(f"There is no root cause {cause_id}.")
+        order = list(
+            connection.execute(
+                sa.select(_causes.c.cause_id)
+                .where(_causes.c.touchpoint_id == touchpoint_id)
+                .order_by(_causes.c.sort_order, _causes.c.cause_id)
+            ).scalars()
+        )
+        at = order.index(cause_id)
+        to = at + (1 if step > 0 else -1)
+        if not 0 <= to < len(order):
+            return False
+        order[at], order[to] = order[to], order[at]
+        for place, listed in enumerate(order, start=1):
+            connection.execute(_causes.update().where(_causes.c.cause_id == listed).values(sort_order=place))
+        audit.write(
+            connection, actor or audit.command_line_actor(), "root cause moved", str(cause_id),
+            detail=f"{touchpoint_id}: to place {to + 1}",
+        )  # fmt: skip
+        return True
 
 
 def causes(touchpoint_id: str | None = None, url: str | None = None, enabled_only: bool = True) -> list[dict]:
@@ -511,6 +594,7 @@ def record_cases(
                     **row,
                     "snapshot_id": snapshot_id,
                     "status": "new",
+                    "next_due_at": row["contact_due_at"],
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -574,6 +658,37 @@ def record_cases(
     if total:
         log.info("Publish of %s opened %d follow-up case(s)", snapshot_id, total)
     return Opened(total, {key: len(ids) for key, ids in by_assignee.items()}, found.first, messages)
+
+
+def reassigned_message(
+    connection, case_id: int, by: str, owners: dict[str, dict], metric_names: dict[str, str]
+) -> tuple[str, dict]:
+    """(dedupe key, facts) of the case_new event telling a reassigned case's new assignee, as a publish
+    tells the assignee of its new cases (`owners`: the catalogue's owner_id → {"name", "email"}). The
+    caller records it with its alerts in the transaction that reassigned the case; keyed by the case and
+    its version, so each hand-over is told once."""
+    case = _row(connection, case_id)
+    kind, assignee_id = case["assignee_kind"], case["assignee_id"]
+    facts = {
+        "assignee_kind": kind,
+        "assignee_id": assignee_id,
+        "assignee_name": _name_of(connection, kind, assignee_id, owners),
+        "assignee_email": _email_of(connection, kind, assignee_id, owners),
+        "count": 1,
+        "overdue_count": int(case["status"] in AWAITING_CONTACT and case["contact_due_at"] < current_time()),
+        "by_metric": [
+            {
+                "metric_id": case["metric_id"],
+                "metric_name": metric_names.get(case["metric_id"]),
+                "count": 1,
+            }
+        ],
+        "first_case_id": case_id,
+        "case_id": case_id,
+        "reassigned_by": by,
+        "link": f"/case/{case_id}",
+    }
+    return f"case_new:{assignee_text(kind, assignee_id)}:case:{case_id}:{case['version']}", facts
 
 
 def assignee_text(kind: str | None, assignee_id: str | None) -> str:
@@ -703,7 +818,13 @@ def act_in(
         )
         raise ConflictError(case_id, current, _entries(connection, case_id, after=version))
     values, note = _changes(connection, current, action, fields, now)
-    changed = {field: (current[field], after) for field, after in values.items() if after != current[field]}
+    after = {**current, **values}
+    values["next_due_at"] = next_due(after["status"], after["contact_due_at"], after["resolve_due_at"])
+    changed = {
+        field: (current[field], after)
+        for field, after in values.items()
+        if after != current[field] and field != "next_due_at"  # what the history shows: the fields acted on
+    }
     if not changed and not note:
         return version
     updated = connection.execute(
@@ -766,6 +887,30 @@ def act(
 # --- reading ---------------------------------------------------------------------------------------
 
 
+def next_due(status: str, contact_due_at: datetime, resolve_due_at: datetime) -> datetime | None:
+    """What is due next on a case (its next_due_at): the first contact while it waits for one, else its
+    resolution; nothing once resolved. Resolution is never due before first contact (validate_rule), so
+    a case is late exactly when this is past."""
+    if status in AWAITING_CONTACT:
+        return contact_due_at
+    return resolve_due_at if status in OPEN_STATUSES else None
+
+
+def late_for_contact(now: datetime):
+    """A case waiting for a first contact past its time at `now` (views.cases.late_for says it of one)."""
+    return sa.and_(_cases.c.status.in_(AWAITING_CONTACT), _cases.c.contact_due_at < now)
+
+
+def late_for_resolution(now: datetime):
+    """An open case past its resolution time at `now`."""
+    return sa.and_(_cases.c.status.in_(OPEN_STATUSES), _cases.c.resolve_due_at < now)
+
+
+def late_at(now: datetime):
+    """An open case past what is due next at `now` (indexed: next_due_at is NULL once resolved)."""
+    return _cases.c.next_due_at < now
+
+
 def overdue(now: datetime, url: str | None = None) -> list[dict]:
     """Open cases past a due time at `now`, oldest due first, each with `late` = "contact" (waiting for
     a first contact past contact_due_at) and/or "resolve" (not resolved past resolve_due_at): a case
@@ -773,28 +918,147 @@ def overdue(now: datetime, url: str | None = None) -> list[dict]:
     found = []
     with database.reading(url) as connection:
         for late, condition, due in (
-            (
-                "contact",
-                sa.and_(_cases.c.status.in_(AWAITING_CONTACT), _cases.c.contact_due_at < now),
-                _cases.c.contact_due_at,
-            ),
-            (
-                "resolve",
-                sa.and_(_cases.c.status != "resolved", _cases.c.resolve_due_at < now),
-                _cases.c.resolve_due_at,
-            ),
+            ("contact", late_for_contact(now), _cases.c.contact_due_at),
+            ("resolve", late_for_resolution(now), _cases.c.resolve_due_at),
         ):
             rows = _dicts(connection, sa.select(_cases).where(condition).order_by(due, _cases.c.case_id))
             found += [{**row, "late": late} for row in rows]
     return found
 
 
-def register(url: str | None = None) -> list[dict]:
-    """Every case (the queue's filters and order are the views'), without free text: its cause note is
-    read on the case's own page."""
+NEXT_DUE = _cases.c.next_due_at
+#: The queue's order of statuses: waiting for contact first, resolved last.
+STATUS_ORDER = {"new": 0, "reopened": 1, "contacted": 2, "resolved": 3}
+QUEUE_FILTERS = ("metric_id", "touchpoint_id", "segment_id", "commitment_id")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which cases a queue keeps: each field None keeps all. `status`: one of STATUSES or "open"."""
+
+    assignee: tuple[str | None, str | None] | None = None  # (kind, id); (None, None): nobody
+    status: str | None = None
+    metric_id: str | None = None
+    touchpoint_id: str | None = None
+    segment_id: str | None = None
+    commitment_id: int | None = None  # the commitment the cases are linked to
+    overdue: bool = False
+
+
+def _kept(query, keep: QueueFilter, now: datetime):
+    if keep.assignee is not None:
+        kind, assignee_id = keep.assignee
+        query = query.where(
+            _null_or(_cases.c.assignee_kind, kind), _null_or(_cases.c.assignee_id, assignee_id)
+        )
+    if keep.status == "open":
+        query = query.where(_cases.c.status.in_(OPEN_STATUSES))
+    elif keep.status is not None:
+        query = query.where(_cases.c.status == keep.status)
+    for field in QUEUE_FILTERS:
+        if getattr(keep, field) is not None:
+            query = query.where(_cases.c[field] == getattr(keep, field))
+    if keep.overdue:
+        query = query.where(late_at(now))
+    return query
+
+
+def _named(column, names: dict[str, str]):
+    """`column` as its name from `names` (bound values, never formatted into the SQL), else itself."""
+    return sa.case(names, value=column, else_=column) if names else column
+
+
+def _order(sort: str, names: dict[str, dict[str, str]]) -> list:
+    if sort == "due":
+        return [NEXT_DUE, _cases.c.case_id]
+    if sort == "responded":
+        return [_cases.c.responded_at, _cases.c.case_id]
+    if sort == "score":
+        return [_cases.c.score, NEXT_DUE]
+    if sort == "status":
+        return [sa.case(STATUS_ORDER, value=_cases.c.status), NEXT_DUE]
+    if sort == "metric":
+        return [_named(_cases.c.metric_id, names.get("metric", {})), NEXT_DUE]
+    if sort == "assignee":
+        owner = _named(_cases.c.assignee_id, names.get("owner", {}))
+        nobody = sa.func.coalesce(_cases.c.assignee_id, "")
+        return [sa.case((_cases.c.assignee_kind == "owner", owner), else_=nobody), NEXT_DUE]
+    raise ValueError(f"The queue sorts by {', '.join(QUEUE_SORTS)}, not “{sort}”.")
+
+
+QUEUE_SORTS = ("due", "responded", "score", "status", "metric", "assignee")
+
+
+def queue(
+    now: datetime,
+    keep: QueueFilter = QueueFilter(),
+    sort: str = "due",
+    descending: bool = False,
+    names: dict[str, dict[str, str]] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    url: str | None = None,
+) -> tuple[list[dict], int]:
+    """The cases `keep` keeps, ordered by `sort` (one of QUEUE_SORTS; `names` {"metric"/"owner": {id:
+    name}} for the by-name orders), `limit` of them from `offset`, and how many it keeps in all. Each
+    row is a case without its cause in words, with `next_due`, `late_contact` and `late_resolution`.
+    Filtered, ordered and cut in SQL: a queue of 50 000 cases reads only the rows it draws."""
     columns = [column for column in _cases.c if column.name != "cause_note"]
+    order = _order(sort, names or {})
+    rows = _kept(
+        sa.select(
+            *columns,
+            NEXT_DUE.label("next_due"),
+            sa.and_(_cases.c.status.in_(AWAITING_CONTACT), late_at(now)).label("late_contact"),
+            sa.and_(_cases.c.status == "contacted", late_at(now)).label("late_resolution"),
+        ),
+        keep,
+        now,
+    )
+    rows = rows.order_by(*[(key.desc() if descending else key.asc()).nulls_last() for key in order])
+    if limit is not None:
+        rows = rows.limit(limit).offset(offset)
+    counted = _kept(sa.select(sa.func.count()).select_from(_cases), keep, now)
     with database.reading(url) as connection:
-        return _dicts(connection, sa.select(*columns).order_by(_cases.c.case_id))
+        found = _dicts(connection, rows)
+        if limit is None and offset == 0:
+            return found, len(found)
+        return found, connection.execute(counted).scalar_one()
+
+
+def queue_totals(now: datetime, url: str | None = None, assignee: tuple | None = None) -> dict[str, int]:
+    """How many cases there are, how many are open and how many of those are late at `now` (of one
+    assignee's, (kind, id), when given). Counted on the indexes."""
+    by_status = _kept(
+        sa.select(_cases.c.status, sa.func.count()).group_by(_cases.c.status),
+        QueueFilter(assignee=assignee),
+        now,
+    )
+    late = _kept(
+        sa.select(sa.func.count()).select_from(_cases), QueueFilter(assignee=assignee, overdue=True), now
+    )
+    with database.reading(url) as connection:
+        statuses = dict(connection.execute(by_status).all())
+        overdue_count = connection.execute(late).scalar_one()
+    return {
+        "total": sum(statuses.values()),
+        "open": sum(statuses.get(status, 0) for status in OPEN_STATUSES),
+        "overdue": overdue_count,
+    }
+
+
+def assignees(url: str | None = None) -> list[tuple[str | None, str | None]]:
+    """Every (assignee_kind, assignee_id) some case has."""
+    query = sa.select(_cases.c.assignee_kind, _cases.c.assignee_id).distinct()
+    with database.reading(url) as connection:
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def linked_commitments(url: str | None = None) -> set[int]:
+    """Every commitment some case is linked to."""
+    query = sa.select(_cases.c.commitment_id).where(_cases.c.commitment_id.is_not(None)).distinct()
+    with database.reading(url) as connection:
+        return set(connection.execute(query).scalars())
 
 
 def counts(url: str | None = None) -> dict[str, int]:
@@ -804,8 +1068,9 @@ def counts(url: str | None = None) -> dict[str, int]:
         return {status: count for status, count in rows}
 
 
-#: What the closed-loop figures read of a case: its scope, its clocks, its status and its cause from the
-#: touchpoint's list. Never the cause in words, the notes or the respondent's reference.
+#: What the closed-loop figures read of a case: its scope, its clocks, its status, its cause from the
+#: touchpoint's list and the commitment it is linked to. Never the cause in words, the notes or the
+#: respondent's reference.
 LOOP_COLUMNS = (
     "case_id",
     "metric_id",
@@ -817,6 +1082,7 @@ LOOP_COLUMNS = (
     "contact_due_at",
     "contacted_at",
     "resolve_due_at",
+    "commitment_id",
 )
 
 
@@ -841,6 +1107,109 @@ def in_period(start: date, end: date, url: str | None = None, **filters) -> pd.D
     for column in ("responded_at", "contact_due_at", "contacted_at", "resolve_due_at"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+# --- from causes to commitments ---------------------------------------------------------------------
+
+
+def _cause_cases(touchpoint_id: str, cause: str, start: date, end: date, segment_id: str | None):
+    """The condition of the cases of `cause` at `touchpoint_id` (and `segment_id`, if given) whose
+    answers were given from `start` to `end` (days, both included), as in_period counts them."""
+    condition = sa.and_(
+        _cases.c.touchpoint_id == touchpoint_id,
+        _cases.c.root_cause == cause,
+        _cases.c.responded_at >= datetime.combine(start, time()),
+        _cases.c.responded_at < datetime.combine(end + timedelta(days=1), time()),
+    )
+    return condition if segment_id is None else sa.and_(condition, _cases.c.segment_id == segment_id)
+
+
+@dataclass(frozen=True)
+class CauseCases:
+    """The cases of one cause at one touchpoint in a period: not linked to a commitment yet, linked
+    already, and whether the cause is (or was) on the touchpoint's list."""
+
+    unlinked: int
+    linked: int
+    listed: bool
+
+
+def cause_cases(
+    touchpoint_id: str,
+    cause: str,
+    start: date,
+    end: date,
+    segment_id: str | None = None,
+    url: str | None = None,
+) -> CauseCases:
+    """How many cases `link_to_commitment` would link now, and how many a commitment holds already."""
+    condition = _cause_cases(touchpoint_id, cause, start, end, segment_id)
+    linked = _cases.c.commitment_id.is_not(None)
+    with database.reading(url) as connection:
+        unlinked_count, linked_count = connection.execute(
+            sa.select(
+                sa.func.count().filter(~linked),
+                sa.func.count().filter(linked),
+            ).where(condition)
+        ).one()
+        listed = connection.execute(
+            sa.select(_causes.c.cause_id).where(
+                _causes.c.touchpoint_id == touchpoint_id, _causes.c.cause == cause
+            )
+        ).first()
+    return CauseCases(unlinked_count, linked_count, listed is not None)
+
+
+def link_to_commitment(
+    connection,
+    commitment_id: int,
+    touchpoint_id: str,
+    cause: str,
+    start: date,
+    end: date,
+    user_name: str,
+    segment_id: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """In the caller's write transaction (the commitment's own): link to `commitment_id` the cases of
+    `cause` at `touchpoint_id` (and `segment_id`) whose answers were given from `start` to `end` and
+    that no commitment holds yet; each one's version goes up, with a history row saying so (someone
+    acting on it from the version before hears of it, as for any change). The number linked."""
+    now = (now or current_time()).replace(microsecond=0)
+    linked = connection.execute(
+        _cases.update()
+        .where(_cause_cases(touchpoint_id, cause, start, end, segment_id), _cases.c.commitment_id.is_(None))
+        .values(
+            commitment_id=commitment_id, version=_cases.c.version + 1, updated_at=now, updated_by=user_name
+        )
+        .returning(_cases.c.case_id, _cases.c.version)
+    ).all()
+    if linked:
+        connection.execute(
+            _history.insert(),
+            [
+                {
+                    "case_id": case_id,
+                    "version": version,
+                    "changed_at": now,
+                    "changed_by": user_name,
+                    "action": LINKED,
+                    "changes": {"commitment_id": [None, commitment_id]},
+                    "note": "",
+                }
+                for case_id, version in sorted(linked)
+            ],
+        )
+    log.info("Commitment %d: %d follow-up case(s) linked by %s", commitment_id, len(linked), user_name)
+    return len(linked)
+
+
+def linked_count(commitment_id: int, url: str | None = None) -> int:
+    """How many cases are linked to a commitment."""
+    with database.reading(url) as connection:
+        return connection.execute(
+            sa.select(sa.func.count()).where(_cases.c.commitment_id == commitment_id)
+        ).scalar()
 
 
 def version(url: str | None = None) -> str:

@@ -9,6 +9,7 @@ field. The store functions take clean values only.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -239,10 +240,17 @@ def _moment(at: datetime | None) -> datetime:
 
 
 def create(
-    values: dict, user: str, note: str = "", url: str | None = None, at: datetime | None = None
+    values: dict,
+    user: str,
+    note: str = "",
+    url: str | None = None,
+    at: datetime | None = None,
+    also: Callable[[sa.Connection, int], object] | None = None,
 ) -> int:
     """Store a new commitment from clean values (`validate`); returns its id. `at` is when it was
-    made (default now; given when importing or seeding a history)."""
+    made (default now; given when importing or seeding a history). `also(connection, commitment_id)`
+    runs in the same write transaction, after the commitment is stored (the follow-up cases a redesign
+    sprint links): if it fails, nothing is stored."""
     now = _moment(at)
     record = {field: values.get(field) for field in FIELDS}
     record["description"] = record["description"] or ""
@@ -254,6 +262,8 @@ def create(
         ).inserted_primary_key[0]
         changes = {field: (None, value) for field, value in record.items() if value not in (None, "")}
         _history_entry(connection, commitment_id, 1, user, changes, note, now)
+        if also is not None:
+            also(connection, commitment_id)
     log.info("Commitment %d created by %s", commitment_id, user)
     return commitment_id
 
@@ -337,6 +347,13 @@ def history(commitment_id: int, url: str | None = None) -> list[dict]:
     """Every change to a commitment, oldest first: version, changed_at, changed_by, changes, note."""
     with database.reading(url) as connection:
         return _entries(connection, commitment_id)
+
+
+def titles(url: str | None = None) -> dict[int, str]:
+    """commitment id → its title, every commitment."""
+    table = database.commitments
+    with database.reading(url) as connection:
+        return dict(connection.execute(sa.select(table.c.commitment_id, table.c.title)).all())
 
 
 def version(url: str | None = None) -> tuple[int, int]:

@@ -388,22 +388,32 @@ def tables_v5(into: sa.MetaData) -> tuple[sa.Table, ...]:
     return case_rules, case_routes, root_causes, cases, case_history
 
 
-def account_language_v6() -> sa.Column:
-    """The column revision 0006 adds to the accounts table: the interface language the person chose in
+def tables_v6(into: sa.MetaData) -> tuple[sa.Table, ...]:
+    """The follow-up tables as revision 0006 has them: a case keeps what is due next (`next_due_at`: its
+    first contact while it waits for one, else its resolution; NULL once resolved), indexed, so the queue
+    orders and counts late cases by an index rather than working it out on every row. Frozen."""
+    case_rules, case_routes, root_causes, cases, case_history = tables_v5(into)
+    cases.append_column(sa.Column("next_due_at", sa.DateTime))
+    sa.Index("cases_by_next_due", cases.c.next_due_at, cases.c.case_id)
+    return case_rules, case_routes, root_causes, cases, case_history
+
+
+def account_language_v7() -> sa.Column:
+    """The column revision 0007 adds to the accounts table: the interface language the person chose in
     the language menu (i18n.LANGUAGES' code), NULL until they choose. Frozen, as tables_v1."""
     return sa.Column("language", sa.String(8))
 
 
-def tables_v6(into: sa.MetaData) -> sa.Table:
-    """The accounts table as revision 0006 has it: tables_v2's, with `account_language_v6`."""
+def tables_v7(into: sa.MetaData) -> sa.Table:
+    """The accounts table as revision 0007 has it: tables_v2's, with `account_language_v7`."""
     accounts = tables_v2(into)
-    accounts.append_column(account_language_v6())
+    accounts.append_column(account_language_v7())
     return accounts
 
 
 #: The tables as the latest revision has them: what the store reads and writes.
 commitments, history = tables_v1(metadata)
-accounts = tables_v6(metadata)
+accounts = tables_v7(metadata)
 audit_log, display_tokens, sessions = tables_v3(metadata)
 (
     publications,
@@ -416,7 +426,7 @@ audit_log, display_tokens, sessions = tables_v3(metadata)
     unsubscribe_links,
     webhooks,
 ) = tables_v4(metadata)
-case_rules, case_routes, root_causes, cases, case_history = tables_v5(metadata)
+case_rules, case_routes, root_causes, cases, case_history = tables_v6(metadata)
 
 _engines: dict[tuple[int, str], sa.Engine] = {}
 

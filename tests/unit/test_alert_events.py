@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import config
 from data.state import alerts, database
 from data.warehouse.events import detect
-from data.warehouse.snapshot import CONTRACT_TABLES, write_snapshot
-from tests.tiny_warehouse import build_tiny_warehouse
+from data.warehouse.snapshot import write_snapshot
+from tests.tiny_warehouse import build_tiny_warehouse, copy_before
 
 DETRACTORS_AT_WEB_ENT = [("nps", "web", "ent", 0)] * 6
 DETRACTORS_AT_WEB_SMB = [("nps", "web", "smb", 0)] * 6
@@ -32,10 +32,7 @@ def publish_again(path, answers, measurements=()) -> None:
     score) given on 2026-11-20 and `measurements` rows; the one it replaces is kept as the previous."""
 
     def fill(con):
-        con.execute("ATTACH $path AS before (READ_ONLY)", {"path": str(path)})
-        for table in CONTRACT_TABLES:
-            con.execute(f"INSERT INTO {table} SELECT * FROM before.{table}")
-        con.execute("DETACH before")
+        copy_before(con, path)
         rows = [
             (f"again-{i}", metric, datetime(2026, 11, 20, 9), touchpoint, segment, float(score), None)
             for i, (metric, touchpoint, segment, score) in enumerate(answers)

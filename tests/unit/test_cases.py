@@ -16,13 +16,15 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import auth
 import config
 from components import alert_messages
 from data.notify import sender
 from data.state import accounts, alerts, cases, database
-from data.warehouse.snapshot import CONTRACT_TABLES, write_snapshot
+from data.warehouse.snapshot import write_snapshot
 from tests.smtp_server import SmtpServer
-from tests.tiny_warehouse import build_tiny_warehouse
+from tests.tiny_warehouse import build_tiny_warehouse, copy_before
+from views import cases as views_cases
 from views import clock
 
 FIRST, SECOND, THIRD = datetime(2026, 11, 20, 6), datetime(2026, 11, 21, 6), datetime(2026, 11, 21, 7)
@@ -59,14 +61,11 @@ def publish(path, answers, drop=()) -> None:
     the one it replaces is kept as the previous."""
 
     def fill(con):
-        con.execute("ATTACH $path AS before (READ_ONLY)", {"path": str(path)})
-        for table in CONTRACT_TABLES:
-            con.execute(f"INSERT INTO {table} SELECT * FROM before.{table}")
+        copy_before(con, path)
         if drop:
             con.execute(
                 "DELETE FROM responses WHERE response_id IN (SELECT unnest($ids))", {"ids": list(drop)}
             )
-        con.execute("DETACH before")
         columns = ["response_id", "metric_id", "touchpoint_id", "segment_id", "score", "comment"]
         columns += ["respondent_ref", "responded_at"]
         if answers:
@@ -550,3 +549,67 @@ def test_an_assignees_unsubscribe_link_stops_their_new_case_messages_only(
     sid = snapshot_id(tiny)
     event = new_case_events()[f"case_new:owner:ben:{sid}"]
     assert (event["facts"]["count"], event["deliveries"]) == (1, [])
+
+
+# --- reassigning through the case page's workflow (views.cases.act) ----------------------------------
+
+BEN = auth.User("Ben Okafor", auth.OWNER, "ben", "ben")
+
+
+def test_an_assignee_reassigns_a_case_to_an_owner_who_hears_of_it(tiny, published, clock_at):
+    """Ben (a5's assignee, not NPS's owner) hands a5 to Ana with a note through views.cases.act: a new
+    version whose assignee is owner:ana, a history row naming both, and one case_new event addressed
+    to Ana (the catalogue's ana@example.com) saying so, queued to her as a publish's would be."""
+    case = all_cases()["a5"]
+    result = views_cases.act(
+        BEN, case["case_id"], 1, "reassign", {"assignee": "owner:ana", "note": "Her region"}
+    )
+    assert result == views_cases.Saved(2)
+    after = cases.get(case["case_id"])
+    assert (after["assignee_kind"], after["assignee_id"], after["version"]) == ("owner", "ana", 2)
+    (entry,) = [h for h in cases.history(case["case_id"]) if h["version"] == 2]
+    assert (entry["action"], entry["changed_by"], entry["changes"], entry["note"]) == (
+        "reassign",
+        "Ben Okafor (ben)",
+        {"assignee": ["owner:ben", "owner:ana"]},
+        "Her region",
+    )
+    key = f"case_new:owner:ana:case:{case['case_id']}:2"
+    facts = new_case_events()[key]["facts"]
+    assert (facts["assignee_email"], facts["count"], facts["link"]) == (
+        "ana@example.com",
+        1,
+        f"/case/{case['case_id']}",
+    )
+    assert alert_messages.sentence("case_new", facts) == (
+        f"Follow-up case {case['case_id']} on Net promoter score was reassigned to Ana Silva by Ben Okafor (ben)."
+    )
+    with database.reading() as connection:
+        queued = connection.execute(
+            sa.select(database.outbox.c.recipient, database.outbox.c.reason)
+            .join(database.alert_events)
+            .where(database.alert_events.c.dedupe_key == key)
+        ).all()
+    assert queued == [("ana@example.com", "assignee")]
+
+
+def test_reassigning_to_an_unknown_owner_is_refused_naming_the_field(tiny, published, clock_at):
+    """An owner the catalogue lacks: Invalid on "assignee" saying which, nothing saved, nobody told."""
+    case = all_cases()["a5"]
+    before = set(new_case_events())
+    result = views_cases.act(BEN, case["case_id"], 1, "reassign", {"assignee": "owner:zoe", "note": ""})
+    assert result == views_cases.Invalid("assignee", "Assignee: there is no owner “zoe”.")
+    assert cases.get(case["case_id"])["version"] == 1 and set(new_case_events()) == before
+
+
+def test_whoever_may_not_see_cases_acts_on_none_not_even_their_own(tiny, published, clock_at, monkeypatch):
+    """web.lead, a viewer account assigned a3, acts on it while viewers read comments; with
+    BEACON_VIEWER_COMMENTS=hidden the same note is refused (they may not see cases at all)."""
+    wendy = auth.User("Wendy Lead", auth.VIEWER, "web.lead")
+    case_id = all_cases()["a3"]["case_id"]
+    monkeypatch.setattr(config, "VIEWER_COMMENTS", "hidden")
+    refused = views_cases.act(wendy, case_id, 1, "note", {"note": "Called"})
+    assert refused == views_cases.Refused(views_cases.UNSEEN)
+    assert cases.get(case_id)["version"] == 1
+    monkeypatch.setattr(config, "VIEWER_COMMENTS", "shown")
+    assert views_cases.act(wendy, case_id, 1, "note", {"note": "Called"}) == views_cases.Saved(2)

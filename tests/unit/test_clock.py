@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 import config
+import notify
 from components import alert_messages
-from data.notify import __main__ as notify
 from data.notify import sender
 from data.state import alerts, commitments, database
 from tests.commitment_rows import promise
