@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 WAREHOUSE ?= $(or $(BEACON_WAREHOUSE),data/cx.duckdb)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev prod prod-stop setup setup-dev vendor demo chromium services test test-unit lint format lock bench bench-load clean
+.PHONY: run dev prod prod-stop setup setup-dev vendor translations translations-update translations-new demo chromium services test test-unit lint format lock bench bench-load clean
 
 run: setup demo chromium
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py app:server
@@ -23,7 +23,7 @@ prod-stop: $(VENV)/.runtime
 dev: setup demo
 	$(PY) app.py
 
-setup: $(VENV)/.runtime assets/vendor/VERSIONS
+setup: $(VENV)/.runtime assets/vendor/VERSIONS translations
 
 setup-dev: setup $(VENV)/.dev
 
@@ -41,6 +41,26 @@ assets/vendor/VERSIONS: scripts/vendor.sh
 
 vendor:
 	scripts/vendor.sh
+
+# The interface's languages (i18n.py): each catalogue, translations/<lang>/LC_MESSAGES/messages.po, is in
+# the repository; its compiled .mo (git-ignored) is built from it here, offline, by Babel's pybabel.
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
+
+# After changing messages in the code: the template (translations/messages.pot) extracted anew, and every
+# catalogue updated from it (new messages empty, changed ones marked fuzzy); translate, then `make setup`.
+PYBABEL_EXTRACT = $(VENV)/bin/pybabel --quiet extract -F babel.cfg -k lazy_gettext --add-location=file \
+	--sort-by-file --no-wrap --project=Beacon --copyright-holder=Beacon
+translations-update: $(VENV)/.runtime
+	$(PYBABEL_EXTRACT) -o translations/messages.pot .
+	$(VENV)/bin/pybabel --quiet update --no-wrap --ignore-obsolete -i translations/messages.pot -d translations
+
+# A new language: make translations-new LANG_CODE=de (then add it to i18n.LANGUAGES and translate).
+translations-new: $(VENV)/.runtime
+	$(VENV)/bin/pybabel init --no-wrap -i translations/messages.pot -d translations -l $(LANG_CODE)
 
 # Builds the demo warehouse only when there is none, and seeds demo commitments only into an empty state
 # database over the demo warehouse: your own data is never overwritten.

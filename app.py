@@ -11,6 +11,8 @@ from dash import Dash, Input, Output, State, clientside_callback, dcc, html
 
 import config
 import delivery
+import i18n
+import languages
 import limits
 import security
 import unsubscribe
@@ -29,8 +31,11 @@ logging.basicConfig(
 # Vendored at set-up (make vendor) and linked explicitly, ahead of our own CSS, so exactly one
 # Bootstrap loads and our rules override it; Dash would otherwise load every file under assets/.
 # Under their version's URL, so browsers keep them (delivery.py).
+# Bootstrap's right-to-left twin takes its place for Persian (languages.index_html); Vazirmatn writes the
+# Persian script, which Inter has not (its files load only when a page shows that script).
 VENDOR_STYLESHEETS = [
-    delivery.vendor_url(name) for name in ("bootstrap.min.css", "bootstrap-icons.min.css", "inter/index.css")
+    delivery.vendor_url(name)
+    for name in ("bootstrap.min.css", "bootstrap-icons.min.css", "inter/index.css", "vazirmatn/index.css")
 ]
 
 
@@ -43,7 +48,15 @@ def _on_callback_error(error: Exception):
     raise error
 
 
-app = Dash(
+class BeaconDash(Dash):
+    """Dash, its index page written in each request's language (`<html lang dir>`, the stylesheet of
+    its direction): the hook Dash documents for one's own index page."""
+
+    def interpolate_index(self, **kwargs):
+        return languages.index_html(super().interpolate_index, kwargs)
+
+
+app = BeaconDash(
     __name__,
     use_pages=True,
     on_error=_on_callback_error,
@@ -53,8 +66,8 @@ app = Dash(
     assets_path_ignore=["vendor"],
 )
 server = app.server
-# The interface's language and direction (English for now), for screen readers, hyphenation and bidi.
-app.index_string = app.index_string.replace("<html>", '<html lang="en" dir="ltr">', 1)
+# Each request's language (?lang=, the cookie, the account, Accept-Language), remembered; the menu's route.
+languages.install(app)
 init_cache(server)
 # Create or migrate the state database (commitments) before serving; safe when workers start together.
 database.migrate()
@@ -64,11 +77,12 @@ def layout():
     available = {page["path"] for page in dash.page_registry.values()}
     user = auth_web.current_user()
     badge = shell.signed_in(user.name, user.role) if user.username else None
+    menu = shell.language_menu(i18n.LANGUAGES.values(), i18n.current())
     return html.Div(
         [
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
             dcc.Store(id=ids.COLOUR_MODE),
-            shell.navbar(available, badge),
+            shell.navbar(available, badge, menu),
             html.Main(dash.page_container, className="container-fluid page"),
         ]
     )

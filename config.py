@@ -102,6 +102,9 @@ NOTIFY_INTERVAL = float(os.environ.get("BEACON_NOTIFY_INTERVAL", "60"))
 # name of Python's logging, DEBUG to CRITICAL.
 LOG_LEVEL = os.environ.get("BEACON_LOG_LEVEL", "INFO").upper()
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The interface's language when neither the link, the browser, the account nor Accept-Language names one
+# Beacon has (i18n.LANGUAGES: en, fi, fr, hu, es, fa), and of commands given no --lang.
+DEFAULT_LANGUAGE = (os.environ.get("BEACON_DEFAULT_LANGUAGE") or "en").strip().lower()
 
 
 def _problem() -> str | None:
@@ -144,6 +147,13 @@ def _problem() -> str | None:
         return "BEACON_DIGEST_HOUR and BEACON_DAILY_HOUR are hours of the day, 0 to 23."
     if DIGEST_PACK not in ("0", "1"):
         return f"BEACON_DIGEST_PACK={DIGEST_PACK!r}: use 1 (attach the review pack) or 0."
+    import i18n  # here, not at the top: i18n reads this module
+
+    if DEFAULT_LANGUAGE not in i18n.LANGUAGES:
+        return (
+            f"BEACON_DEFAULT_LANGUAGE={DEFAULT_LANGUAGE!r} is not a language of Beacon's interface: use one of "
+            f"{', '.join(i18n.LANGUAGES)}."
+        )
     if LOG_LEVEL not in LOG_LEVELS:
         return f"BEACON_LOG_LEVEL={LOG_LEVEL!r} is not a level: use one of {', '.join(LOG_LEVELS)}."
     return None

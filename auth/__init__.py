@@ -20,6 +20,7 @@ class User:
     role: str  # viewer | owner | admin | display
     username: str = ""  # empty without sign-in (BEACON_AUTH=none) and for displays
     owner_id: str | None = None  # for an owner: the warehouse's owner they are
+    language: str | None = None  # the interface language the account chose (i18n), None: not chosen
 
 
 def may_change_commitments(user: User) -> bool:

@@ -214,7 +214,13 @@ def _session_user() -> User | None:
     elif "key" in session:
         account = accounts.session_account(session["key"], timedelta(hours=config.SESSION_HOURS))
         if account:
-            return User(account["display_name"], account["role"], account["username"], account["owner_id"])
+            return User(
+                account["display_name"],
+                account["role"],
+                account["username"],
+                account["owner_id"],
+                account.get("language"),
+            )
     session.clear()
     return None
 

@@ -5,8 +5,9 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from components.dates import days_text, format_day
+from components.dates import format_day
 from components.icons import icon
+from i18n import _, ngettext
 from queries.periods import View
 
 #: Up to this many late metrics are named in the notice; more are counted (and named in its tooltip).
@@ -20,23 +21,35 @@ def stale_notice(freshness: pd.DataFrame, as_of: date, today: date) -> html.Div 
     if late.empty:
         return None
     age = (today - as_of).days
-    names = ", ".join(late["name"])
+    names = _(", ").join(late["name"])
     count, total = len(late), len(freshness)
     if count <= NAMED_LATE:
-        which = (
-            f"late against its cadence: {names}." if count == 1 else f"late against their cadence: {names}."
+        late_text = ngettext(
+            "%(num)s of %(total)s metrics is late against its cadence: %(names)s.",
+            "%(num)s of %(total)s metrics are late against their cadence: %(names)s.",
+            count,
+            total=total,
+            names=names,
         )
-        late_text = f"{count} of {total} metrics {'is' if count == 1 else 'are'} {which}"
     else:
-        late_text = f"{count} of {total} metrics are late against their cadence."
+        late_text = ngettext(
+            "%(num)s of %(total)s metrics is late against its cadence.",
+            "%(num)s of %(total)s metrics are late against their cadence.",
+            count,
+            total=total,
+        )
+    latest = ngettext(
+        "The latest data is from %(day)s, %(num)s day ago.",
+        "The latest data is from %(day)s, %(num)s days ago.",
+        age,
+        day=format_day(as_of),
+    )
     return html.Div(
         [
             icon("bi-hourglass-bottom"),
-            html.Strong("Stale data"),
-            html.Span(
-                f"The latest data is from {format_day(as_of)}, {days_text(age)} ago. {late_text}", dir="auto"
-            ),
-            html.A("Data health", href="/data", className="stale-notice-link"),
+            html.Strong(_("Stale data")),
+            html.Span(f"{latest} {late_text}", dir="auto"),
+            html.A(_("Data health"), href="/data", className="stale-notice-link"),
         ],
         className="stale-notice",
         role="alert",
@@ -55,7 +68,12 @@ def page_header(title: str, subtitle: str, view: View, controls) -> html.Div:
                     html.H1(title, dir="auto"),
                     html.Div(subtitle, className="page-subtitle", dir="auto"),
                     html.Div(
-                        f"{view.period.label} vs {view.comparison.label} · data as of {view.as_of:%-d %b %Y}",
+                        _(
+                            "%(period)s vs %(comparison)s · data as of %(day)s",
+                            period=view.period.label,
+                            comparison=view.comparison.label,
+                            day=format_day(view.as_of),
+                        ),
                         className="as-of",
                     ),
                 ],

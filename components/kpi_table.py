@@ -11,11 +11,12 @@ from components.attributes import kpi_attributes
 from components.export import csv_text
 from components.format import format_change, format_count, format_interval, format_target, format_value
 from components.status import change_verdict, status_badge
+from i18n import N_, _, format_percent
 
 
 def metric_header(row) -> list:
     """Row header for a scorecard: the metric and its owner."""
-    owner = row.owner_name if pd.notna(row.owner_name) else "No owner"
+    owner = row.owner_name if pd.notna(row.owner_name) else _("No owner")
     return [html.Div(row.name, className="metric-name"), html.Div(owner, className="owner")]
 
 
@@ -29,18 +30,24 @@ def _change(row) -> list:
 def kpi_table(
     frame: pd.DataFrame,
     row_header: Callable = metric_header,
-    first_column: str = "Metric",
+    first_column: str = N_("Metric"),
     cells: bool = True,
 ) -> html.Table:
     """`row_header(row)` gives the first cell's content (a metric, a touchpoint, a segment...).
 
     With `cells=False` each row is its header and its DOM attributes only: the light stand-in of a
     table nobody has opened yet, whose cells a page fills in when it is opened."""
-    columns = ["Value", "95% interval", "Target", "Status", "Change", "n"]
+    interval = _("%(level)s interval", level=format_percent(95, 0))
+    columns = [_("Value"), interval, _("Target"), (_("Status"), ""), _("Change"), _("n")]
     header = html.Thead(
         html.Tr(
-            [html.Th(first_column, scope="col")]
-            + [html.Th(c, scope="col", className="" if c == "Status" else "number") for c in columns]
+            [html.Th(_(first_column), scope="col")]
+            + [
+                html.Th(c[0], scope="col", className=c[1])
+                if isinstance(c, tuple)
+                else html.Th(c, scope="col", className="number")
+                for c in columns
+            ]
         )
     )
     rows = [

@@ -1,23 +1,26 @@
-"""The frame around every page: the navigation bar and the colour-mode toggle."""
+"""The frame around every page: the navigation bar, the language menu and the colour-mode toggle."""
+
+from collections.abc import Iterable
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from components import ids
 from components.icons import icon
+from i18n import N_, Language, _
 
 #: Every page Beacon has or will have, in navigation order. Pages not built yet are shown disabled,
 #: so the navigation does not jump about as they arrive.
 NAVIGATION = (
-    ("Scorecard", "/"),
-    ("Journey", "/journey"),
-    ("Segments", "/segments"),
-    ("Owners", "/owners"),
-    ("Commitments", "/commitments"),
-    ("Cases", "/cases"),
-    ("Data", "/data"),
-    ("Alerts", "/alerts"),
-    ("Wall", "/wall"),
+    (N_("Scorecard"), "/"),
+    (N_("Journey"), "/journey"),
+    (N_("Segments"), "/segments"),
+    (N_("Owners"), "/owners"),
+    (N_("Commitments"), "/commitments"),
+    (N_("Cases"), "/cases"),
+    (N_("Data"), "/data"),
+    (N_("Alerts"), "/alerts"),
+    (N_("Wall"), "/wall"),
 )
 
 
@@ -28,13 +31,16 @@ def signed_in(name: str, role: str) -> html.Div:
             html.Span(
                 [icon("bi-person-circle", "me-1"), name],
                 className="shell-user",
-                title=f"Signed in as {name} ({role})",
+                title=_("Signed in as %(name)s (%(role)s)", name=name, role=_(role)),
                 id=ids.SIGNED_IN,
             ),
-            html.Span(role, className="badge text-bg-secondary ms-1 me-2"),
+            html.Span(_(role), className="badge text-bg-secondary ms-1 me-2"),
             html.Form(
                 html.Button(
-                    "Sign out", type="submit", className="btn btn-sm btn-outline-secondary", id=ids.SIGN_OUT
+                    _("Sign out"),
+                    type="submit",
+                    className="btn btn-sm btn-outline-secondary",
+                    id=ids.SIGN_OUT,
                 ),
                 action="/signout",
                 method="POST",
@@ -45,12 +51,50 @@ def signed_in(name: str, role: str) -> html.Div:
     )
 
 
-def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navbar:
-    """The navigation; `user` (from `signed_in`) shows who is signed in, when sign-in is on."""
+#: The roles' names as the badge shows them (auth's role words), marked for translation.
+ROLE_WORDS = (N_("viewer"), N_("owner"), N_("admin"), N_("display"))
+
+LANGUAGE_MENU = "shell-language-menu"
+
+
+def language_menu(languages: Iterable[Language], current: str) -> html.Div:
+    """The interface languages, each in its own name and writing direction: a plain form posting to
+    /language (languages.py), which remembers the choice and comes back to this page. Works before
+    any callback has loaded, like signing out."""
+    languages = list(languages)
+    shown = next(language for language in languages if language.code == current)
+    choices = [
+        html.Button(
+            language.native,
+            type="submit",
+            name="lang",
+            value=language.code,
+            lang=language.code,
+            dir=language.direction,
+            className="dropdown-item" + (" active" if language.code == current else ""),
+            **{"aria-current": "true" if language.code == current else "false", "data-lang": language.code},
+        )
+        for language in languages
+    ]
+    return dbc.DropdownMenu(
+        html.Form(choices, action="/language", method="POST"),
+        label=html.Span([icon("bi-translate", "me-1"), html.Span(shown.native, lang=shown.code)]),
+        nav=True,
+        align_end=True,
+        id=LANGUAGE_MENU,
+        toggle_class_name="shell-language",
+    )
+
+
+def navbar(
+    available_paths: set[str], user: html.Div | None = None, languages: html.Div | None = None
+) -> dbc.Navbar:
+    """The navigation; `user` (from `signed_in`) shows who is signed in, when sign-in is on;
+    `languages` (from `language_menu`) the language menu."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
-                label if path in available_paths else html.Span(label, title="Coming soon"),
+                _(label) if path in available_paths else html.Span(_(label), title=_("Coming soon")),
                 href=path,
                 active="exact" if path == "/" else "partial",
                 disabled=path not in available_paths,
@@ -62,16 +106,16 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
         icon("bi-circle-half"),
         id=ids.THEME_TOGGLE,
         className="btn btn-link nav-link theme-toggle",
-        title="Switch between light and dark mode",
-        **{"aria-label": "Switch between light and dark mode"},
+        title=_("Switch between light and dark mode"),
+        **{"aria-label": _("Switch between light and dark mode")},
     )
     # A plain link: dbc.NavLink takes no title or aria-label, which an icon alone needs.
     settings = html.A(
         icon("bi-bell"),
         href="/settings",
         className="nav-link shell-settings",
-        title="Your alerts: subscriptions and settings",
-        **{"aria-label": "Your alerts: subscriptions and settings"},
+        title=_("Your alerts: subscriptions and settings"),
+        **{"aria-label": _("Your alerts: subscriptions and settings")},
     )
     return dbc.Navbar(
         dbc.Container(
@@ -86,6 +130,7 @@ def navbar(available_paths: set[str], user: html.Div | None = None) -> dbc.Navba
                         [
                             *links,
                             dbc.NavItem(settings, className="ms-lg-auto"),
+                            *([languages] if languages else []),
                             dbc.NavItem(toggle),
                             *([user] if user else []),
                         ],

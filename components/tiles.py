@@ -20,7 +20,8 @@ from components.format import (
 )
 from components.icons import icon
 from components.sparkline import sparkline_svg
-from components.status import STATUS_LABELS, change_verdict, status_badge
+from components.status import change_verdict, status_badge, status_word
+from i18n import N_, _, ngettext
 
 
 def change_text(row, comparison_label: str, shown_label: str | None = None) -> html.Div:
@@ -28,7 +29,10 @@ def change_text(row, comparison_label: str, shown_label: str | None = None) -> h
     cannot be told from too little data; 'Q3 2026 vs Q2 2026' when the tile shows another period than
     the page's (`shown_label`)."""
     if pd.isna(row.change):
-        return html.Div(f"No comparison with {comparison_label}", className="tile-change text-body-secondary")
+        return html.Div(
+            _("No comparison with %(period)s", period=comparison_label),
+            className="tile-change text-body-secondary",
+        )
     flat = rounds_to_zero(row.change, row.unit)
     arrow = "bi-arrow-right" if flat else "bi-arrow-up-right" if row.change > 0 else "bi-arrow-down-right"
     better = None if flat else (row.change > 0) == bool(row.higher_is_better)
@@ -39,7 +43,15 @@ def change_text(row, comparison_label: str, shown_label: str | None = None) -> h
         [
             icon(arrow),
             html.Span(format_change(row.change, row.unit), className="fw-semibold"),
-            html.Span(f" {shown_label + ' ' if shown_label else ''}vs {comparison_label} · "),
+            html.Span(
+                " "
+                + (
+                    _("%(period)s vs %(comparison)s", period=shown_label, comparison=comparison_label)
+                    if shown_label
+                    else _("vs %(comparison)s", comparison=comparison_label)
+                )
+                + " · "
+            ),
             html.Span(verdict, className="verdict"),
         ],
         className=f"tile-change change-{tone}",
@@ -52,12 +64,12 @@ def gap_text(row) -> str:
     if row.status in ("no_data", "no_target", "insufficient"):
         return ""
     if row.status == "on_track":
-        return "Meets target"
+        return _("Meets target")
     if pd.isna(row.gap_clear):
         return ""
     if not row.gap_clear:
-        return "Short of target, within noise"
-    return "Clearly below target" if row.higher_is_better else "Clearly above target"
+        return _("Short of target, within noise")
+    return _("Clearly below target") if row.higher_is_better else _("Clearly above target")
 
 
 def precision_text(row) -> str:
@@ -66,18 +78,41 @@ def precision_text(row) -> str:
     interval = format_interval(row.low, row.high, row.unit)
     if row.kind == "ratio":
         days = getattr(row, "days", None)
-        basis = (
-            ""
-            if days is None or pd.isna(days)
-            else f" · {format_count(days)} {'day' if days == 1 else 'days'}"
+        if days is None or pd.isna(days):
+            return (
+                _("95%% interval %(interval)s", interval=interval)
+                if interval != NO_NUMBER
+                else _("Too few days for an interval")
+            )
+        if interval == NO_NUMBER:
+            return ngettext(
+                "Too few days for an interval · %(num)s day",
+                "Too few days for an interval · %(num)s days",
+                int(days),
+            )
+        return ngettext(
+            "95%% interval %(interval)s · %(num)s day",
+            "95%% interval %(interval)s · %(num)s days",
+            int(days),
+            interval=interval,
         )
-        return (
-            f"95% interval {interval}{basis}"
-            if interval != NO_NUMBER
-            else f"Too few days for an interval{basis}"
-        )
-    n = "" if pd.isna(row.n) else f" · n {format_count(row.n)}"
-    return f"95% interval {interval}{n}"
+    if pd.isna(row.n):
+        return _("95%% interval %(interval)s", interval=interval)
+    return _("95%% interval %(interval)s · n %(n)s", interval=interval, n=format_count(row.n))
+
+
+#: The cadences' words in "measured quarterly" (data.warehouse.contract's CADENCES), marked for translation.
+MEASURED = {
+    "daily": N_("%(period)s, measured daily"),
+    "weekly": N_("%(period)s, measured weekly"),
+    "monthly": N_("%(period)s, measured monthly"),
+    "quarterly": N_("%(period)s, measured quarterly"),
+}
+
+
+def measured_text(period: str, cadence: str) -> str:
+    """'Q3 2026, measured quarterly': a metric shown at its own cadence's period."""
+    return _(MEASURED[cadence], period=period) if cadence in MEASURED else f"{period}, {cadence}"
 
 
 def _text_or(value, default: str | None) -> str | None:
@@ -89,9 +124,14 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     """One KPI as a tile, a link to `href` when given; `sparkline` holds its monthly value and target."""
     # The detail's kind is a class too, so a compact view (the wall) can keep only the warnings.
     if row.status == "insufficient":
-        detail, kind = f"Too little data: n {format_count(row.n)} of {int(row.min_sample)} needed", "warning"
+        detail = _(
+            "Too little data: n %(n)s of %(needed)s needed",
+            n=format_count(row.n),
+            needed=format_count(int(row.min_sample)),
+        )
+        kind = "warning"
     elif row.status == "no_data":
-        detail, kind = "No data in this period", "warning"
+        detail, kind = _("No data in this period"), "warning"
     else:
         detail, kind = precision_text(row), "precision"
     image = (
@@ -108,15 +148,18 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
             html.Div(
                 [html.H2(row.name, className="tile-name"), status_badge(row.status)], className="tile-head"
             ),
-            html.Div(f"{measured}, measured {row.cadence}", className="tile-measured") if measured else None,
+            html.Div(measured_text(measured, row.cadence), className="tile-measured") if measured else None,
             html.Div(format_value(row.value, row.unit), className="tile-value"),
             html.Div(detail, className=f"tile-detail tile-detail-{kind}"),
             html.Div(
                 [
                     html.Span(
-                        "No target set"
+                        _("No target set")
                         if pd.isna(row.target)
-                        else f"Target {format_target(row.target, row.tolerance, row.unit, row.higher_is_better)}"
+                        else _(
+                            "Target %(target)s",
+                            target=format_target(row.target, row.tolerance, row.unit, row.higher_is_better),
+                        )
                     ),
                     html.Span(gap_text(row), className="tile-gap"),
                 ],
@@ -130,14 +173,16 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
             html.Div(
                 [
                     html.Img(
-                        src=image, alt=f"{row.name}, last 12 months, with target", className="tile-sparkline"
+                        src=image,
+                        alt=_("%(metric)s, last 12 months, with target", metric=row.name),
+                        className="tile-sparkline",
                     )
                     if image
                     else html.Div(className="tile-sparkline"),
                     html.Span(
-                        row.owner_name if not pd.isna(row.owner_name) else "No owner",
+                        row.owner_name if not pd.isna(row.owner_name) else _("No owner"),
                         className="tile-owner",
-                        title="Owner",
+                        title=_("Owner"),
                     ),
                 ],
                 className="tile-foot",
@@ -149,20 +194,27 @@ def kpi_tile(row, sparkline: pd.DataFrame | None, href: str | None, comparison_l
     )
 
 
-def summary_strip(values: pd.Series, words, badge, label, colour, attribute: str, noun: str) -> html.Div:
+def summary_strip(values: pd.Series, words, badge, label, colour, attribute: str, noun) -> html.Div:
     """How many of `values` are each of `words` (worst first), as chips of `badge(word)` coloured by
-    `colour(word)`; words nobody has are left out. `label(word)` is the word for screen readers."""
+    `colour(word)`; words nobody has are left out. `label(word)` is the word for screen readers, and
+    `noun(count)` says how many things there are ('12 KPIs', by the language's plural rules)."""
     counts = values.value_counts()
     shown = [word for word in words if counts.get(word, 0)]
+    text = _("%(things)s: %(counts)s") % {
+        "things": noun(len(values)) if callable(noun) else f"{format_count(len(values))} {noun}",
+        "counts": _(", ").join(
+            _("%(count)s %(status)s", count=format_count(counts[word]), status=label(word).lower())
+            for word in shown
+        ),
+    }
     chips = [
         html.Span(
-            [html.Span(str(counts[word]), className="summary-count"), badge(word)],
+            [html.Span(format_count(counts[word]), className="summary-count"), badge(word)],
             className=f"summary-chip status-{colour(word)}",
             **{attribute: word, "data-count": str(counts[word])},
         )
         for word in shown
     ]
-    text = f"{len(values)} {noun}: " + ", ".join(f"{counts[word]} {label(word).lower()}" for word in shown)
     return html.Div(chips, className="status-summary", role="status", **{"aria-label": text})
 
 
@@ -172,17 +224,17 @@ def status_summary(frame: pd.DataFrame, statuses: tuple[str, ...]) -> html.Div:
         frame["status"],
         statuses,
         status_badge,
-        lambda status: STATUS_LABELS[status][0],
+        status_word,
         lambda status: status,
         "data-status",
-        "KPIs",
+        lambda count: ngettext("%(num)s KPI", "%(num)s KPIs", count),
     )
 
 
 def with_commitment_action(tile, row, href: str) -> html.Div:
     """A tile with an "add a commitment" button beside its value. The button sits outside the tile's
     link (a link inside a link is invalid HTML) and is laid over the tile's empty corner."""
-    label = f"Add a commitment for {row.name}"
+    label = _("Add a commitment for %(metric)s", metric=row.name)
     return html.Div(
         [
             tile,

@@ -16,12 +16,15 @@ from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
 from components.links import href
 from components.tiles import scorecard_tiles
+from i18n import _
 from views import frames, review
 from views.context import drawn, page_layout
 from views.users import rights
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path="/", name="Scorecard", title="Scorecard · Beacon", order=0)
+dash.register_page(
+    __name__, path="/", name="Scorecard", title=lambda **_query: _("Scorecard · Beacon"), order=0
+)
 
 ROOT = "scorecard-root"
 CONTROLS = ControlIds(period="scorecard-period", compare="scorecard-compare", segment="scorecard-segment")
@@ -45,8 +48,8 @@ def _scorecard(context) -> html.Div:
         [
             dcc.Store(id=SHOWN, data=context.shown),
             page_header(
-                "Scorecard",
-                context.names["segment"],
+                _("Scorecard"),
+                context.names["segment"] if segment else _("All customers"),
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], segment),
             ),
@@ -62,9 +65,9 @@ def _scorecard(context) -> html.Div:
             ),
             html.Details(
                 [
-                    html.Summary("Table view and CSV"),
+                    html.Summary(_("Table view and CSV")),
                     dbc.Button(
-                        [icon("bi-download", "me-1"), "Download CSV"],
+                        [icon("bi-download", "me-1"), _("Download CSV")],
                         id=CSV_BUTTON,
                         size="sm",
                         color="secondary",
@@ -73,7 +76,7 @@ def _scorecard(context) -> html.Div:
                     ),
                     dcc.Download(id=CSV_DOWNLOAD),
                     dbc.Button(
-                        [icon("bi-file-earmark-pdf", "me-1"), "Review pack (PDF)"],
+                        [icon("bi-file-earmark-pdf", "me-1"), _("Review pack (PDF)")],
                         id=PACK_BUTTON,
                         size="sm",
                         color="secondary",
@@ -125,5 +128,5 @@ def download_pack(_clicks, search):
     try:
         pdf = review.pack_pdf(context.shown)
     except review.ReviewPackError as error:
-        return None, f"No review pack: {error}"
+        return None, _("No review pack: %(reason)s", reason=error)
     return dcc.send_bytes(pdf, f"beacon-review-{context.view.period.key}.pdf"), ""

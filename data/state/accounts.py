@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import config
+import i18n
 from data.state import audit, database
 
 ROLES = {
@@ -162,6 +163,21 @@ def disable(username: str, url: str | None = None, actor: str | None = None) -> 
     """The account can no longer sign in and its sessions end; it stays, so histories still name who
     did what."""
     _update(username, url, actor, "account disabled", disabled=True)
+
+
+def set_language(username: str, code: str, url: str | None = None) -> None:
+    """The interface language the account chose (the language menu): its sign-ins open in it. A
+    preference, not a change of who may do what: its sessions go on, and the audit log is not written."""
+    if code not in i18n.LANGUAGES:
+        raise AccountError(
+            f"Beacon has no interface language {code!r}; use one of {', '.join(i18n.LANGUAGES)}."
+        )
+    with database.writing(url) as connection:
+        changed = connection.execute(
+            database.accounts.update().where(database.accounts.c.username == username).values(language=code)
+        ).rowcount
+    if not changed:
+        raise AccountError(f"There is no account {username!r}.")
 
 
 def _key_hash(secret: str) -> str:

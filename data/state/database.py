@@ -1,6 +1,6 @@
 """Beacon's state database: commitments and their history, accounts and their sessions, display tokens
-and the audit log, alerts and their outbox, follow-up cases with their rules, routes and history,
-through SQLAlchemy Core.
+and the audit log, alerts and their outbox, follow-up cases with their rules, routes and history, and each account's
+interface language, through SQLAlchemy Core.
 
 SQLite file by default, any SQLAlchemy URL (PostgreSQL) through BEACON_STATE_URL. The app creates and
 migrates the schema itself on start (`migrate`): Alembic's revisions in migrations/versions/, applied
@@ -398,9 +398,22 @@ def tables_v6(into: sa.MetaData) -> tuple[sa.Table, ...]:
     return case_rules, case_routes, root_causes, cases, case_history
 
 
+def account_language_v7() -> sa.Column:
+    """The column revision 0007 adds to the accounts table: the interface language the person chose in
+    the language menu (i18n.LANGUAGES' code), NULL until they choose. Frozen, as tables_v1."""
+    return sa.Column("language", sa.String(8))
+
+
+def tables_v7(into: sa.MetaData) -> sa.Table:
+    """The accounts table as revision 0007 has it: tables_v2's, with `account_language_v7`."""
+    accounts = tables_v2(into)
+    accounts.append_column(account_language_v7())
+    return accounts
+
+
 #: The tables as the latest revision has them: what the store reads and writes.
 commitments, history = tables_v1(metadata)
-accounts = tables_v2(metadata)
+accounts = tables_v7(metadata)
 audit_log, display_tokens, sessions = tables_v3(metadata)
 (
     publications,

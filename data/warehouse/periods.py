@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import i18n
+from i18n import _, ngettext
+
 TRAILING_DAYS = (30, 90, 365)
-COMPARISONS = {"prev": "previous period", "yoy": "same period last year"}
+COMPARISONS = {"prev": i18n.N_("previous period"), "yoy": i18n.N_("same period last year")}
 DEFAULT_COMPARE = "prev"
 
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
@@ -28,16 +31,54 @@ class PeriodError(ValueError):
     """A period or comparison the URL asked for that Beacon cannot show; the message says why."""
 
 
+#: How a period's label is worded, so that it is written in the language of whoever reads it (periods
+#: are memoised and shared, so their words cannot be fixed when they are made). "": its English name as is.
+WHOLE, TO_DATE, LAST, PREVIOUS, DAYS_TO, TO_DAY = "whole", "to_date", "last", "previous", "days_to", "to_day"
+
+
 @dataclass(frozen=True)
 class Period:
     key: str  # as written in the URL
-    label: str
+    name: str  # its label in English, as made
     start: date
     end: date  # inclusive
+    wording: str = ""  # one of WHOLE … TO_DAY: how `label` says it in another language
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        """'Q3 2026 to date', 'Last 30 days': in the language being spoken (i18n.current())."""
+        if not self.wording or i18n.current() == i18n.SOURCE:
+            return self.name
+        return _worded(self)
+
+
+def calendar_name(key: str) -> str:
+    """A calendar period's name in the current language: 'Q3 2026' ('3. nelj. 2026'), 'Nov 2026', '2026'."""
+    if m := _QUARTER.fullmatch(key):
+        return i18n.format_quarter(int(m[1]), int(m[2]))
+    if m := _MONTH.fullmatch(key):
+        return i18n.format_month(int(m[1]), int(m[2]))
+    return i18n.format_year(int(key))
+
+
+def _worded(period: Period) -> str:
+    if period.wording == WHOLE:
+        return calendar_name(period.key)
+    if period.wording == TO_DATE:
+        return _("%(period)s to date", period=calendar_name(period.key))
+    if period.wording == LAST:
+        return ngettext("Last %(num)s day", "Last %(num)s days", period.days)
+    if period.wording == PREVIOUS:
+        return ngettext("Previous %(num)s day", "Previous %(num)s days", period.days)
+    if period.wording == DAYS_TO:
+        return ngettext(
+            "%(num)s day to %(day)s", "%(num)s days to %(day)s", period.days, day=i18n.format_day(period.end)
+        )
+    return _("%(period)s to %(day)s", period=calendar_name(period.key), day=i18n.format_day_month(period.end))
 
 
 @dataclass(frozen=True)
@@ -94,7 +135,7 @@ def parse_period(key: str | None, as_of: date) -> Period:
         days = int(m[1])
         if days not in TRAILING_DAYS:
             raise PeriodError(f"Trailing periods are t30, t90 or t365, not “{key}”.")
-        return Period(key, f"Last {days} days", _days_before(as_of, days - 1), as_of)
+        return Period(key, f"Last {days} days", _days_before(as_of, days - 1), as_of, LAST)
     bounds = _calendar_bounds(key)
     if bounds is None:
         raise PeriodError(
@@ -105,8 +146,8 @@ def parse_period(key: str | None, as_of: date) -> Period:
     if start > as_of:
         raise PeriodError(f"{label} starts after the latest data ({as_of.isoformat()}).")
     if end > as_of:
-        return Period(key, f"{label} to date", start, as_of)
-    return Period(key, label, start, end)
+        return Period(key, f"{label} to date", start, as_of, TO_DATE)
+    return Period(key, label, start, end, WHOLE)
 
 
 def year_earlier(day: date) -> date:
@@ -152,20 +193,25 @@ def comparison_period(period: Period, compare: str) -> Period:
         if whole is not None and earlier is not None and whole[1] == period.end:
             # A whole calendar period is compared with the whole one a year earlier (all of a leap February).
             end = earlier[1]
-        return Period(_year_earlier_key(period.key), _year_earlier_label(period, start, end), start, end)
+        key = _year_earlier_key(period.key)
+        earlier_whole = earlier is not None and end == earlier[1]
+        wording = DAYS_TO if _TRAILING.fullmatch(period.key) else WHOLE if earlier_whole else TO_DAY
+        return Period(key, _year_earlier_label(period, start, end), start, end, wording)
     if compare != "prev":
         raise PeriodError(
             f"Compare with “prev” (previous period) or “yoy” (same period last year), not “{compare}”."
         )
     if _TRAILING.fullmatch(period.key):
         end = _days_before(period.start, 1)
-        return Period(period.key, f"Previous {period.days} days", _days_before(end, period.days - 1), end)
+        return Period(
+            period.key, f"Previous {period.days} days", _days_before(end, period.days - 1), end, PREVIOUS
+        )
     key = _previous_key(period.key)
     bounds = _calendar_bounds(key)
     if bounds is None:
         raise PeriodError(f"There is no period before {period.label} to compare with.")
     start, end, label = bounds
-    return Period(key, label, start, end)
+    return Period(key, label, start, end, WHOLE)
 
 
 def resolve_view(period: str | None, compare: str | None, as_of: date) -> View:

@@ -180,9 +180,9 @@ def test_a_database_from_before_alembic_reaches_the_head_and_keeps_its_rows(tmp_
                     disabled=False, created_at=date(2026, 11, 2), updated_at=date(2026, 11, 2),
                 )
             )  # fmt: skip
-    assert database.migrate(url) == database.head() == "0006"
+    assert database.migrate(url) == database.head() == "0007"
     with database.reading(url) as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0006"
+        assert MigrationContext.configure(connection).get_current_revision() == "0007"
         assert {"accounts", "audit_log", "display_tokens", "sessions"} <= set(
             sa.inspect(connection).get_table_names()
         )
@@ -191,4 +191,4 @@ def test_a_database_from_before_alembic_reaches_the_head_and_keeps_its_rows(tmp_
     if version >= 2:
         assert authenticate("ana", PASSWORD, url)["username"] == "ana"
     assert state_before_alembic.versions(url) == list(range(1, version + 1))
-    assert database.migrate(url) == "0006"  # and again: nothing left to do
+    assert database.migrate(url) == "0007"  # and again: nothing left to do

@@ -99,8 +99,8 @@ def clean(**overrides) -> dict:
 
 def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
     url = f"sqlite:///{tmp_path / 'database.db'}"
-    assert in_fresh_process(migrate_and_close, url, url, url) == ["0006"] * 3
-    assert database.migrate(url) == database.head() == "0006"  # and once more from this process
+    assert in_fresh_process(migrate_and_close, url, url, url) == ["0007"] * 3
+    assert database.migrate(url) == database.head() == "0007"  # and once more from this process
     with database.reading(url) as connection:
         assert set(sa.inspect(connection).get_table_names()) == {
             "alembic_version",
@@ -125,9 +125,9 @@ def test_migrate_creates_the_latest_schema_and_is_idempotent(tmp_path):
             "cases",
             "case_history",
         }
-        assert MigrationContext.configure(connection).get_current_revision() == "0006"
+        assert MigrationContext.configure(connection).get_current_revision() == "0007"
         rows = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
-    assert rows == ["0006"]
+    assert rows == ["0007"]
 
 
 def test_the_tables_the_store_uses_are_the_ones_the_revisions_make(url):
@@ -145,7 +145,7 @@ def test_the_revisions_go_down_to_nothing_and_up_again(url):
     with database.reading(url) as connection:
         assert sa.inspect(connection).get_table_names() == ["alembic_version"]
         assert MigrationContext.configure(connection).get_current_revision() is None
-    assert database.migrate(url) == "0006"
+    assert database.migrate(url) == "0007"
     with database.reading(url) as connection:
         assert compare_metadata(MigrationContext.configure(connection), database.metadata) == []
 

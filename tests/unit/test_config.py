@@ -49,6 +49,11 @@ def test_importing_config_with_wrong_settings_only_reads_them():
             "BEACON_LOG_LEVEL='CHATTY' is not a level: use one of DEBUG, INFO, WARNING, ERROR, CRITICAL.",
         ),
         (
+            "DEFAULT_LANGUAGE",
+            "de",
+            "BEACON_DEFAULT_LANGUAGE='de' is not a language of Beacon's interface: use one of en, fi, fr, hu, es, fa.",
+        ),
+        (
             "TIMEZONE",
             "../etc/passwd",
             "BEACON_TIMEZONE='../etc/passwd' is not a time zone: write an IANA name such as Europe/Helsinki.",

@@ -148,7 +148,7 @@ def test_four_processes_migrate_a_fresh_file_at_once(url):
     assert run_together(migrate_child, 4, url) == [database.head()] * 4
     with database.reading(url) as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            "0006"
+            "0007"
         ]
         assert {"commitments", "commitment_history", "sessions"} <= set(
             sa.inspect(connection).get_table_names()
@@ -163,7 +163,7 @@ def test_four_processes_adopt_a_database_from_before_alembic_at_once(url):
     assert run_together(migrate_child, 4, url) == [database.head()] * 4
     with database.reading(url) as connection:
         assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            "0006"
+            "0007"
         ]
         assert "sessions" in sa.inspect(connection).get_table_names()
     assert commitments.get(commitment_id, url=url)["title"] == "from before Alembic"
