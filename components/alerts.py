@@ -3,6 +3,8 @@ exact view, when it was found) with its deliveries table, a metric page's short 
 of the settings page (subscriptions, owners' default alerts, webhooks). Pure: records in, components out.
 """
 
+from datetime import datetime
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
@@ -37,8 +39,14 @@ WIDE_ONLY["Sent or due"] = WIDE_ONLY["Attempts"]
 
 
 def format_time(moment) -> str:
-    """'3 Nov 2026 08:05'; a dash when there is none."""
-    return "—" if moment is None or pd.isna(moment) else f"{pd.Timestamp(moment):%-d %b %Y %H:%M}"
+    """'3 Nov 2026 08:05'; a dash when there is none. A datetime (a pandas Timestamp is one) is
+    formatted as it is; anything else (a text from a store) is read as a Timestamp first."""
+    if moment is None or pd.isna(moment):
+        return "—"
+    return format(moment if isinstance(moment, datetime) else pd.Timestamp(moment), TIME_FORMAT)
+
+
+TIME_FORMAT = "%-d %b %Y %H:%M"
 
 
 def kind_badge(kind: str) -> html.Span:

@@ -7,6 +7,7 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from components.alerts import format_time
 from components.export import csv_text
@@ -51,51 +52,79 @@ def status_badge(status: str, class_name: str = "") -> html.Span:
     return html.Span(label, className=f"badge text-bg-{colour} case-status {class_name}".strip())
 
 
-def due_text(row, now: datetime) -> html.Span:
-    """When the next step is due, and how late it is (words and icon, not colour alone)."""
-    if pd.isna(row.next_due):
-        return html.Span("—", className="text-body-secondary")
-    due = format_time(row.next_due)
-    if not row.overdue:
-        return html.Span(due)
-    what = "first contact" if row.late == "contact" else "resolution"
-    return html.Span(
-        [icon("bi-alarm", "me-1"), f"{due} · {what} overdue"], className="text-danger fw-semibold"
-    )
+def _due(next_due, overdue: bool, late: str, alarm) -> dict:
+    """When the next step is due, and how late it is (words and icon, not colour alone; `alarm`: the
+    icon, as sent): a span as Dash sends it (see `_sent`)."""
+    if next_due is None or pd.isna(next_due):
+        return _element("Span", "—", className="text-body-secondary")
+    due = format_time(next_due)
+    if not overdue:
+        return _element("Span", due)
+    what = "first contact" if late == "contact" else "resolution"
+    return _element("Span", [alarm, f"{due} · {what} overdue"], className="text-danger fw-semibold")
 
 
 def _score(score) -> str:
     return f"{score:g}"
 
 
-def queue_table(frame: pd.DataFrame, sort: str, sort_href, now: datetime) -> html.Table:
-    """The queue: one row per case; headings link to `sort_href(key)`."""
-    rows = [
-        html.Tr(
-            [
-                html.Td(html.A(f"#{row.case_id}", href=f"/case/{row.case_id}", className="fw-semibold")),
-                html.Td(_score(row.score), className="number"),
-                html.Td(row.metric_name),
-                html.Td(f"{row.touchpoint_name} · {row.segment_name}", className="small"),
-                html.Td(row.assignee_name, className="text-break"),
-                html.Td(status_badge(row.status)),
-                html.Td(due_text(row, now), className="small"),
-                html.Td(format_time(row.responded_at), className="small text-nowrap"),
-            ],
-            **{
-                "data-case-id": str(row.case_id),
-                "data-status": row.status,
-                "data-assignee-id": row.assignee,
-                "data-overdue": "true" if row.overdue else "false",
-                "data-metric-id": row.metric_id,
-                "data-response-id": row.response_id,
-                "data-commitment-id": row.commitment,
-            },
+def _sent(value):
+    """`value` (a component, or children) as Dash sends it to the browser: plain dicts {"type",
+    "namespace", "props"}, lists and text, exactly what the component's JSON is."""
+    if isinstance(value, Component):
+        value = value.to_plotly_json()
+    if isinstance(value, dict):
+        return {key: _sent(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_sent(item) for item in value]
+    return value
+
+
+def _element(tag: str, children, **props) -> dict:
+    """The html.`tag` element with `children` and `props` as Dash sends it (see `_sent`)."""
+    return {"type": tag, "namespace": "dash_html_components", "props": {"children": children, **props}}
+
+
+def queue_table(rows: list[dict], sort: str, sort_href, now: datetime) -> html.Table:
+    """The queue: one row per case (`rows`: views.cases.queue's); headings link to `sort_href(key)`.
+
+    A page is 100 rows of about ten elements each, and a Dash component is slow to build and to
+    serialise (it checks every prop on the way in and on the way out): so the rows are built as
+    the very JSON those html components would send (`_element`; the props are ours, known good),
+    and each status's badge is a real component, serialised once (`_sent`) and drawn in every row
+    that has it. The browser gets the same elements either way."""
+    badges = {status: _sent(status_badge(status)) for status in {row["status"] for row in rows}}
+    alarm = _sent(icon("bi-alarm", "me-1"))
+    drawn = []
+    for row in rows:
+        case_id = str(row["case_id"])
+        cells = [
+            _element("Td", _element("A", f"#{case_id}", href=f"/case/{case_id}", className="fw-semibold")),
+            _element("Td", _score(row["score"]), className="number"),
+            _element("Td", row["metric_name"]),
+            _element("Td", f"{row['touchpoint_name']} · {row['segment_name']}", className="small"),
+            _element("Td", row["assignee_name"], className="text-break"),
+            _element("Td", badges[row["status"]]),
+            _element("Td", _due(row["next_due"], row["overdue"], row["late"], alarm), className="small"),
+            _element("Td", format_time(row["responded_at"]), className="small text-nowrap"),
+        ]
+        drawn.append(
+            _element(
+                "Tr",
+                cells,
+                **{
+                    "data-case-id": case_id,
+                    "data-status": row["status"],
+                    "data-assignee-id": row["assignee"],
+                    "data-overdue": "true" if row["overdue"] else "false",
+                    "data-metric-id": row["metric_id"],
+                    "data-response-id": row["response_id"],
+                    "data-commitment-id": row["commitment"],
+                },
+            )
         )
-        for row in frame.itertuples(index=False)
-    ]
     return dbc.Table(
-        [html.Thead(html.Tr(sort_headings(QUEUE_COLUMNS, sort, sort_href))), html.Tbody(rows)],
+        [html.Thead(html.Tr(sort_headings(QUEUE_COLUMNS, sort, sort_href))), html.Tbody(drawn)],
         size="sm",
         hover=True,
         class_name="case-queue mb-0",

@@ -14,13 +14,17 @@ them (cases.record_cases, reaching back SEED_DAYS), and then worked the way a te
 * root causes come from the touchpoint's list; at billing, since the price change, they point at the
   tariffs: the new prices not explained, surprise charges, hard-to-read invoices.
 
+Every case's timeline is one a team could have lived, at the clock the app then runs on: each case was
+opened by the publish that followed its answer (minutes later, not at seeding time), each step comes
+after the one before it, and nothing is later than the seed's `now` (the clock, unless given), so
+answers the warehouse holds for later today open no case yet.
+
 The work is drawn from a fixed seed per case, so the same warehouse gives the same cases.
 """
 
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import sqlalchemy as sa
 
@@ -114,6 +118,8 @@ NOTES = {
     "not_actionable": "Customer unhappy with the policy itself; noted for the quarterly review.",
 }
 HOUR = timedelta(hours=1)
+#: How soon after an answer the publish that opened its case ran: (earliest, latest).
+PUBLISH_DELAY = (timedelta(minutes=5), timedelta(minutes=45))
 
 
 def _seed_setup(url: str, catalogue: cases.Catalogue) -> None:
@@ -149,23 +155,57 @@ def _pick(rng: np.random.Generator, choices) -> str:
     return names[rng.choice(len(names), p=weights / weights.sum())]
 
 
+def _opened_at(case: dict, now: datetime) -> datetime:
+    """When the publish after the case's answer opened it: minutes after the answer, never after `now`.
+    Drawn from a seed of its own, so the work drawn from the case's seed is what it always was."""
+    rng = np.random.default_rng([20261203, case["case_id"], 1])
+    earliest, latest = PUBLISH_DELAY
+    delay = earliest + (latest - earliest) * rng.random()
+    return min(case["responded_at"] + delay, now).replace(microsecond=0)
+
+
+def _after(previous: datetime, wanted: datetime, now: datetime) -> datetime:
+    """A step wanted at `wanted` after one at `previous`: at the latest an hour before `now`, and if
+    that is not after `previous`, halfway from `previous` to `now`. So a step always comes after the
+    one before it, and none is in the future."""
+    at = min(wanted, now - HOUR)
+    return (at if at > previous else previous + (now - previous) / 2).replace(microsecond=0)
+
+
+def _open(connection, case: dict, opened: datetime) -> None:
+    """Date the case's opening (its row and its "opened" history entry) at `opened`."""
+    connection.execute(
+        sa.update(database.cases)
+        .where(database.cases.c.case_id == case["case_id"])
+        .values(created_at=opened, updated_at=opened)
+    )
+    connection.execute(
+        sa.update(database.case_history)
+        .where(database.case_history.c.case_id == case["case_id"], database.case_history.c.action == "opened")
+        .values(changed_at=opened)
+    )
+
+
 def _work(connection, case: dict, now: datetime) -> None:
-    """Work one case up to `now` as its assignee would have: drawn from the case's own seed."""
+    """Open and work one case up to `now` as its assignee would have: drawn from the case's own seed."""
     rng = np.random.default_rng([20261203, case["case_id"]])
+    opened = _opened_at(case, now)
+    _open(connection, case, opened)
     who = NAMES.get(case["assignee_id"], case["assignee_id"] or ADMIN)
     age = (now - case["responded_at"]) / HOUR
     allowed = (case["contact_due_at"] - case["responded_at"]) / HOUR
     if age < 6 or rng.random() < (0.55 if age < 24 else 0.08):
         return  # still new (overdue once past its time)
-    # First contact: mostly within the time allowed, some late.
+    # First contact: mostly within the time allowed, some late; after the case was opened.
     late = rng.random() < 0.15
     after = allowed * (1 + rng.uniform(0.05, 0.6)) if late else allowed * rng.uniform(0.1, 0.9)
-    contacted = case["responded_at"] + min(after, age - 1) * HOUR
-    version = cases.act_in(connection, case["case_id"], 1, who, "contact", contacted.replace(microsecond=0))
+    wanted = max(case["responded_at"] + after * HOUR, opened + PUBLISH_DELAY[0])
+    contacted = _after(opened, wanted, now)
+    version = cases.act_in(connection, case["case_id"], 1, who, "contact", contacted)
     causes = CAUSES.get(case["touchpoint_id"])
     if age < 30 or rng.random() < 0.12:
         return  # contacted, not resolved yet (overdue for resolution once past its time)
-    resolved = min(contacted + rng.uniform(2, 96) * HOUR, now - HOUR).replace(microsecond=0)
+    resolved = _after(contacted, contacted + rng.uniform(2, 96) * HOUR, now)
     if causes:
         version = cases.act_in(
             connection, case["case_id"], version, who, "set_cause", resolved, root_cause=_pick(rng, causes)
@@ -175,7 +215,7 @@ def _work(connection, case: dict, now: datetime) -> None:
         connection, case["case_id"], version, who, "resolve", resolved, outcome=outcome, note=NOTES[outcome]
     )
     if age > 96 and rng.random() < 0.04:
-        reopened = min(resolved + rng.uniform(24, 72) * HOUR, now - HOUR).replace(microsecond=0)
+        reopened = _after(resolved, resolved + rng.uniform(24, 72) * HOUR, now)
         cases.act_in(
             connection,
             case["case_id"],
@@ -185,6 +225,14 @@ def _work(connection, case: dict, now: datetime) -> None:
             reopened,
             note="The customer wrote again: the next bill had the same problem.",
         )
+
+
+def _not_given_yet(connection, now: datetime) -> None:
+    """Take back the cases of answers after `now` (a warehouse that runs to the end of today holds
+    them): no publish could have found them yet."""
+    later = sa.select(database.cases.c.case_id).where(database.cases.c.responded_at > now)
+    connection.execute(sa.delete(database.case_history).where(database.case_history.c.case_id.in_(later)))
+    connection.execute(sa.delete(database.cases).where(database.cases.c.responded_at > now))
 
 
 def seed_cases(url: str, warehouse: Path, now: datetime | None = None) -> int:
@@ -197,14 +245,11 @@ def seed_cases(url: str, warehouse: Path, now: datetime | None = None) -> int:
     catalogue = cases.catalogue_of(warehouse)
     _seed_setup(url, catalogue)
     snapshot_id = snapshot_identity(warehouse)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        (last_answer,) = con.execute("SELECT max(responded_at) FROM responses").fetchone()
-    now = max(now or current_time(), last_answer + HOUR)
+    now = (now or current_time()).replace(microsecond=0)
     with database.writing(url) as connection:
-        opened = cases.record_cases(
-            connection, warehouse, None, snapshot_id, now, window_hours=SEED_DAYS * 24
-        )
+        cases.record_cases(connection, warehouse, None, snapshot_id, now, window_hours=SEED_DAYS * 24)
+        _not_given_yet(connection, now)
         rows = connection.execute(sa.select(database.cases).order_by(database.cases.c.case_id)).all()
         for row in rows:
             _work(connection, dict(row._mapping), now)
-    return opened.count
+    return len(rows)

@@ -9,7 +9,7 @@ business → Ana; NPS for Enterprise → the account ent.desk. CSAT and effort h
 (Ana, Ben) get them. Touchpoint outweighs segment (2 against 1), as for targets.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pandas as pd
@@ -518,6 +518,55 @@ def test_the_demo_has_cases_in_every_state_some_overdue_and_billing_causes_on_it
     assert billing[0][0] == "New prices not explained", billing
     assert enps == 0  # staff are not customers
     assert seed_cases(url, demo_warehouse, now) == 0  # once
+
+
+def test_the_demo_cases_have_timelines_that_could_have_happened(demo_warehouse, tmp_path):
+    """Seeded at 15:00 on the warehouse's last day (2026-11-23, whose later answers are not given yet
+    at that time): no case of an answer after the clock; each case opened by the publish minutes after
+    its answer (5 to 45, or at the clock for an answer of the last five), its row created then; every later step after the one before it and after the
+    opening; contacted no later than resolved; and nothing, history or case, later than the clock."""
+    from data.demo.cases import seed_cases
+
+    url = f"sqlite:///{tmp_path / 'demo-state.db'}"
+    now = datetime(2026, 11, 23, 15)
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        (later,) = con.execute(
+            "SELECT count(*) FROM responses WHERE responded_at > $now", {"now": now}
+        ).fetchone()
+    assert later > 0  # the warehouse has answers after the clock: the case this test is about
+    assert seed_cases(url, demo_warehouse, now) > 0
+    with database.reading(url) as connection:
+        found = [dict(row._mapping) for row in connection.execute(sa.select(database.cases))]
+        history = connection.execute(
+            sa.select(database.case_history).order_by(
+                database.case_history.c.case_id, database.case_history.c.version
+            )
+        ).all()
+    timelines = {}
+    for entry in history:
+        timelines.setdefault(entry.case_id, []).append(entry)
+    assert set(timelines) == {case["case_id"] for case in found}
+    worked = 0
+    for case in found:
+        timeline = timelines[case["case_id"]]
+        opened = timeline[0]
+        assert (opened.version, opened.action) == (1, "opened"), case["case_id"]
+        assert [entry.action for entry in timeline].count("opened") == 1
+        assert opened.changed_at == case["created_at"], case["case_id"]
+        waited = opened.changed_at - case["responded_at"]
+        # An answer of the last minutes before the clock: its publish is now.
+        soonest = min(timedelta(minutes=5), now - case["responded_at"])
+        assert soonest <= waited <= timedelta(minutes=45), (case["case_id"], waited)
+        times = [entry.changed_at for entry in timeline]
+        assert times == sorted(times), (case["case_id"], times)
+        assert all(entry.changed_at > opened.changed_at for entry in timeline[1:]), case["case_id"]
+        assert max(times) <= now and case["updated_at"] == max(times), case["case_id"]
+        for moment in ("contacted_at", "resolved_at"):
+            assert case[moment] is None or opened.changed_at < case[moment] <= now, (case["case_id"], moment)
+        if case["contacted_at"] and case["resolved_at"]:
+            assert case["contacted_at"] <= case["resolved_at"], case["case_id"]
+            worked += 1
+    assert worked > 0 and {case["status"] for case in found} == set(cases.STATUSES)
 
 
 def test_an_assignees_unsubscribe_link_stops_their_new_case_messages_only(
