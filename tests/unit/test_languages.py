@@ -22,7 +22,7 @@ def test_every_message_has_a_translation_that_compiles_and_fills(code):
     for message in MESSAGES:
         if not message.id:
             continue
-        ours = catalogue.get(message.id)
+        ours = catalogue.get(message.id, message.context)  # pgettext: the same id in another context
         assert ours is not None and "fuzzy" not in ours.flags, (code, message.id)
         strings = ours.string if isinstance(ours.string, tuple) else (ours.string,)
         assert all(strings), (code, message.id)
@@ -31,7 +31,8 @@ def test_every_message_has_a_translation_that_compiles_and_fills(code):
             for text in strings:
                 text % (dict.fromkeys(["low", "high", "target", "tolerance", "interval", "n", "needed", "total",
                                       "names", "name", "role", "reason", "things", "counts", "count", "status",
-                                      "level"], "x") | names)  # fmt: skip
+                                      "level", "time", "grace", "part", "source", "mode", "unit", "scale",
+                                      "scaling", "score", "share"], "x") | names)  # fmt: skip
     assert not list(catalogue.check())
     write_mo(BytesIO(), catalogue)
 
