@@ -14,7 +14,22 @@ from dash import html
 from components.attributes import kpi_attributes
 from components.format import format_count, format_value
 from components.icons import icon
-from components.status import STATUS_LABELS
+from components.status import STATUS_LABELS, status_word
+from i18n import N_, _
+
+#: A significant difference's marker, its tooltip and its words for a screen reader, by direction.
+_DIFFERS = {
+    "better": (
+        "▲",
+        N_("Significantly better than other customers"),
+        N_("significantly better than other customers"),
+    ),
+    "worse": (
+        "▼",
+        N_("Significantly worse than other customers"),
+        N_("significantly worse than other customers"),
+    ),
+}
 
 
 def _difference(row) -> tuple[list, dict]:
@@ -28,18 +43,24 @@ def _difference(row) -> tuple[list, dict]:
     if not differs:
         return [], {"data-differs": "false"}
     word = "better" if (row.value > row.rest_value) == bool(row.higher_is_better) else "worse"
+    glyph, title, label = _DIFFERS[word]
     marker = html.Span(
-        "▲" if word == "better" else "▼",
+        glyph,
         className=f"differs differs-{word}",
-        title=f"Significantly {word} than other customers",
-        **{"aria-label": f"significantly {word} than other customers"},
+        title=_(title),
+        **{"aria-label": _(label)},
     )
     return [marker], {"data-differs": "true"}
 
 
 def _cell(row, link: str) -> html.Td:
-    label, glyph = STATUS_LABELS[row.status]
-    text = f"n {format_count(row.n)}" if row.status == "insufficient" else format_value(row.value, row.unit)
+    _label, glyph = STATUS_LABELS[row.status]
+    label = status_word(row.status)
+    text = (
+        _("n %(n)s", n=format_count(row.n))
+        if row.status == "insufficient"
+        else format_value(row.value, row.unit)
+    )
     marker, attributes = _difference(row)
     return html.Td(
         html.A(
@@ -58,7 +79,8 @@ def _cell(row, link: str) -> html.Td:
 
 def _empty_cell(ids: dict) -> html.Td:
     """A cell with no data in the period: said, with the contract's attributes, never left blank."""
-    label, glyph = STATUS_LABELS["no_data"]
+    _label, glyph = STATUS_LABELS["no_data"]
+    label = status_word("no_data")
     attributes = {f"data-{column.replace('_', '-')}": value for column, value in ids.items()}
     return html.Td(
         [label, icon(glyph, "ms-1 status-no_data")],
@@ -79,12 +101,12 @@ def kpi_crosstab(
     link: Callable,
     column_link: Callable | None = None,
     row: str = "metric_id",
-    corner: str = "Metric",
+    corner: str = N_("Metric"),
 ) -> html.Div:
     """`frame` is a KPI frame broken down by `row` (default the metric) and `column` ("touchpoint_id"
     or "segment_id"); columns follow the order of `column_names`, rows that of `row_names`, each
     named there; `link(row)` is each cell's URL and `column_link(id)`, when given, each column
-    header's; `corner` heads the row names. Rows of queries.segment_comparison get a marker where
+    header's; `corner` heads the row names (English, marked with N_: translated here). Rows of queries.segment_comparison get a marker where
     the segment differs significantly from the other customers."""
     columns = [c for c in column_names.index if c in set(frame[column])]
     cells = {(getattr(line, row), getattr(line, column)): line for line in frame.itertuples(index=False)}
@@ -97,7 +119,7 @@ def kpi_crosstab(
             html.A(column_names[c], href=column_link(c)) if column_link else column_names[c], scope="col"
         )
 
-    header = html.Thead(html.Tr([html.Th(corner, scope="col"), *(heading(c) for c in columns)]))
+    header = html.Thead(html.Tr([html.Th(_(corner), scope="col"), *(heading(c) for c in columns)]))
     body = html.Tbody(
         [
             html.Tr(

@@ -11,63 +11,79 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+import i18n
 from components.attributes import raw
 from components.dates import days_text, format_day
-from components.definition import formula
+from components.definition import formula, score_text
 from components.format import UNIT_WORDS, format_count, format_target
 from components.icons import icon
 from components.links import href
 from components.tiles import summary_strip
+from i18n import N_, _, ngettext
 from queries.cadence import GRACE_DAYS
 from queries.health import FRESHNESS, Publish, SnapshotFile, SnapshotInfo
 
+# The module's words are English, marked with N_, and translated with `_` where they are shown.
+
 #: Word, Bootstrap icon and the status colour each freshness is drawn in (colour, icon and word).
 FRESHNESS_LABELS = {
-    "fresh": ("Fresh", "bi-check-circle-fill", "on_track"),
-    "late": ("Late", "bi-clock-history", "at_risk"),
-    "no_data": ("No data", "bi-slash-circle", "no_data"),
+    "fresh": (N_("Fresh"), "bi-check-circle-fill", "on_track"),
+    "late": (N_("Late"), "bi-clock-history", "at_risk"),
+    "no_data": (N_("No data"), "bi-slash-circle", "no_data"),
 }
 
 #: Each metric kind in words.
 KIND_WORDS = {
-    "nps": "Net promoter score",
-    "top2box": "Top-2-box share",
-    "mean": "Mean score",
-    "ratio": "Ratio",
+    "nps": N_("Net promoter score"),
+    "top2box": N_("Top-2-box share"),
+    "mean": N_("Mean score"),
+    "ratio": N_("Ratio"),
 }
 
 #: What each table of the warehouse holds, in the users' words.
 TABLE_WORDS = {
-    "owners": "people who own metrics",
-    "touchpoints": "where customers meet us",
-    "segments": "customer groups",
-    "metrics": "metric definitions",
-    "targets": "targets by period",
-    "annotations": "notes on trends",
-    "responses": "survey answers",
-    "measurements": "operational counts",
-    "daily_rollup": "derived daily sums",
+    "owners": N_("people who own metrics"),
+    "touchpoints": N_("where customers meet us"),
+    "segments": N_("customer groups"),
+    "metrics": N_("metric definitions"),
+    "targets": N_("targets by period"),
+    "annotations": N_("notes on trends"),
+    "responses": N_("survey answers"),
+    "measurements": N_("operational counts"),
+    "daily_rollup": N_("derived daily sums"),
 }
+#: Which part of the warehouse a table is (queries/row_counts.sql's `part`), in words.
+PART_WORDS = {"catalogue": N_("catalogue"), "facts": N_("facts"), "derived": N_("derived")}
 
 
 def _moment(at: datetime) -> html.Time:
-    return html.Time(f"{at:%-d %b %Y %H:%M}", dateTime=at.isoformat())
+    """A moment as the language writes its day and its clock ('3 Nov 2026 14:05')."""
+    return html.Time(f"{i18n.format_day(at)} {i18n.format_time(at)}", dateTime=at.isoformat())
+
+
+def _around_moment(text: str, at: datetime) -> list:
+    """A translated sentence whose %(time)s placeholder (filled with a marker) becomes the moment's
+    <time> element, wherever the language puts it: the sentence stays whole for its translator."""
+    before, _marker, after = text.partition("\x00")
+    return [part for part in (before, _moment(at), after) if part != ""]
 
 
 def health_header(as_of: date | None, info: SnapshotInfo) -> html.Div:
     """The page's title, and the data date and the live snapshot's time (no period: this page is about
     the data itself)."""
     if info.current is not None:
-        published = ["snapshot published ", _moment(info.current.published_at)]
+        published = _around_moment(_("snapshot published %(time)s", time="\x00"), info.current.published_at)
     else:
-        published = ["snapshot file written ", _moment(info.live.modified)]
-    data_date = f"data as of {as_of:%-d %b %Y}" if as_of else "no data loaded yet"
+        published = _around_moment(_("snapshot file written %(time)s", time="\x00"), info.live.modified)
+    data_date = _("data as of %(day)s", day=format_day(as_of)) if as_of else _("no data loaded yet")
     return html.Div(
         html.Div(
             [
-                html.H1("Data"),
+                html.H1(_("Data")),
                 html.Div(
-                    "How fresh each metric's data is, what the warehouse holds, and what every metric means",
+                    _(
+                        "How fresh each metric's data is, what the warehouse holds, and what every metric means"
+                    ),
                     className="page-subtitle",
                 ),
                 html.Div([f"{data_date} · ", *published], className="as-of"),
@@ -83,36 +99,51 @@ def health_header(as_of: date | None, info: SnapshotInfo) -> html.Div:
 
 def freshness_badge(freshness: str) -> html.Span:
     label, icon_name, colour = FRESHNESS_LABELS[freshness]
-    return html.Span([icon(icon_name), label], className=f"status-badge freshness-badge status-{colour}")
+    return html.Span([icon(icon_name), _(label)], className=f"status-badge freshness-badge status-{colour}")
 
 
 #: Each cadence in words (queries.cadence.CADENCES).
-CADENCE_WORDS = {"daily": "Daily", "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly"}
+CADENCE_WORDS = {
+    "daily": N_("Daily"),
+    "weekly": N_("Weekly"),
+    "monthly": N_("Monthly"),
+    "quarterly": N_("Quarterly"),
+}
 _CADENCE_SOURCES = {
-    "declared": "as the catalogue declares it",
-    "inferred": "from its data (the catalogue declares none)",
-    "assumed": "assumed: too little data to tell",
+    "declared": N_("as the catalogue declares it"),
+    "inferred": N_("from its data (the catalogue declares none)"),
+    "assumed": N_("assumed: too little data to tell"),
 }
 
 
 def cadence_label(cadence: str, source: str = "declared") -> html.Span:
     """'Quarterly', 'Daily (assumed)' when there is too little data to tell; where it comes from in
     the tooltip."""
-    word = CADENCE_WORDS[cadence] + (" (assumed)" if source == "assumed" else "")
-    return html.Span(
-        word, title=f"{CADENCE_WORDS[cadence]}, {_CADENCE_SOURCES[source]}", className="text-nowrap"
-    )
+    name = _(CADENCE_WORDS[cadence])
+    word = _("%(name)s (assumed)", name=name) if source == "assumed" else name
+    return html.Span(word, title=_(", ").join([name, _(_CADENCE_SOURCES[source])]), className="text-nowrap")
+
+
+def _grace(cadence: str, days: int) -> str:
+    """'1 day for daily data': the grace a cadence's results have to arrive."""
+    if cadence == "daily":
+        return ngettext("%(num)s day for daily data", "%(num)s days for daily data", days)
+    if cadence == "weekly":
+        return ngettext("%(num)s day for weekly data", "%(num)s days for weekly data", days)
+    if cadence == "monthly":
+        return ngettext("%(num)s day for monthly data", "%(num)s days for monthly data", days)
+    return ngettext("%(num)s day for quarterly data", "%(num)s days for quarterly data", days)
 
 
 def freshness_rule(today: date) -> str:
     """The rule the table applies, in words, for under it."""
-    return (
+    return _(
         "A metric's cadence is what the catalogue declares, else the calendar period (day, week, month "
         "or quarter) its data come in, from its own data; with too little data, daily is assumed. "
-        f"A metric is late when, today ({today:%-d %b %Y}), the period after its latest data ended, "
-        "plus a grace for its results to arrive, with nothing newer: "
-        + ", ".join(f"{days_text(days)} for {cadence} data" for cadence, days in GRACE_DAYS.items())
-        + "."
+        "A metric is late when, today (%(day)s), the period after its latest data ended, "
+        "plus a grace for its results to arrive, with nothing newer: %(grace)s.",
+        day=format_day(today),
+        grace=_(", ").join(_grace(cadence, days) for cadence, days in GRACE_DAYS.items()),
     )
 
 
@@ -122,21 +153,21 @@ def freshness_summary(frame: pd.DataFrame) -> html.Div:
         frame["freshness"],
         FRESHNESS,
         freshness_badge,
-        lambda word: FRESHNESS_LABELS[word][0],
+        lambda word: _(FRESHNESS_LABELS[word][0]),
         lambda word: FRESHNESS_LABELS[word][2],
         "data-freshness",
-        "metrics",
+        lambda count: ngettext("%(num)s metric", "%(num)s metrics", count),
     )
 
 
 def freshness_table(frame: pd.DataFrame) -> html.Table:
     """One row per metric (queries.health.data_freshness): latest data day, cadence, age on today's
     date, when it would count as late, and its freshness in colour, icon and word."""
-    columns = ["Latest data", "Cadence", "Age", "Late after", "Freshness"]
+    columns = [N_("Latest data"), N_("Cadence"), N_("Age"), N_("Late after"), N_("Freshness")]
     header = html.Thead(
         html.Tr(
-            [html.Th("Metric", scope="col")]
-            + [html.Th(c, scope="col", className="" if c == "Freshness" else "number") for c in columns]
+            [html.Th(_("Metric"), scope="col")]
+            + [html.Th(_(c), scope="col", className="" if c == "Freshness" else "number") for c in columns]
         )
     )
     rows = []
@@ -171,6 +202,10 @@ def freshness_table(frame: pd.DataFrame) -> html.Table:
 # --- row counts ----------------------------------------------------------------------------------------
 
 
+def _part(part: str) -> str:
+    return _(PART_WORDS[part]) if part in PART_WORDS else part
+
+
 def row_count_grid(counts: pd.DataFrame) -> dbc.Row:
     """Rows per table (queries.health.row_counts), three to a line: the catalogue, then the facts and
     the derived rollup; each names what it holds."""
@@ -181,11 +216,12 @@ def row_count_grid(counts: pd.DataFrame) -> dbc.Row:
                     html.Div(format_count(row.row_count), className="fs-5 fw-bold lh-sm"),
                     html.Code(row.table_name, className="small"),
                     html.Div(
-                        TABLE_WORDS.get(row.table_name, row.part), className="small text-body-secondary"
+                        _(TABLE_WORDS[row.table_name]) if row.table_name in TABLE_WORDS else _part(row.part),
+                        className="small text-body-secondary",
                     ),
                 ],
                 className="border rounded-3 px-2 py-1 h-100 row-count",
-                title=f"{row.table_name}: {row.part}",
+                title=_("%(name)s: %(part)s", name=row.table_name, part=_part(row.part)),
                 **{"data-table": row.table_name, "data-rows": str(int(row.row_count)), "data-part": row.part},
             ),
             xs=6,
@@ -201,22 +237,35 @@ def row_count_grid(counts: pd.DataFrame) -> dbc.Row:
 
 def _size(size_bytes: int) -> str:
     megabytes = size_bytes / 1_000_000
-    return f"{megabytes:,.1f} MB".replace(",", "\u202f") if megabytes >= 0.1 else f"{size_bytes:,} bytes"
+    if megabytes >= 0.1:
+        return _("%(number)s MB", number=i18n.format_decimal(megabytes, 1))
+    return ngettext("%(num)s byte", "%(num)s bytes", size_bytes)
 
 
 def _publish_line(publish: Publish) -> list:
+    published = _(
+        "Published %(time)s by %(source)s (%(mode)s)", time="\x00", source=publish.source, mode=publish.mode
+    )
     return [
-        html.Div(["Published ", _moment(publish.published_at), f" by {publish.source} ({publish.mode})"]),
+        html.Div(_around_moment(published, publish.published_at)),
         html.Div(
-            f"{format_count(publish.rows_added)} rows added · "
-            f"{format_count(publish.duplicates_skipped)} duplicates skipped",
+            " · ".join(
+                [
+                    ngettext("%(num)s row added", "%(num)s rows added", int(publish.rows_added)),
+                    ngettext(
+                        "%(num)s duplicate skipped",
+                        "%(num)s duplicates skipped",
+                        int(publish.duplicates_skipped),
+                    ),
+                ]
+            ),
             className="small text-body-secondary fw-normal",
         ),
     ]
 
 
 #: What the log may say of each file loaded, and the heading of each (only those some file has are shown).
-_FILE_COLUMNS = {"table": "Table", "rows": "Rows", "added": "Added", "skipped": "Skipped"}
+_FILE_COLUMNS = {"table": N_("Table"), "rows": N_("Rows"), "added": N_("Added"), "skipped": N_("Skipped")}
 
 
 def _files_table(files: list) -> html.Table | None:
@@ -239,9 +288,9 @@ def _files_table(files: list) -> html.Table | None:
     ]
     header = html.Thead(
         html.Tr(
-            [html.Th("Loaded from", scope="col")]
+            [html.Th(_("Loaded from"), scope="col")]
             + [
-                html.Th(_FILE_COLUMNS[key], scope="col", className="" if key == "table" else "number")
+                html.Th(_(_FILE_COLUMNS[key]), scope="col", className="" if key == "table" else "number")
                 for key in present
             ]
         )
@@ -254,8 +303,8 @@ def _files_table(files: list) -> html.Table | None:
 def _file_line(file: SnapshotFile) -> list:
     return [
         html.Code(Path(file.path).name, title=file.path),
-        f" · {_size(file.size_bytes)} · written ",
-        _moment(file.modified),
+        f" · {_size(file.size_bytes)} · ",
+        *_around_moment(_("written %(time)s", time="\x00"), file.modified),
     ]
 
 
@@ -263,32 +312,32 @@ def snapshot_card_body(info: SnapshotInfo) -> html.Dl:
     """The live snapshot (its last publish and its file) and the one before it."""
     if not info.has_log:
         current = html.Span(
-            "This warehouse file predates the publish log: only the file's time is known.",
+            _("This warehouse file predates the publish log: only the file's time is known."),
             className="text-body-secondary",
         )
-        previous = html.Span("Not recorded", className="text-body-secondary")
+        previous = html.Span(_("Not recorded"), className="text-body-secondary")
     elif info.current is None:
-        current = html.Span("No publish recorded", className="text-body-secondary")
-        previous = html.Span("No publish recorded", className="text-body-secondary")
+        current = html.Span(_("No publish recorded"), className="text-body-secondary")
+        previous = html.Span(_("No publish recorded"), className="text-body-secondary")
     else:
         current = html.Div([*_publish_line(info.current), _files_table(info.current.files)])
         previous = (
             html.Div(_publish_line(info.previous))
             if info.previous is not None
-            else html.Span("No earlier publish recorded", className="text-body-secondary")
+            else html.Span(_("No earlier publish recorded"), className="text-body-secondary")
         )
     items = [
-        ("Current snapshot", current, "snapshot-current"),
-        ("Previous snapshot", previous, "snapshot-previous"),
-        ("Live file", html.Div(_file_line(info.live)), "snapshot-file"),
+        (_("Current snapshot"), current, "snapshot-current"),
+        (_("Previous snapshot"), previous, "snapshot-previous"),
+        (_("Live file"), html.Div(_file_line(info.live)), "snapshot-file"),
         (
-            "Kept for rollback",
+            _("Kept for rollback"),
             html.Div(_file_line(info.kept))
             if info.kept is not None
-            else html.Span("No previous file kept", className="text-body-secondary"),
+            else html.Span(_("No previous file kept"), className="text-body-secondary"),
             "snapshot-kept",
         ),
-        ("Snapshot id", html.Code(info.live.version, className="small"), "snapshot-version"),
+        (_("Snapshot id"), html.Code(info.live.version, className="small"), "snapshot-version"),
     ]
     return html.Dl(
         [part for term, text, key in items for part in (html.Dt(term), html.Dd(text, className=key))],
@@ -307,24 +356,27 @@ def snapshot_card_body(info: SnapshotInfo) -> html.Dl:
 
 
 def _scale(metric) -> list:
-    unit = UNIT_WORDS.get(metric.unit, metric.unit)
+    unit = _(UNIT_WORDS[metric.unit]) if metric.unit in UNIT_WORDS else metric.unit
+    in_unit = html.Div(_("in %(unit)s", unit=unit), className="small text-body-secondary")
     if metric.kind == "ratio":
-        return [html.Div("Operational counts"), html.Div(f"in {unit}", className="small text-body-secondary")]
+        return [html.Div(_("Operational counts")), in_unit]
     return [
-        html.Div(f"{metric.scale_min:g}–{metric.scale_max:g} scale"),
-        html.Div(f"in {unit}", className="small text-body-secondary"),
+        html.Div(
+            _("%(low)s–%(high)s scale", low=score_text(metric.scale_min), high=score_text(metric.scale_max))
+        ),
+        in_unit,
     ]
 
 
 def _direction(higher_is_better: bool) -> html.Span:
     if higher_is_better:
-        return html.Span([icon("bi-arrow-up", "me-1"), "Higher is better"], className="text-nowrap")
-    return html.Span([icon("bi-arrow-down", "me-1"), "Lower is better"], className="text-nowrap")
+        return html.Span([icon("bi-arrow-up", "me-1"), _("Higher is better")], className="text-nowrap")
+    return html.Span([icon("bi-arrow-down", "me-1"), _("Lower is better")], className="text-nowrap")
 
 
 def _owner(metric) -> list:
     if pd.isna(metric.owner_id):
-        return [html.Span("No owner", className="text-body-secondary")]
+        return [html.Span(_("No owner"), className="text-body-secondary")]
     return [
         html.A(metric.owner_name, href=f"/owner/{metric.owner_id}"),
         html.Div(metric.owner_title, className="small text-body-secondary")
@@ -341,12 +393,20 @@ def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
     """Every metric's formal definition: what it measures, its formula in words, scale, direction, owner,
     the company-wide target in force (with its tolerance) and the minimum sample. `card_frame` is a KPI
     frame (queries.scorecard of the current view): the catalogue plus target and tolerance."""
-    columns = ["Metric", "Definition", "Scale", "Direction", "Owner", "Target", "Minimum sample"]
+    columns = [
+        N_("Metric"),
+        N_("Definition"),
+        N_("Scale"),
+        N_("Direction"),
+        N_("Owner"),
+        N_("Target"),
+        N_("Minimum sample"),
+    ]
     header = html.Thead(
         html.Tr(
             [
                 html.Th(
-                    c,
+                    _(c),
                     scope="col",
                     className="number" if c == "Minimum sample" else "",
                     style={"minWidth": _MIN_WIDTHS[c]} if c in _MIN_WIDTHS else None,
@@ -367,7 +427,7 @@ def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
                             html.A(metric.name, href=f"/metric/{metric.metric_id}", className="metric-name"),
                             html.Div(
                                 [
-                                    KIND_WORDS.get(metric.kind, metric.kind),
+                                    _(KIND_WORDS[metric.kind]) if metric.kind in KIND_WORDS else metric.kind,
                                     " · ",
                                     html.Code(metric.metric_id),
                                 ],
@@ -380,7 +440,7 @@ def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
                         [
                             html.Div(description, className="catalogue-description") if description else None,
                             html.Div(
-                                [html.Span("Formula: ", className="fw-semibold"), formula(metric)],
+                                [html.Span(_("Formula:") + " ", className="fw-semibold"), formula(metric)],
                                 className="small text-body-secondary catalogue-formula",
                             ),
                         ]
@@ -391,11 +451,13 @@ def catalogue_table(card_frame: pd.DataFrame) -> html.Table:
                     html.Td(
                         target
                         if not pd.isna(metric.target)
-                        else html.Span("No target", className="text-body-secondary"),
+                        else html.Span(_("No target"), className="text-body-secondary"),
                         className="text-nowrap",
                     ),
                     html.Td(
-                        "— (every case)" if metric.kind == "ratio" else f"{int(metric.min_sample)} responses",
+                        _("— (every case)")
+                        if metric.kind == "ratio"
+                        else ngettext("%(num)s response", "%(num)s responses", int(metric.min_sample)),
                         className="number",
                     ),
                 ],

@@ -6,9 +6,12 @@ because charts cannot carry the DOM contract's attributes.
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 
-from components.format import format_count, format_value
+import i18n
+from components.format import format_count, format_percent, format_value
 from components.theme import SERIES, STATUS_COLOURS, figure_template
+from i18n import N_, _, pgettext
 
 #: Behind an annotation's label, so the line or band it crosses does not run through the words.
 _PAPER_BEHIND = {"light": "rgba(255,255,255,0.8)", "dark": "rgba(33,37,41,0.8)"}
@@ -16,10 +19,62 @@ THIN = "#adb5bd"  # cells with too little data are greyed, whatever their value
 BAND_COLOURS = {"worst": STATUS_COLOURS["off_track"], "middle": "#8c959f", "best": STATUS_COLOURS["on_track"]}
 
 
+#: How a day of a date axis reads in a chart's hover, in each language but English (plotly.js speaks
+#: English only: its month names are never used there, only digits in the language's order).
+_HOVER_DAYS = {
+    "fi": "%-d.%-m.%Y",
+    "fr": "%d/%m/%Y",
+    "hu": "%Y. %m. %d.",
+    "es": "%-d/%-m/%Y",
+    "fa": "%Y/%m/%d",
+}
+
+
+def _separators() -> dict:
+    """Plotly's decimal sign and thousands separator as the language writes them (Latin digits: plotly
+    draws no others); English keeps plotly's own, as Beacon's charts always had."""
+    code = i18n.current()
+    if code == i18n.SOURCE:
+        return {}
+    symbols = Locale.parse(i18n.LANGUAGES[code].formats).number_symbols["latn"]
+    return {"separators": symbols["decimal"] + symbols["group"]}
+
+
 def _figure(mode: str, height: int, **layout) -> dict:
     """A figure as the plain dict plotly.js reads: plotly.py's graph objects validate every property
     on every call, which cost more than the queries behind a chart."""
-    return {"data": [], "layout": {"template": figure_template(mode), "height": height, **layout}}
+    return {
+        "data": [],
+        "layout": {"template": figure_template(mode), "height": height, **_separators(), **layout},
+    }
+
+
+def _month_ticks(first: pd.Timestamp, last: pd.Timestamp) -> dict:
+    """A date axis's ticks, one per month (fewer over a long range), named in the language (plotly.js
+    names months in English only); nothing in English, whose ticks plotly draws itself."""
+    code = i18n.current()
+    if code == i18n.SOURCE:
+        return {}
+    months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+    step = max(1, -(-len(months) // 8))
+    shown = months[::step]
+    return {
+        "tickmode": "array",
+        "tickvals": [day.strftime("%Y-%m-%d") for day in shown],
+        "ticktext": [i18n.format_month(day.year, day.month) for day in shown],
+        "hoverformat": _HOVER_DAYS.get(code, "%Y-%m-%d"),
+    }
+
+
+def _unit_title(unit: str) -> str | None:
+    """A trend's value axis title: its unit, as the language abbreviates it (a score needs none)."""
+    titles = {
+        "pts": pgettext("axis unit", "pts"),
+        "s": pgettext("axis unit", "s"),
+        "per1000": pgettext("axis unit", "per1000"),
+        "%": format_percent(0, 0).replace(i18n.format_integer(0), "").strip() or "%",
+    }
+    return None if unit in ("score",) else titles.get(unit, unit)
 
 
 def _numbers(series) -> np.ndarray:
@@ -37,8 +92,12 @@ def empty_figure(mode: str, message: str, height: int = 260) -> dict:
     return figure
 
 
-#: How a commitment milestone is drawn on a trend: (marker symbol, hover verb).
-MILESTONES = {"start": ("triangle-right", "Started"), "done": ("star", "Completed")}
+#: How a commitment milestone is drawn on a trend: (marker symbol, its legend, its hover text),
+#: translated where drawn.
+MILESTONES = {
+    "start": ("triangle-right", N_("Commitment started"), N_("Started: %(name)s")),
+    "done": ("star", N_("Commitment completed"), N_("Completed: %(name)s")),
+}
 
 
 def trend_figure(
@@ -47,15 +106,19 @@ def trend_figure(
     """Value per bucket with its 95% band, the target as a step line, annotations as markers, and
     commitment `milestones` [(ISO day, "start" | "done", title)] as symbols along the bottom."""
     if trend.empty:
-        return empty_figure(mode, "No data in this range")
+        return empty_figure(mode, _("No data in this range"))
     x = _days(trend["bucket_start"])
+    first, last = trend["bucket_start"].min(), trend["bucket_start"].max()
     figure = _figure(
         mode,
         340,
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.18},
-        yaxis={"title": {"text": unit if unit not in ("score",) else None}, "rangemode": "normal"},
+        yaxis={"title": {"text": _unit_title(unit)}, "rangemode": "normal"},
     )
+    ticks = _month_ticks(pd.Timestamp(first), pd.Timestamp(last))
+    if ticks:
+        figure["layout"]["xaxis"] = ticks
     traces = figure["data"]
     if trend["low"].notna().any():
         traces += [
@@ -76,7 +139,7 @@ def trend_figure(
                 "line": {"width": 0},
                 "fill": "tonexty",
                 "fillcolor": "rgba(61, 139, 253, 0.18)",
-                "name": "95% interval",
+                "name": _("%(level)s interval", level=format_percent(95, 0)),
                 "hoverinfo": "skip",
             },
         ]
@@ -86,11 +149,11 @@ def trend_figure(
             "x": x,
             "y": _numbers(trend["value"]),
             "mode": "lines+markers",
-            "name": "Value",
+            "name": _("Value"),
             "line": {"color": SERIES[0], "width": 2.5},
             "customdata": _numbers(trend["n"]),
             "hovertemplate": "%{y:.3~f}"
-            + ("<br>n %{customdata:,.0f}" if trend["n"].notna().any() else "")
+            + ("<br>" + _("n %(n)s", n="%{customdata:,.0f}") if trend["n"].notna().any() else "")
             + "<extra></extra>",
         }
     )
@@ -101,14 +164,13 @@ def trend_figure(
                 "x": x,
                 "y": _numbers(trend["target"]),
                 "mode": "lines",
-                "name": "Target",
+                "name": _("Target"),
                 "line": {"color": "#8c959f", "dash": "dash", "shape": "hv", "width": 2},
-                "hovertemplate": "target %{y}<extra></extra>",
+                "hovertemplate": _("target %(target)s", target="%{y}") + "<extra></extra>",
             }
         )
     # Each annotation's label on a line of its own (so two close days never write over each other),
     # running away from the nearer edge of the chart (so a late one is not cut at the right).
-    first, last = trend["bucket_start"].min(), trend["bucket_start"].max()
     middle = first + (last - first) / 2
     shapes, labels = [], []
     for line, note in enumerate(annotations.sort_values("day").itertuples(index=False)):
@@ -153,7 +215,7 @@ def _add_milestones(figure: dict, milestones, first: pd.Timestamp, last: pd.Time
         for day, event, title in milestones
         if first <= pd.Timestamp(day) <= last
     ]
-    for event, (symbol, verb) in MILESTONES.items():
+    for event, (symbol, legend, hover) in MILESTONES.items():
         these = [(day, title) for day, kind, title in shown if kind == event]
         if not these:
             continue
@@ -164,7 +226,7 @@ def _add_milestones(figure: dict, milestones, first: pd.Timestamp, last: pd.Time
                 "y": [0.05] * len(these),
                 "yaxis": "y2",
                 "mode": "markers",
-                "name": f"Commitment {verb.lower()}",
+                "name": _(legend),
                 "marker": {
                     "symbol": symbol,
                     "size": 13,
@@ -172,7 +234,7 @@ def _add_milestones(figure: dict, milestones, first: pd.Timestamp, last: pd.Time
                     "line": {"width": 1, "color": "#fff"},
                 },
                 "customdata": [title for _day, title in these],
-                "hovertemplate": f"{verb}: %{{customdata}}<extra></extra>",
+                "hovertemplate": _(hover, name="%{customdata}") + "<extra></extra>",
             }
         )
     if shown:
@@ -186,7 +248,7 @@ def _add_milestones(figure: dict, milestones, first: pd.Timestamp, last: pd.Time
 
 def _value_label(row) -> str:
     return (
-        f"n {format_count(row.n)}<br>too little data"
+        _("n %(n)s", n=format_count(row.n)) + "<br>" + _("too little data")
         if row.status == "insufficient"
         else format_value(row.value, row.unit)
     )
@@ -201,7 +263,7 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
     customdata so a click can filter the page to it.
     """
     if frame.empty:
-        return empty_figure(mode, "No data in this period")
+        return empty_figure(mode, _("No data in this period"))
     # In the order of `names` (journey order for touchpoints), first at the top.
     frame = frame.set_index(id_column, drop=False).reindex(
         [i for i in names.index if i in set(frame[id_column])]
@@ -258,7 +320,7 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
                 "width": 4,
                 "visible": bool(has_interval),
             },
-            "hovertemplate": "%{y}: %{x:.3~f}<extra></extra>",
+            "hovertemplate": _("%(name)s: %(number)s", name="%{y}", number="%{x:.3~f}") + "<extra></extra>",
         }
     )
     if frame["target"].notna().any():
@@ -269,9 +331,9 @@ def breakdown_figure(frame: pd.DataFrame, id_column: str, names: pd.Series, mode
                 "x": _numbers(frame["target"]),
                 "mode": "markers",
                 "marker": {"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#495057"}},
-                "name": "Target",
+                "name": _("Target"),
                 "customdata": ids,
-                "hovertemplate": "target %{x}<extra></extra>",
+                "hovertemplate": _("target %(target)s", target="%{x}") + "<extra></extra>",
             }
         )
     return figure
@@ -281,7 +343,7 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> dict:
     """Responses per score, coloured by band (queries.score_bands: worst, middle and best answers,
     whichever end of the scale they are at). The legend, in score order, names the scores."""
     if counts.empty:
-        return empty_figure(mode, "No responses in this period")
+        return empty_figure(mode, _("No responses in this period"))
     share = 100 * counts["responses"] / counts["responses"].sum()
     figure = _figure(
         mode,
@@ -292,7 +354,7 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> dict:
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
         bargap=0.15,
         xaxis={"dtick": 1},
-        yaxis={"title": {"text": "responses"}},
+        yaxis={"title": {"text": _("responses")}},
     )
     for band, (label, _lowest, _highest) in sorted(bands.items(), key=lambda item: item[1][1]):
         part = counts[counts["band"] == band]
@@ -304,7 +366,13 @@ def distribution_figure(counts: pd.DataFrame, bands: dict, mode: str) -> dict:
                 "name": label,
                 "marker": {"color": BAND_COLOURS[band]},
                 "customdata": _numbers(share[part.index]),
-                "hovertemplate": "score %{x}: %{y:,} responses (%{customdata:.1f}%)<extra></extra>",
+                "hovertemplate": _(
+                    "score %(score)s: %(count)s responses (%(share)s)",
+                    score="%{x}",
+                    count="%{y:,}",
+                    share="%{customdata:.1f}%",
+                )
+                + "<extra></extra>",
             }
         )
     return figure

@@ -19,14 +19,16 @@ from components.data_health import (
     row_count_grid,
     snapshot_card_body,
 )
+from components.dates import format_day
 from components.feedback import problem
 from components.header import view_attributes
 from components.pieces import card
 from data.state.commitments import current_date
+from i18n import _
 from views import frames
 from views.freshness import with_stale_notice
 
-dash.register_page(__name__, path="/data", name="Data", title="Data · Beacon", order=5)
+dash.register_page(__name__, path="/data", name="Data", title=lambda **_query: _("Data · Beacon"), order=5)
 
 ROOT = "data-root"
 FRESHNESS = "data-freshness"
@@ -42,14 +44,18 @@ def layout(**_other):
     try:
         return with_stale_notice(_data(current_date()))
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
 
 
 def _data(today) -> html.Div:
     found = frames.data_health(today)
     as_of, info, fresh = found["as_of"], found["snapshot"], found["freshness"]
     attributes = view_attributes(found["view"]) if found["view"] else {"data-as-of": ""}
-    target_day = f" on {as_of:%-d %b %Y}" if as_of else ""
+    targets = (
+        _("Targets for all customers on %(day)s", day=format_day(as_of))
+        if as_of
+        else _("Targets for all customers")
+    )
     return html.Div(
         [
             health_header(as_of, info),
@@ -58,7 +64,7 @@ def _data(today) -> html.Div:
                 [
                     dbc.Col(
                         health_card(
-                            "Freshness",
+                            _("Freshness"),
                             [
                                 freshness_table(fresh),
                                 html.P(freshness_rule(today), className="small text-body-secondary mb-0"),
@@ -70,12 +76,12 @@ def _data(today) -> html.Div:
                     dbc.Col(
                         [
                             html.Div(
-                                health_card("Snapshot", snapshot_card_body(info)),
+                                health_card(_("Snapshot"), snapshot_card_body(info)),
                                 id=SNAPSHOT,
                                 className="mb-3",
                             ),
                             html.Div(
-                                health_card("Rows per table", row_count_grid(found["row_counts"])),
+                                health_card(_("Rows per table"), row_count_grid(found["row_counts"])),
                                 id=ROW_COUNTS,
                             ),
                         ],
@@ -86,11 +92,9 @@ def _data(today) -> html.Div:
             ),
             html.Div(
                 health_card(
-                    "Metric catalogue",
+                    _("Metric catalogue"),
                     catalogue_table(found["catalogue"]),
-                    html.Span(
-                        f"Targets for all customers{target_day}", className="small text-body-secondary"
-                    ),
+                    html.Span(targets, className="small text-body-secondary"),
                 ),
                 id=CATALOGUE,
             ),

@@ -22,7 +22,6 @@ from components.definition import definition_panel
 from components.export import csv_text
 from components.feedback import problem
 from components.figures import breakdown_figure, distribution_figure, trend_figure
-from components.format import format_count
 from components.header import page_header, view_attributes
 from components.icons import icon
 from components.kpi_table import kpi_csv, kpi_table
@@ -30,15 +29,16 @@ from components.links import href, with_changes
 from components.pieces import breadcrumb, card, select
 from components.theme import MODES
 from components.tiles import kpi_tile
-from components.verbatims import comments_withheld, verbatim_list
+from components.verbatims import comments_withheld, score_bands_in_words, verbatim_list
 from data.state import commitments
+from i18n import N_, _, current, ngettext
 from queries.accountability import commitments_in_view
 from views import alerts, closed_loop, commitment_context, frames
 from views.context import PageContext, drawn, page_layout, resolve
 from views.users import may_read_comments, rights
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path_template="/metric/<metric_id>", title="Metric · Beacon")
+dash.register_page(__name__, path_template="/metric/<metric_id>", title=lambda **_query: _("Metric · Beacon"))
 
 ROOT = "metric-root"
 PARAMS = "metric-params"  # the URL's parameters, for callbacks
@@ -67,6 +67,12 @@ NUMBERS_SUMMARY = "metric-numbers-summary"  # the line that opens it
 VERBATIMS_PER_PAGE = 10
 VERBATIMS_PER_CSV = 50_000  # an export, not a page: every matching comment up to this many
 READS = ("segment", "touchpoint")  # the filters of the URL's query string the page reads
+#: The first column's heading of each "Show the numbers" table (translated by kpi_table).
+NUMBERS_HEADINGS = {
+    "touchpoint": N_("Touchpoint"),
+    "segment": N_("Segment"),
+    "cell": N_("Touchpoint × segment"),
+}
 
 
 def csv_button(button_id, download_id) -> html.Div:
@@ -114,13 +120,16 @@ def numbers_table(found: dict, table: str, cells: bool) -> html.Table:
         return kpi_table(
             frame,
             lambda row: f"{touchpoints.get(row.touchpoint_id)} × {segments.get(row.segment_id)}",
-            "Touchpoint × segment",
+            NUMBERS_HEADINGS["cell"],
             cells,
         )
     names, column = {"touchpoint": touchpoints, "segment": segments}[table], f"{table}_id"
     frame = frame.set_index(column, drop=False).reindex([i for i in names.index if i in set(frame[column])])
     return kpi_table(
-        frame, lambda row: names.get(getattr(row, column), getattr(row, column)), table.capitalize(), cells
+        frame,
+        lambda row: names.get(getattr(row, column), getattr(row, column)),
+        NUMBERS_HEADINGS[table],
+        cells,
     )
 
 
@@ -130,7 +139,7 @@ def numbers(found: dict, table: str) -> html.Details:
     (fill_numbers), as most visits never open it."""
     return html.Details(
         [
-            html.Summary("Show the numbers", id={"type": NUMBERS_SUMMARY, "table": table}),
+            html.Summary(_("Show the numbers"), id={"type": NUMBERS_SUMMARY, "table": table}),
             html.Div(
                 numbers_table(found, table, cells=False),
                 id={"type": NUMBERS, "table": table},
@@ -141,12 +150,12 @@ def numbers(found: dict, table: str) -> html.Details:
     )
 
 
-def loading(what: str) -> html.Div:
-    """What an area a callback fills shows until it is filled: a few grey bars, and words for a screen
-    reader."""
+def loading(words: str) -> html.Div:
+    """What an area a callback fills shows until it is filled: a few grey bars, and `words` ("Loading
+    comments…") for a screen reader."""
     return html.Div(
         [
-            html.Span(f"Loading {what}…", className="visually-hidden"),
+            html.Span(words, className="visually-hidden"),
             *(dbc.Placeholder(xs=width, className="d-block mb-2") for width in (8, 6, 7)),
         ],
         className="placeholder-glow",
@@ -169,7 +178,7 @@ def metric_breadcrumb(context: PageContext) -> html.Div:
     """Scorecard › the metric › its touchpoint and segment filters, each with a link that clears it."""
     path = f"/metric/{context.metric_id}"
     trail = [
-        ("Scorecard", href("/", **context.view_filters)),
+        (_("Scorecard"), href("/", **context.view_filters)),
         (context.names["metric"], href(path, **context.view_filters)),
     ]
     filters = [
@@ -194,7 +203,12 @@ def _metric(context: PageContext) -> html.Div:
     touchpoint_names, segment_names = _names(touchpoints, "touchpoint_id"), _names(segments, "segment_id")
     survey = metric.kind != "ratio"
     controls = view_controls(CONTROLS, view, found["periods"], segments, segment, touchpoints, touchpoint)
-    scope = f"{context.names['touchpoint']} · {context.names['segment']}"
+    scope = " · ".join(
+        [
+            context.names["touchpoint"] if touchpoint else _("All touchpoints"),
+            context.names["segment"] if segment else _("All customers"),
+        ]
+    )
     tile = kpi_tile(
         next(headline.itertuples(index=False)),
         history[history["metric_id"] == metric_id],
@@ -207,7 +221,7 @@ def _metric(context: PageContext) -> html.Div:
             [
                 dbc.Col(tile, lg=4),
                 dbc.Col(
-                    section("Trend", graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8
+                    section(_("Trend"), graph(TREND, f"{metric_id}-trend"), table_csv_button("trend")), lg=8
                 ),
             ],
             className="g-3",
@@ -216,10 +230,10 @@ def _metric(context: PageContext) -> html.Div:
             [
                 dbc.Col(
                     section(
-                        "Commitments",
-                        html.Div(loading("commitments"), id=COMMITMENTS),
+                        _("Commitments"),
+                        html.Div(loading(_("Loading commitments…")), id=COMMITMENTS),
                         html.A(
-                            [icon("bi-plus-lg", "me-1"), "Add a commitment"],
+                            [icon("bi-plus-lg", "me-1"), _("Add a commitment")],
                             href=href(
                                 "/commitment/new", metric=metric_id, touchpoint=touchpoint, segment=segment
                             ),
@@ -230,15 +244,18 @@ def _metric(context: PageContext) -> html.Div:
                     ),
                     lg=8,
                 ),
-                dbc.Col(section("Recent alerts", html.Div(loading("alerts"), id=RECENT_ALERTS)), lg=4),
+                dbc.Col(
+                    section(_("Recent alerts"), html.Div(loading(_("Loading alerts…")), id=RECENT_ALERTS)),
+                    lg=4,
+                ),
             ],
             className="g-3 mt-0",
         ),
         dbc.Row(
             dbc.Col(
                 section(
-                    "Closing the loop",
-                    html.Div(loading("follow-up cases"), id=CLOSED_LOOP),
+                    _("Closing the loop"),
+                    html.Div(loading(_("Loading follow-up cases…")), id=CLOSED_LOOP),
                     class_name="closed-loop-card",
                 )
             ),
@@ -248,7 +265,7 @@ def _metric(context: PageContext) -> html.Div:
             [
                 dbc.Col(
                     section(
-                        f"By {dimension}",
+                        title,
                         [
                             graph(graph_id, f"{metric_id}-by-{dimension}"),
                             numbers(found, dimension),
@@ -257,14 +274,17 @@ def _metric(context: PageContext) -> html.Div:
                     ),
                     lg=6,
                 )
-                for dimension, graph_id in (("touchpoint", BY_TOUCHPOINT), ("segment", BY_SEGMENT))
+                for dimension, graph_id, title in (
+                    ("touchpoint", BY_TOUCHPOINT, _("By touchpoint")),
+                    ("segment", BY_SEGMENT, _("By segment")),
+                )
             ],
             className="g-3 mt-0",
         ),
         dbc.Row(
             dbc.Col(
                 section(
-                    "Touchpoint × segment",
+                    _("Touchpoint × segment"),
                     [
                         html.Div(
                             kpi_crosstab(
@@ -279,10 +299,10 @@ def _metric(context: PageContext) -> html.Div:
                                     segment=row.segment_id,
                                 ),
                                 row="touchpoint_id",
-                                corner="Touchpoint",
+                                corner=N_("Touchpoint"),
                             )
                             if len(breakdowns["cell"])
-                            else html.P("No data in this period.", className="text-body-secondary"),
+                            else html.P(_("No data in this period."), className="text-body-secondary"),
                             id=HEATMAP,
                             className="status-grid",
                         ),
@@ -299,12 +319,14 @@ def _metric(context: PageContext) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        section("Distribution of scores", graph(DISTRIBUTION, f"{metric_id}-distribution")),
+                        section(
+                            _("Distribution of scores"), graph(DISTRIBUTION, f"{metric_id}-distribution")
+                        ),
                         lg=5,
                     ),
                     dbc.Col(
                         section(
-                            "Verbatim comments",
+                            _("Verbatim comments"),
                             verbatim_panel(metric, touchpoints, segments, context)
                             if allowed["read_comments"]
                             else comments_withheld(),
@@ -320,7 +342,7 @@ def _metric(context: PageContext) -> html.Div:
         )
     sections.append(
         dbc.Row(
-            dbc.Col(section("Definition", definition_panel(metric), class_name="definition")),
+            dbc.Col(section(_("Definition"), definition_panel(metric), class_name="definition")),
             className="g-3 mt-0",
         )
     )
@@ -339,12 +361,15 @@ def _metric(context: PageContext) -> html.Div:
 
 
 def verbatim_panel(metric, touchpoints, segments, context: PageContext) -> list:
-    bands = queries.score_bands(metric.kind, metric.scale_min, metric.scale_max, metric.higher_is_better)
+    bands = score_bands_in_words(
+        queries.score_bands(metric.kind, metric.scale_min, metric.scale_max, metric.higher_is_better),
+        metric.kind,
+    )
 
-    def choose(select_id, everything, options, value):
+    def choose(select_id, label, everything, options, value):
         return select(
             select_id,
-            f"Comments from: {everything.lower()}",
+            label,
             [(ALL, everything), *options],
             value or ALL,
             class_name="",
@@ -356,19 +381,22 @@ def verbatim_panel(metric, touchpoints, segments, context: PageContext) -> list:
             [
                 choose(
                     VERBATIM_TOUCHPOINT,
-                    "All touchpoints",
+                    _("Comments from: all touchpoints"),
+                    _("All touchpoints"),
                     touchpoints[["touchpoint_id", "name"]].itertuples(index=False),
                     context.touchpoint_id,
                 ),
                 choose(
                     VERBATIM_SEGMENT,
-                    "All segments",
+                    _("Comments from: all segments"),
+                    _("All segments"),
                     segments[["segment_id", "name"]].itertuples(index=False),
                     context.segment_id,
                 ),
                 choose(
                     VERBATIM_BAND,
-                    "All scores",
+                    _("Comments from: all scores"),
+                    _("All scores"),
                     [(band, label) for band, (label, _lo, _hi) in bands.items()],
                     None,
                 ),
@@ -376,7 +404,7 @@ def verbatim_panel(metric, touchpoints, segments, context: PageContext) -> list:
             className="verbatim-filters",
         ),
         html.Div(id=VERBATIM_COUNT, className="small text-body-secondary my-2"),
-        html.Div(loading("comments"), id=VERBATIM_LIST),
+        html.Div(loading(_("Loading comments…")), id=VERBATIM_LIST),
         dbc.Pagination(id=VERBATIM_PAGES, max_value=1, active_page=1, fully_expanded=False, size="sm"),
     ]
 
@@ -410,7 +438,7 @@ def filter_to_clicked(touchpoint_click, segment_click, search):
     Input(PARAMS, "data"),
 )
 def draw_charts(mode, params):
-    return _charts(mode, params, milestones(_commitments(_context(params))))
+    return _charts(mode, params, milestones(_commitments(_context(params))), current())
 
 
 def _commitments(context: PageContext):
@@ -441,7 +469,11 @@ def show_commitments(params):
     found = _commitments(context)
     if found.empty:
         scoped = context.touchpoint_id or context.segment_id
-        text = "No commitments on this metric" + (" for this touchpoint and segment." if scoped else " yet.")
+        text = (
+            _("No commitments on this metric for this touchpoint and segment.")
+            if scoped
+            else _("No commitments on this metric yet.")
+        )
         return html.P(text, className="text-body-secondary mb-0")
     return commitment_list(
         found,
@@ -473,9 +505,10 @@ def show_closed_loop(params):
 
 
 @queries.memoised
-def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
+def _charts(mode: str, params: dict, marks: tuple = (), language: str | None = None) -> tuple[dict, ...]:
     """The trend and both breakdowns, as figure dicts (memoised with the queries behind them);
-    `marks` are commitment milestones."""
+    `marks` are commitment milestones. `language` is the one spoken (i18n.current()): the figures'
+    words are in it, so it keys the memo."""
     context = _context(params)
     found = frames.metric(context)
     trend, notes = frames.trend(context)
@@ -491,15 +524,22 @@ def _charts(mode: str, params: dict, marks: tuple = ()) -> tuple[dict, ...]:
 
 
 def _bands(metric_id: str) -> dict:
+    """The metric's score bands, named in the language spoken."""
     metric = queries.metrics().set_index("metric_id").loc[metric_id]
-    return queries.score_bands(
+    bands = queries.score_bands(
         metric["kind"], metric["scale_min"], metric["scale_max"], metric["higher_is_better"]
     )
+    return score_bands_in_words(bands, metric["kind"])
 
 
 @callback(Output(DISTRIBUTION, "figure"), Input(ids.COLOUR_MODE, "data"), Input(PARAMS, "data"))
-@queries.memoised
 def draw_distribution(mode, params):
+    return _distribution(mode, params, current())
+
+
+@queries.memoised
+def _distribution(mode, params, language: str | None = None):
+    """The distribution of scores, memoised in each `language` (its legend and hover are words)."""
     context = _context(params)
     counts = queries.distribution(context.view, context.metric_id, context.touchpoint_id, context.segment_id)
     return distribution_figure(counts, _bands(context.metric_id), mode)
@@ -523,7 +563,7 @@ def show_verbatims(touchpoint, segment, band, page, params):
     page = page if ctx.triggered_id == VERBATIM_PAGES else 1
     context = resolve(params, *READS, metric_id=params.get("metric_id"))
     if context.problem:  # asked by hand: the page draws no verbatims for such a view
-        return problem("These comments cannot be shown", context.problem), "", 1, 1
+        return problem(_("These comments cannot be shown"), context.problem), "", 1, 1
     frame, total = queries.verbatims(
         context.view,
         context.metric_id,
@@ -542,7 +582,7 @@ def show_verbatims(touchpoint, segment, band, page, params):
             _names(found["segments"], "segment_id"),
             _bands(context.metric_id),
         ),
-        f"{format_count(total)} {'comment' if total == 1 else 'comments'}, newest first",
+        ngettext("%(num)s comment, newest first", "%(num)s comments, newest first", total),
         pages,
         page,
     )
