@@ -11,26 +11,46 @@ from components.attributes import commitment_attributes
 from components.closed_loop import owner_loop
 from components.icons import icon
 from components.links import href
-from components.status import STATUS_LABELS
+from components.status import STATUS_LABELS, status_word
+from i18n import _, format_day_month, format_integer, ngettext
 
-#: Commitment counts on an owner card: (column, label, tone when non-zero).
+#: Commitment counts on an owner card: (column, the count in words in the language's plural form
+#: (`num`: what stands for the count), tone when non-zero).
 COUNTS = (
-    ("open", "open", ""),
-    ("overdue", "overdue", "count-bad"),
-    ("done_on_time", "done on time", "count-good"),
-    ("done_late", "done late", "count-warn"),
+    ("open", lambda n, num: ngettext("%(num)s open", "%(num)s open", n, num=num), ""),
+    ("overdue", lambda n, num: ngettext("%(num)s overdue", "%(num)s overdue", n, num=num), "count-bad"),
+    (
+        "done_on_time",
+        lambda n, num: ngettext("%(num)s done on time", "%(num)s done on time", n, num=num),
+        "count-good",
+    ),
+    (
+        "done_late",
+        lambda n, num: ngettext("%(num)s done late", "%(num)s done late", n, num=num),
+        "count-warn",
+    ),
 )
+#: Where the count goes in a count's words, so that it can be a span of its own.
+_NUMBER = "\x00"
+
+
+def _count_words(count: int, words) -> list:
+    """'3 open' with the 3 in a span of its own (class "count"), wherever the language puts it."""
+    before, after = words(count, _NUMBER).split(_NUMBER, 1)
+    return [
+        part for part in (before, html.Span(format_integer(count), className="count"), after) if part != ""
+    ]
 
 
 def metric_chip(metric_id: str, name: str, status: str, no_plan: bool, view_params: dict) -> html.A:
     """A metric's name with its status icon; "no plan" when off track with no open commitment."""
-    label, status_icon = STATUS_LABELS[status]
+    status_icon, label = STATUS_LABELS[status][1], status_word(status)
     return html.A(
         [
             html.I(className=f"bi {status_icon} status-{status}", title=label, **{"aria-hidden": "true"}),
             html.Span(name),
             html.Span(f"({label.lower()})", className="visually-hidden"),
-            html.Span("no plan", className="no-plan-flag") if no_plan else None,
+            html.Span(_("no plan"), className="no-plan-flag") if no_plan else None,
         ],
         href=href(f"/metric/{metric_id}", **view_params),
         className="metric-chip",
@@ -48,11 +68,11 @@ def owner_card(owner, metric_names: dict, view_params: dict, loop: dict | None =
     no_plan = set(owner.no_plan_ids)
     counts = [
         html.Span(
-            [html.Span(str(getattr(owner, column)), className="count"), f" {label}"],
+            _count_words(int(getattr(owner, column)), forms),
             className=f"owner-count {tone if getattr(owner, column) else ''}",
             **{f"data-{column.replace('_', '-')}": str(getattr(owner, column))},
         )
-        for column, label, tone in COUNTS
+        for column, forms, tone in COUNTS
     ]
     has_owner = owner.owner_id is not None and not pd.isna(owner.owner_id)
     heading = html.A(owner.name, href=f"/owner/{owner.owner_id}", dir="auto") if has_owner else owner.name
@@ -71,7 +91,7 @@ def owner_card(owner, metric_names: dict, view_params: dict, loop: dict | None =
                     metric_chip(metric_id, metric_names[metric_id], status, metric_id in no_plan, view_params)
                     for metric_id, status in zip(owner.metric_ids, owner.statuses, strict=True)
                 ]
-                or html.Span("No metrics owned", className="text-body-secondary small"),
+                or html.Span(_("No metrics owned"), className="text-body-secondary small"),
                 className="metric-chips",
             ),
             html.Div(counts, className="owner-counts") if has_owner else None,
@@ -86,12 +106,9 @@ def _partial_plans(count: int) -> str | None:
     """Open plans on a metric off track with no plan: each covers one touchpoint or segment only."""
     if not count:
         return None
-    text = (
-        "%(count)s open plan covers only part of it"
-        if count == 1
-        else "%(count)s open plans cover only part of it"
+    return " · " + ngettext(
+        "%(num)s open plan covers only part of it", "%(num)s open plans cover only part of it", count
     )
-    return " · " + text % {"count": count}
 
 
 def attention_list(
@@ -105,18 +122,22 @@ def attention_list(
         (
             "no-plan",
             "bi-exclamation-octagon-fill",
-            f"{len(no_plan)} off-track metric{'s' if len(no_plan) != 1 else ''} with no plan",
+            ngettext(
+                "%(num)s off-track metric with no plan",
+                "%(num)s off-track metrics with no plan",
+                len(no_plan),
+            ),
             [
                 html.Li(
                     [
                         html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params), dir="auto"),
-                        f" · {names['owner'].get(row.owner_id, 'no owner')}",
+                        " · " + names["owner"].get(row.owner_id, _("no owner")),
                         _partial_plans(row.open_commitments),
                         *(
                             [
                                 " · ",
                                 html.A(
-                                    "Add a commitment", href=href("/commitment/new", metric=row.metric_id)
+                                    _("Add a commitment"), href=href("/commitment/new", metric=row.metric_id)
                                 ),
                             ]
                             if may_add
@@ -131,12 +152,17 @@ def attention_list(
         (
             "overdue",
             "bi-alarm-fill",
-            f"{len(overdue)} overdue commitment{'s' if len(overdue) != 1 else ''}",
+            ngettext("%(num)s overdue commitment", "%(num)s overdue commitments", len(overdue)),
             [
                 html.Li(
                     [
                         html.A(row.title, href=f"/commitment/{row.commitment_id}", dir="auto"),
-                        f" · {names['owner'].get(row.owner_id, row.owner_id)} · due {pd.Timestamp(row.due_on):%-d %b}",
+                        " · "
+                        + _(
+                            "%(owner)s · due %(day)s",
+                            owner=names["owner"].get(row.owner_id, row.owner_id),
+                            day=format_day_month(pd.Timestamp(row.due_on).date()),
+                        ),
                     ],
                     **commitment_attributes(row),
                 )
@@ -146,7 +172,7 @@ def attention_list(
         (
             "unowned",
             "bi-person-x-fill",
-            f"{len(unowned)} metric{'s' if len(unowned) != 1 else ''} without an owner",
+            ngettext("%(num)s metric without an owner", "%(num)s metrics without an owner", len(unowned)),
             [
                 html.Li(html.A(row.name, href=href(f"/metric/{row.metric_id}", **view_params), dir="auto"))
                 for row in unowned.itertuples(index=False)
@@ -196,12 +222,12 @@ def no_plan_alert(no_plan: pd.DataFrame, metric_href, add_plan: bool) -> dbc.Ale
     return dbc.Alert(
         [
             icon("bi-exclamation-octagon-fill", "me-2"),
-            "Off track with no open commitment: ",
+            _("Off track with no open commitment:") + " ",
             *[
                 html.Span([html.A(row.name, href=metric_href(row)), " "])
                 for row in no_plan.itertuples(index=False)
             ],
-            "— add a plan." if add_plan else None,
+            _("— add a plan.") if add_plan else None,
         ],
         color="danger",
         className="no-plan-alert",

@@ -10,6 +10,7 @@ from dash import html
 
 from components.format import NO_NUMBER, format_count
 from components.icons import icon
+from i18n import _, format_decimal, format_percent, ngettext
 
 #: Causes a card lists; the rest are counted.
 CAUSES_SHOWN = 5
@@ -20,18 +21,14 @@ def _missing(value) -> bool:
 
 
 def format_share(share) -> str:
-    return NO_NUMBER if _missing(share) else f"{share:.0f}%"
+    return NO_NUMBER if _missing(share) else format_percent(share, 0)
 
 
 def format_hours(hours) -> str:
     """'19.5 h' under 100 hours, '130 h' above: a time to first contact."""
     if _missing(hours):
         return NO_NUMBER
-    return f"{hours:.1f} h" if hours < 100 else f"{hours:,.0f} h".replace(",", "\u202f")
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return (one if count == 1 else many) % {"count": format_count(count)}
+    return _("%(number)s h", number=format_decimal(hours, 1 if hours < 100 else 0))
 
 
 def loop_attributes(figures: dict) -> dict:
@@ -60,16 +57,21 @@ def on_time_detail(figures: dict) -> str:
     """'3 of n = 4 due · 95% CI 30% to 95%', or why there is no share."""
     due = figures["due"]
     if not due:
-        return "no first contact due yet (n = 0)"
-    return (
-        f"{format_count(figures['on_time'])} of n = {format_count(due)} due · 95%\u00a0CI "
-        f"{format_share(figures['low'])} to {format_share(figures['high'])}"
+        return _("no first contact due yet (n = 0)")
+    return _(
+        "%(on_time)s of n = %(due)s due · 95%%\u00a0CI %(low)s to %(high)s",
+        on_time=format_count(figures["on_time"]),
+        due=format_count(due),
+        low=format_share(figures["low"]),
+        high=format_share(figures["high"]),
     )
 
 
 def median_detail(figures: dict) -> str:
     contacted = figures["contacted"]
-    return f"n = {format_count(contacted)} contacted" if contacted else "none contacted yet (n = 0)"
+    return (
+        _("n = %(n)s contacted", n=format_count(contacted)) if contacted else _("none contacted yet (n = 0)")
+    )
 
 
 def _figure(label: str, value: str, detail: str, key: str) -> html.Div:
@@ -92,17 +94,17 @@ def sprint_link(start: tuple[str | None, int] | None) -> html.Div | None:
     address, count = start
     if not count:
         return html.Div(
-            [icon("bi-link-45deg", "me-1"), "All of them are linked to a commitment"],
+            [icon("bi-link-45deg", "me-1"), _("All of them are linked to a commitment")],
             className="loop-sprint text-body-secondary",
         )
     return html.Div(
         html.A(
             [
                 icon("bi-lightning-charge", "me-1"),
-                _plural(
+                ngettext(
+                    "Start a redesign sprint from this %(num)s case",
+                    "Start a redesign sprint from these %(num)s cases",
                     count,
-                    "Start a redesign sprint from this %(count)s case",
-                    "Start a redesign sprint from these %(count)s cases",
                 ),
             ],
             href=address,
@@ -120,7 +122,7 @@ def cause_list(
     `sprints` (cause → (address, cases not linked yet), for who may start a commitment), under each
     cause the link that starts a redesign sprint from its cases."""
     if not causes:
-        return [html.P("— no root cause chosen yet", className="loop-empty mb-0")]
+        return [html.P(_("— no root cause chosen yet"), className="loop-empty mb-0")]
     more = len(causes) - shown
     return [
         html.Ol(
@@ -137,7 +139,7 @@ def cause_list(
             ],
             className=class_name,
         ),
-        html.P(_plural(more, "and %(count)s more cause", "and %(count)s more causes"), className="loop-more")
+        html.P(ngettext("and %(num)s more cause", "and %(num)s more causes", more), className="loop-more")
         if more > 0
         else None,
     ]
@@ -153,7 +155,7 @@ def loop_card(
     if not n:
         return html.Div(
             html.P(
-                f"— no follow-up cases from answers in {period_label} (n = 0).",
+                _("— no follow-up cases from answers in %(period)s (n = 0).", period=period_label),
                 className="text-body-secondary mb-0",
             ),
             className="closed-loop",
@@ -162,8 +164,12 @@ def loop_card(
     return html.Div(
         [
             html.P(
-                _plural(n, "%(count)s case from answers in ", "%(count)s cases from answers in ")
-                + period_label,
+                ngettext(
+                    "%(num)s case from answers in %(period)s",
+                    "%(num)s cases from answers in %(period)s",
+                    n,
+                    period=period_label,
+                ),
                 className="small mb-2 loop-n",
             ),
             html.Div(
@@ -171,21 +177,25 @@ def loop_card(
                     html.Div(
                         [
                             _figure(
-                                "Contacted on time",
+                                _("Contacted on time"),
                                 format_share(figures["share"]),
                                 on_time_detail(figures),
                                 "on-time",
                             ),
                             _figure(
-                                "Median to first contact",
+                                _("Median to first contact"),
                                 format_hours(figures["median_hours"]),
                                 median_detail(figures),
                                 "median",
                             ),
                             _figure(
-                                "Open now",
+                                _("Open now"),
                                 format_count(figures["backlog"]),
-                                f"{format_count(figures['overdue'])} overdue · of n = {format_count(n)}",
+                                _(
+                                    "%(overdue)s overdue · of n = %(n)s",
+                                    overdue=format_count(figures["overdue"]),
+                                    n=format_count(n),
+                                ),
                                 "backlog",
                             ),
                         ],
@@ -193,9 +203,11 @@ def loop_card(
                     ),
                     html.Div(
                         [
-                            html.H3("Root causes", className="loop-heading"),
+                            html.H3(_("Root causes"), className="loop-heading"),
                             *cause_list(figures["causes"], CAUSES_SHOWN, sprints=sprints),
-                            html.A("Open the cases", href=cases_href, className="small d-inline-block mt-1")
+                            html.A(
+                                _("Open the cases"), href=cases_href, className="small d-inline-block mt-1"
+                            )
                             if cases_href
                             else None,
                         ],
@@ -214,7 +226,7 @@ def owner_loop(figures: dict | None) -> html.Div:
     """One line on an owner's board card: their metrics' cases in the view."""
     if not figures or not figures["n"]:
         return html.Div(
-            [icon("bi-telephone", "me-1"), "Cases: — none in this period"],
+            [icon("bi-telephone", "me-1"), _("Cases: — none in this period")],
             className="owner-loop small text-body-secondary",
             **{"data-n": "0"},
         )
@@ -222,16 +234,20 @@ def owner_loop(figures: dict | None) -> html.Div:
     return html.Div(
         [
             icon("bi-telephone", "me-1"),
-            html.Span(_plural(figures["n"], "%(count)s case", "%(count)s cases")),
+            html.Span(ngettext("%(num)s case", "%(num)s cases", figures["n"])),
             " · ",
             html.Span(
-                f"{share} contacted on time (n = {format_count(figures['due'])})"
+                _("%(share)s contacted on time (n = %(due)s)", share=share, due=format_count(figures["due"]))
                 if figures["due"]
-                else "no contact due yet"
+                else _("no contact due yet")
             ),
             " · ",
             html.Span(
-                f"{format_count(figures['backlog'])} open, {format_count(figures['overdue'])} overdue",
+                _(
+                    "%(open)s open, %(overdue)s overdue",
+                    open=format_count(figures["backlog"]),
+                    overdue=format_count(figures["overdue"]),
+                ),
                 className="count-bad" if figures["overdue"] else None,
             ),
         ],

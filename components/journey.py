@@ -9,14 +9,15 @@ from components.attributes import kpi_attributes
 from components.format import format_change, format_count, format_value
 from components.icons import icon
 from components.links import href
-from components.status import STATUS_LABELS, status_badge
+from components.status import STATUS_LABELS, status_badge, status_word
+from i18n import N_, _, ngettext
 
 # Statuses from worst to best, for "the worst status stands out"; words without a verdict come last.
 _SEVERITY = {"off_track": 0, "at_risk": 1, "insufficient": 2, "on_track": 3, "no_target": 4, "no_data": 5}
 
 
 def _metric_line(row) -> html.Li:
-    label, glyph = STATUS_LABELS[row.status]
+    glyph, label = STATUS_LABELS[row.status][1], status_word(row.status)
     return html.Li(
         [
             html.Span(row.name, className="journey-metric-name"),
@@ -42,20 +43,20 @@ def default_metric(by_touchpoint: pd.DataFrame) -> str:
     return reach.sort_values(["touchpoints", "responses"], ascending=False).index[0]
 
 
-#: How the other metrics of a card that need no attention are counted: (one, several), by status.
+#: How the other metrics of a card that need no attention are counted, by status: the count in words,
+#: in the language's plural form.
 _CALM_COUNTS = {
-    "on_track": ("%(count)s other metric on track", "%(count)s other metrics on track"),
-    "insufficient": (
-        "%(count)s other metric with too little data",
-        "%(count)s other metrics with too little data",
+    "on_track": lambda n: ngettext("%(num)s other metric on track", "%(num)s other metrics on track", n),
+    "insufficient": lambda n: ngettext(
+        "%(num)s other metric with too little data", "%(num)s other metrics with too little data", n
     ),
-    "no_target": ("%(count)s other metric with no target", "%(count)s other metrics with no target"),
-    "no_data": ("%(count)s other metric with no data", "%(count)s other metrics with no data"),
+    "no_target": lambda n: ngettext(
+        "%(num)s other metric with no target", "%(num)s other metrics with no target", n
+    ),
+    "no_data": lambda n: ngettext(
+        "%(num)s other metric with no data", "%(num)s other metrics with no data", n
+    ),
 }
-
-
-def _counted(count: int, forms: tuple[str, str]) -> str:
-    return (forms[0] if count == 1 else forms[1]) % {"count": count}
 
 
 def touchpoint_card(touchpoint, rows: list, selected_metric: str, link: str, compact: bool = False) -> html.A:
@@ -82,7 +83,7 @@ def touchpoint_card(touchpoint, rows: list, selected_metric: str, link: str, com
         )
         colour_status = row.status
     else:
-        headline = html.Div("Not measured here", className="journey-headline text-body-secondary")
+        headline = html.Div(_("Not measured here"), className="journey-headline text-body-secondary")
         colour_status = "no_data"
     return html.A(
         [
@@ -107,20 +108,24 @@ def touchpoint_card(touchpoint, rows: list, selected_metric: str, link: str, com
     )
 
 
+#: The badge over the other metrics needing attention, by the worst one's status.
+_OTHERS_STATUS = {"off_track": N_("Other metrics: off track"), "at_risk": N_("Other metrics: at risk")}
+
+
 def _attention_lines(attention: list, others: list) -> list:
     """The others needing attention under a badge of the worst one's status, then the rest counted."""
     alarmed = {row.metric_id for row in attention}
     calm = Counter(row.status for row in others if row.metric_id not in alarmed)
-    counts = [_counted(calm[status], forms) for status, forms in _CALM_COUNTS.items() if status in calm]
+    counts = [counted(calm[status]) for status, counted in _CALM_COUNTS.items() if status in calm]
     alarm = []
     if attention:
         worst = attention[0].status
-        label, glyph = STATUS_LABELS[worst]
+        glyph = STATUS_LABELS[worst][1]
         alarm = [
             html.Div(
                 [
                     icon(glyph),
-                    f"Other metrics: {label.lower()}",
+                    _(_OTHERS_STATUS[worst]),
                 ],
                 className=f"status-badge journey-others status-{worst}",
             ),
@@ -131,7 +136,7 @@ def _attention_lines(attention: list, others: list) -> list:
 
 def _attention_count(attention: list) -> list:
     if not attention:
-        return [html.Div("No other in alarm", className="journey-rest")]
+        return [html.Div(_("No other in alarm"), className="journey-rest")]
     worst = attention[0].status
     glyph = STATUS_LABELS[worst][1]
     count = len(attention)
@@ -139,7 +144,7 @@ def _attention_count(attention: list) -> list:
         html.Div(
             [
                 icon(glyph, f"status-{worst}"),
-                f" {count} other{'s' if count != 1 else ''} in alarm",
+                " " + ngettext("%(num)s other in alarm", "%(num)s others in alarm", count),
             ],
             className="journey-rest journey-attention-count",
             title=", ".join(row.name for row in attention),
@@ -182,13 +187,25 @@ def journey_map(
 
 def cell_label(touchpoint_names, segment_names):
     """'Online checkout · Students': a mover's label for touchpoint × segment cells."""
-    return lambda row: f"{touchpoint_names.get(row.touchpoint_id)} · {segment_names.get(row.segment_id)}"
+    return lambda row: _(
+        "%(touchpoint)s · %(segment)s",
+        touchpoint=touchpoint_names.get(row.touchpoint_id),
+        segment=segment_names.get(row.segment_id),
+    )
 
 
-#: What the movers lists hold, said under every one of them.
-REAL_CHANGES_ONLY = (
+#: What the movers lists hold, said under every one of them (translate it with `_` where shown).
+REAL_CHANGES_ONLY = N_(
     "Only real changes: significant at 95%, with enough answers (for ratio metrics, days) in both periods."
 )
+
+
+def _mover_detail(row) -> str:
+    """'41.0 → 45.5 · n 1 234': a mover's value before and now, and its n."""
+    values = {"before": format_value(row.previous_value, row.unit), "now": format_value(row.value, row.unit)}
+    if pd.isna(row.n):
+        return _("%(before)s → %(now)s", **values)
+    return _("%(before)s → %(now)s · n %(n)s", **values, n=format_count(row.n))
 
 
 def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str = "h6") -> html.Div:
@@ -198,7 +215,7 @@ def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str =
         return html.Div(
             [
                 html.H3(title, className=title_class),
-                html.P("No real change in this direction.", className="text-body-secondary"),
+                html.P(_("No real change in this direction."), className="text-body-secondary"),
             ]
         )
     items = [
@@ -208,8 +225,7 @@ def mover_list(title: str, movers: pd.DataFrame, label, link, title_class: str =
                     html.Span(label(row), className="mover-cell"),
                     html.Span(format_change(row.change, row.unit), className="mover-change"),
                     html.Span(
-                        f"{format_value(row.previous_value, row.unit)} → {format_value(row.value, row.unit)}"
-                        + ("" if pd.isna(row.n) else f" · n {format_count(row.n)}"),
+                        _mover_detail(row),
                         className="mover-detail",
                     ),
                 ],

@@ -6,9 +6,21 @@ from dash import html
 
 from components.icons import icon
 from components.ids import dom_id
+from i18n import N_, _, format_integer
 
 #: The value of a select's "All customers" / "All touchpoints" choice (an empty value shows as blank).
 ALL = "all"
+
+#: The link clearing a filter of a breadcrumb, by what it filters (others: "Clear the … filter").
+_CLEAR_FILTER = {
+    "touchpoint": N_("Clear the touchpoint filter"),
+    "segment": N_("Clear the segment filter"),
+    "metric": N_("Clear the metric filter"),
+}
+
+
+def _clear_filter(what: str) -> str:
+    return _(_CLEAR_FILTER[what]) if what in _CLEAR_FILTER else _("Clear the %(filter)s filter", filter=what)
 
 
 def card(title: str, body, actions=None, class_name: str = "", header_class_name: str = "") -> dbc.Card:
@@ -36,14 +48,15 @@ def breadcrumb(trail: list[tuple[str, str | None]], filters: list[tuple[str, str
         )
     ]
     for label, what, link in filters:
+        clear = _clear_filter(what)
         parts += [
             dbc.Breadcrumb(items=[{"label": label, "active": True}], class_name="breadcrumb-filter"),
             html.A(
                 icon("bi-x-circle"),
                 href=link,
                 className="clear-filter",
-                title=f"Clear the {what} filter",
-                **{"aria-label": f"Clear the {what} filter"},
+                title=clear,
+                **{"aria-label": clear},
             ),
         ]
     return html.Div(parts, className="page-breadcrumb mb-2")
@@ -113,7 +126,7 @@ def filter_bar(page: str, filters: dict, choices: dict, params: dict, overdue_id
             ),
             dbc.Checkbox(
                 id=overdue_id,
-                label="Overdue only",
+                label=_("Overdue only"),
                 value=params.get("overdue") == "1",
                 className="overdue-filter",
             ),
@@ -162,11 +175,19 @@ def page_links(page: int, pages: int, page_href, label: str) -> html.Nav | None:
     return html.Nav(
         html.Ul(
             [
-                step(page - 1, "Previous", "bi-chevron-left", "prev"),
+                step(page - 1, _("Previous"), "bi-chevron-left", "prev"),
                 html.Li(
-                    html.Span(f"Page {page} of {pages}", className="page-link"), className="page-item active"
+                    html.Span(
+                        _(
+                            "Page %(page)s of %(pages)s",
+                            page=format_integer(page),
+                            pages=format_integer(pages),
+                        ),
+                        className="page-link",
+                    ),
+                    className="page-item active",
                 ),
-                step(page + 1, "Next", "bi-chevron-right", "next"),
+                step(page + 1, _("Next"), "bi-chevron-right", "next"),
             ],
             className="pagination pagination-sm mb-0",
         ),

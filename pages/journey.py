@@ -16,11 +16,14 @@ from components.journey import REAL_CHANGES_ONLY, cell_label, journey_map, mover
 from components.kpi_table import kpi_table
 from components.links import href
 from components.pieces import card
+from i18n import _
 from views import frames
 from views.context import page_layout
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path="/journey", name="Journey", title="Journey · Beacon", order=1)
+dash.register_page(
+    __name__, path="/journey", name="Journey", title=lambda **_query: _("Journey · Beacon"), order=1
+)
 
 ROOT = "journey-root"
 SHOWN = "journey-shown"  # the filters of the view on screen, as the page resolved them
@@ -61,23 +64,25 @@ def _journey(context) -> html.Div:
                 touchpoint_names,
                 cell_link,
                 row="touchpoint_id",
-                corner="Touchpoint",
+                corner=_("Touchpoint"),
             )
             if len(cells)
-            else html.P("No data in this period.", className="text-body-secondary"),
+            else html.P(_("No data in this period."), className="text-body-secondary"),
             id=HEATMAP,
             className="status-grid",
         ),
         html.Details(
             [
-                html.Summary("Show the numbers"),
+                html.Summary(_("Show the numbers")),
                 html.Div(
                     kpi_table(
                         cells,
-                        lambda row: (
-                            f"{touchpoint_names.get(row.touchpoint_id)} × {segment_names.get(row.segment_id)}"
+                        lambda row: _(
+                            "%(touchpoint)s × %(segment)s",
+                            touchpoint=touchpoint_names.get(row.touchpoint_id),
+                            segment=segment_names.get(row.segment_id),
                         ),
-                        "Touchpoint × segment",
+                        _("Touchpoint × segment"),
                     ),
                     className="table-responsive",
                 ),
@@ -87,9 +92,9 @@ def _journey(context) -> html.Div:
     ]
     movers = html.Div(
         [
-            mover_list("Improved", found["improved"], cells_named, cell_link),
-            mover_list("Worsened", found["worsened"], cells_named, cell_link),
-            html.P(REAL_CHANGES_ONLY, className="small text-body-secondary mb-0"),
+            mover_list(_("Improved"), found["improved"], cells_named, cell_link),
+            mover_list(_("Worsened"), found["worsened"], cells_named, cell_link),
+            html.P(_(REAL_CHANGES_ONLY), className="small text-body-secondary mb-0"),
         ],
         className="movers",
     )
@@ -97,13 +102,23 @@ def _journey(context) -> html.Div:
         [
             dcc.Store(id=SHOWN, data={**context.shown, "metric": metric_id}),
             page_header(
-                "Customer journey", f"{context.names['segment']} · coloured by {metric_name}", view, controls
+                _("Customer journey"),
+                _(
+                    "%(segment)s · coloured by %(metric)s",
+                    segment=context.names["segment"],
+                    metric=metric_name,
+                ),
+                view,
+                controls,
             ),
             journey_map(found["touchpoints"], found["by_touchpoint"], metric_id, filters),
             dbc.Row(
                 [
-                    dbc.Col(card(f"{metric_name}: touchpoint × segment", heatmap), lg=8),
-                    dbc.Col(card(f"Top movers vs {view.comparison.label}", movers), lg=4),
+                    dbc.Col(card(_("%(metric)s: touchpoint × segment", metric=metric_name), heatmap), lg=8),
+                    dbc.Col(
+                        card(_("Top movers vs %(comparison)s", comparison=view.comparison.label), movers),
+                        lg=4,
+                    ),
                 ],
                 className="g-3 mt-1",
             ),

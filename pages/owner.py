@@ -26,6 +26,7 @@ from components.icons import icon
 from components.links import href
 from components.tiles import tile_grid
 from data.state import commitments
+from i18n import _, format_integer, ngettext
 from views import cases
 from views.commitment_context import effect_of, names, owner_page, register_row
 from views.commitments import (
@@ -41,7 +42,7 @@ from views.commitments import (
 from views.context import PageContext, page_layout
 from views.users import acting_user, may_change_commitments
 
-dash.register_page(__name__, path_template="/owner/<owner_id>", title="Owner · Beacon")
+dash.register_page(__name__, path_template="/owner/<owner_id>", title=lambda **_query: _("Owner · Beacon"))
 
 ROOT = "owner-root"
 MY_CASES = "owner-my-cases"
@@ -83,13 +84,13 @@ def _owner(context: PageContext):
     ]
     return html.Div(
         [
-            page_header(owner["name"], f"{owner['title']} · {owner['email']}", view, None),
+            page_header(owner["name"], _("%(title)s · %(email)s", title=owner["title"], email=owner["email"]), view, None),
             no_plan_alert(
                 plans[plans["no_plan"]],
                 _new_plan if may_change else metric_href,
                 add_plan=may_change,
             ),
-            html.H2("My metrics", className="h5 mt-3"),
+            html.H2(_("My metrics"), className="h5 mt-3"),
             tile_grid(
                 shown.metrics,
                 queries.monthly_history(view.as_of),
@@ -98,12 +99,12 @@ def _owner(context: PageContext):
                 _new_plan if may_change else None,
             )
             if len(shown.metrics)
-            else html.P("No metric has this owner.", className="text-body-secondary"),
+            else html.P(_("No metric has this owner."), className="text-body-secondary"),
             html.Div(
                 [
-                    html.H2("My commitments", className="h5 mb-0"),
+                    html.H2(_("My commitments"), className="h5 mb-0"),
                     html.A(
-                        [icon("bi-plus-lg", "me-1"), "New commitment"],
+                        [icon("bi-plus-lg", "me-1"), _("New commitment")],
                         href=href("/commitment/new", owner=owner_id),
                         className="btn btn-primary btn-sm",
                     )
@@ -112,7 +113,7 @@ def _owner(context: PageContext):
                 ],
                 className="d-flex justify-content-between align-items-center mt-4 mb-2",
             ),
-            *(sections or [html.P("No commitments yet.", className="text-body-secondary")]),
+            *(sections or [html.P(_("No commitments yet."), className="text-body-secondary")]),
             *_my_cases(owner_id),
         ],
         id=ROOT,
@@ -163,7 +164,11 @@ def _not_saved(result):
             return dbc.Alert(reason, color="danger", className="py-1 px-2 mb-0")
         case Invalid(errors):
             unplaced = [message for field, message in errors.items() if field not in IN_PLACE_FIELDS]
-            text = "Not saved: " + (" ".join(unplaced) if unplaced else "correct the marked fields.")
+            text = (
+                _("Not saved: %(errors)s", errors=" ".join(unplaced))
+                if unplaced
+                else _("Not saved: correct the marked fields.")
+            )
             return dbc.Alert(text, color="danger", className="py-1 px-2 mb-0")
         case Conflict(theirs):
             return dbc.Alert(conflict_message(theirs, names()), color="danger", className="conflict mb-0")
@@ -176,10 +181,16 @@ def _saved_card(saved: Saved):
     today, stored = commitments.current_date(), commitments.get(saved.commitment_id)
     if saved.changed:
         message = html.Span(
-            [icon("bi-check-lg", "me-1"), f"Saved · version {saved.version}"], className="text-success small"
+            [
+                icon("bi-check-lg", "me-1"),
+                _("Saved · version %(version)s", version=format_integer(saved.version)),
+            ],
+            className="text-success small",
         )
     else:
-        message = html.Span("Nothing to save: no field was changed.", className="text-body-secondary small")
+        message = html.Span(
+            _("Nothing to save: no field was changed."), className="text-body-secondary small"
+        )
     return commitment_card_body(register_row(stored, today), names(), *effect_of(stored), today, message)
 
 
@@ -191,17 +202,22 @@ def _my_cases(owner_id: str) -> list:
     mine = cases.owner_cases(owner_id, commitments.current_time())
     assignee = cases.assignee_key("owner", owner_id)
     text = (
-        f"{mine['open']} open, {mine['overdue']} of them overdue."
+        ngettext(
+            "%(num)s open, %(overdue)s of them overdue.",
+            "%(num)s open, %(overdue)s of them overdue.",
+            mine["open"],
+            overdue=format_integer(mine["overdue"]),
+        )
         if mine["open"]
-        else "No open follow-up cases."
+        else _("No open follow-up cases.")
     )
     return [
-        html.H2("My follow-up cases", className="h5 mt-4 mb-2"),
+        html.H2(_("My follow-up cases"), className="h5 mt-4 mb-2"),
         html.P(
             [
                 text,
                 " ",
-                html.A("See them in the queue", href=href("/cases", assignee=assignee, status="open")),
+                html.A(_("See them in the queue"), href=href("/cases", assignee=assignee, status="open")),
             ],
             id=MY_CASES,
             **{"data-open": str(mine["open"]), "data-overdue": str(mine["overdue"])},

@@ -11,13 +11,16 @@ import queries
 from components.board import attention_list, board_grid
 from components.header import page_header, view_attributes
 from data.state import commitments
+from i18n import _
 from queries.accountability import metric_plans, owner_board
 from views import closed_loop
 from views.commitment_context import names
 from views.context import page_layout
 from views.users import may_change_commitments
 
-dash.register_page(__name__, path="/owners", name="Owners", title="Owners · Beacon", order=3)
+dash.register_page(
+    __name__, path="/owners", name="Owners", title=lambda **_query: _("Owners · Beacon"), order=3
+)
 
 ROOT = "owners-root"
 
@@ -36,7 +39,7 @@ def _owners(context) -> html.Div:
     labels = names()
     return html.Div(
         [
-            page_header("Owners", "Who owns each metric, and what they are doing about it", view, None),
+            page_header(_("Owners"), _("Who owns each metric, and what they are doing about it"), view, None),
             attention_list(
                 plans, register[register["overdue"]], labels, context.view_filters, may_change_commitments()
             ),

@@ -11,11 +11,14 @@ from components.header import page_header, view_attributes
 from components.links import href
 from components.pieces import breadcrumb
 from components.tiles import scorecard_tiles
+from i18n import _
 from views import frames
 from views.context import page_layout
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path_template="/segment/<segment_id>", title="Segment · Beacon")
+dash.register_page(
+    __name__, path_template="/segment/<segment_id>", title=lambda **_query: _("Segment · Beacon")
+)
 
 ROOT = "segment-root"
 SHOWN = "segment-shown"  # the filters of the view on screen, as the page resolved them
@@ -33,7 +36,7 @@ def _segment(context) -> html.Div:
         [
             dcc.Store(id=SHOWN, data=context.shown),
             breadcrumb(
-                [("Segments", href("/segments", **context.view_filters)), (context.names["segment"], None)]
+                [(_("Segments"), href("/segments", **context.view_filters)), (context.names["segment"], None)]
             ),
             page_header(
                 context.names["segment"],
@@ -48,7 +51,7 @@ def _segment(context) -> html.Div:
                 lambda row: href(f"/metric/{row.metric_id}", **filters),
                 view.comparison.label,
             ),
-            html.H2("By touchpoint", className="h5 mt-2"),
+            html.H2(_("By touchpoint"), className="h5 mt-2"),
             kpi_crosstab(
                 found["by_touchpoint"],
                 "touchpoint_id",

@@ -8,11 +8,14 @@ from components.controls import ControlIds, view_controls
 from components.crosstab import kpi_crosstab
 from components.header import page_header, view_attributes
 from components.links import href
+from i18n import _
 from views import frames
 from views.context import page_layout
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path="/segments", name="Segments", title="Segments · Beacon", order=2)
+dash.register_page(
+    __name__, path="/segments", name="Segments", title=lambda **_query: _("Segments · Beacon"), order=2
+)
 
 ROOT = "segments-root"
 SHOWN = "segments-shown"  # the filters of the view on screen, as the page resolved them
@@ -30,8 +33,8 @@ def _segments(context) -> html.Div:
         [
             dcc.Store(id=SHOWN, data=context.shown),
             page_header(
-                "Segments",
-                "Every metric by customer segment",
+                _("Segments"),
+                _("Every metric by customer segment"),
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], None),
             ),
@@ -44,9 +47,11 @@ def _segments(context) -> html.Div:
                 lambda segment_id: href(f"/segment/{segment_id}", **filters),
             ),
             html.P(
-                "▲ / ▼: the segment is significantly better / worse than all other customers together (95%). "
-                "Ratio metrics are tested on their day-to-day variation; cells with too little data show "
-                "their n and no mark.",
+                _(
+                    "▲ / ▼: the segment is significantly better / worse than all other customers together (95%). "
+                    "Ratio metrics are tested on their day-to-day variation; cells with too little data show "
+                    "their n and no mark."
+                ),
                 className="small text-body-secondary",
             ),
         ],

@@ -17,12 +17,15 @@ from components.links import href
 from components.pieces import breadcrumb, card
 from components.tiles import scorecard_tiles
 from components.verbatims import comments_withheld, verbatim_list
+from i18n import _, format_integer
 from views import closed_loop, frames
 from views.context import page_layout
 from views.users import acting_user, rights
 from views.view_controls import write_view_controls_to_url
 
-dash.register_page(__name__, path_template="/touchpoint/<touchpoint_id>", title="Touchpoint · Beacon")
+dash.register_page(
+    __name__, path_template="/touchpoint/<touchpoint_id>", title=lambda **_query: _("Touchpoint · Beacon")
+)
 
 ROOT = "touchpoint-root"
 SHOWN = "touchpoint-shown"  # the filters of the view on screen, as the page resolved them
@@ -42,19 +45,26 @@ def _comments(context, found, rights: dict):
     """The latest comments on the touchpoint's most answered survey metric, with a link to them all."""
     voice = found["voice"]
     if voice is None:
-        return html.P("No survey metric is measured here.", className="text-body-secondary")
+        return html.P(_("No survey metric is measured here."), className="text-body-secondary")
     if not rights["read_comments"]:
         return comments_withheld()
     latest, total = found["comments"]
     return [
-        html.P(f"Latest of {total:,} comments on {voice['name']}".replace(",", "\u202f"), className="small"),
+        html.P(
+            _(
+                "Latest of %(total)s comments on %(metric)s",
+                total=format_integer(total),
+                metric=voice["name"],
+            ),
+            className="small",
+        ),
         verbatim_list(
             latest,
             found["touchpoints"].set_index("touchpoint_id")["name"],
             found["segments"].set_index("segment_id")["name"],
             found["bands"],
         ),
-        html.A("All comments", href=href(f"/metric/{voice['metric_id']}", **context.filters)),
+        html.A(_("All comments"), href=href(f"/metric/{voice['metric_id']}", **context.filters)),
     ]
 
 
@@ -99,13 +109,18 @@ def _touchpoint(context) -> html.Div:
             dcc.Store(id=SHOWN, data=context.shown),
             breadcrumb(
                 [
-                    ("Journey", href("/journey", **context.view_filters, segment=segment)),
+                    (_("Journey"), href("/journey", **context.view_filters, segment=segment)),
                     (touchpoint["name"], None),
                 ]
             ),
             page_header(
                 touchpoint["name"],
-                f"{touchpoint['journey_stage'].capitalize()} · {touchpoint['channel']} · {context.names['segment']}",
+                _(
+                    "%(stage)s · %(channel)s · %(segment)s",
+                    stage=touchpoint["journey_stage"].capitalize(),
+                    channel=touchpoint["channel"],
+                    segment=context.names["segment"],
+                ),
                 view,
                 view_controls(CONTROLS, view, found["periods"], found["segments"], segment),
             ),
@@ -124,7 +139,7 @@ def _touchpoint(context) -> html.Div:
                 else None,
             ),
             _section(
-                "By segment",
+                _("By segment"),
                 kpi_crosstab(
                     found["by_segment"],
                     "segment_id",
@@ -133,22 +148,27 @@ def _touchpoint(context) -> html.Div:
                     lambda row: href(f"/metric/{row.metric_id}", **{**filters, "segment": row.segment_id}),
                 ),
             ),
-            card("Closing the loop", _loop(context, allowed), class_name="closed-loop-card"),
+            card(_("Closing the loop"), _loop(context, allowed), class_name="closed-loop-card"),
             dbc.Row(
                 [
-                    dbc.Col(_section("Latest comments", _comments(context, found, allowed)), lg=6),
+                    dbc.Col(_section(_("Latest comments"), _comments(context, found, allowed)), lg=6),
                     dbc.Col(
                         _section(
-                            "Annotations",
-                            html.Ul([html.Li(f"{format_day(n.day)}: {n.title}") for n in notes.itertuples()])
+                            _("Annotations"),
+                            html.Ul(
+                                [
+                                    html.Li(_("%(day)s: %(title)s", day=format_day(n.day), title=n.title))
+                                    for n in notes.itertuples()
+                                ]
+                            )
                             if len(notes)
-                            else html.P("None in this period.", className="text-body-secondary"),
+                            else html.P(_("None in this period."), className="text-body-secondary"),
                         ),
                         lg=3,
                     ),
                     dbc.Col(
                         _section(
-                            "Owners involved",
+                            _("Owners involved"),
                             html.Ul(
                                 [
                                     html.Li(

@@ -3,7 +3,7 @@ owner it names, each checked against the catalogue, in one set of words when the
 
     context = resolve(query, metric_id=metric_id)
     if context.problem:
-        return feedback.problem(PROBLEM_TITLE, context.problem)
+        return feedback.problem(_(PROBLEM_TITLE), context.problem)
 
 An id in the page's path (`/metric/<metric_id>`) is required: a page drawn without it says there is no
 such metric. An id in the query string (`?segment=smb`) is a filter: absent means all of them.
@@ -17,32 +17,43 @@ from urllib.parse import parse_qsl
 
 from dash.exceptions import PreventUpdate
 
+import i18n
 import queries
 from components.feedback import problem
 from data.state import database
+from i18n import N_, _
 from queries.periods import View
 from views.freshness import with_stale_notice
 
-#: The title above every message about a wrong URL.
-PROBLEM_TITLE = "This view cannot be shown"
+#: The title above every message about a wrong URL (translate it with `_` where shown).
+PROBLEM_TITLE = N_("This view cannot be shown")
 
-#: Each id a URL may name: (catalogue query, id column, what it is called, where to pick one).
+#: Each id a URL may name: (catalogue query, id column, the sentence saying there is no such one and
+#: where to pick one, marked for translation).
 _KINDS = {
-    "metric": (queries.metrics, "metric_id", "metric", "Pick one from the scorecard."),
-    "touchpoint": (queries.touchpoints, "touchpoint_id", "touchpoint", "Pick one on the journey map."),
-    "segment": (queries.segments, "segment_id", "customer segment", "Pick one from the Segment list."),
-    "owner": (queries.owners, "owner_id", "owner", "Pick one on the owners board."),
+    "metric": (queries.metrics, "metric_id", N_("There is no metric “%(id)s”. Pick one from the scorecard.")),
+    "touchpoint": (
+        queries.touchpoints,
+        "touchpoint_id",
+        N_("There is no touchpoint “%(id)s”. Pick one on the journey map."),
+    ),
+    "segment": (
+        queries.segments,
+        "segment_id",
+        N_("There is no customer segment “%(id)s”. Pick one from the Segment list."),
+    ),
+    "owner": (queries.owners, "owner_id", N_("There is no owner “%(id)s”. Pick one on the owners board.")),
 }
 
 
 def known_ids(kind: str) -> list[str]:
     """Every id of `kind` ("metric", "touchpoint", "segment", "owner") the catalogue has."""
-    query, column, _noun, _where = _KINDS[kind]
+    query, column, _sentence = _KINDS[kind]
     return list(query()[column])
 
 
-#: What a page shows when its URL names no touchpoint or segment.
-ALL_NAMES = {"touchpoint": "All touchpoints", "segment": "All customers"}
+#: What a page shows when its URL names no touchpoint or segment (translated when the URL is resolved).
+ALL_NAMES = {"touchpoint": N_("All touchpoints"), "segment": N_("All customers")}
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,7 @@ class PageContext:
     segment_id: str | None = None
     owner_id: str | None = None
     #: id kind ("metric", "touchpoint", "segment", "owner") → the catalogue's name of the one named;
-    #: "All touchpoints" / "All customers" when none is.
+    #: "All touchpoints" / "All customers" (in the request's language) when none is.
     names: dict = field(default_factory=dict)
     #: The URL's own period and comparison, as written (None: the default), for links that keep the view.
     view_filters: dict = field(default_factory=dict)
@@ -81,8 +92,7 @@ class PageContext:
 
 def no_such(kind: str, value: str | None) -> str:
     """'There is no metric “nps2”. Pick one from the scorecard.': the one wording of an unknown id."""
-    _query, _column, noun, where = _KINDS[kind]
-    return f"There is no {noun} “{value}”. {where}"
+    return _(_KINDS[kind][2], id=value)
 
 
 def resolve(params: dict, *filters: str, **path_ids: str | None) -> PageContext:
@@ -91,21 +101,27 @@ def resolve(params: dict, *filters: str, **path_ids: str | None) -> PageContext:
     path (metric_id=, touchpoint_id=, segment_id=, owner_id=), required."""
     wanted = {name: params.get(name) or None for name in ("period", "compare", *filters)}
     required = {name.removesuffix("_id"): value for name, value in path_ids.items()}
-    return _resolve(wanted, required)
+    return _resolve(wanted, required, i18n.current())
 
 
 @queries.memoised
-def _resolve(wanted: dict, required: dict) -> PageContext:
+def _resolve(wanted: dict, required: dict, language: str) -> PageContext:
+    """`resolve`'s context, its words (names, problems) in `language`: memoised per language too."""
+    with i18n.language(language):
+        return _resolved(wanted, required)
+
+
+def _resolved(wanted: dict, required: dict) -> PageContext:
     view_filters = {"period": wanted["period"], "compare": wanted["compare"]}
     try:
         view = queries.view(wanted["period"], wanted["compare"])
     except queries.PeriodError as error:
         return PageContext(view=None, view_filters=view_filters, problem=str(error))
     ids, names = {}, {}
-    for kind, (query, column, _noun, _where) in _KINDS.items():
+    for kind, (query, column, _sentence) in _KINDS.items():
         value = required[kind] if kind in required else wanted.get(kind)
         if kind not in required and not value:
-            ids[kind], names[kind] = None, ALL_NAMES.get(kind)
+            ids[kind], names[kind] = None, _(ALL_NAMES[kind]) if kind in ALL_NAMES else None
             continue
         known = query().set_index(column)["name"]
         if value not in known.index:
@@ -125,10 +141,10 @@ def page_layout(draw: Callable[[PageContext], object], query: dict, *filters: st
     try:
         context = resolve(query, *filters, **path_ids)
         return with_stale_notice(
-            draw(context) if context.problem is None else problem(PROBLEM_TITLE, context.problem)
+            draw(context) if context.problem is None else problem(_(PROBLEM_TITLE), context.problem)
         )
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
@@ -136,8 +152,8 @@ def page_layout(draw: Callable[[PageContext], object], query: dict, *filters: st
 def state_unreachable():
     """What a page says while the state database (commitments) does not answer: a restart, say."""
     return problem(
-        "The commitments cannot be read just now",
-        "Beacon's state database does not answer. Reload the page in a moment.",
+        _("The commitments cannot be read just now"),
+        _("Beacon's state database does not answer. Reload the page in a moment."),
         back_href=None,
     )
 

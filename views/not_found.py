@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 import queries
 from data.state import cases
+from i18n import _
 from views.commitment_context import NEW, catalogue, stored_commitment
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def install(app: dash.Dash) -> None:
     @app.server.errorhandler(DependencyException)
     def no_such_file(_error):
         log.info("Not found: no such file %s", request.path)
-        return "Not found: Beacon has no such file.", 404, {"Content-Type": "text/plain; charset=utf-8"}
+        return _("Not found: Beacon has no such file."), 404, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.server.errorhandler(KeyError)
     def no_such_callback(error):
@@ -80,6 +81,6 @@ def install(app: dash.Dash) -> None:
             "Callback function not found"
         ):
             log.info("Not found: %s", error.args[0])  # Dash's words, naming the outputs
-            return {"message": "Not found: no callback has these outputs."}, 404
+            return {"message": _("Not found: no callback has these outputs.")}, 404
         log.error("Unhandled KeyError on %s", request.path, exc_info=error)
         return InternalServerError()
