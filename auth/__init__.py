@@ -10,6 +10,8 @@ the request. The rules below and every page stay as they are.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from i18n import N_, _
+
 VIEWER, OWNER, ADMIN = "viewer", "owner", "admin"
 DISPLAY = "display"  # a wall screen signed in with a display token: /wall only, always public
 
@@ -34,6 +36,16 @@ def may_read_comments(user: User, viewers_read_comments: bool) -> bool:
     return user.role in (OWNER, ADMIN) or (user.role == VIEWER and viewers_read_comments)
 
 
+#: Why each role that changes no commitment is refused a save (whole sentences; the last for any other).
+COMMITMENT_REFUSALS = {
+    VIEWER: N_("Not saved: you are signed in as a viewer, who reads Beacon but does not change commitments."),
+    DISPLAY: N_(
+        "Not saved: you are signed in as a display, who reads Beacon but does not change commitments."
+    ),
+    None: N_("Not saved: you are signed in as a %(role)s, who reads Beacon but does not change commitments."),
+}
+
+
 def commitment_refusal(
     user: User, metric_owners: Mapping[str, str | None], stored: Mapping | None, wanted: Mapping
 ) -> str | None:
@@ -45,15 +57,15 @@ def commitment_refusal(
     if user.role == ADMIN:
         return None
     if user.role != OWNER:
-        return f"Not saved: you are signed in as a {user.role}, who reads Beacon but does not change commitments."
+        return _(COMMITMENT_REFUSALS.get(user.role, COMMITMENT_REFUSALS[None]), role=user.role)
 
     def theirs(commitment: Mapping) -> bool:
         return user.owner_id in (commitment.get("owner_id"), metric_owners.get(commitment.get("metric_id")))
 
     if stored is not None and not theirs(stored):
-        return "Not saved: this commitment is neither yours nor on a metric you own."
+        return _("Not saved: this commitment is neither yours nor on a metric you own.")
     if not theirs(wanted):
-        return "Not saved: you may only save commitments that you own or that are on a metric you own."
+        return _("Not saved: you may only save commitments that you own or that are on a metric you own.")
     return None
 
 
@@ -76,7 +88,7 @@ def case_refusal(user: User, case: Mapping, metric_owner_id: str | None) -> str 
         return None
     if user.username and assignee == ("account", user.username):
         return None
-    return "Not saved: only the case's assignee, its metric's owner or an admin acts on a case."
+    return _("Not saved: only the case's assignee, its metric's owner or an admin acts on a case.")
 
 
 def may_read_case_rules(user: User) -> bool:
@@ -87,11 +99,15 @@ def may_read_case_rules(user: User) -> bool:
 
 #: Why each role other than admin may not change case rules, routes or root causes (whole sentences).
 CASE_RULES_REFUSALS = {
-    VIEWER: "Not saved: you are signed in as a viewer, and only an admin changes case rules, routes and root causes.",
-    OWNER: "Not saved: you are signed in as an owner, and only an admin changes case rules, routes and root causes.",
-    DISPLAY: "Not saved: a wall display changes nothing.",
+    VIEWER: N_(
+        "Not saved: you are signed in as a viewer, and only an admin changes case rules, routes and root causes."
+    ),
+    OWNER: N_(
+        "Not saved: you are signed in as an owner, and only an admin changes case rules, routes and root causes."
+    ),
+    DISPLAY: N_("Not saved: a wall display changes nothing."),
 }
-SIGNED_OUT_REFUSAL = "Not saved: you are signed out. Sign in again as an admin to change case rules."
+SIGNED_OUT_REFUSAL = N_("Not saved: you are signed out. Sign in again as an admin to change case rules.")
 
 
 def case_rules_refusal(user: User) -> str | None:
@@ -100,4 +116,4 @@ def case_rules_refusal(user: User) -> str | None:
     refused with a sentence of their own)."""
     if user.role == ADMIN:
         return None
-    return CASE_RULES_REFUSALS.get(user.role, SIGNED_OUT_REFUSAL)
+    return _(CASE_RULES_REFUSALS.get(user.role, SIGNED_OUT_REFUSAL))

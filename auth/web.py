@@ -32,8 +32,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 import delivery
+import i18n
 from auth import ADMIN, DISPLAY, User
 from data.state import accounts, audit
+from i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,19 @@ templates = Blueprint("auth_templates", __name__, template_folder="templates")
 # The sign-in pages link the vendored styles at their versioned URLs, as the app does.
 templates.add_app_template_global(delivery.vendor_url, "vendor_url")
 blueprint = Blueprint("auth", __name__)
+
+
+@templates.app_context_processor
+def _language() -> dict:
+    """Every page these templates write: `<html lang dir>` of the request's language, and Bootstrap's
+    stylesheet of its direction (the right-to-left one for Persian)."""
+    code = i18n.current()
+    rtl = i18n.direction(code) == "rtl"
+    return {
+        "language": code,
+        "direction": "rtl" if rtl else "ltr",
+        "bootstrap_css": "bootstrap.rtl.min.css" if rtl else "bootstrap.min.css",
+    }
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -141,7 +156,8 @@ def _dash_api() -> str | None:
 
 
 def _refusal(status: int, title: str, message: str, screen: bool = False):
-    """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen."""
+    """The refusal as JSON for Dash's requests, else as a page; `screen`: large, for a wall screen.
+    `title` and `message` in English (marked with N_): logged so, shown in the request's language."""
     # The path without its query: a wall's first address carries its display token.
     log.log(
         logging.INFO if status == 401 else logging.WARNING,
@@ -153,10 +169,15 @@ def _refusal(status: int, title: str, message: str, screen: bool = False):
         message,
     )
     if _dash_api():
-        return {"message": message}, status
+        return {"message": _(message)}, status
     sign_in_link = config.AUTH == "local" and not screen
     page = render_template(
-        "message.html", title=title, message=message, screen=screen, sign_in_link=sign_in_link
+        "message.html",
+        title=_(title),
+        message=_(message),
+        screen=screen,
+        sign_in_link=sign_in_link,
+        sign_in=_("Sign in"),
     )
     return page, status
 
@@ -172,8 +193,8 @@ def _refuse_cross_site():
         return None
     return _refusal(
         403,
-        "Request refused",
-        "Refused: this change did not come from a Beacon page (its Origin is another site or missing).",
+        N_("Request refused"),
+        N_("Refused: this change did not come from a Beacon page (its Origin is another site or missing)."),
     )
 
 
@@ -183,8 +204,8 @@ def _refuse_foreign_host():
         return None
     return _refusal(
         403,
-        "Request refused",
-        "Beacon without sign-in (BEACON_AUTH=none) answers only to this machine's own addresses.",
+        N_("Request refused"),
+        N_("Beacon without sign-in (BEACON_AUTH=none) answers only to this machine's own addresses."),
     )
 
 
@@ -250,7 +271,7 @@ def _display_may() -> bool:
 
 
 def _not_on_this_screen():
-    return _refusal(403, "Not on this screen", "A wall display token shows /wall only.", screen=True)
+    return _refusal(403, N_("Not on this screen"), N_("A wall display token shows /wall only."), screen=True)
 
 
 def _start_display(token: str):
@@ -261,8 +282,8 @@ def _start_display(token: str):
         audit.record("not signed in", "display token refused", "", request.remote_addr)
         return _refusal(
             403,
-            "Display token refused",
-            "This display token is not valid: it was revoked, or mistyped.",
+            N_("Display token refused"),
+            N_("This display token is not valid: it was revoked, or mistyped."),
             screen=True,
         )
     if _session_user() is not None and "key" in session:
@@ -287,13 +308,15 @@ def _require_session():
     if user is None and g.get("display_revoked"):
         return _refusal(
             403,
-            "Display token revoked",
-            "This screen's display token was revoked: ask a Beacon admin for a new one.",
+            N_("Display token revoked"),
+            N_("This screen's display token was revoked: ask a Beacon admin for a new one."),
             screen=True,
         )
     if user is None:
         if _dash_api() or request.endpoint == "session" or request.method != "GET":
-            return _refusal(401, "Signed out", "You are signed out: reload the page to sign in again.")
+            return _refusal(
+                401, N_("Signed out"), N_("You are signed out: reload the page to sign in again.")
+            )
         return redirect("/signin?" + urlencode({"next": request.full_path.rstrip("?")}))
     if user.role == DISPLAY and not _display_may():
         return _not_on_this_screen()
@@ -302,8 +325,16 @@ def _require_session():
 
 
 def _sign_in_page(message: str = "", status: int = 200, username: str = "", kind: str = "danger"):
+    """The sign-in form, in the request's language, with `message` (already translated) above it."""
     page = render_template(
         "signin.html",
+        words={
+            "title": _("Sign in"),
+            "username": _("Username"),
+            "password": _("Password"),
+            "submit": _("Sign in"),
+            "accounts": _("Accounts are made by your Beacon administrator."),
+        },
         message=message,
         kind=kind,
         username=username,
@@ -317,7 +348,7 @@ def sign_in_form():
     if "key" in session and _session_user() is not None:  # already signed in: go on
         return redirect(_safe_next(request.args.get("next")))
     if request.args.get("signed_out"):
-        return _sign_in_page("You are signed out.", kind="secondary")
+        return _sign_in_page(_("You are signed out."), kind="secondary")
     return _sign_in_page()
 
 
@@ -343,7 +374,7 @@ def _end_account_session() -> None:
 def sign_in():
     username = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")
-    wrong = "That username and password do not match an active account."
+    wrong = _("That username and password do not match an active account.")
     if len(username) > USERNAME_MAX or len(password) > PASSWORD_MAX or not username.isprintable():
         return _sign_in_page(wrong, 401)  # no account has such a name: nothing to check or log
     client = _client()
@@ -354,7 +385,11 @@ def sign_in():
         log.warning("Sign-in blocked for %r from %s: too many refused lately", username, client)
         minutes = int(SIGN_IN_WINDOW.total_seconds() // 60)
         return _sign_in_page(
-            f"Too many refused sign-ins from here: wait {minutes} minutes after the last one, then try again.",
+            ngettext(
+                "Too many refused sign-ins from here: wait %(num)s minute after the last one, then try again.",
+                "Too many refused sign-ins from here: wait %(num)s minutes after the last one, then try again.",
+                minutes,
+            ),
             429,
             username,
         )

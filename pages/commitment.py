@@ -28,13 +28,16 @@ from components.controls import chosen
 from components.feedback import problem
 from components.links import href
 from data.state import commitments, database
+from i18n import N_, _, ngettext
 from views import cases
 from views.commitment_context import choices, commitment_page, names, sprint_cases
 from views.commitments import Busy, Conflict, Invalid, Refused, Saved, read_only_note, save_commitment
 from views.context import state_unreachable
 from views.users import acting_user
 
-dash.register_page(__name__, path_template="/commitment/<commitment_id>", title="Commitment · Beacon")
+dash.register_page(
+    __name__, path_template="/commitment/<commitment_id>", title=lambda **_query: _("Commitment · Beacon")
+)
 
 PAGE = "commitment"  # prefix of the form's pattern-matching ids
 ROOT = "commitment-root"
@@ -42,14 +45,14 @@ SAVE = "commitment-save"
 MESSAGE = "commitment-message"
 SAVE_NOTE = "commitment-save-note"  # beside Save: what became of the last click when nothing else says
 EDITING = "commitment-editing"  # {"commitment_id": id or None, "version": the version being edited}
-SAVED_MESSAGES = {"created": "Commitment created.", "saved": "Saved."}
+SAVED_MESSAGES = {"created": N_("Commitment created."), "saved": N_("Saved.")}
 
 
 def layout(commitment_id: str | None = None, saved=None, version=None, **prefill):
     try:
         return _page(commitment_id, saved, version, prefill)
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
@@ -58,10 +61,10 @@ def _page(commitment_id, saved, version, prefill: dict):
     shown = commitment_page(commitment_id, prefill)
     if shown is None:
         return problem(
-            "This commitment cannot be shown",
-            f"There is no commitment “{commitment_id}”. Find it in the commitments register.",
+            _("This commitment cannot be shown"),
+            _("There is no commitment “%(id)s”. Find it in the commitments register.", id=commitment_id),
             back_href="/commitments",
-            back_label="Back to the commitments register",
+            back_label=_("Back to the commitments register"),
         )
     stored, row = shown.stored, shown.row
     read_only = read_only_note(acting_user(), stored)
@@ -69,19 +72,19 @@ def _page(commitment_id, saved, version, prefill: dict):
     # The banner only while the commitment is as this save left it: not after someone else's save.
     fresh = stored is None or str(stored["version"]) == (version or "1")
     message = (
-        dbc.Alert(SAVED_MESSAGES[saved], color="success", className="mb-3")
+        dbc.Alert(_(SAVED_MESSAGES[saved]), color="success", className="mb-3")
         if saved in SAVED_MESSAGES and fresh
         else None
     )
     side = []
     if stored is not None:
         if shown.effect is not None:
-            side.append(_card("Did it move the metric?", effect_panel(shown.effect, shown.unit)))
+            side.append(_card(_("Did it move the metric?"), effect_panel(shown.effect, shown.unit)))
         if shown.linked:
             queue = href("/cases", commitment=stored["commitment_id"]) if cases.may_see() else None
-            side.append(_card("Follow-up cases", linked_cases(shown.linked, queue)))
-        side.append(_card("History", history_list(shown.history, shown.names)))
-    title = "New commitment" if stored is None else stored["title"]
+            side.append(_card(_("Follow-up cases"), linked_cases(shown.linked, queue)))
+        side.append(_card(_("History"), history_list(shown.history, shown.names)))
+    title = _("New commitment") if stored is None else stored["title"]
     owners = shown.names["owner"]
     return html.Div(
         [
@@ -89,12 +92,12 @@ def _page(commitment_id, saved, version, prefill: dict):
             html.Nav(
                 html.Ol(
                     [
-                        html.Li(html.A("Commitments", href="/commitments"), className="breadcrumb-item"),
+                        html.Li(html.A(_("Commitments"), href="/commitments"), className="breadcrumb-item"),
                         html.Li(title, className="breadcrumb-item active", dir="auto"),
                     ],
                     className="breadcrumb mb-2",
                 ),
-                **{"aria-label": "breadcrumb"},
+                **{"aria-label": _("breadcrumb")},
             ),
             html.Div(
                 html.Div(
@@ -103,7 +106,7 @@ def _page(commitment_id, saved, version, prefill: dict):
                         html.Div(
                             status_line(row, owners.get(row.owner_id, row.owner_id), shown.today)
                             if row is not None
-                            else "Pre-filled from where you came; every field can be changed.",
+                            else _("Pre-filled from where you came; every field can be changed."),
                             className="page-subtitle",
                         ),
                     ],
@@ -186,14 +189,17 @@ def _said(result) -> tuple:
         case Saved(commitment_id, created=True):
             return no_update, href(f"/commitment/{commitment_id}", saved="created"), ""
         case Saved(changed=False):
-            return dbc.Alert("Nothing to save: no field was changed.", color="secondary"), no_update, ""
+            return dbc.Alert(_("Nothing to save: no field was changed."), color="secondary"), no_update, ""
         case Saved(commitment_id, version):
             return no_update, href(f"/commitment/{commitment_id}", saved="saved", version=version), ""
         case Refused(reason):
             return dbc.Alert(reason, color="danger"), no_update, ""
         case Invalid(errors):
-            count = len(errors)
-            text = f"Not saved: {count} field{'s' if count > 1 else ''} to correct, marked below."
+            text = ngettext(
+                "Not saved: %(num)s field to correct, marked below.",
+                "Not saved: %(num)s fields to correct, marked below.",
+                len(errors),
+            )
             return dbc.Alert(text, color="danger"), no_update, ""
         case Conflict(theirs):
             return (

@@ -18,14 +18,21 @@ from components.icons import icon
 from components.links import href
 from components.pieces import filter_bar, filter_id
 from data.state import commitments, database
+from i18n import _, format_integer, ngettext
 from views.callback_input import as_drawn
 from views.commitment_context import effects, names
-from views.commitments import DEFAULT_SORT, FILTERS, filter_choices, filtered, register_params
+from views.commitments import DEFAULT_SORT, FILTERS, filter_choices, filter_labels, filtered, register_params
 from views.context import state_unreachable
 from views.users import may_change_commitments
 from views.view_controls import filters_in_url
 
-dash.register_page(__name__, path="/commitments", name="Commitments", title="Commitments · Beacon", order=4)
+dash.register_page(
+    __name__,
+    path="/commitments",
+    name="Commitments",
+    title=lambda **_query: _("Commitments · Beacon"),
+    order=4,
+)
 
 ROOT = "commitments-root"
 SHOWN = "commitments-shown"
@@ -38,7 +45,7 @@ def layout(**params):
     try:
         return _page(register_params(params))
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
@@ -51,17 +58,21 @@ def _page(params: dict):
         rows = filtered(register, params, labels)
     except ValueError as error:
         return problem(
-            "This register view cannot be shown",
+            _("This register view cannot be shown"),
             str(error),
             back_href="/commitments",
-            back_label="Show every commitment",
+            back_label=_("Show every commitment"),
         )
     found = effects(rows, queries.as_of())
-    controls = filter_bar("commitments", FILTERS, filter_choices(labels), params, OVERDUE)
+    controls = filter_bar("commitments", filter_labels(), filter_choices(labels), params, OVERDUE)
     open_count = int(register["status"].isin(commitments.OPEN_STATUSES).sum())
-    summary = (
-        f"{len(rows)} of {len(register)} commitments shown · in all, {open_count} open and "
-        f"{int(register['overdue'].sum())} overdue"
+    summary = ngettext(
+        "%(shown)s of %(num)s commitment shown · in all, %(open)s open and %(overdue)s overdue",
+        "%(shown)s of %(num)s commitments shown · in all, %(open)s open and %(overdue)s overdue",
+        len(register),
+        shown=format_integer(len(rows)),
+        open=format_integer(open_count),
+        overdue=format_integer(int(register["overdue"].sum())),
     )
     sort = params.get("sort") or DEFAULT_SORT
     body = (
@@ -75,7 +86,7 @@ def _page(params: dict):
             today,
         )
         if len(rows)
-        else html.P("No commitment matches these filters.", className="text-body-secondary my-4")
+        else html.P(_("No commitment matches these filters."), className="text-body-secondary my-4")
     )
     return html.Div(
         [
@@ -83,13 +94,13 @@ def _page(params: dict):
             html.Div(
                 [
                     html.Div(
-                        [html.H1("Commitments"), html.Div(summary, className="page-subtitle")],
+                        [html.H1(_("Commitments")), html.Div(summary, className="page-subtitle")],
                         className="page-title",
                     ),
                     html.Div(
                         [
-                            html.A([icon("bi-plus-lg", "me-1"), "New commitment"], href="/commitment/new", className="btn btn-primary btn-sm") if may_change_commitments() else None,
-                            dbc.Button([icon("bi-download", "me-1"), "Download CSV"], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
+                            html.A([icon("bi-plus-lg", "me-1"), _("New commitment")], href="/commitment/new", className="btn btn-primary btn-sm") if may_change_commitments() else None,
+                            dbc.Button([icon("bi-download", "me-1"), _("Download CSV")], id=CSV_BUTTON, size="sm", color="secondary", outline=True),
                             dcc.Download(id=CSV_DOWNLOAD),
                         ],
                         className="d-flex gap-2 align-items-start",

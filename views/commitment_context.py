@@ -10,6 +10,7 @@ import pandas as pd
 import queries
 from data.state import cases, commitments
 from data.state.commitments import Catalogue
+from i18n import N_, _
 from queries.accountability import Effect, commitment_effect, metric_plans
 from queries.periods import Period, View
 from views.context import PageContext
@@ -84,7 +85,7 @@ def metric_owners() -> dict[str, str | None]:
 
 
 #: A redesign sprint's title, started from a touchpoint's root cause.
-SPRINT_TITLE = "Redesign: %(cause)s at %(touchpoint)s"
+SPRINT_TITLE = N_("Redesign: %(cause)s at %(touchpoint)s")
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,14 @@ def sprint_cases(prefill: dict) -> SprintCases | None:
     known = names()
     touchpoint_id = prefill.get("touchpoint")
     if touchpoint_id not in known["touchpoint"]:
-        why = (
-            f"there is no touchpoint “{touchpoint_id}”."
+        problem = (
+            _("No follow-up case is linked: there is no touchpoint “%(id)s”.", id=touchpoint_id)
             if touchpoint_id
-            else "the address does not say at which touchpoint they were found."
+            else _(
+                "No follow-up case is linked: the address does not say at which touchpoint they were found."
+            )
         )
-        return SprintCases(cause, problem=f"No follow-up case is linked: {why}")
+        return SprintCases(cause, problem=problem)
     touchpoint = known["touchpoint"][touchpoint_id]
     segment_id = prefill.get("segment") or None
     if segment_id is not None and segment_id not in known["segment"]:
@@ -131,7 +134,7 @@ def sprint_cases(prefill: dict) -> SprintCases | None:
             cause,
             touchpoint_id,
             touchpoint,
-            problem=f"No follow-up case is linked: there is no segment “{segment_id}”.",
+            problem=_("No follow-up case is linked: there is no segment “%(id)s”.", id=segment_id),
         )
     segment = known["segment"].get(segment_id, "")
     try:
@@ -143,13 +146,15 @@ def sprint_cases(prefill: dict) -> SprintCases | None:
             touchpoint,
             segment_id,
             segment,
-            problem=f"No follow-up case is linked: {error}",
+            problem=_("No follow-up case is linked: %(reason)s", reason=error),
         )
     found = cases.cause_cases(touchpoint_id, cause, period.start, period.end, segment_id)
     if not found.listed and not found.unlinked + found.linked:
-        problem = (
-            f"No follow-up case is linked: “{cause}” is not a root cause at {touchpoint}. "
-            "Choose one on the touchpoint's page, or save this commitment without cases."
+        problem = _(
+            "No follow-up case is linked: “%(cause)s” is not a root cause at %(touchpoint)s. "
+            "Choose one on the touchpoint's page, or save this commitment without cases.",
+            cause=cause,
+            touchpoint=touchpoint,
         )
         return SprintCases(cause, touchpoint_id, touchpoint, segment_id, segment, period, problem=problem)
     return SprintCases(
@@ -181,7 +186,7 @@ def new_values(prefill: dict, today: date, sprint: SprintCases | None = None) ->
     if sprint is not None and sprint.touchpoint_id is not None:
         values.update(kind="redesign sprint", due_on=commitments.sprint_due(today))
         if sprint.period is not None and sprint.problem is None:
-            values["title"] = SPRINT_TITLE % {"cause": sprint.cause, "touchpoint": sprint.touchpoint}
+            values["title"] = _(SPRINT_TITLE, cause=sprint.cause, touchpoint=sprint.touchpoint)
     return values
 
 

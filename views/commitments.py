@@ -23,6 +23,7 @@ import pandas as pd
 import auth
 from data.state import cases, commitments, database
 from data.state.commitments import STATUSES
+from i18n import N_, _
 from views.commitment_context import SprintCases, catalogue, metric_owners
 from views.users import case_actor
 
@@ -42,13 +43,23 @@ def may_edit(user: auth.User, stored: dict) -> bool:
     return save_refusal(user, stored, stored) is None
 
 
+#: Why someone who may change no commitment reads them only, by role (whole sentences).
+READ_ONLY_NOTES = {
+    auth.VIEWER: N_("You are signed in as a viewer: you can read commitments but not change them."),
+    auth.DISPLAY: N_("You are signed in as a display: you can read commitments but not change them."),
+    None: N_("You are signed in as a %(role)s: you can read commitments but not change them."),
+}
+
+
 def read_only_note(user: auth.User, stored: dict | None) -> str | None:
     """Why `user` may only read this commitment (None: a new one), said up front; None when they may
     change it. The save is refused on the server regardless."""
     if not auth.may_change_commitments(user):
-        return f"You are signed in as a {user.role}: you can read commitments but not change them."
+        return _(READ_ONLY_NOTES.get(user.role, READ_ONLY_NOTES[None]), role=user.role)
     if stored is not None and not may_edit(user, stored):
-        return "This commitment is neither yours nor on a metric you own: you can read it but not change it."
+        return _(
+            "This commitment is neither yours nor on a metric you own: you can read it but not change it."
+        )
     return None
 
 
@@ -149,7 +160,7 @@ def _save(
 ) -> SaveResult:
     stored = commitments.get(commitment_id) if commitment_id is not None else None
     if commitment_id is not None and stored is None:
-        return Refused(f"There is no commitment {commitment_id}.")
+        return Refused(_("There is no commitment %(id)s.", id=commitment_id))
     wanted = {**(stored or {}), **typed}
     # Checked here, on the server, whatever the page showed: a refused save changes nothing.
     refusal = save_refusal(user, stored, wanted)
@@ -165,8 +176,11 @@ def _save(
         if clean["touchpoint_id"] != sprint.touchpoint_id:
             return Invalid(
                 {
-                    "touchpoint_id": f"The cases this commitment links are at {sprint.touchpoint}: keep it, "
-                    "or start the commitment from the other touchpoint's page."
+                    "touchpoint_id": _(
+                        "The cases this commitment links are at %(touchpoint)s: keep it, "
+                        "or start the commitment from the other touchpoint's page.",
+                        touchpoint=sprint.touchpoint,
+                    )
                 }
             )
         linked: list[int] = []
@@ -177,7 +191,7 @@ def _save(
     except commitments.ConflictError as conflict:
         return Conflict(conflict.changes)
     except LookupError:  # gone since it was read
-        return Refused(f"There is no commitment {commitment_id}.")
+        return Refused(_("There is no commitment %(id)s.", id=commitment_id))
     return Saved(commitment_id, saved, changed=saved != version)
 
 
@@ -194,18 +208,27 @@ def _log(user: auth.User, commitment_id: int | None, result: SaveResult) -> None
 
 # --- the register ---------------------------------------------------------------------------------
 
-#: Filters: URL parameter → (label, register column, the "all" choice).
+#: Filters: URL parameter → (label, register column, the "all" choice); the words in English
+#: (`filter_labels` translates them).
 FILTERS = {
-    "owner": ("Owner", "owner_id", "All owners"),
-    "metric": ("Metric", "metric_id", "All metrics"),
-    "touchpoint": ("Touchpoint", "touchpoint_id", "All touchpoints"),
-    "segment": ("Segment", "segment_id", "All segments"),
-    "status": ("Status", "status", "Any status"),
+    "owner": (N_("Owner"), "owner_id", N_("All owners")),
+    "metric": (N_("Metric"), "metric_id", N_("All metrics")),
+    "touchpoint": (N_("Touchpoint"), "touchpoint_id", N_("All touchpoints")),
+    "segment": (N_("Segment"), "segment_id", N_("All segments")),
+    "status": (N_("Status"), "status", N_("Any status")),
+}
+#: A filter naming nothing the register has: a whole sentence per filter.
+UNKNOWN_FILTER = {
+    "owner": N_("There is no owner “%(value)s” to filter by."),
+    "metric": N_("There is no metric “%(value)s” to filter by."),
+    "touchpoint": N_("There is no touchpoint “%(value)s” to filter by."),
+    "segment": N_("There is no segment “%(value)s” to filter by."),
+    "status": N_("There is no status “%(value)s” to filter by."),
 }
 #: Every URL parameter of the register: the filters, overdue only (1) and the sort.
 REGISTER_PARAMS = (*FILTERS, "overdue", "sort")
 #: Status filter choices: "open" stands for planned and in progress.
-STATUS_CHOICES = {"open": "Open (planned or in progress)", **STATUSES}
+STATUS_CHOICES = {"open": N_("Open (planned or in progress)"), **STATUSES}
 #: Sort keys (the register's column keys) → the columns they sort by.
 SORTS = {
     "title": ["title"],
@@ -225,10 +248,15 @@ def register_params(query: dict) -> dict:
     return {key: query.get(key) for key in REGISTER_PARAMS}
 
 
+def filter_labels() -> dict:
+    """FILTERS with its words in the current language, for the filter bar."""
+    return {name: (_(label), column, _(everything)) for name, (label, column, everything) in FILTERS.items()}
+
+
 def filter_choices(labels: dict) -> dict[str, list[tuple[str, str]]]:
     """Each filter's choices as (value, text): the catalogue's names, and the statuses with "open"."""
     choices = {name: list(labels[name].items()) for name in ("owner", "metric", "touchpoint", "segment")}
-    return {**choices, "status": list(STATUS_CHOICES.items())}
+    return {**choices, "status": [(value, _(word)) for value, word in STATUS_CHOICES.items()]}
 
 
 def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame:
@@ -236,13 +264,13 @@ def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame
 
     `labels` maps "owner"/"metric"/"touchpoint"/"segment" to {id: name}: the ids a filter may name,
     and the names the metric and owner sorts go by."""
-    for name, (label, column, _all) in FILTERS.items():
+    for name, (_label, column, _all) in FILTERS.items():
         value = params.get(name)
         if not value:
             continue
         known = STATUS_CHOICES if name == "status" else labels[name]
         if value not in known:
-            raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
+            raise ValueError(_(UNKNOWN_FILTER[name], value=value))
         if name == "status" and value == "open":
             register = register[register["status"].isin(commitments.OPEN_STATUSES)]
         else:
@@ -251,7 +279,9 @@ def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame
         register = register[register["overdue"]]
     sort = params.get("sort") or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
-        raise ValueError(f"The register sorts by {', '.join(SORTS)}, not “{sort}”.")
+        raise ValueError(
+            _("The register sorts by %(keys)s, not “%(sort)s”.", keys=", ".join(SORTS), sort=sort)
+        )
     keyed = register.assign(
         metric_name=register["metric_id"].map(labels["metric"]),
         owner_name=register["owner_id"].map(labels["owner"]),
@@ -265,12 +295,12 @@ def filtered(register: pd.DataFrame, params: dict, labels: dict) -> pd.DataFrame
 # --- an owner's commitments -----------------------------------------------------------------------
 
 #: Sections of an owner's commitments: (title, which rows, soonest due first?), in the order an owner
-#: works through them.
+#: works through them. Titles in English (components.commitments.editor.commitment_section translates).
 OWNER_SECTIONS = (
-    ("Overdue", lambda r: r["overdue"], True),
-    ("Open", lambda r: r["status"].isin(commitments.OPEN_STATUSES) & ~r["overdue"], True),
-    ("Done", lambda r: r["status"].eq("done"), False),
-    ("Dropped", lambda r: r["status"].eq("dropped"), False),
+    (N_("Overdue"), lambda r: r["overdue"], True),
+    (N_("Open"), lambda r: r["status"].isin(commitments.OPEN_STATUSES) & ~r["overdue"], True),
+    (N_("Done"), lambda r: r["status"].eq("done"), False),
+    (N_("Dropped"), lambda r: r["status"].eq("dropped"), False),
 )
 
 

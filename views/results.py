@@ -4,6 +4,7 @@ same three for every change that was not done (a wrong field, a refusal, a busy 
 from dataclasses import dataclass
 
 from data.state import database
+from i18n import _
 
 
 @dataclass(frozen=True)
@@ -33,5 +34,6 @@ class Busy:
 
     @property
     def message(self) -> str:
-        why = "cannot be reached" if self.unreachable else "stayed busy"
-        return f"Nothing was saved: Beacon's state database {why}. Try again in a moment."
+        if self.unreachable:
+            return _("Nothing was saved: Beacon's state database cannot be reached. Try again in a moment.")
+        return _("Nothing was saved: Beacon's state database stayed busy. Try again in a moment.")

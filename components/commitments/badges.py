@@ -5,11 +5,12 @@ from datetime import date
 import pandas as pd
 from dash import html
 
-from components.dates import days_text, format_day
+from components.dates import format_day
 from components.format import format_change, format_value
 from components.icons import icon
 from data.state.commitments import STATUSES
-from queries.accountability import EFFECT_LABELS, Effect
+from i18n import N_, _, ngettext
+from queries.accountability import Effect
 
 #: Icon of each commitment status, and of overdue, which trumps the status it qualifies.
 STATUS_ICONS = {
@@ -24,14 +25,34 @@ EFFECT_ICONS = {
     "no_change": "bi-dash-lg",
     "too_little_data": "bi-hourglass-split",
 }
-#: Effect verdicts in a table's few words; the full words are in the badge's tooltip.
-SHORT_EFFECT_LABELS = {"moved": "Moved", "no_change": "No change", "too_little_data": "Too little data"}
+#: Effect verdicts in words (as queries.accountability.EFFECT_LABELS), and in a table's few words; the
+#: full words are in the badge's tooltip. In English: translated with `_` where shown.
+EFFECT_LABELS = {
+    "moved": N_("Moved (significant)"),
+    "no_change": N_("No measurable change"),
+    "too_little_data": N_("Too little data"),
+}
+SHORT_EFFECT_LABELS = {
+    "moved": N_("Moved"),
+    "no_change": N_("No change"),
+    "too_little_data": N_("Too little data"),
+}
+
+
+#: An overdue commitment's badge, by the status it qualifies (whole words per status).
+OVERDUE_LABELS = {
+    "planned": N_("Overdue · planned"),
+    "in_progress": N_("Overdue · in progress"),
+    "done": N_("Overdue · done"),
+    "dropped": N_("Overdue · dropped"),
+}
 
 
 def commitment_badge(status: str, overdue: bool) -> html.Span:
     """The status in colour, icon and word; an open commitment past its due date shows "Overdue"."""
     key = "overdue" if overdue else status
-    label = f"Overdue · {STATUSES[status].lower()}" if overdue else STATUSES[status]
+    label = OVERDUE_LABELS[status] if overdue else STATUSES[status]
+    label = _(label)
     return html.Span([icon(STATUS_ICONS[key]), label], className=f"commitment-badge commitment-{key}")
 
 
@@ -49,12 +70,22 @@ def due_text(row, today: date) -> str:
     due = pd.Timestamp(row.due_on).date()
     if row.status == "done" and row.completed_on is not None and not pd.isna(row.completed_on):
         late = (pd.Timestamp(row.completed_on).date() - due).days
-        return f"Done {format_day(row.completed_on)}" + (
-            f" · {days_text(late)} late" if late > 0 else " · on time"
-        )
+        if late > 0:
+            return ngettext(
+                "Done %(day)s · %(num)s day late",
+                "Done %(day)s · %(num)s days late",
+                late,
+                day=format_day(row.completed_on),
+            )
+        return _("Done %(day)s · on time", day=format_day(row.completed_on))
     if row.overdue:
-        return f"{days_text((today - due).days)} overdue (due {format_day(due)})"
-    return f"Due {format_day(due)}"
+        return ngettext(
+            "%(num)s day overdue (due %(day)s)",
+            "%(num)s days overdue (due %(day)s)",
+            (today - due).days,
+            day=format_day(due),
+        )
+    return _("Due %(day)s", day=format_day(due))
 
 
 def status_line(row, owner_name: str, today: date) -> list:
@@ -70,11 +101,11 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     """Whether a done commitment moved its metric, in words, with the change when it did."""
     if effect is None:
         return ""
-    text = (SHORT_EFFECT_LABELS if short else EFFECT_LABELS)[effect.verdict]
+    text = _((SHORT_EFFECT_LABELS if short else EFFECT_LABELS)[effect.verdict])
     tone = effect.verdict
     if effect.verdict == "moved":
         tone = "moved-better" if effect.better else "moved-worse"
-        text = f"{text}: {format_change(effect.change, unit)}"
+        text = _("%(verdict)s: %(change)s", verdict=text, change=format_change(effect.change, unit))
     return html.Span(
         [icon(EFFECT_ICONS[effect.verdict]), text],
         className=f"effect-badge effect-{tone}",
@@ -90,14 +121,20 @@ def effect_panel(effect: Effect | None, unit: str) -> html.Div | None:
     rows = []
     if effect.before is not None:
         for label, window, value in (
-            ("Before", effect.before, effect.value_before),
-            ("After", effect.after, effect.value_after),
+            (_("Before"), effect.before, effect.value_before),
+            (_("After"), effect.after, effect.value_after),
         ):
             rows.append(
                 html.Tr(
                     [
                         html.Th(label, scope="row"),
-                        html.Td(f"{format_day(window.start)} – {format_day(window.end)}"),
+                        html.Td(
+                            _(
+                                "%(start)s – %(end)s",
+                                start=format_day(window.start),
+                                end=format_day(window.end),
+                            )
+                        ),
                         html.Td(format_value(value, unit), className="text-end"),
                     ]
                 )

@@ -5,37 +5,50 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from components.dates import format_day
-from components.format import format_count
 from components.icons import icon
+from i18n import N_, _, ngettext
 
-#: What saving links: (more than one case?, for one segment?) → the sentence.
-LINKS = {
-    (False, False): "Saving links the %(count)s follow-up case whose root cause is “%(cause)s” at "
-    "%(touchpoint)s, from the answers given %(start)s to %(end)s (%(period)s).",
-    (True, False): "Saving links the %(count)s follow-up cases whose root cause is “%(cause)s” at "
-    "%(touchpoint)s, from the answers given %(start)s to %(end)s (%(period)s).",
-    (False, True): "Saving links the %(count)s follow-up case whose root cause is “%(cause)s” at "
-    "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s (%(period)s).",
-    (True, True): "Saving links the %(count)s follow-up cases whose root cause is “%(cause)s” at "
-    "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s (%(period)s).",
-}
 #: Saving links none: (every one is linked already?, for one segment?) → the sentence.
 NONE_LEFT = {
-    (True, False): "Saving links no case: the follow-up cases whose root cause is “%(cause)s” at "
-    "%(touchpoint)s, from the answers given %(start)s to %(end)s, are all linked to a commitment already.",
-    (True, True): "Saving links no case: the follow-up cases whose root cause is “%(cause)s” at "
-    "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s, are all linked to a "
-    "commitment already.",
-    (False, False): "Saving links no case: no follow-up case at %(touchpoint)s has the root cause "
-    "“%(cause)s” among the answers given %(start)s to %(end)s.",
-    (False, True): "Saving links no case: no follow-up case at %(touchpoint)s for %(segment)s has the root "
-    "cause “%(cause)s” among the answers given %(start)s to %(end)s.",
+    (True, False): N_(
+        "Saving links no case: the follow-up cases whose root cause is “%(cause)s” at "
+        "%(touchpoint)s, from the answers given %(start)s to %(end)s, are all linked to a commitment already."
+    ),
+    (True, True): N_(
+        "Saving links no case: the follow-up cases whose root cause is “%(cause)s” at "
+        "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s, are all linked to a "
+        "commitment already."
+    ),
+    (False, False): N_(
+        "Saving links no case: no follow-up case at %(touchpoint)s has the root cause "
+        "“%(cause)s” among the answers given %(start)s to %(end)s."
+    ),
+    (False, True): N_(
+        "Saving links no case: no follow-up case at %(touchpoint)s for %(segment)s has the root "
+        "cause “%(cause)s” among the answers given %(start)s to %(end)s."
+    ),
 }
-ALREADY_LINKED = {
-    False: "%(count)s more with this cause is already linked to another commitment and stays there.",
-    True: "%(count)s more with this cause are already linked to other commitments and stay there.",
-}
-NOT_LATER = "Cases opened later, or given this cause later, are not linked."
+
+
+def _links(count: int, by_segment: bool, words: dict) -> str:
+    """What saving links: `count` follow-up cases of a cause, for one segment or not."""
+    if by_segment:
+        return ngettext(
+            "Saving links the %(num)s follow-up case whose root cause is “%(cause)s” at "
+            "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s (%(period)s).",
+            "Saving links the %(num)s follow-up cases whose root cause is “%(cause)s” at "
+            "%(touchpoint)s for %(segment)s, from the answers given %(start)s to %(end)s (%(period)s).",
+            count,
+            **words,
+        )
+    return ngettext(
+        "Saving links the %(num)s follow-up case whose root cause is “%(cause)s” at "
+        "%(touchpoint)s, from the answers given %(start)s to %(end)s (%(period)s).",
+        "Saving links the %(num)s follow-up cases whose root cause is “%(cause)s” at "
+        "%(touchpoint)s, from the answers given %(start)s to %(end)s (%(period)s).",
+        count,
+        **words,
+    )
 
 
 def sprint_note(sprint) -> html.Div | None:
@@ -52,7 +65,6 @@ def sprint_note(sprint) -> html.Div | None:
         )
     period = sprint.period
     words = {
-        "count": format_count(sprint.unlinked),
         "cause": sprint.cause,
         "touchpoint": sprint.touchpoint,
         "segment": sprint.segment,
@@ -62,7 +74,7 @@ def sprint_note(sprint) -> html.Div | None:
     }
     by_segment = sprint.segment_id is not None
     if not sprint.links:
-        text = NONE_LEFT[(sprint.linked > 0, by_segment)] % words
+        text = _(NONE_LEFT[(sprint.linked > 0, by_segment)], **words)
         return html.Div(
             dbc.Alert([icon("bi-info-circle", "me-1"), text], color="secondary"),
             className="sprint-note",
@@ -70,31 +82,38 @@ def sprint_note(sprint) -> html.Div | None:
         )
     lines = [
         html.P(
-            [icon("bi-link-45deg", "me-1"), LINKS[(sprint.unlinked > 1, by_segment)] % words],
+            [icon("bi-link-45deg", "me-1"), _links(sprint.unlinked, by_segment, words)],
             className="mb-1",
         )
     ]
     if sprint.linked:
         lines.append(
             html.P(
-                ALREADY_LINKED[sprint.linked > 1] % {"count": format_count(sprint.linked)}, className="mb-1"
+                ngettext(
+                    "%(num)s more with this cause is already linked to another commitment and stays there.",
+                    "%(num)s more with this cause are already linked to other commitments and stay there.",
+                    sprint.linked,
+                ),
+                className="mb-1",
             )
         )
-    lines.append(html.P(NOT_LATER, className="small mb-0"))
+    lines.append(
+        html.P(_("Cases opened later, or given this cause later, are not linked."), className="small mb-0")
+    )
     return html.Div(dbc.Alert(lines, color="info"), className="sprint-note", **attributes)
 
 
 def linked_cases(count: int, cases_href: str | None) -> html.Div:
     """A stored commitment's follow-up cases: how many are linked, with the queue of them
     (`cases_href`, for who may see cases)."""
-    text = ("%(count)s follow-up case linked" if count == 1 else "%(count)s follow-up cases linked") % {
-        "count": format_count(count)
-    }
+    text = ngettext("%(num)s follow-up case linked", "%(num)s follow-up cases linked", count)
     return html.Div(
         [
             html.P(html.A(text, href=cases_href) if cases_href else text, className="mb-1 fw-semibold"),
             html.P(
-                "The cases the sprint was started from; cases opened later with the same cause are not added.",
+                _(
+                    "The cases the sprint was started from; cases opened later with the same cause are not added."
+                ),
                 className="small text-body-secondary mb-0",
             ),
         ],

@@ -12,6 +12,7 @@ from components.commitments.form import form_value, options
 from components.ids import dom_id
 from components.pieces import progress
 from data.state.commitments import FIELD_LABELS, KINDS, NOTE_MAX, STATUSES
+from i18n import _, format_integer, format_percent
 from queries.accountability import Effect
 
 
@@ -48,7 +49,7 @@ def commitment_card_body(
         return html.Div(
             [
                 dbc.Label(
-                    FIELD_LABELS.get(field, "Note"),
+                    _(FIELD_LABELS[field]) if field in FIELD_LABELS else _("Note"),
                     html_for=dom_id(edit_id(field, cid)),
                     className="small mb-0",
                 ),
@@ -71,29 +72,32 @@ def commitment_card_body(
             html.Div(
                 [
                     html.Span(names["metric"].get(row.metric_id, row.metric_id), className="fw-semibold"),
-                    f" · {scope}" if scope else " · all touchpoints and customers",
-                    f" · {KINDS[row.kind]} · ",
+                    " · " + (scope or _("all touchpoints and customers")),
+                    f" · {_(KINDS[row.kind])} · ",
                     html.Span(due_text(row, today)),
                 ],
                 className="commitment-meta",
             ),
             html.Div(effect_badge(effect, unit), className="mt-1") if effect is not None else None,
             html.Div(
-                [progress(row.progress, f"Progress {int(row.progress)}%", "commitment-progress"), f"{int(row.progress)}\u202f% done"],
+                [
+                    progress(row.progress, _("Progress %(percent)s", percent=format_percent(int(row.progress), 0)), "commitment-progress"),
+                    _("%(percent)s done", percent=format_percent(int(row.progress), 0)),
+                ],
                 className="commitment-card-progress small text-body-secondary mt-2",
             )
             if not editable
             else html.Div(
                 [
-                    labelled("status", dbc.Select(id=edit_id("status", cid), options=options(STATUSES.items()), value=row.status, size="sm"), "w-status"),
+                    labelled("status", dbc.Select(id=edit_id("status", cid), options=options((value, _(word)) for value, word in STATUSES.items()), value=row.status, size="sm"), "w-status"),
                     labelled("progress", dbc.Input(id=edit_id("progress", cid), value=str(int(row.progress)), inputMode="numeric", size="sm"), "w-progress"),
                     labelled("start_on", dbc.Input(id=edit_id("start_on", cid), type="date", value=form_value(row.start_on), size="sm"), "w-date"),
                     labelled("due_on", dbc.Input(id=edit_id("due_on", cid), type="date", value=form_value(row.due_on), size="sm", disabled=row.kind == "redesign sprint"), "w-date"),
                     # Only a done commitment has a completion date: hidden and empty until then, so that
                     # marking one done here completes it today.
                     labelled("completed_on", dbc.Input(id=edit_id("completed_on", cid), type="date", value=form_value(row.completed_on) if row.status == "done" else "", size="sm"), "w-date", shown=row.status == "done"),
-                    labelled("note", dbc.Input(id=edit_id("note", cid), type="text", placeholder="What happened (kept in the history)", maxLength=NOTE_MAX * 2, size="sm"), "w-note"),
-                    dbc.Button("Save", id=edit_id("save", cid), size="sm", color="primary", className="align-self-end"),
+                    labelled("note", dbc.Input(id=edit_id("note", cid), type="text", placeholder=_("What happened (kept in the history)"), maxLength=NOTE_MAX * 2, size="sm"), "w-note"),
+                    dbc.Button(_("Save"), id=edit_id("save", cid), size="sm", color="primary", className="align-self-end"),
                 ],
                 className="in-place-editor",
             ),
@@ -107,8 +111,15 @@ def commitment_card_body(
 
 
 def commitment_section(title: str, cards: list) -> html.Section:
-    """A titled group of commitment cards ("Overdue (2)") on an owner's page."""
+    """A titled group of commitment cards ("Overdue (2)") on an owner's page; `title` in English (one
+    of views.commitments.OWNER_SECTIONS), shown translated, its class kept English."""
     return html.Section(
-        [html.H3(f"{title} ({len(cards)})", className="h6 section-title"), *cards],
+        [
+            html.H3(
+                _("%(section)s (%(count)s)", section=_(title), count=format_integer(len(cards))),
+                className="h6 section-title",
+            ),
+            *cards,
+        ],
         className=f"commitment-section section-{title.lower()}",
     )

@@ -12,15 +12,16 @@ from components.format import UNIT_WORDS
 from components.icons import icon
 from components.ids import dom_id
 from data.state.commitments import DESCRIPTION_MAX, FIELD_LABELS, KINDS, NOTE_MAX, STATUSES, TITLE_MAX
+from i18n import _
 
 
 def busy_note(unreachable: bool = False) -> html.Span:
     """Said beside Save, by both editors, when the state database stayed busy or could not be reached:
     nothing was saved, and the form keeps what was typed."""
     text = (
-        "Not saved: the database cannot be reached just now. Try again in a moment."
+        _("Not saved: the database cannot be reached just now. Try again in a moment.")
         if unreachable
-        else "Not saved: the database is busy. Try again."
+        else _("Not saved: the database is busy. Try again.")
     )
     return html.Span([icon("bi-hourglass-split", "me-1"), text], className="busy-note text-danger small")
 
@@ -29,6 +30,11 @@ def options(choices, empty: str | None = None, empty_value: str = "") -> list[di
     """A select's options from (value, label) pairs, after an `empty` choice when one is given."""
     listed = [{"label": label, "value": value} for value, label in choices]
     return ([{"label": empty, "value": empty_value}] if empty is not None else []) + listed
+
+
+def _words(labels: dict) -> list[tuple[str, str]]:
+    """(value, its word in the current language) of a dict of English words (KINDS, STATUSES)."""
+    return [(value, _(word)) for value, word in labels.items()]
 
 
 def field_id(page: str, field: str) -> dict:
@@ -44,7 +50,8 @@ def _field(page: str, field: str, control, errors: dict, hint: str | None = None
     return dbc.Col(
         [
             dbc.Label(
-                FIELD_LABELS.get(field, "Note for the history"), html_for=dom_id(field_id(page, field))
+                _(FIELD_LABELS[field]) if field in FIELD_LABELS else _("Note for the history"),
+                html_for=dom_id(field_id(page, field)),
             ),
             control,
             dbc.FormFeedback(errors.get(field, ""), id=feedback_id(page, field), type="invalid"),
@@ -94,30 +101,30 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
                     _field(
                         page,
                         "title",
-                        control("title", maxLength=TITLE_MAX * 2, placeholder="What will be done"),
+                        control("title", maxLength=TITLE_MAX * 2, placeholder=_("What will be done")),
                         errors,
                         width=12,
                     ),
-                    _field(page, "metric_id", control("metric_id", "select", options=options(choices["metric"], "Choose…")), errors, width=3),
-                    _field(page, "touchpoint_id", control("touchpoint_id", "select", options=options(choices["touchpoint"], "All touchpoints", ALL)), errors, width=3),
-                    _field(page, "segment_id", control("segment_id", "select", options=options(choices["segment"], "All customers", ALL)), errors, width=3),
-                    _field(page, "owner_id", control("owner_id", "select", options=options(choices["owner"], "Choose…")), errors, width=3),
-                    _field(page, "kind", control("kind", "select", options=options(KINDS.items())), errors, width=3),
+                    _field(page, "metric_id", control("metric_id", "select", options=options(choices["metric"], _("Choose…"))), errors, width=3),
+                    _field(page, "touchpoint_id", control("touchpoint_id", "select", options=options(choices["touchpoint"], _("All touchpoints"), ALL)), errors, width=3),
+                    _field(page, "segment_id", control("segment_id", "select", options=options(choices["segment"], _("All customers"), ALL)), errors, width=3),
+                    _field(page, "owner_id", control("owner_id", "select", options=options(choices["owner"], _("Choose…"))), errors, width=3),
+                    _field(page, "kind", control("kind", "select", options=options(_words(KINDS))), errors, width=3),
                     _field(page, "start_on", control("start_on", "date"), errors, width=3),
                     _field(
                         page,
                         "due_on",
                         control("due_on", "date", disabled=sprint),
                         errors,
-                        "The 20th working day of a redesign sprint" if sprint else None,
+                        _("The 20th working day of a redesign sprint") if sprint else None,
                         width=3,
                     ),
-                    _field(page, "status", control("status", "select", options=options(STATUSES.items())), errors, width=3),
-                    _field(page, "progress", control("progress", inputMode="numeric"), errors, "Percent done, 0–100", width=3),
-                    _field(page, "completed_on", control("completed_on", "date"), errors, "Today when marked done", width=3),
+                    _field(page, "status", control("status", "select", options=options(_words(STATUSES))), errors, width=3),
+                    _field(page, "progress", control("progress", inputMode="numeric"), errors, _("Percent done, 0–100"), width=3),
+                    _field(page, "completed_on", control("completed_on", "date"), errors, _("Today when marked done"), width=3),
                     _field(page, "expected_value", control("expected_value", inputMode="decimal"), errors, unit_hint, width=3),
                     _field(page, "description", control("description", "textarea", rows=3, maxLength=DESCRIPTION_MAX * 2), errors, width=12),
-                    _field(page, "note", control("note", "textarea", rows=2, maxLength=NOTE_MAX * 2, placeholder="Why this change (kept in the history)"), errors, width=12),
+                    _field(page, "note", control("note", "textarea", rows=2, maxLength=NOTE_MAX * 2, placeholder=_("Why this change (kept in the history)")), errors, width=12),
                 ]
             )
         ],
@@ -128,7 +135,12 @@ def commitment_form(page: str, values: dict, errors: dict, choices: dict, unit_h
 def unit_hint(unit: str) -> str:
     """The hint under the expected effect: in the metric's unit, in words."""
     words = UNIT_WORDS.get(unit, unit)
-    return f"The value the metric should reach, in {words}" if words else "The value the metric should reach"
+    words = _(words) if words and unit in UNIT_WORDS else words
+    return (
+        _("The value the metric should reach, in %(unit)s", unit=words)
+        if words
+        else _("The value the metric should reach")
+    )
 
 
 def form_card(
@@ -158,12 +170,12 @@ def form_card(
                     [
                         # None for who may not save: Dash re-enables a running button after any call.
                         dbc.Button(
-                            "Create commitment" if new else "Save changes", id=save_id, color="primary"
+                            _("Create commitment") if new else _("Save changes"), id=save_id, color="primary"
                         )
                         if read_only is None
                         else None,
                         html.A(
-                            "Cancel" if read_only is None else "Back to the register",
+                            _("Cancel") if read_only is None else _("Back to the register"),
                             href="/commitments",
                             className="btn btn-link",
                         ),

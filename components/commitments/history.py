@@ -4,6 +4,20 @@ from dash import html
 
 from components.dates import format_day
 from data.state.commitments import FIELD_LABELS, KINDS, STATUSES
+from i18n import _, format_integer, format_percent, format_time
+
+_WHO = "\x00"  # where the person's name goes in a translated sentence, to draw it in bold
+
+
+def _with_name(text: str, name: str) -> list:
+    """A translated sentence with %(who)s filled as `name` in bold: [before, <strong>name</strong>, after]."""
+    before, _sep, after = text.partition(_WHO)
+    return [before, html.Strong(name), after] if _sep else [html.Strong(name), " ", text]
+
+
+def _moment(when) -> str:
+    """When a version was saved, as the language writes a day and a time: '3 Nov 2026 09:05'."""
+    return _("%(day)s %(time)s", day=format_day(when), time=format_time(when))
 
 
 def _change_value(field: str, value, names: dict) -> str:
@@ -14,13 +28,16 @@ def _change_value(field: str, value, names: dict) -> str:
         "touchpoint_id": names["touchpoint"],
         "segment_id": names["segment"],
         "owner_id": names["owner"],
-        "status": STATUSES,
-        "kind": KINDS,
+        "status": {key: _(word) for key, word in STATUSES.items()},
+        "kind": {key: _(word) for key, word in KINDS.items()},
     }.get(field)
     if lookup is not None:
         return lookup.get(value, value)
     if field == "progress":
-        return f"{value}%"
+        try:
+            return format_percent(float(value), 0)
+        except (TypeError, ValueError):
+            return str(value)
     if field.endswith("_on"):
         return format_day(value)
     return str(value)
@@ -30,18 +47,23 @@ def change_list(entry: dict, names: dict) -> html.Ul:
     """'Status: In progress → Done' per field an entry changed (created fields show their value)."""
     items = []
     for field, (before, after) in entry["changes"].items():
-        label = FIELD_LABELS.get(field, field)
+        label = _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
         if field == "description":
-            items.append(html.Li(f"{label} {'set' if before is None else 'changed'}"))
+            items.append(html.Li(_("Description set") if before is None else _("Description changed")))
         elif before is None and entry["version"] == 1:
             items.append(
-                html.Li([html.Span(f"{label}: "), html.Span(_change_value(field, after, names), dir="auto")])
+                html.Li(
+                    [
+                        html.Span(_("%(field)s: ", field=label)),
+                        html.Span(_change_value(field, after, names), dir="auto"),
+                    ]
+                )
             )
         else:
             items.append(
                 html.Li(
                     [
-                        html.Span(f"{label}: "),
+                        html.Span(_("%(field)s: ", field=label)),
                         html.Span(
                             _change_value(field, before, names), className="text-body-secondary", dir="auto"
                         ),
@@ -61,10 +83,10 @@ def history_list(entries: list[dict], names: dict) -> html.Ol:
                 [
                     html.Div(
                         [
-                            html.Strong(entry["changed_by"]),
-                            f" {'created it' if entry['version'] == 1 else 'changed it'} · ",
-                            html.Time(f"{entry['changed_at']:%-d %b %Y %H:%M}", dateTime=entry["changed_at"].isoformat()),
-                            html.Span(f" · version {entry['version']}", className="text-body-secondary"),
+                            *_with_name(_("%(who)s created it", who=_WHO) if entry["version"] == 1 else _("%(who)s changed it", who=_WHO), entry["changed_by"]),
+                            " · ",
+                            html.Time(_moment(entry["changed_at"]), dateTime=entry["changed_at"].isoformat()),
+                            html.Span(" · " + _("version %(version)s", version=format_integer(entry["version"])), className="text-body-secondary"),
                         ],
                         className="history-head",
                     ),
@@ -83,11 +105,19 @@ def history_list(entries: list[dict], names: dict) -> html.Ol:
 def conflict_message(entries: list[dict], names: dict) -> list:
     """What someone else saved while this person was editing, and what to do now."""
     return [
-        html.H2("Not saved: someone else changed this commitment", className="h6 alert-heading"),
+        html.H2(_("Not saved: someone else changed this commitment"), className="h6 alert-heading"),
         *[
             html.Div(
                 [
-                    html.Div(f"{entry['changed_by']} saved version {entry['version']} on {entry['changed_at']:%-d %b %Y at %H:%M}:"),
+                    html.Div(
+                        _(
+                            "%(who)s saved version %(version)s on %(day)s at %(time)s:",
+                            who=entry["changed_by"],
+                            version=format_integer(entry["version"]),
+                            day=format_day(entry["changed_at"]),
+                            time=format_time(entry["changed_at"]),
+                        )
+                    ),
                     change_list(entry, names),
                     html.Blockquote(entry["note"], className="history-note", dir="auto") if entry["note"] else None,
                 ]
@@ -95,7 +125,7 @@ def conflict_message(entries: list[dict], names: dict) -> list:
             for entry in entries
         ],
         html.P(
-            "Your edits are still in the form. Reload to start from the latest version, then make them again.",
+            _("Your edits are still in the form. Reload to start from the latest version, then make them again."),
             className="mb-0",
         ),
     ]  # fmt: skip

@@ -11,17 +11,18 @@ from components.commitments.badges import commitment_badge, due_text, effect_bad
 from components.export import csv_text
 from components.pieces import progress, sort_headings
 from data.state.commitments import KINDS
+from i18n import N_, _, format_percent
 
-#: Register columns: (key, heading, sortable).
+#: Register columns: (key, heading in English, translated where drawn, sortable).
 REGISTER_COLUMNS = (
-    ("title", "Commitment", True),
-    ("metric", "Metric", True),
-    ("scope", "Touchpoint · segment", False),
-    ("owner", "Owner", True),
-    ("status", "Status", True),
-    ("progress", "Progress", True),
-    ("due_on", "Due", True),
-    ("effect", "Effect", False),
+    ("title", N_("Commitment"), True),
+    ("metric", N_("Metric"), True),
+    ("scope", N_("Touchpoint · segment"), False),
+    ("owner", N_("Owner"), True),
+    ("status", N_("Status"), True),
+    ("progress", N_("Progress"), True),
+    ("due_on", N_("Due"), True),
+    ("effect", N_("Effect"), False),
 )
 
 
@@ -33,7 +34,8 @@ def register_table(
     `names` maps "metric"/"touchpoint"/"segment"/"owner" to id → name; `effects` commitment id →
     (Effect, unit) for done ones.
     """
-    headings = sort_headings(REGISTER_COLUMNS, sort, sort_href)
+    columns = [(key, _(heading), sortable) for key, heading, sortable in REGISTER_COLUMNS]
+    headings = sort_headings(columns, sort, sort_href)
     rows = []
     for row in frame.itertuples(index=False):
         scope = scope_text(row, names)
@@ -49,19 +51,25 @@ def register_table(
                                 className="fw-semibold",
                                 dir="auto",
                             ),
-                            html.Div(KINDS[row.kind], className="small text-body-secondary"),
+                            html.Div(_(KINDS[row.kind]), className="small text-body-secondary"),
                         ]
                     ),
                     html.Td(names["metric"].get(row.metric_id, row.metric_id)),
-                    html.Td(scope or "All", className="" if scope else "text-body-secondary"),
+                    html.Td(scope or _("All"), className="" if scope else "text-body-secondary"),
                     html.Td(names["owner"].get(row.owner_id, row.owner_id)),
                     html.Td(commitment_badge(row.status, row.overdue)),
                     html.Td(
                         [
                             progress(
-                                row.progress, f"{row.title}: {row.progress}% done", "commitment-progress"
+                                row.progress,
+                                _(
+                                    "%(title)s: %(percent)s done",
+                                    title=row.title,
+                                    percent=format_percent(row.progress, 0),
+                                ),
+                                "commitment-progress",
                             ),
-                            f"{row.progress}%",
+                            format_percent(row.progress, 0),
                         ],
                         className="progress-cell",
                     ),

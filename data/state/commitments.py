@@ -20,11 +20,18 @@ import sqlalchemy as sa
 
 import config
 from data.state import database
+from i18n import N_, _, format_day, format_integer
 
 log = logging.getLogger(__name__)
 
-KINDS = {"action": "Action", "redesign sprint": "Redesign sprint"}
-STATUSES = {"planned": "Planned", "in_progress": "In progress", "done": "Done", "dropped": "Dropped"}
+#: Kinds and statuses in words (in English: translate with `_` where shown).
+KINDS = {"action": N_("Action"), "redesign sprint": N_("Redesign sprint")}
+STATUSES = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
 OPEN_STATUSES = ("planned", "in_progress")
 #: A redesign sprint is time-boxed: its due date is its 20th working day (Monday to Friday).
 SPRINT_WORKING_DAYS = 20
@@ -46,20 +53,21 @@ FIELDS = (
     "completed_on",
     "expected_value",
 )
+#: Each field's label (in English: translate with `_` where shown).
 FIELD_LABELS = {
-    "metric_id": "Metric",
-    "touchpoint_id": "Touchpoint",
-    "segment_id": "Segment",
-    "owner_id": "Owner",
-    "title": "Title",
-    "description": "Description",
-    "kind": "Kind",
-    "start_on": "Start",
-    "due_on": "Due",
-    "status": "Status",
-    "progress": "Progress",
-    "completed_on": "Completed",
-    "expected_value": "Expected effect",
+    "metric_id": N_("Metric"),
+    "touchpoint_id": N_("Touchpoint"),
+    "segment_id": N_("Segment"),
+    "owner_id": N_("Owner"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "kind": N_("Kind"),
+    "start_on": N_("Start"),
+    "due_on": N_("Due"),
+    "status": N_("Status"),
+    "progress": N_("Progress"),
+    "completed_on": N_("Completed"),
+    "expected_value": N_("Expected effect"),
 }
 
 
@@ -98,7 +106,7 @@ def _date(value, label: str, errors: dict, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors[field] = f"{label} must be a date like 2026-11-30."
+        errors[field] = _("%(field)s must be a date like 2026-11-30.", field=_(label))
         return None
 
 
@@ -116,50 +124,63 @@ def validate(
     errors: dict[str, str] = {}
     clean: dict = {}
 
-    for field, known, noun, required in (
-        ("metric_id", catalogue.metrics, "metric", True),
-        ("owner_id", catalogue.owners, "owner", True),
-        ("touchpoint_id", catalogue.touchpoints, "touchpoint", False),
-        ("segment_id", catalogue.segments, "segment", False),
+    for field, known, missing, unknown in (
+        ("metric_id", catalogue.metrics, N_("Choose the metric."), N_("There is no metric “%(id)s”.")),
+        ("owner_id", catalogue.owners, N_("Choose the owner."), N_("There is no owner “%(id)s”.")),
+        ("touchpoint_id", catalogue.touchpoints, None, N_("There is no touchpoint “%(id)s”.")),
+        ("segment_id", catalogue.segments, None, N_("There is no segment “%(id)s”.")),
     ):
         text = _text(values.get(field))
         kept = stored is not None and text == _text(stored.get(field))
+        required = missing is not None
         if not text and required:
-            errors[field] = f"Choose the {noun}."
+            errors[field] = _(missing)
         elif text and text not in known and not kept:
-            errors[field] = f"There is no {noun} “{text}”."
+            errors[field] = _(unknown, id=text)
         clean[field] = text if required else (text or None)
 
     clean["title"] = _text(values.get("title"))
     if not clean["title"]:
-        errors["title"] = "Give the commitment a title."
+        errors["title"] = _("Give the commitment a title.")
     elif len(clean["title"]) > TITLE_MAX:
-        errors["title"] = f"Keep the title to {TITLE_MAX} characters (it has {len(clean['title'])})."
+        errors["title"] = _(
+            "Keep the title to %(max)s characters (it has %(count)s).",
+            max=format_integer(TITLE_MAX),
+            count=format_integer(len(clean["title"])),
+        )
     clean["description"] = _text(values.get("description"))
     if len(clean["description"]) > DESCRIPTION_MAX:
-        errors["description"] = (
-            f"Keep the description to {DESCRIPTION_MAX} characters (it has {len(clean['description'])})."
+        errors["description"] = _(
+            "Keep the description to %(max)s characters (it has %(count)s).",
+            max=format_integer(DESCRIPTION_MAX),
+            count=format_integer(len(clean["description"])),
         )
 
     clean["kind"] = _text(values.get("kind")) or "action"
     if clean["kind"] not in KINDS:
-        errors["kind"] = f"Kind must be one of: {', '.join(KINDS.values())}."
+        errors["kind"] = _(
+            "Kind must be one of: %(kinds)s.", kinds=", ".join(_(word) for word in KINDS.values())
+        )
     if clean["kind"] == "redesign sprint" and not clean["touchpoint_id"] and "touchpoint_id" not in errors:
-        errors["touchpoint_id"] = "A redesign sprint redesigns one touchpoint: choose it."
+        errors["touchpoint_id"] = _("A redesign sprint redesigns one touchpoint: choose it.")
     clean["status"] = _text(values.get("status")) or "planned"
     if clean["status"] not in STATUSES:
-        errors["status"] = f"Status must be one of: {', '.join(STATUSES.values())}."
+        errors["status"] = _(
+            "Status must be one of: %(statuses)s.", statuses=", ".join(_(word) for word in STATUSES.values())
+        )
 
-    start = _date(values.get("start_on"), "Start", errors, "start_on")
+    start = _date(values.get("start_on"), FIELD_LABELS["start_on"], errors, "start_on")
     if start is None and "start_on" not in errors:
-        errors["start_on"] = "Give the start date."
+        errors["start_on"] = _("Give the start date.")
     due = sprint_due(start) if start and clean["kind"] == "redesign sprint" else None
     if due is None:
-        due = _date(values.get("due_on"), "Due", errors, "due_on")
+        due = _date(values.get("due_on"), FIELD_LABELS["due_on"], errors, "due_on")
         if due is None and "due_on" not in errors:
-            errors["due_on"] = "Give the due date."
+            errors["due_on"] = _("Give the due date.")
     if start and due and due < start:
-        errors["due_on"] = f"The due date must be on or after the start ({start:%-d %b %Y})."
+        errors["due_on"] = _(
+            "The due date must be on or after the start (%(start)s).", start=format_day(start)
+        )
     clean["start_on"], clean["due_on"] = start, due
 
     progress_text = _text(values.get("progress"))
@@ -169,17 +190,19 @@ def validate(
             raise ValueError
         clean["progress"] = int(progress)
     except ValueError:
-        errors["progress"] = "Progress is a whole number from 0 to 100."
+        errors["progress"] = _("Progress is a whole number from 0 to 100.")
         clean["progress"] = None
 
-    completed = _date(values.get("completed_on"), "Completed", errors, "completed_on")
+    completed = _date(values.get("completed_on"), FIELD_LABELS["completed_on"], errors, "completed_on")
     if clean["status"] == "done":
         completed = completed or today
         clean["progress"] = 100
         if start and completed < start:
-            errors["completed_on"] = f"It cannot be completed before it started ({start:%-d %b %Y})."
+            errors["completed_on"] = _(
+                "It cannot be completed before it started (%(start)s).", start=format_day(start)
+            )
         elif completed > today:
-            errors["completed_on"] = "The completion date cannot be in the future."
+            errors["completed_on"] = _("The completion date cannot be in the future.")
     else:
         completed = None
     clean["completed_on"] = completed
@@ -190,11 +213,15 @@ def validate(
         if clean["expected_value"] is not None and not np.isfinite(clean["expected_value"]):
             raise ValueError
     except ValueError:
-        errors["expected_value"] = "The expected effect is a number in the metric's unit, such as 45."
+        errors["expected_value"] = _("The expected effect is a number in the metric's unit, such as 45.")
         clean["expected_value"] = None
     clean["note"] = _text(values.get("note"))
     if len(clean["note"]) > NOTE_MAX:
-        errors["note"] = f"Keep the note to {NOTE_MAX} characters (it has {len(clean['note'])})."
+        errors["note"] = _(
+            "Keep the note to %(max)s characters (it has %(count)s).",
+            max=format_integer(NOTE_MAX),
+            count=format_integer(len(clean["note"])),
+        )
     return clean, errors
 
 
