@@ -15,6 +15,7 @@ from components.icons import icon
 from components.ids import dom_id
 from components.pieces import ALL
 from data.state.cases import CAUSE_MAX, FIELD_LABELS
+from i18n import N_, _, format_integer
 
 PAGE = "case-rules"
 #: The rule form's controls with a value and a message (the store's field names), and its ticks.
@@ -30,38 +31,39 @@ RULE_INPUTS = (
 RULE_FLAGS = ("comment_required", "enabled")
 #: A new rule in the form's "Rule" select (an empty value would show as blank).
 NEW_RULE = "new"
+#: The tables' headings, marked for translation (`_` where drawn; the English also keys RULE_WIDE_ONLY).
 RULE_COLUMNS = (
-    "Rule",
-    "Metric",
-    "Touchpoint",
-    "Segment",
-    "Score band",
-    "Comment required",
-    "First contact",
-    "Resolution",
-    "Enabled",
+    N_("Rule"),
+    N_("Metric"),
+    N_("Touchpoint"),
+    N_("Segment"),
+    N_("Score band"),
+    N_("Comment required"),
+    N_("First contact"),
+    N_("Resolution"),
+    N_("Enabled"),
 )
-ROUTE_COLUMNS = ("Route", "Metric", "Touchpoint", "Segment", "Goes to")
+ROUTE_COLUMNS = (N_("Route"), N_("Metric"), N_("Touchpoint"), N_("Segment"), N_("Goes to"))
 #: Columns a phone leaves out of the rules table (the rule's number and its clocks are in its form).
 RULE_WIDE_ONLY = {
     "Rule": "d-none d-md-table-cell",
     "First contact": "d-none d-lg-table-cell",
     "Resolution": "d-none d-lg-table-cell",
 }
-#: The page's words with named placeholders (for gettext).
+#: The page's words with named placeholders, marked for translation (`_` where shown).
 WORDS = {
-    "rule_label": "#%(rule)s %(scope)s · %(band)s",
-    "edit_rule": "Edit rule #%(rule)s",
-    "disable_rule": "Disable rule #%(rule)s",
-    "enable_rule": "Enable rule #%(rule)s",
-    "account": "%(name)s (account)",
-    "remove_route": "Remove route #%(route)s",
-    "cause_up": "Move “%(cause)s” up",
-    "cause_down": "Move “%(cause)s” down",
-    "cause_off": "Stop offering “%(cause)s”",
-    "cause_on": "Offer “%(cause)s” again",
+    "rule_label": N_("#%(rule)s %(scope)s · %(band)s"),
+    "edit_rule": N_("Edit rule #%(rule)s"),
+    "disable_rule": N_("Disable rule #%(rule)s"),
+    "enable_rule": N_("Enable rule #%(rule)s"),
+    "account": N_("%(name)s (account)"),
+    "remove_route": N_("Remove route #%(route)s"),
+    "cause_up": N_("Move “%(cause)s” up"),
+    "cause_down": N_("Move “%(cause)s” down"),
+    "cause_off": N_("Stop offering “%(cause)s”"),
+    "cause_on": N_("Offer “%(cause)s” again"),
 }
-FIELD_HINTS = {"contact_hours": "Default 48", "resolve_hours": "Default 168 (7 days)"}
+FIELD_HINTS = {"contact_hours": N_("Default 48"), "resolve_hours": N_("Default 168 (7 days)")}
 
 
 def field_id(field: str) -> dict:
@@ -91,7 +93,7 @@ def cause_button_id(action: str, cause_id) -> dict:
 
 
 def _name(names: dict, kind: str, key) -> str:
-    return names[kind].get(key, key) if key else "all"
+    return names[kind].get(key, key) if key else _("all")
 
 
 def band(rule: dict) -> str:
@@ -103,14 +105,16 @@ def band(rule: dict) -> str:
 def rule_label(rule: dict, names: dict) -> str:
     """A rule in the form's select: "#3 Net promoter score · Website · all · 0–4"."""
     scope = " · ".join(_name(names, kind, rule[f"{kind}_id"]) for kind in ("metric", "touchpoint", "segment"))
-    return WORDS["rule_label"] % {"rule": rule["rule_id"], "scope": scope, "band": band(rule)}
+    return _(WORDS["rule_label"], rule=rule["rule_id"], scope=scope, band=band(rule))
 
 
 def enabled_badge(enabled: bool) -> html.Span:
     """On or off in words and icon, never colour alone."""
     if enabled:
-        return html.Span([icon("bi-check-circle-fill", "me-1"), "Enabled"], className="badge text-bg-success")
-    return html.Span([icon("bi-pause-circle", "me-1"), "Disabled"], className="badge text-bg-secondary")
+        return html.Span(
+            [icon("bi-check-circle-fill", "me-1"), _("Enabled")], className="badge text-bg-success"
+        )
+    return html.Span([icon("bi-pause-circle", "me-1"), _("Disabled")], className="badge text-bg-secondary")
 
 
 def _small_button(text: str, glyph: str, button_id: dict, label: str) -> html.Button:
@@ -131,7 +135,12 @@ def _table(headings, wide_only: dict, rows: list, class_name: str) -> html.Div:
         dbc.Table(
             [
                 html.Thead(
-                    html.Tr([html.Th(h, scope="col", className=wide_only.get(h) or None) for h in headings])
+                    html.Tr(
+                        [
+                            html.Th(_(h) if h else h, scope="col", className=wide_only.get(h) or None)
+                            for h in headings
+                        ]
+                    )
                 ),
                 html.Tbody(rows),
             ],
@@ -148,7 +157,7 @@ def rules_table(rules: list[dict], names: dict, editable: bool) -> html.Div:
     the hours to first contact and to resolution, on or off; with Edit and Disable/Enable for admins."""
     if not rules:
         return html.P(
-            "No rules yet: no answer becomes a case.",
+            _("No rules yet: no answer becomes a case."),
             className="text-body-secondary mb-0",
             id=f"{PAGE}-no-rules",
         )
@@ -160,13 +169,14 @@ def rules_table(rules: list[dict], names: dict, editable: bool) -> html.Div:
             html.Td(_name(names, "touchpoint", rule["touchpoint_id"])),
             html.Td(_name(names, "segment", rule["segment_id"])),
             html.Td(band(rule), className="number text-nowrap"),
-            html.Td("Yes" if rule["comment_required"] else "No"),
+            html.Td(_("Yes") if rule["comment_required"] else _("No")),
             html.Td(
-                f"{rule['contact_hours']} h",
+                _("%(hours)s h", hours=format_integer(rule["contact_hours"])),
                 className=f"number text-nowrap {RULE_WIDE_ONLY['First contact']}",
             ),
             html.Td(
-                f"{rule['resolve_hours']} h", className=f"number text-nowrap {RULE_WIDE_ONLY['Resolution']}"
+                _("%(hours)s h", hours=format_integer(rule["resolve_hours"])),
+                className=f"number text-nowrap {RULE_WIDE_ONLY['Resolution']}",
             ),
             html.Td(enabled_badge(rule["enabled"])),
         ]
@@ -177,17 +187,19 @@ def rules_table(rules: list[dict], names: dict, editable: bool) -> html.Div:
                     html.Div(
                         [
                             _small_button(
-                                "Edit",
+                                _("Edit"),
                                 "bi-pencil",
                                 rule_button_id("edit", number),
-                                WORDS["edit_rule"] % {"rule": number},
+                                _(WORDS["edit_rule"], rule=number),
                             ),
                             _small_button(
-                                "Disable" if rule["enabled"] else "Enable",
+                                _("Disable") if rule["enabled"] else _("Enable"),
                                 "bi-pause-circle" if rule["enabled"] else "bi-play-circle",
                                 rule_button_id("toggle", number),
-                                ("Disable rule #%(rule)s" if rule["enabled"] else "Enable rule #%(rule)s")
-                                % {"rule": number},
+                                _(
+                                    WORDS["disable_rule"] if rule["enabled"] else WORDS["enable_rule"],
+                                    rule=number,
+                                ),
                             ),
                         ],
                         className="d-flex gap-1 justify-content-end",
@@ -209,7 +221,7 @@ def rules_table(rules: list[dict], names: dict, editable: bool) -> html.Div:
 
 def _label(field: str, control_id) -> dbc.Label:
     return dbc.Label(
-        FIELD_LABELS[field],
+        _(FIELD_LABELS[field]),
         html_for=dom_id(control_id) if isinstance(control_id, dict) else control_id,
         class_name="form-label small mb-1",
     )
@@ -227,7 +239,7 @@ def rule_form(
                 _label(name, field_id(name)),
                 control,
                 dbc.FormFeedback(errors.get(name, ""), id=feedback_id(name), type="invalid"),
-                dbc.FormText(hint, class_name="small") if hint else None,
+                dbc.FormText(_(hint), class_name="small") if hint else None,
             ],
             xs=12,
             sm=6,
@@ -239,7 +251,9 @@ def rule_form(
         value = form_value(values.get(name)) or (ALL if everything else "")
         return dbc.Select(
             id=field_id(name),
-            options=options(choice_list, everything, ALL) if everything else options(choice_list, "Choose…"),
+            options=options(choice_list, _(everything), ALL)
+            if everything
+            else options(choice_list, _("Choose…")),
             value=value,
             size="sm",
             invalid=name in errors,
@@ -259,12 +273,12 @@ def rule_form(
         [
             html.Div(
                 [
-                    dbc.Label("Rule", html_for=f"{PAGE}-rule-choice", class_name="form-label small mb-1"),
+                    dbc.Label(_("Rule"), html_for=f"{PAGE}-rule-choice", class_name="form-label small mb-1"),
                     dbc.Select(
                         id=f"{PAGE}-rule-choice", options=options(rule_choices), value=chosen_rule, size="sm"
                     ),
                     dbc.FormText(
-                        "Choose a rule to change it here, or a new rule to add one.", class_name="small"
+                        _("Choose a rule to change it here, or a new rule to add one."), class_name="small"
                     ),
                 ],
                 className="mb-3 rule-choice",
@@ -274,10 +288,12 @@ def rule_form(
                     field("metric_id", select("metric_id", choices["metric"].items()), 4),
                     field(
                         "touchpoint_id",
-                        select("touchpoint_id", choices["touchpoint"].items(), "All touchpoints"),
+                        select("touchpoint_id", choices["touchpoint"].items(), N_("All touchpoints")),
                         4,
                     ),
-                    field("segment_id", select("segment_id", choices["segment"].items(), "All customers"), 4),
+                    field(
+                        "segment_id", select("segment_id", choices["segment"].items(), N_("All customers")), 4
+                    ),
                     field("score_min", number("score_min", "0"), 3),
                     field("score_max", number("score_max", "6"), 3),
                     field("contact_hours", number("contact_hours", "48"), 3, FIELD_HINTS["contact_hours"]),
@@ -289,7 +305,7 @@ def rule_form(
                 [
                     dbc.Checkbox(
                         id=flag_id(flag),
-                        label=FIELD_LABELS[flag],
+                        label=_(FIELD_LABELS[flag]),
                         value=bool(values.get(flag, flag == "enabled")),
                     )
                     for flag in RULE_FLAGS
@@ -305,7 +321,7 @@ def routes_table(routes: list[dict], names: dict, editable: bool) -> html.Div:
     """Every route: (metric, touchpoint, segment) → an owner or an account, with Remove for admins."""
     if not routes:
         return html.P(
-            "No routes yet: every case goes to its metric's owner.",
+            _("No routes yet: every case goes to its metric's owner."),
             className="text-body-secondary mb-0",
             id=f"{PAGE}-no-routes",
         )
@@ -315,7 +331,7 @@ def routes_table(routes: list[dict], names: dict, editable: bool) -> html.Div:
         goes_to = (
             names["owner"].get(who, who)
             if kind == "owner"
-            else WORDS["account"] % {"name": names["account"].get(who, who)}
+            else _(WORDS["account"], name=names["account"].get(who, who))
         )
         cells = [
             html.Td(f"#{route['route_id']}", className="d-none d-md-table-cell"),
@@ -328,10 +344,10 @@ def routes_table(routes: list[dict], names: dict, editable: bool) -> html.Div:
             cells.append(
                 html.Td(
                     _small_button(
-                        "Remove",
+                        _("Remove"),
                         "bi-trash",
                         route_remove_id(route["route_id"]),
-                        WORDS["remove_route"] % {"route": route["route_id"]},
+                        _(WORDS["remove_route"], route=route["route_id"]),
                     ),
                     className="text-end",
                 )
@@ -356,9 +372,9 @@ def route_form(
                 dbc.Label(label, html_for=ids[name], class_name="form-label small mb-1"),
                 dbc.Select(
                     id=ids[name],
-                    options=options(choice_list, everything, ALL)
+                    options=options(choice_list, _(everything), ALL)
                     if everything
-                    else options(choice_list, "Choose…"),
+                    else options(choice_list, _("Choose…")),
                     value=values.get(name) or (ALL if everything else ""),
                     size="sm",
                 ),
@@ -372,15 +388,15 @@ def route_form(
 
     return dbc.Row(
         [
-            col("metric_id", FIELD_LABELS["metric_id"], choices["metric"].items()),
+            col("metric_id", _(FIELD_LABELS["metric_id"]), choices["metric"].items()),
             col(
                 "touchpoint_id",
-                FIELD_LABELS["touchpoint_id"],
+                _(FIELD_LABELS["touchpoint_id"]),
                 choices["touchpoint"].items(),
-                "All touchpoints",
+                N_("All touchpoints"),
             ),
-            col("segment_id", FIELD_LABELS["segment_id"], choices["segment"].items(), "All customers"),
-            col("assignee", "Goes to", assignees),
+            col("segment_id", _(FIELD_LABELS["segment_id"]), choices["segment"].items(), N_("All customers")),
+            col("assignee", _("Goes to"), assignees),
         ],
         className="g-2",
     )
@@ -391,7 +407,7 @@ def cause_list(causes: list[dict], editable: bool) -> html.Div:
     keep it). Admins move each up or down and disable or enable it."""
     if not causes:
         return html.P(
-            "No root causes for this touchpoint yet.",
+            _("No root causes for this touchpoint yet."),
             className="text-body-secondary mb-0",
             id=f"{PAGE}-no-causes",
         )
@@ -405,7 +421,8 @@ def cause_list(causes: list[dict], editable: bool) -> html.Div:
                 None
                 if enabled
                 else html.Span(
-                    [icon("bi-pause-circle", "me-1"), "Not offered"], className="badge text-bg-secondary ms-2"
+                    [icon("bi-pause-circle", "me-1"), _("Not offered")],
+                    className="badge text-bg-secondary ms-2",
                 ),
             ],
             className="cause-text text-break" + ("" if enabled else " text-body-secondary"),
@@ -418,7 +435,7 @@ def cause_list(causes: list[dict], editable: bool) -> html.Div:
                         "",
                         "bi-arrow-up",
                         cause_button_id("up", number),
-                        WORDS["cause_up"] % {"cause": cause["cause"]},
+                        _(WORDS["cause_up"], cause=cause["cause"]),
                     )
                     if place > 0
                     else None,
@@ -426,16 +443,15 @@ def cause_list(causes: list[dict], editable: bool) -> html.Div:
                         "",
                         "bi-arrow-down",
                         cause_button_id("down", number),
-                        WORDS["cause_down"] % {"cause": cause["cause"]},
+                        _(WORDS["cause_down"], cause=cause["cause"]),
                     )
                     if place < last
                     else None,
                     _small_button(
-                        "Disable" if enabled else "Enable",
+                        _("Disable") if enabled else _("Enable"),
                         "bi-pause-circle" if enabled else "bi-play-circle",
                         cause_button_id("toggle", number),
-                        ("Stop offering “%(cause)s”" if enabled else "Offer “%(cause)s” again")
-                        % {"cause": cause["cause"]},
+                        _(WORDS["cause_off"] if enabled else WORDS["cause_on"], cause=cause["cause"]),
                     ),
                 ],
                 className="d-flex gap-1 ms-auto flex-shrink-0 cause-buttons",
@@ -460,12 +476,12 @@ def cause_list(causes: list[dict], editable: bool) -> html.Div:
 def cause_input(input_id: str, value: str = "") -> html.Div:
     return html.Div(
         [
-            dbc.Label(FIELD_LABELS["root_cause"], html_for=input_id, class_name="form-label small mb-1"),
+            dbc.Label(_(FIELD_LABELS["root_cause"]), html_for=input_id, class_name="form-label small mb-1"),
             dbc.Input(
                 id=input_id,
                 value=value,
                 maxLength=CAUSE_MAX * 2,
-                placeholder="Billing error",
+                placeholder=_("Billing error"),
                 size="sm",
             ),
             dbc.FormFeedback("", id=f"{input_id}-feedback", type="invalid"),
@@ -476,7 +492,7 @@ def cause_input(input_id: str, value: str = "") -> html.Div:
 
 def read_only_note() -> dbc.Alert:
     return dbc.Alert(
-        [icon("bi-eye", "me-1"), "You read these rules: only admins change them."],
+        [icon("bi-eye", "me-1"), _("You read these rules: only admins change them.")],
         color="secondary",
         class_name="py-2 small read-only-note",
     )

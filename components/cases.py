@@ -9,11 +9,11 @@ import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from components.alerts import format_time
 from components.export import csv_text
 from components.icons import icon
 from components.pieces import sort_headings
 from data.state.cases import LINKED, OUTCOMES, STATUSES
+from i18n import N_, _, format_day, format_time, pgettext
 
 #: Each status: its icon and colour (always with its word, never colour alone).
 STATUS_LOOK = {
@@ -22,33 +22,65 @@ STATUS_LOOK = {
     "reopened": ("bi-arrow-counterclockwise", "warning"),
     "resolved": ("bi-check-circle-fill", "success"),
 }
-#: Queue columns: (key, heading, sortable).
+#: Queue columns: (key, heading, sortable); headings marked for translation.
 QUEUE_COLUMNS = (
-    ("case", "Case", False),
-    ("score", "Score", True),
-    ("metric", "Metric", True),
-    ("scope", "Touchpoint · segment", False),
-    ("assignee", "Assignee", True),
-    ("status", "Status", True),
-    ("due", "Due", True),
-    ("responded", "Answered", True),
+    ("case", N_("Case"), False),
+    ("score", N_("Score"), True),
+    ("metric", N_("Metric"), True),
+    ("scope", N_("Touchpoint · segment"), False),
+    ("assignee", N_("Assignee"), True),
+    ("status", N_("Status"), True),
+    ("due", N_("Due"), True),
+    ("responded", N_("Answered"), True),
 )
 #: The root cause select's "none chosen" (an empty value would show as a blank select).
 NO_CAUSE = "-"
-#: The actions a case page offers: key → (button text, icon).
+#: The actions a case page offers: key → (button text, marked for translation; icon).
 ACTIONS = {
-    "contact": ("Mark contacted", "bi-telephone"),
-    "resolve": ("Resolve", "bi-check2-circle"),
-    "reopen": ("Reopen", "bi-arrow-counterclockwise"),
-    "set_cause": ("Save the cause", "bi-tag"),
-    "note": ("Add a note", "bi-chat-left-text"),
-    "reassign": ("Reassign", "bi-person-gear"),
+    "contact": (N_("Mark contacted"), "bi-telephone"),
+    "resolve": (N_("Resolve"), "bi-check2-circle"),
+    "reopen": (N_("Reopen"), "bi-arrow-counterclockwise"),
+    "set_cause": (N_("Save the cause"), "bi-tag"),
+    "note": (N_("Add a note"), "bi-chat-left-text"),
+    "reassign": (N_("Reassign"), "bi-person-gear"),
 }
+#: The fields a timeline entry's changes name, as its line writes them, marked for translation.
+CHANGE_NAMES = {
+    "status": N_("status"),
+    "outcome": N_("outcome"),
+    "root_cause": N_("root cause"),
+    "cause_note": N_("cause note"),
+    "contacted_at": N_("contacted at"),
+    "resolved_at": N_("resolved at"),
+    "contact_due_at": N_("contact due at"),
+    "resolve_due_at": N_("resolve due at"),
+    "assignee": N_("assignee"),
+    "assignee_kind": N_("assignee kind"),
+    "assignee_id": N_("assignee id"),
+}
+
+
+def moment_text(moment) -> str:
+    """'3 Nov 2026 08:05' as the language writes a day and a time ('3.11.2026 klo 8.05'); a dash
+    when there is none."""
+    if moment is None or pd.isna(moment):
+        return "—"
+    moment = pd.Timestamp(moment).to_pydatetime()
+    return _("%(day)s %(time)s", day=format_day(moment), time=format_time(moment))
+
+
+def status_word(status: str) -> str:
+    """A status in the current language (an unknown one as it is stored)."""
+    return _(STATUSES[status]) if status in STATUSES else status
+
+
+def outcome_word(outcome: str | None) -> str:
+    return _(OUTCOMES[outcome]) if outcome in OUTCOMES else (outcome or "")
 
 
 def status_badge(status: str, class_name: str = "") -> html.Span:
     glyph, colour = STATUS_LOOK.get(status, ("bi-question-circle", "secondary"))
-    label = [icon(glyph, "me-1"), STATUSES.get(status, status)]
+    label = [icon(glyph, "me-1"), status_word(status)]
     return html.Span(label, className=f"badge text-bg-{colour} case-status {class_name}".strip())
 
 
@@ -57,15 +89,23 @@ def _due(next_due, overdue: bool, late: str, alarm) -> dict:
     icon, as sent): a span as Dash sends it (see `_sent`)."""
     if next_due is None or pd.isna(next_due):
         return _element("Span", "—", className="text-body-secondary")
-    due = format_time(next_due)
+    due = moment_text(next_due)
     if not overdue:
         return _element("Span", due)
-    what = "first contact" if late == "contact" else "resolution"
-    return _element("Span", [alarm, f"{due} · {what} overdue"], className="text-danger fw-semibold")
+    said = (
+        _("%(due)s · first contact overdue", due=due)
+        if late == "contact"
+        else _("%(due)s · resolution overdue", due=due)
+    )
+    return _element("Span", [alarm, said], className="text-danger fw-semibold")
 
 
 def _score(score) -> str:
     return f"{score:g}"
+
+
+def _headings() -> list[tuple[str, str, bool]]:
+    return [(key, _(heading), sortable) for key, heading, sortable in QUEUE_COLUMNS]
 
 
 def _sent(value):
@@ -106,7 +146,7 @@ def queue_table(rows: list[dict], sort: str, sort_href, now: datetime) -> html.T
             _element("Td", row["assignee_name"], className="text-break"),
             _element("Td", badges[row["status"]]),
             _element("Td", _due(row["next_due"], row["overdue"], row["late"], alarm), className="small"),
-            _element("Td", format_time(row["responded_at"]), className="small text-nowrap"),
+            _element("Td", moment_text(row["responded_at"]), className="small text-nowrap"),
         ]
         drawn.append(
             _element(
@@ -124,7 +164,7 @@ def queue_table(rows: list[dict], sort: str, sort_href, now: datetime) -> html.T
             )
         )
     return dbc.Table(
-        [html.Thead(html.Tr(sort_headings(QUEUE_COLUMNS, sort, sort_href))), html.Tbody(drawn)],
+        [html.Thead(html.Tr(sort_headings(_headings(), sort, sort_href))), html.Tbody(drawn)],
         size="sm",
         hover=True,
         class_name="case-queue mb-0",
@@ -155,7 +195,7 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
     the other answers given in the same response."""
     if answers.empty:
         return html.P(
-            "This answer is no longer in the live snapshot (it was corrected or removed at the source).",
+            _("This answer is no longer in the live snapshot (it was corrected or removed at the source)."),
             className="text-body-secondary",
         )
     own, others = answers.iloc[0], answers.iloc[1:]
@@ -174,10 +214,10 @@ def answer_card(answers: pd.DataFrame, case: dict, names: dict) -> html.Div:
         ),
         html.Blockquote(comment, className="case-comment", dir="auto")
         if comment
-        else html.P("No comment with this answer.", className="text-body-secondary"),
+        else html.P(_("No comment with this answer."), className="text-body-secondary"),
     ]
     if len(others):
-        parts.append(html.H3("Also answered in this response", className="h6 mt-3"))
+        parts.append(html.H3(_("Also answered in this response"), className="h6 mt-3"))
         parts.append(
             html.Ul(
                 [
@@ -210,7 +250,12 @@ def commitment_link(commitment_id: int | None, title: str | None):
 
 #: A case's commitment, by its number and title; its timeline's entry when it was linked.
 LINKED_TO = "#%(id)s %(title)s"
-LINKED_HEADING = "Linked to commitment #%(id)s"
+LINKED_HEADING = N_("Linked to commitment #%(id)s")
+
+
+def _overdue(due, overdue: bool) -> str:
+    """A due time, and " · overdue" when the case is late for it."""
+    return _("%(due)s · overdue", due=moment_text(due)) if overdue else moment_text(due)
 
 
 def facts_list(
@@ -221,37 +266,41 @@ def facts_list(
     (titled `commitment_title`)."""
     rows = [
         (
-            "Touchpoint · segment",
+            _("Touchpoint · segment"),
             f"{names['touchpoint'].get(case['touchpoint_id'], case['touchpoint_id'])} · {names['segment'].get(case['segment_id'], case['segment_id'])}",
         ),
-        ("Assignee", assignee),
+        (_("Assignee"), assignee),
         (
-            "Respondent reference",
+            _("Respondent reference"),
             html.Code(case["respondent_ref"])
             if case["respondent_ref"]
-            else "None given (find the customer by the time and place of the answer)",
+            else _("None given (find the customer by the time and place of the answer)"),
         ),
-        ("Answered", format_time(case["responded_at"])),
+        (_("Answered"), moment_text(case["responded_at"])),
         (
-            "First contact due",
-            format_time(case["contact_due_at"]) + (" · overdue" if late == "contact" else ""),
+            _("First contact due"),
+            _overdue(case["contact_due_at"], late == "contact"),
         ),
-        ("Contacted", format_time(case["contacted_at"])),
+        (_("Contacted"), moment_text(case["contacted_at"])),
         (
-            "Resolution due",
-            format_time(case["resolve_due_at"]) + (" · overdue" if late == "resolution" else ""),
+            _("Resolution due"),
+            _overdue(case["resolve_due_at"], late == "resolution"),
         ),
         (
-            "Resolved",
-            f"{format_time(case['resolved_at'])} · {OUTCOMES.get(case['outcome'], '')}"
+            _("Resolved"),
+            _(
+                "%(time)s · %(outcome)s",
+                time=moment_text(case["resolved_at"]),
+                outcome=outcome_word(case["outcome"]),
+            )
             if case["resolved_at"]
             else "—",
         ),
-        ("Root cause", case["root_cause"] or "—"),
-        ("Commitment", commitment_link(case.get("commitment_id"), commitment_title)),
+        (_("Root cause"), case["root_cause"] or "—"),
+        (_("Commitment"), commitment_link(case.get("commitment_id"), commitment_title)),
     ]
     if case.get("cause_note"):
-        rows.append(("About the cause", html.Span(case["cause_note"], dir="auto")))
+        rows.append((_("About the cause"), html.Span(case["cause_note"], dir="auto")))
     return html.Dl(
         [part for label, value in rows for part in (html.Dt(label), html.Dd(value))],
         className="case-facts mb-0",
@@ -263,13 +312,43 @@ def _change_text(entry: dict, assignees: dict[str, str] | None = None) -> str:
     changes, assignees = entry.get("changes") or {}, assignees or {}
 
     def shown(field: str, value) -> str:
-        return (assignees.get(value, value) if field == "assignee" else value) or "—"
+        if field == "assignee":
+            return assignees.get(value, value) or "—"
+        if field == "status" and value:
+            return status_word(value)
+        if field == "outcome" and value:
+            return outcome_word(value)
+        if field.endswith("_at") and isinstance(value, str) and value:
+            try:
+                return moment_text(datetime.fromisoformat(value))
+            except ValueError:
+                return value
+        return value or "—"
+
+    def name(field: str) -> str:
+        return _(CHANGE_NAMES[field]) if field in CHANGE_NAMES else field.replace("_", " ")
 
     said = [
-        f"{field.replace('_', ' ')}: {shown(field, values[0])} → {shown(field, values[1])}"
+        f"{name(field)}: {shown(field, values[0])} → {shown(field, values[1])}"
         for field, values in changes.items()
     ]
     return "; ".join(said)
+
+
+def action_word(action: str) -> str:
+    """What a history entry did, in a word of the current language ('Set cause'): the timeline's own
+    words (context "case history"), apart from the buttons' imperatives."""
+    words = {
+        "opened": pgettext("case history", "Opened"),
+        "contact": pgettext("case history", "Contact"),
+        "resolve": pgettext("case history", "Resolve"),
+        "reopen": pgettext("case history", "Reopen"),
+        "set_cause": pgettext("case history", "Set cause"),
+        "note": pgettext("case history", "Note"),
+        "reassign": pgettext("case history", "Reassign"),
+        LINKED: pgettext("case history", "Link"),
+    }
+    return words.get(action) or action.replace("_", " ").capitalize()
 
 
 def _heading(entry: dict, assignees: dict[str, str]):
@@ -279,16 +358,16 @@ def _heading(entry: dict, assignees: dict[str, str]):
     if entry["action"] == LINKED:
         commitment_id = changes.get("commitment_id", [None, None])[1]
         return html.A(
-            LINKED_HEADING % {"id": commitment_id},
+            _(LINKED_HEADING, id=commitment_id),
             href=f"/commitment/{commitment_id}",
             className="fw-semibold",
         )
     moved = changes.get("assignee")
     if entry["action"] == "reassign" and moved:
-        before, after = (assignees.get(key, key) if key else "nobody" for key in moved)
-        said = f"Reassigned from {before} to {after}"
+        before, after = (assignees.get(key, key) if key else _("nobody") for key in moved)
+        said = _("Reassigned from %(before)s to %(after)s", before=before, after=after)
     else:
-        said = entry["action"].replace("_", " ").capitalize()
+        said = action_word(entry["action"])
     return html.Span(said, className="fw-semibold")
 
 
@@ -302,7 +381,7 @@ def timeline(entries: list[dict], assignees: dict[str, str] | None = None) -> ht
                     [
                         _heading(entry, assignees),
                         html.Span(
-                            f" · {entry['changed_by']} · {format_time(entry['changed_at'])}",
+                            f" · {entry['changed_by']} · {moment_text(entry['changed_at'])}",
                             className="text-body-secondary small",
                         ),
                     ]
@@ -330,23 +409,23 @@ def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple
     parts = []
     note = dbc.Textarea(
         id=ids["note"],
-        placeholder="A note (what was said, what was done)",
+        placeholder=_("A note (what was said, what was done)"),
         rows=2,
         maxLength=2000,
         class_name="mb-2",
     )
     parts.append(
-        html.Div([dbc.Label("Note", html_for=ids["note"], class_name="form-label small mb-1"), note])
+        html.Div([dbc.Label(_("Note"), html_for=ids["note"], class_name="form-label small mb-1"), note])
     )
     # The outcome is chosen while the case is open; on a resolved case its select is still there, hidden:
     # the page's one callback reads it, and Dash runs no callback whose State is missing from the page.
     parts.append(
         html.Div(
             [
-                dbc.Label("Outcome", html_for=ids["outcome"], class_name="form-label small mb-1"),
+                dbc.Label(_("Outcome"), html_for=ids["outcome"], class_name="form-label small mb-1"),
                 dbc.Select(
                     id=ids["outcome"],
-                    options=[{"label": text, "value": key} for key, text in OUTCOMES.items()],
+                    options=[{"label": _(text), "value": key} for key, text in OUTCOMES.items()],
                     value="fixed",
                     size="sm",
                     class_name="mb-2",
@@ -361,7 +440,7 @@ def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple
         html.Div(
             [
                 dbc.Button(
-                    [icon(ACTIONS[key][1], "me-1"), ACTIONS[key][0]],
+                    [icon(ACTIONS[key][1], "me-1"), _(ACTIONS[key][0])],
                     id={"type": ids["action"], "action": key},
                     size="sm",
                     color="primary" if i == 0 else "secondary",
@@ -375,10 +454,10 @@ def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple
     parts.append(
         html.Div(
             [
-                dbc.Label("Root cause", html_for=ids["cause"], class_name="form-label small mb-1"),
+                dbc.Label(_("Root cause"), html_for=ids["cause"], class_name="form-label small mb-1"),
                 dbc.Select(
                     id=ids["cause"],
-                    options=[{"label": "Not chosen yet", "value": ""}]
+                    options=[{"label": _("Not chosen yet"), "value": ""}]
                     + [{"label": c, "value": c} for c in causes],
                     value=case["root_cause"] or "",
                     size="sm",
@@ -386,14 +465,14 @@ def action_forms(case: dict, causes: list[str], ids: dict, assignees: list[tuple
                 ),
                 dbc.Input(
                     id=ids["cause_note"],
-                    placeholder="The cause in words",
+                    placeholder=_("The cause in words"),
                     value=case.get("cause_note") or "",
                     size="sm",
                     class_name="mb-2",
                     maxLength=2000,
                 ),
                 dbc.Button(
-                    [icon(ACTIONS["set_cause"][1], "me-1"), ACTIONS["set_cause"][0]],
+                    [icon(ACTIONS["set_cause"][1], "me-1"), _(ACTIONS["set_cause"][0])],
                     id={"type": ids["action"], "action": "set_cause"},
                     size="sm",
                     color="secondary",
@@ -414,18 +493,18 @@ def reassign_form(case: dict, ids: dict, assignees: list[tuple[str, str]]) -> ht
         options.insert(0, {"label": case["assignee_id"], "value": current})
     return html.Div(
         [
-            dbc.Label("Reassign to", html_for=ids["assignee"], class_name="form-label small mb-1"),
+            dbc.Label(_("Reassign to"), html_for=ids["assignee"], class_name="form-label small mb-1"),
             dbc.Select(id=ids["assignee"], options=options, value=current, size="sm", class_name="mb-2"),
-            dbc.Label("Why (optional)", html_for=ids["reassign_note"], class_name="form-label small mb-1"),
+            dbc.Label(_("Why (optional)"), html_for=ids["reassign_note"], class_name="form-label small mb-1"),
             dbc.Input(
                 id=ids["reassign_note"],
-                placeholder="What the new assignee should know",
+                placeholder=_("What the new assignee should know"),
                 size="sm",
                 class_name="mb-2",
                 maxLength=2000,
             ),
             dbc.Button(
-                [icon(ACTIONS["reassign"][1], "me-1"), ACTIONS["reassign"][0]],
+                [icon(ACTIONS["reassign"][1], "me-1"), _(ACTIONS["reassign"][0])],
                 id={"type": ids["action"], "action": "reassign"},
                 size="sm",
                 color="secondary",
@@ -445,12 +524,13 @@ def conflict_text(changes: list[dict]) -> html.Div:
     return html.Div(
         [
             html.P(
-                "Not saved: someone acted on this case since you opened it. Their changes:", className="mb-1"
+                _("Not saved: someone acted on this case since you opened it. Their changes:"),
+                className="mb-1",
             ),
             html.Ul(
                 [
                     html.Li(
-                        f"{c['changed_by']}: {c['action'].replace('_', ' ')}"
+                        f"{c['changed_by']}: {action_word(c['action'])}"
                         + (f" — {_change_text(c)}" if c.get("changes") else "")
                         + (f" ({c['note']})" if c.get("note") else "")
                     )
@@ -458,10 +538,12 @@ def conflict_text(changes: list[dict]) -> html.Div:
                 ],
                 className="mb-1",
             ),
-            html.P("The page now shows the case as it is; act again if you still want to.", className="mb-0"),
+            html.P(
+                _("The page now shows the case as it is; act again if you still want to."), className="mb-0"
+            ),
         ]
     )
 
 
 def refresh_link(case_id: int) -> dcc.Link:
-    return dcc.Link("Reload the case", href=f"/case/{case_id}", refresh=True)
+    return dcc.Link(_("Reload the case"), href=f"/case/{case_id}", refresh=True)

@@ -24,15 +24,19 @@ from components.cases import (
     status_badge,
     timeline,
 )
+from components.dates import format_day
 from components.feedback import problem
 from components.pieces import breadcrumb, card
 from data.state import cases as store
 from data.state import commitments, database
+from i18n import N_, _
 from views import cases
 from views.context import state_unreachable
 from views.users import acting_user
 
-dash.register_page(__name__, path_template="/case/<case_id>", title="Follow-up case · Beacon")
+dash.register_page(
+    __name__, path_template="/case/<case_id>", title=lambda **_query: _("Follow-up case · Beacon")
+)
 
 ROOT = "case-root"
 SEEN = "case-seen"  # the case id and the version this page shows
@@ -54,7 +58,7 @@ def layout(case_id: str | None = None, **_query):
     try:
         return _page(case_id)
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
@@ -75,18 +79,18 @@ def _page(case_id: str | None):
     user = acting_user()
     if not cases.may_see(user):
         return problem(
-            "This case is not shown here",
-            "Cases hold customers' own words: sign in as someone who may read comments.",
+            _("This case is not shown here"),
+            _("Cases hold customers' own words: sign in as someone who may read comments."),
             back_href="/",
-            back_label="Back to the scorecard",
+            back_label=_("Back to the scorecard"),
         )
     found = store.get(int(case_id)) if case_id and case_id.isdigit() else None
     if found is None:
         return problem(
-            "No such case",
-            f"There is no follow-up case “{case_id}”.",
+            _("No such case"),
+            _("There is no follow-up case “%(case)s”.", case=case_id),
             back_href="/cases",
-            back_label="Show every case",
+            back_label=_("Show every case"),
         )
     return html.Div(
         [
@@ -100,14 +104,14 @@ def _page(case_id: str | None):
     )
 
 
-#: What the "Saved" line says each action did.
+#: What the "Saved" line says each action did, whole sentences marked for translation.
 ACTION_WORDS = {
-    "contact": "the case is marked contacted",
-    "resolve": "the case is resolved",
-    "reopen": "the case is reopened",
-    "set_cause": "its root cause is saved",
-    "note": "your note is added",
-    "reassign": "the case is reassigned",
+    "contact": N_("Saved: the case is marked contacted."),
+    "resolve": N_("Saved: the case is resolved."),
+    "reopen": N_("Saved: the case is reopened."),
+    "set_cause": N_("Saved: its root cause is saved."),
+    "note": N_("Saved: your note is added."),
+    "reassign": N_("Saved: the case is reassigned."),
 }
 
 
@@ -121,7 +125,8 @@ def _body(found: dict, user) -> html.Div:
         action_forms(found, causes, CONTROLS, cases.assignee_choices(names))
         if refusal is None
         else html.P(
-            refusal.replace("Not saved: ", "You read this case: "), className="text-body-secondary mb-0"
+            _("You read this case: only the case's assignee, its metric's owner or an admin acts on a case."),
+            className="text-body-secondary mb-0",
         )
     )
     # The case as this body draws it, for whoever reads the page (tests, screen readers' tools).
@@ -140,17 +145,17 @@ def _body(found: dict, user) -> html.Div:
         names["commitment"].get(str(found["commitment_id"])) if found["commitment_id"] is not None else None
     )
     return html.Div([
-        breadcrumb([("Follow-up cases", "/cases"), (f"Case #{found['case_id']}", None)]),
+        breadcrumb([(_("Follow-up cases"), "/cases"), (_("Case #%(case)s", case=found["case_id"]), None)]),
         html.Div(
             [
-                html.Div([html.H1([f"Case #{found['case_id']} ", status_badge(found["status"], "fs-6 align-middle")]), html.Div(f"{metric} · answered {found['responded_at']:%-d %b %Y}", className="page-subtitle")], className="page-title"),
+                html.Div([html.H1([_("Case #%(case)s", case=found["case_id"]) + " ", status_badge(found["status"], "fs-6 align-middle")]), html.Div(_("%(metric)s · answered %(day)s", metric=metric, day=format_day(found["responded_at"])), className="page-subtitle")], className="page-title"),
             ],
             className="page-header",
         ),
         dbc.Row(
             [
-                dbc.Col([card("The answer", answer_card(cases.answers(found), found, names)), card("The case", facts_list(found, names, assignee, late, commitment_title), class_name="mt-3")], lg=7),
-                dbc.Col([card("What next", act), card("Timeline", timeline(store.history(found["case_id"]), cases.assignee_names(names)), class_name="mt-3")], lg=5),
+                dbc.Col([card(_("The answer"), answer_card(cases.answers(found), found, names)), card(_("The case"), facts_list(found, names, assignee, late, commitment_title), class_name="mt-3")], lg=7),
+                dbc.Col([card(_("What next"), act), card(_("Timeline"), timeline(store.history(found["case_id"]), cases.assignee_names(names)), class_name="mt-3")], lg=5),
             ],
             className="g-3",
         ),
@@ -188,7 +193,7 @@ def take_action(clicks, seen, note, outcome, cause, cause_note, assignee, reassi
     result = cases.act(user, seen["case_id"], seen["version"], action, fields)
     if isinstance(result, cases.Saved):
         found = store.get(seen["case_id"])
-        done = said("success", f"Saved: {ACTION_WORDS[action]}.")
+        done = said("success", _(ACTION_WORDS[action]))
         return done, _body(found, user), {"case_id": found["case_id"], "version": found["version"]}
     if isinstance(result, cases.Conflict):
         found = store.get(seen["case_id"])

@@ -31,13 +31,14 @@ from components.icons import icon
 from components.pieces import breadcrumb, card, select
 from data.state import cases as store
 from data.state import database
+from i18n import N_, _
 from views import case_rules
 from views.case_rules import Saved
 from views.context import state_unreachable
 from views.results import Busy, Invalid, Refused
 from views.users import acting_user
 
-dash.register_page(__name__, path="/cases/rules", title="Case rules · Beacon")
+dash.register_page(__name__, path="/cases/rules", title=lambda **_query: _("Case rules · Beacon"))
 
 ROOT = "case-rules-root"
 RULES = "case-rules-rules"  # the rules table's box
@@ -59,9 +60,9 @@ CAUSES = "case-rules-causes"
 CAUSE_INPUT = "case-rules-cause-input"
 CAUSE_ADD = "case-rules-cause-add"
 CAUSE_MESSAGE = "case-rules-cause-message"
+#: The page's own sentences with named placeholders, marked for translation (`_` where shown).
+WORDS = {"not_saved": N_("Not saved: %(why)s"), "change_rule": N_("Change rule #%(rule)s")}
 #: What a new rule's form starts as.
-#: The page's own sentences with named placeholders (for gettext).
-WORDS = {"not_saved": "Not saved: %(why)s", "change_rule": "Change rule #%(rule)s"}
 NEW_VALUES = {"contact_hours": store.CONTACT_HOURS, "resolve_hours": store.RESOLVE_HOURS, "enabled": True}
 
 
@@ -69,23 +70,23 @@ def layout(**_query):
     try:
         return _page()
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
 
 def _rule_choices(rules: list[dict], names: dict) -> list[tuple[str, str]]:
-    return [(NEW_RULE, "A new rule"), *((str(r["rule_id"]), rule_label(r, names)) for r in rules)]
+    return [(NEW_RULE, _("A new rule")), *((str(r["rule_id"]), rule_label(r, names)) for r in rules)]
 
 
 def _page():
     user = acting_user()
     if not case_rules.may_read(user):
         return problem(
-            "Case rules are not shown here",
-            "Sign in as a person to read which answers become follow-up cases.",
+            _("Case rules are not shown here"),
+            _("Sign in as a person to read which answers become follow-up cases."),
             back_href="/",
-            back_label="Back to the scorecard",
+            back_label=_("Back to the scorecard"),
         )
     editable, names = case_rules.may_change(user), case_rules.names()
     rules, routes = case_rules.rules(), case_rules.routes()
@@ -103,13 +104,15 @@ def _page():
     ]
     return html.Div(
         [
-            breadcrumb([("Follow-up cases", "/cases"), ("Case rules", None)]),
+            breadcrumb([(_("Follow-up cases"), "/cases"), (_("Case rules"), None)]),
             html.Div(
                 html.Div(
                     [
-                        html.H1("Case rules"),
+                        html.H1(_("Case rules")),
                         html.Div(
-                            "Which answers become follow-up cases, who gets them, and each touchpoint's root causes",
+                            _(
+                                "Which answers become follow-up cases, who gets them, and each touchpoint's root causes"
+                            ),
                             className="page-subtitle",
                         ),
                     ],
@@ -150,46 +153,48 @@ def _rules_card(rules: list[dict], names: dict, editable: bool):
     parts = [html.Div(rules_table(rules, names, editable), id=RULES)]
     if editable:
         parts += [
-            html.H3("Add a rule", id=RULE_HEADING, className="h6 mt-4 mb-2"),
+            html.H3(_("Add a rule"), id=RULE_HEADING, className="h6 mt-4 mb-2"),
             rule_form(NEW_VALUES, {}, names, _rule_choices(rules, names), NEW_RULE),
             dbc.Button(
-                [icon("bi-check2", "me-1"), "Save the rule"], id=RULE_SAVE, size="sm", color="primary"
+                [icon("bi-check2", "me-1"), _("Save the rule")], id=RULE_SAVE, size="sm", color="primary"
             ),
             html.Div(id=RULE_MESSAGE, **{"aria-live": "polite"}),
         ]
-    return card("Rules", parts, class_name="case-rules-card")
+    return card(_("Rules"), parts, class_name="case-rules-card")
 
 
 def _routes_card(routes: list[dict], names: dict, editable: bool):
     parts = [
         html.P(
-            "The most specific route that fits an answer wins; an answer no route fits goes to its metric's owner.",
+            _(
+                "The most specific route that fits an answer wins; an answer no route fits goes to its metric's owner."
+            ),
             className="small text-body-secondary",
         ),
         html.Div(routes_table(routes, names, editable), id=ROUTES),
     ]
     if editable:
         parts += [
-            html.H3("Add or change a route", className="h6 mt-4 mb-2"),
+            html.H3(_("Add or change a route"), className="h6 mt-4 mb-2"),
             route_form(ROUTE_CONTROLS, names, case_rules.assignee_choices(names)),
             html.P(
-                "A route for the same metric, touchpoint and segment is replaced.",
+                _("A route for the same metric, touchpoint and segment is replaced."),
                 className="small text-body-secondary mb-2",
             ),
             dbc.Button(
-                [icon("bi-signpost-split", "me-1"), "Save the route"],
+                [icon("bi-signpost-split", "me-1"), _("Save the route")],
                 id=ROUTE_SAVE,
                 size="sm",
                 color="primary",
             ),
             html.Div(id=ROUTE_MESSAGE, **{"aria-live": "polite"}),
         ]
-    return card("Routes", parts, class_name="case-routes-card")
+    return card(_("Routes"), parts, class_name="case-routes-card")
 
 
 def _causes_card(touchpoints: list[tuple[str, str]], first: str | None, editable: bool):
     parts = [
-        select(CAUSE_TOUCHPOINT, "Touchpoint", touchpoints, first, class_name="mb-2"),
+        select(CAUSE_TOUCHPOINT, _("Touchpoint"), touchpoints, first, class_name="mb-2"),
         html.Div(cause_list(case_rules.causes(first), editable), id=CAUSES),
     ]
     if editable:
@@ -198,7 +203,7 @@ def _causes_card(touchpoints: list[tuple[str, str]], first: str | None, editable
                 [
                     cause_input(CAUSE_INPUT),
                     dbc.Button(
-                        [icon("bi-plus-lg", "me-1"), "Add"],
+                        [icon("bi-plus-lg", "me-1"), _("Add")],
                         id=CAUSE_ADD,
                         size="sm",
                         color="primary",
@@ -209,7 +214,7 @@ def _causes_card(touchpoints: list[tuple[str, str]], first: str | None, editable
             ),
             html.Div(id=CAUSE_MESSAGE, **{"aria-live": "polite"}),
         ]
-    return card("Root causes", parts, class_name="case-causes-card")
+    return card(_("Root causes"), parts, class_name="case-causes-card")
 
 
 # --- what a change says ---------------------------------------------------------------------------
@@ -220,7 +225,7 @@ def _said(result) -> dbc.Alert:
         case Saved(text):
             return message("success", text)
         case Invalid(_field, text):
-            return message("warning", WORDS["not_saved"] % {"why": text})
+            return message("warning", _(WORDS["not_saved"], why=text))
         case Refused(reason):
             return message("danger", reason)
         case Busy():
@@ -264,7 +269,7 @@ def fill_rule(choice):
         value or ("all" if name in ("touchpoint_id", "segment_id") else "")
         for name, value in zip(inputs, typed, strict=True)
     ]
-    heading = WORDS["change_rule"] % {"rule": found["rule_id"]} if found else "Add a rule"
+    heading = _(WORDS["change_rule"], rule=found["rule_id"]) if found else _("Add a rule")
     return (
         typed,
         [bool(values.get(name, False)) for name in flags],

@@ -20,6 +20,7 @@ import queries
 from components.controls import chosen
 from data.state import accounts, cases, database
 from data.warehouse import contract
+from i18n import N_, _
 from views.results import Busy, Invalid, Refused
 
 log = logging.getLogger(__name__)
@@ -40,23 +41,25 @@ class Saved:
 
 Result = Saved | Invalid | Refused | Busy
 
-#: What each change says, whole sentences with named placeholders (for gettext).
+#: What each change says, whole sentences with named placeholders, marked for translation (`_` where said).
 SAID = {
-    "rule_added": "Rule #%(rule)s added.",
-    "rule_saved": "Rule #%(rule)s saved.",
-    "rule_enabled": "Rule #%(rule)s enabled.",
-    "rule_disabled": "Rule #%(rule)s disabled: it opens no new cases.",
-    "route_saved": "Route #%(route)s saved.",
-    "route_removed": "Route #%(route)s removed: its cases go by the next route that fits, or to the metric's owner.",
-    "route_gone": "there is no route #%(route)s (removed already?).",
-    "cause_added": "Root cause “%(cause)s” added.",
-    "cause_enabled": "Root cause offered again.",
-    "cause_disabled": "Root cause no longer offered (cases that name it keep it).",
-    "cause_up": "Root cause moved up.",
-    "cause_down": "Root cause moved down.",
-    "cause_top": "That cause is already at the top.",
-    "cause_bottom": "That cause is already at the bottom.",
-    "nothing_changed": "Nothing changed: %(why)s",
+    "rule_added": N_("Rule #%(rule)s added."),
+    "rule_saved": N_("Rule #%(rule)s saved."),
+    "rule_enabled": N_("Rule #%(rule)s enabled."),
+    "rule_disabled": N_("Rule #%(rule)s disabled: it opens no new cases."),
+    "route_saved": N_("Route #%(route)s saved."),
+    "route_removed": N_(
+        "Route #%(route)s removed: its cases go by the next route that fits, or to the metric's owner."
+    ),
+    "route_gone": N_("there is no route #%(route)s (removed already?)."),
+    "cause_added": N_("Root cause “%(cause)s” added."),
+    "cause_enabled": N_("Root cause offered again."),
+    "cause_disabled": N_("Root cause no longer offered (cases that name it keep it)."),
+    "cause_up": N_("Root cause moved up."),
+    "cause_down": N_("Root cause moved down."),
+    "cause_top": N_("That cause is already at the top."),
+    "cause_bottom": N_("That cause is already at the bottom."),
+    "nothing_changed": N_("Nothing changed: %(why)s"),
 }
 
 
@@ -116,8 +119,9 @@ def names() -> dict[str, dict[str, str]]:
 
 def assignee_choices(found: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
     """A route's possible assignees as (value, text): the owners, then the accounts."""
-    return [(f"owner:{key}", f"{name} (owner)") for key, name in found["owner"].items()] + [
-        (f"account:{key}", f"{name} (account {key})") for key, name in found["account"].items()
+    return [(f"owner:{key}", _("%(name)s (owner)", name=name)) for key, name in found["owner"].items()] + [
+        (f"account:{key}", _("%(name)s (account %(username)s)", name=name, username=key))
+        for key, name in found["account"].items()
     ]
 
 
@@ -154,7 +158,7 @@ def _guarded(user: auth.User, change: Callable[[], Result]) -> Result:
     except cases.FieldError as error:
         return Invalid(error.field, str(error))
     except LookupError as error:
-        return Refused(SAID["nothing_changed"] % {"why": error.args[0]})
+        return Refused(_(SAID["nothing_changed"], why=error.args[0]))
     except database.BusyError as error:
         return Busy.of(error)
 
@@ -176,10 +180,10 @@ def save_rule(user: auth.User, rule_id: int | None, values: dict) -> Result:
         if rule_id is None:
             new_id = cases.add_rule(clean, _who(user), catalogue())
             log.info("Case rules: %s added rule %d", _who(user), new_id)
-            return Saved(SAID["rule_added"] % {"rule": new_id}, new_id)
+            return Saved(_(SAID["rule_added"], rule=new_id), new_id)
         cases.update_rule(int(rule_id), clean, _who(user), catalogue())
         log.info("Case rules: %s changed rule %s", _who(user), rule_id)
-        return Saved(SAID["rule_saved"] % {"rule": rule_id}, int(rule_id))
+        return Saved(_(SAID["rule_saved"], rule=rule_id), int(rule_id))
 
     return _guarded(user, save)
 
@@ -188,7 +192,7 @@ def enable_rule(user: auth.User, rule_id: int, enabled: bool) -> Result:
     def save() -> Result:
         cases.set_rule_enabled(int(rule_id), bool(enabled), _who(user))
         text = SAID["rule_enabled"] if enabled else SAID["rule_disabled"]
-        return Saved(text % {"rule": rule_id}, int(rule_id))
+        return Saved(_(text, rule=rule_id), int(rule_id))
 
     return _guarded(user, save)
 
@@ -200,7 +204,7 @@ def set_route(user: auth.User, values: dict) -> Result:
     def save() -> Result:
         kind, _, assignee_id = (values.get("assignee") or "").partition(":")
         if not assignee_id:
-            raise cases.FieldError("assignee", "choose who gets these cases.")
+            raise cases.FieldError("assignee", _("choose who gets these cases."))
         clean = {
             **_rule_values(values),
             "assignee_kind": kind,
@@ -208,7 +212,7 @@ def set_route(user: auth.User, values: dict) -> Result:
         }
         route_id = cases.set_route(clean, _who(user), catalogue())
         log.info("Case rules: %s set route %d", _who(user), route_id)
-        return Saved(SAID["route_saved"] % {"route": route_id}, route_id)
+        return Saved(_(SAID["route_saved"], route=route_id), route_id)
 
     return _guarded(user, save)
 
@@ -216,9 +220,9 @@ def set_route(user: auth.User, values: dict) -> Result:
 def remove_route(user: auth.User, route_id: int) -> Result:
     def save() -> Result:
         if not cases.remove_route(int(route_id), actor=_who(user)):
-            raise LookupError(SAID["route_gone"] % {"route": route_id})
+            raise LookupError(_(SAID["route_gone"], route=route_id))
         return Saved(
-            SAID["route_removed"] % {"route": route_id},
+            _(SAID["route_removed"], route=route_id),
             int(route_id),
         )
 
@@ -228,9 +232,9 @@ def remove_route(user: auth.User, route_id: int) -> Result:
 def add_cause(user: auth.User, touchpoint_id: str | None, cause: str | None) -> Result:
     def save() -> Result:
         if touchpoint_id not in catalogue().touchpoints:
-            raise cases.FieldError("touchpoint_id", "choose the touchpoint.")
+            raise cases.FieldError("touchpoint_id", _("choose the touchpoint."))
         cause_id = cases.add_cause(touchpoint_id, cause or "", actor=_who(user))
-        return Saved(SAID["cause_added"] % {"cause": (cause or "").strip()}, cause_id)
+        return Saved(_(SAID["cause_added"], cause=(cause or "").strip()), cause_id)
 
     return _guarded(user, save)
 
@@ -239,7 +243,7 @@ def enable_cause(user: auth.User, cause_id: int, enabled: bool) -> Result:
     def save() -> Result:
         cases.set_cause_enabled(int(cause_id), bool(enabled), actor=_who(user))
         text = SAID["cause_enabled"] if enabled else SAID["cause_disabled"]
-        return Saved(text, int(cause_id))
+        return Saved(_(text), int(cause_id))
 
     return _guarded(user, save)
 
@@ -251,9 +255,9 @@ def move_cause(user: auth.User, cause_id: int, step: int) -> Result:
         moved = cases.shift_cause(int(cause_id), -1 if step < 0 else 1, actor=_who(user))
         if not moved:
             return Saved(
-                SAID["cause_top"] if step < 0 else SAID["cause_bottom"],
+                _(SAID["cause_top"] if step < 0 else SAID["cause_bottom"]),
                 int(cause_id),
             )
-        return Saved(SAID["cause_up"] if step < 0 else SAID["cause_down"], int(cause_id))
+        return Saved(_(SAID["cause_up"] if step < 0 else SAID["cause_down"]), int(cause_id))
 
     return _guarded(user, save)

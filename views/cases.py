@@ -23,22 +23,39 @@ import auth
 import config
 import queries
 from data.state import accounts, alerts, cases, commitments, database
+from i18n import N_, _, ngettext
 from views.results import Busy, Invalid, Refused
 from views.users import acting_user, case_actor
 
 log = logging.getLogger(__name__)
 
-#: The queue's filters: URL key → (label, the case column it filters).
+#: The queue's filters: URL key → (label, the case column it filters); labels marked for translation.
 FILTERS = {
-    "assignee": ("Assignee", "assignee"),
-    "status": ("Status", "status"),
-    "metric": ("Metric", "metric_id"),
-    "touchpoint": ("Touchpoint", "touchpoint_id"),
-    "segment": ("Segment", "segment_id"),
-    "commitment": ("Commitment", "commitment_id"),  # the commitment the cases are linked to
+    "assignee": (N_("Assignee"), "assignee"),
+    "status": (N_("Status"), "status"),
+    "metric": (N_("Metric"), "metric_id"),
+    "touchpoint": (N_("Touchpoint"), "touchpoint_id"),
+    "segment": (N_("Segment"), "segment_id"),
+    "commitment": (N_("Commitment"), "commitment_id"),  # the commitment the cases are linked to
+}
+#: Each filter's "all" choice (translate with `_` where shown).
+EVERY = {
+    "assignee": N_("Every assignee"),
+    "status": N_("Every status"),
+    "metric": N_("Every metric"),
+    "touchpoint": N_("Every touchpoint"),
+    "segment": N_("Every segment"),
+    "commitment": N_("Every commitment"),
+}
+#: A filter value the catalogue does not know, per filter.
+UNKNOWN = {
+    "metric": N_("There is no metric “%(value)s” to filter by."),
+    "touchpoint": N_("There is no touchpoint “%(value)s” to filter by."),
+    "segment": N_("There is no segment “%(value)s” to filter by."),
 }
 QUEUE_PARAMS = (*FILTERS, "overdue", "sort", "page")
-STATUS_CHOICES = {"open": "Open (new, contacted, reopened)", **cases.STATUSES}
+#: The status filter's choices, marked for translation (filter_choices translates them).
+STATUS_CHOICES = {"open": N_("Open (new, contacted, reopened)"), **cases.STATUSES}
 SORTS = cases.QUEUE_SORTS  # the default puts what is due soonest first
 #: A commitment in the queue's filter.
 COMMITMENT_CHOICE = "#%(id)s %(title)s"
@@ -83,7 +100,7 @@ def assignee_key(kind: str | None, assignee_id: str | None) -> str:
 def assignee_name(kind: str | None, assignee_id: str | None, names: dict) -> str:
     if kind == "owner":
         return names["owner"].get(assignee_id, assignee_id)
-    return assignee_id or "Nobody"
+    return assignee_id or _("Nobody")
 
 
 def late_for(status: str, contact_due_at, resolve_due_at, now: datetime) -> str:
@@ -102,23 +119,27 @@ def assignee_of(key: str) -> tuple[str | None, str | None]:
         return None, None
     kind, _, assignee_id = key.partition(":")
     if kind not in cases.ASSIGNEE_KINDS or not assignee_id:
-        raise ValueError(f"“{key}” is not an assignee to filter by (owner:ID, account:NAME or nobody).")
+        raise ValueError(
+            _("“%(key)s” is not an assignee to filter by (owner:ID, account:NAME or nobody).", key=key)
+        )
     return kind, assignee_id
 
 
 def queue_filter(params: dict, names: dict) -> cases.QueueFilter:
     """The cases the URL's filters keep; ValueError naming a filter it cannot use."""
     kept = {}
-    for key, (label, column) in FILTERS.items():
+    for key, (_label, column) in FILTERS.items():
         value = params.get(key)
         if not value:
             continue
         if key == "status" and value not in STATUS_CHOICES:
-            raise ValueError(f"There is no status “{value}” to filter by.")
+            raise ValueError(_("There is no status “%(value)s” to filter by.", value=value))
         if key in ("metric", "touchpoint", "segment") and value not in names[key]:
-            raise ValueError(f"There is no {label.lower()} “{value}” to filter by.")
+            raise ValueError(_(UNKNOWN[key], value=value))
         if key == "commitment" and not value.isdigit():
-            raise ValueError(f"“{value}” is not a commitment to filter by (its number, e.g. 12).")
+            raise ValueError(
+                _("“%(value)s” is not a commitment to filter by (its number, e.g. 12).", value=value)
+            )
         kept[column] = (
             assignee_of(value) if key == "assignee" else int(value) if key == "commitment" else value
         )
@@ -129,14 +150,16 @@ def sort_of(params: dict) -> tuple[str, bool]:
     """(sort key, descending) from the URL's `sort` (`-score`: highest first)."""
     sort = params.get("sort") or DEFAULT_SORT
     if sort.lstrip("-") not in SORTS:
-        raise ValueError(f"The queue sorts by {', '.join(SORTS)}, not “{sort}”.")
+        raise ValueError(
+            _("The queue sorts by %(sorts)s, not “%(sort)s”.", sorts=", ".join(SORTS), sort=sort)
+        )
     return sort.lstrip("-"), sort.startswith("-")
 
 
 def page_of(params: dict) -> int:
     page = params.get("page") or "1"
     if not page.isdigit() or int(page) < 1:
-        raise ValueError(f"“{page}” is not a page of the queue (1, 2, 3 …).")
+        raise ValueError(_("“%(page)s” is not a page of the queue (1, 2, 3 …).", page=page))
     return int(page)
 
 
@@ -186,7 +209,14 @@ def queue(params: dict, now: datetime, names: dict, rows_per_page: int = PAGE_RO
     )
     pages = max(1, -(-count // rows_per_page))
     if page > pages:
-        raise ValueError(f"The queue has {pages} pages of these cases, not {page}.")
+        raise ValueError(
+            ngettext(
+                "The queue has %(num)s page of these cases, not %(page)s.",
+                "The queue has %(num)s pages of these cases, not %(page)s.",
+                pages,
+                page=page,
+            )
+        )
     return Queue(_named(rows, names), count, page, pages, cases.queue_totals(now))
 
 
@@ -207,7 +237,7 @@ def filter_choices(names: dict, commitment: str | None = None) -> dict[str, list
     linked = {str(key) for key in cases.linked_commitments()} | {commitment}
     return {
         "assignee": assignees,
-        "status": list(STATUS_CHOICES.items()),
+        "status": [(key, _(text)) for key, text in STATUS_CHOICES.items()],
         **{key: list(names[key].items()) for key in ("metric", "touchpoint", "segment")},
         # The commitments with cases linked to them, newest first.
         "commitment": [
@@ -267,10 +297,14 @@ def assignee_choices(names: dict) -> list[tuple[str, str]]:
     """Whom a case may be handed to, as (assignee key, text): every owner of the catalogue, then every
     account `_assignable_accounts` keeps."""
     owners = [
-        (assignee_key("owner", owner_id), f"{name} · owner") for owner_id, name in names["owner"].items()
+        (assignee_key("owner", owner_id), _("%(name)s · owner", name=name))
+        for owner_id, name in names["owner"].items()
     ]
     return owners + [
-        (assignee_key("account", a["username"]), f"{a['display_name']} · account {a['username']}")
+        (
+            assignee_key("account", a["username"]),
+            _("%(name)s · account %(username)s", name=a["display_name"], username=a["username"]),
+        )
         for a in _assignable_accounts()
     ]
 
@@ -311,17 +345,17 @@ def _reassign(case_id: int, version: int, by: str, fields: dict) -> int:
 
 
 #: What someone who may not see cases is told when they try to act on one.
-UNSEEN = "Not saved: cases hold customers' own words, which you may not read here."
+UNSEEN = N_("Not saved: cases hold customers' own words, which you may not read here.")
 
 
 def act(user: auth.User, case_id: int, version: int, action: str, fields: dict) -> Result:
     """Do `action` on case `case_id` as seen at `version`, if `user` may."""
     try:
         if not may_see(user):
-            return Refused(UNSEEN)
+            return Refused(_(UNSEEN))
         case = cases.get(case_id)
         if case is None:
-            return Refused(f"There is no case {case_id}.")
+            return Refused(_("There is no case %(case)s.", case=case_id))
         reason = refusal(user, case)
         if reason is not None:
             return Refused(reason)

@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from data.state import audit, database
 from data.state.commitments import current_time
 from data.warehouse import contract, new_cases
+from i18n import N_, _, format_decimal, format_integer
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +57,21 @@ _CATALOGUE_IDS = {
     ("metrics", "metric_id"): "SELECT metric_id FROM metrics",
 }
 
-STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved", "reopened": "Reopened"}
+#: Each status's word, marked for translation (translate with `_` where shown).
+STATUSES = {
+    "new": N_("New"),
+    "contacted": N_("Contacted"),
+    "resolved": N_("Resolved"),
+    "reopened": N_("Reopened"),
+}
 #: Waiting for a first contact: what the contact clock runs on.
 AWAITING_CONTACT = ("new", "reopened")
 OPEN_STATUSES = ("new", "contacted", "reopened")
 OUTCOMES = {
-    "fixed": "Fixed",
-    "explained": "Explained",
-    "could_not_reach": "Could not reach",
-    "not_actionable": "Not actionable",
+    "fixed": N_("Fixed"),
+    "explained": N_("Explained"),
+    "could_not_reach": N_("Could not reach"),
+    "not_actionable": N_("Not actionable"),
 }
 ACTIONS = ("contact", "resolve", "reopen", "set_cause", "note", "reassign")
 #: The history action of a case linked to a commitment (link_to_commitment), not one a person takes on it.
@@ -87,23 +94,24 @@ RULE_FIELDS = (
     "resolve_hours",
     "enabled",
 )
+#: Each field's name in a form and its messages, marked for translation (translate with `_` where shown).
 FIELD_LABELS = {
-    "metric_id": "Metric",
-    "touchpoint_id": "Touchpoint",
-    "segment_id": "Segment",
-    "score_min": "Lowest score",
-    "score_max": "Highest score",
-    "comment_required": "Comment required",
-    "contact_hours": "Hours to first contact",
-    "resolve_hours": "Hours to resolution",
-    "enabled": "Enabled",
-    "status": "Status",
-    "outcome": "Outcome",
-    "root_cause": "Root cause",
-    "cause_note": "Cause in words",
-    "assignee": "Assignee",
-    "note": "Note",
-    "commitment_id": "Commitment",
+    "metric_id": N_("Metric"),
+    "touchpoint_id": N_("Touchpoint"),
+    "segment_id": N_("Segment"),
+    "score_min": N_("Lowest score"),
+    "score_max": N_("Highest score"),
+    "comment_required": N_("Comment required"),
+    "contact_hours": N_("Hours to first contact"),
+    "resolve_hours": N_("Hours to resolution"),
+    "enabled": N_("Enabled"),
+    "status": N_("Status"),
+    "outcome": N_("Outcome"),
+    "root_cause": N_("Root cause"),
+    "cause_note": N_("Cause in words"),
+    "assignee": N_("Assignee"),
+    "note": N_("Note"),
+    "commitment_id": N_("Commitment"),
 }
 
 _rules, _routes, _causes = database.case_rules, database.case_routes, database.root_causes
@@ -115,7 +123,8 @@ class FieldError(ValueError):
 
     def __init__(self, field: str, message: str):
         self.field = field
-        super().__init__(f"{FIELD_LABELS.get(field, field)}: {message}")
+        label = _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+        super().__init__(_("%(field)s: %(problem)s", field=label, problem=message))
 
 
 class ConflictError(Exception):
@@ -161,6 +170,11 @@ def catalogue_of(path: Path) -> Catalogue:
         )
 
 
+def score_text(score: float) -> str:
+    """A score as people write it, in the locale's digits: "6", "4.5"."""
+    return format_integer(int(score)) if float(score).is_integer() else format_decimal(score, 1)
+
+
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
@@ -168,11 +182,11 @@ def _text(value) -> str:
 def _number(values: dict, field: str) -> float:
     text = _text(values.get(field))
     if not text:
-        raise FieldError(field, "give a score.")
+        raise FieldError(field, _("give a score."))
     try:
         return float(text)
     except ValueError:
-        raise FieldError(field, f"“{text}” is not a number.") from None
+        raise FieldError(field, _("“%(text)s” is not a number.", text=text)) from None
 
 
 def _hours(values: dict, field: str, default: int) -> int:
@@ -182,9 +196,9 @@ def _hours(values: dict, field: str, default: int) -> int:
     try:
         hours = float(text)
     except ValueError:
-        raise FieldError(field, f"“{text}” is not a number of hours.") from None
+        raise FieldError(field, _("“%(text)s” is not a number of hours.", text=text)) from None
     if hours != int(hours) or not 1 <= hours <= 24 * 366:
-        raise FieldError(field, "a whole number of hours from 1 to 8784 (a year).")
+        raise FieldError(field, _("a whole number of hours from 1 to 8784 (a year)."))
     return int(hours)
 
 
@@ -198,13 +212,13 @@ def _flag(value, default: bool) -> bool:
 
 def _scope(values: dict, catalogue: Catalogue) -> tuple[str | None, str | None]:
     found = []
-    for field, known, noun in (
-        ("touchpoint_id", catalogue.touchpoints, "touchpoint"),
-        ("segment_id", catalogue.segments, "segment"),
+    for field, known, unknown in (
+        ("touchpoint_id", catalogue.touchpoints, N_("there is no touchpoint “%(text)s”.")),
+        ("segment_id", catalogue.segments, N_("there is no segment “%(text)s”.")),
     ):
         text = _text(values.get(field)) or None
         if text is not None and text not in known:
-            raise FieldError(field, f"there is no {noun} “{text}”.")
+            raise FieldError(field, _(unknown, text=text))
         found.append(text)
     return found[0], found[1]
 
@@ -214,21 +228,43 @@ def validate_rule(values: dict, catalogue: Catalogue) -> dict:
     an unknown or non-survey metric, a band outside the metric's scale, the lowest above the highest."""
     metric_id = _text(values.get("metric_id"))
     if not metric_id:
-        raise FieldError("metric_id", "choose the metric.")
+        raise FieldError("metric_id", _("choose the metric."))
     if metric_id not in catalogue.metrics:
-        raise FieldError("metric_id", f"there is no survey metric “{metric_id}” (ratios have no answers).")
+        raise FieldError(
+            "metric_id",
+            _("there is no survey metric “%(metric)s” (ratios have no answers).", metric=metric_id),
+        )
     touchpoint_id, segment_id = _scope(values, catalogue)
     low, high = catalogue.metrics[metric_id]
     score_min, score_max = _number(values, "score_min"), _number(values, "score_max")
     for field, score in (("score_min", score_min), ("score_max", score_max)):
         if not low <= score <= high:
-            raise FieldError(field, f"{score:g} is outside the scale of {metric_id} ({low:g}–{high:g}).")
+            raise FieldError(
+                field,
+                _(
+                    "%(score)s is outside the scale of %(metric)s (%(low)s–%(high)s).",
+                    score=score_text(score),
+                    metric=metric_id,
+                    low=score_text(low),
+                    high=score_text(high),
+                ),
+            )
     if score_min > score_max:
-        raise FieldError("score_min", f"{score_min:g} is above the highest score, {score_max:g}.")
+        raise FieldError(
+            "score_min",
+            _(
+                "%(low)s is above the highest score, %(high)s.",
+                low=score_text(score_min),
+                high=score_text(score_max),
+            ),
+        )
     contact = _hours(values, "contact_hours", CONTACT_HOURS)
     resolve = _hours(values, "resolve_hours", RESOLVE_HOURS)
     if resolve < contact:
-        raise FieldError("resolve_hours", f"resolution cannot be due before first contact ({contact} h).")
+        raise FieldError(
+            "resolve_hours",
+            _("resolution cannot be due before first contact (%(hours)s h).", hours=format_integer(contact)),
+        )
     return {
         "metric_id": metric_id,
         "touchpoint_id": touchpoint_id,
@@ -265,7 +301,7 @@ def update_rule(rule_id: int, values: dict, user: str, catalogue: Catalogue, url
             .values(**clean, updated_at=current_time(), updated_by=user)
         )
         if result.rowcount != 1:
-            raise LookupError(f"There is no case rule {rule_id}.")
+            raise LookupError(_("There is no case rule %(rule)s.", rule=rule_id))
         audit.write(connection, user, "case rule changed", str(rule_id), detail=rule_text(clean))
 
 
@@ -277,7 +313,7 @@ def set_rule_enabled(rule_id: int, enabled: bool, user: str, url: str | None = N
             .values(enabled=enabled, updated_at=current_time(), updated_by=user)
         )
         if result.rowcount != 1:
-            raise LookupError(f"There is no case rule {rule_id}.")
+            raise LookupError(_("There is no case rule %(rule)s.", rule=rule_id))
         audit.write(connection, user, "case rule enabled" if enabled else "case rule disabled", str(rule_id))
 
 
@@ -305,19 +341,19 @@ def rules(url: str | None = None, enabled_only: bool = False) -> list[dict]:
 def _check_assignee(connection, kind: str, assignee_id: str, catalogue: Catalogue | None) -> tuple[str, str]:
     kind, assignee_id = _text(kind), _text(assignee_id)
     if kind not in ASSIGNEE_KINDS:
-        raise FieldError("assignee", f"assign to an owner or an account, not “{kind}”.")
+        raise FieldError("assignee", _("assign to an owner or an account, not “%(kind)s”.", kind=kind))
     if not assignee_id:
-        raise FieldError("assignee", "choose who gets these cases.")
+        raise FieldError("assignee", _("choose who gets these cases."))
     if kind == "owner" and catalogue is not None and assignee_id not in catalogue.owners:
-        raise FieldError("assignee", f"there is no owner “{assignee_id}”.")
+        raise FieldError("assignee", _("there is no owner “%(owner)s”.", owner=assignee_id))
     if kind == "account":
         account = connection.execute(
             sa.select(database.accounts.c.disabled).where(database.accounts.c.username == assignee_id)
         ).first()
         if account is None:
-            raise FieldError("assignee", f"there is no account “{assignee_id}”.")
+            raise FieldError("assignee", _("there is no account “%(account)s”.", account=assignee_id))
         if account.disabled:
-            raise FieldError("assignee", f"the account “{assignee_id}” is disabled.")
+            raise FieldError("assignee", _("the account “%(account)s” is disabled.", account=assignee_id))
     return kind, assignee_id
 
 
@@ -326,7 +362,7 @@ def set_route(values: dict, user: str, catalogue: Catalogue, url: str | None = N
     route, or the one for that scope changed. Its id; FieldError on bad input."""
     metric_id = _text(values.get("metric_id"))
     if metric_id not in catalogue.metrics:
-        raise FieldError("metric_id", f"there is no survey metric “{metric_id}”.")
+        raise FieldError("metric_id", _("there is no survey metric “%(metric)s”.", metric=metric_id))
     touchpoint_id, segment_id = _scope(values, catalogue)
     with database.writing(url) as connection:
         kind, assignee_id = _check_assignee(
@@ -400,9 +436,12 @@ def add_cause(
     cause again is enabled and kept where it was. Its id; FieldError on an empty or long cause."""
     touchpoint_id, cause = _text(touchpoint_id), _text(cause)
     if not touchpoint_id:
-        raise FieldError("touchpoint_id", "choose the touchpoint.")
+        raise FieldError("touchpoint_id", _("choose the touchpoint."))
     if not cause or len(cause) > CAUSE_MAX:
-        raise FieldError("root_cause", f"give the cause in at most {CAUSE_MAX} characters.")
+        raise FieldError(
+            "root_cause",
+            _("give the cause in at most %(most)s characters.", most=format_integer(CAUSE_MAX)),
+        )
     with database.writing(url) as connection:
         held = connection.execute(
             sa.select(_causes.c.cause_id).where(
@@ -441,7 +480,7 @@ def set_cause_enabled(cause_id: int, enabled: bool, url: str | None = None, acto
             _causes.update().where(_causes.c.cause_id == cause_id).values(enabled=enabled)
         )
         if result.rowcount != 1:
-            raise LookupError(f"There is no root cause {cause_id}.")
+            raise LookupError(_("There is no root cause %(cause)s.", cause=cause_id))
         action = "root cause enabled" if enabled else "root cause disabled"
         audit.write(connection, actor or audit.command_line_actor(), action, str(cause_id))
 
@@ -462,7 +501,7 @@ def shift_cause(cause_id: int, step: int, url: str | None = None, actor: str | N
             sa.select(_causes.c.touchpoint_id).where(_causes.c.cause_id == cause_id)
         ).scalar()
         if touchpoint_id is None:
-            raise LookupError(f"There is no root cause {cause_id}.")
+            raise LookupError(_("There is no root cause %(cause)s.", cause=cause_id))
         order = list(
             connection.execute(
                 sa.select(_causes.c.cause_id)
@@ -724,12 +763,27 @@ def history(case_id: int, url: str | None = None) -> list[dict]:
         return _entries(connection, case_id)
 
 
+def _too_long(text: str) -> str:
+    return _(
+        "keep it to %(most)s characters (it has %(count)s).",
+        most=format_integer(NOTE_MAX),
+        count=format_integer(len(text)),
+    )
+
+
+#: Why a case of each status that is not waiting for a first contact cannot be marked contacted.
+_NOT_AWAITING = {
+    "contacted": N_("a contacted case is not waiting for contact."),
+    "resolved": N_("a resolved case is not waiting for contact."),
+}
+
+
 def _note(fields: dict, required: bool = False) -> str:
     note = _text(fields.get("note"))
     if required and not note:
-        raise FieldError("note", "write the note.")
+        raise FieldError("note", _("write the note."))
     if len(note) > NOTE_MAX:
-        raise FieldError("note", f"keep it to {NOTE_MAX} characters (it has {len(note)}).")
+        raise FieldError("note", _too_long(note))
     return note
 
 
@@ -744,21 +798,26 @@ def _changes(connection, current: dict, action: str, fields: dict, now: datetime
     status = current["status"]
     if action == "contact":
         if status not in AWAITING_CONTACT:
-            raise FieldError("status", f"a {STATUSES[status].lower()} case is not waiting for contact.")
+            raise FieldError(
+                "status", _(_NOT_AWAITING.get(status, N_("the case is not waiting for contact.")))
+            )
         values = {"status": "contacted"}
         if current["contacted_at"] is None:
             values["contacted_at"] = now
         return values, _note(fields)
     if action == "resolve":
         if status == "resolved":
-            raise FieldError("status", "the case is resolved already.")
+            raise FieldError("status", _("the case is resolved already."))
         outcome = _text(fields.get("outcome"))
         if outcome not in OUTCOMES:
-            raise FieldError("outcome", f"choose one of: {', '.join(OUTCOMES.values())}.")
+            raise FieldError(
+                "outcome",
+                _("choose one of: %(outcomes)s.", outcomes=", ".join(_(o) for o in OUTCOMES.values())),
+            )
         return {"status": "resolved", "outcome": outcome, "resolved_at": now}, _note(fields)
     if action == "reopen":
         if status != "resolved":
-            raise FieldError("status", "only a resolved case can be reopened.")
+            raise FieldError("status", _("only a resolved case can be reopened."))
         rule = connection.execute(
             sa.select(_rules.c.contact_hours, _rules.c.resolve_hours).where(
                 _rules.c.rule_id == current["rule_id"]
@@ -785,10 +844,12 @@ def _changes(connection, current: dict, action: str, fields: dict, now: datetime
                 )
             ).first()
             if offered is None and cause != current["root_cause"]:
-                raise FieldError("root_cause", f"“{cause}” is not a cause listed for this touchpoint.")
+                raise FieldError(
+                    "root_cause", _("“%(cause)s” is not a cause listed for this touchpoint.", cause=cause)
+                )
         cause_note = _text(fields.get("cause_note")) or None
         if cause_note and len(cause_note) > NOTE_MAX:
-            raise FieldError("cause_note", f"keep it to {NOTE_MAX} characters (it has {len(cause_note)}).")
+            raise FieldError("cause_note", _too_long(cause_note))
         return {"root_cause": cause, "cause_note": cause_note}, _note(fields)
     if action == "note":
         return {}, _note(fields, required=True)
@@ -797,7 +858,9 @@ def _changes(connection, current: dict, action: str, fields: dict, now: datetime
             connection, fields.get("assignee_kind"), fields.get("assignee_id"), fields.get("catalogue")
         )
         return {"assignee_kind": kind, "assignee_id": assignee_id}, _note(fields)
-    raise FieldError("action", f"“{action}” is not one of: {', '.join(ACTIONS)}.")
+    raise FieldError(
+        "action", _("“%(action)s” is not one of: %(actions)s.", action=action, actions=", ".join(ACTIONS))
+    )
 
 
 def act_in(
@@ -806,7 +869,7 @@ def act_in(
     """`act` inside the caller's write transaction (a seed of many, the demo's)."""
     current = _row(connection, case_id)
     if current is None:
-        raise LookupError(f"There is no case {case_id}.")
+        raise LookupError(_("There is no case %(case)s.", case=case_id))
     if current["version"] != version:
         log.warning(
             "Case %d: %s by %s refused: acted from version %d, it is at %d (conflict)",
@@ -983,7 +1046,9 @@ def _order(sort: str, names: dict[str, dict[str, str]]) -> list:
         owner = _named(_cases.c.assignee_id, names.get("owner", {}))
         nobody = sa.func.coalesce(_cases.c.assignee_id, "")
         return [sa.case((_cases.c.assignee_kind == "owner", owner), else_=nobody), NEXT_DUE]
-    raise ValueError(f"The queue sorts by {', '.join(QUEUE_SORTS)}, not “{sort}”.")
+    raise ValueError(
+        _("The queue sorts by %(sorts)s, not “%(sort)s”.", sorts=", ".join(QUEUE_SORTS), sort=sort)
+    )
 
 
 QUEUE_SORTS = ("due", "responded", "score", "status", "metric", "assignee")
