@@ -13,10 +13,12 @@ import logging
 from dash import Dash
 from flask import Blueprint, render_template
 
+import i18n
 import queries
 from auth.web import TOKEN_LINKS
 from components.alerts import format_time
 from data.state import alerts, database
+from i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -36,21 +38,57 @@ def _name(subject: str, subject_id: str | None) -> str:
     return str(names.get(subject_id, subject_id))
 
 
+#: What a link stops, by what it is about: an owner's default alerts, or a subscription.
+_OWNERS = {
+    "metric": N_("the alerts about the metric “%(name)s” that its owner gets at %(email)s"),
+    "touchpoint": N_("the alerts about the touchpoint “%(name)s” that its owner gets at %(email)s"),
+    "segment": N_("the alerts about the segment “%(name)s” that its owner gets at %(email)s"),
+}
+_SUBSCRIPTIONS = {
+    "metric": N_("your subscription to alerts about the metric “%(name)s” at %(email)s"),
+    "touchpoint": N_("your subscription to alerts about the touchpoint “%(name)s” at %(email)s"),
+    "segment": N_("your subscription to alerts about the segment “%(name)s” at %(email)s"),
+}
+
+
 def what_it_stops(link: dict) -> str:
     """'alerts about the metric “Net promoter score” to ana@example.com', in words for the page."""
     subject, email = link["subject"], link["email"]
     if subject == "digest":
-        return f"the weekly digest to {email}"
+        return _("the weekly digest to %(email)s", email=email)
     if subject == "cases":
-        return f"the messages about new follow-up cases assigned to {email}"
-    about = f"the {subject} “{_name(subject, link['subject_id'])}”"
-    if link["subscription_id"] is None:
-        return f"the alerts about {about} that its owner gets at {email}"
-    return f"your subscription to alerts about {about} at {email}"
+        return _("the messages about new follow-up cases assigned to %(email)s", email=email)
+    name = _name(subject, link["subject_id"])
+    owners = link["subscription_id"] is None
+    texts = _OWNERS if owners else _SUBSCRIPTIONS
+    if subject in texts:
+        return _(texts[subject], name=name, email=email)
+    if owners:  # a subject Beacon does not name: its word as stored
+        return _(
+            "the alerts about the %(subject)s “%(name)s” that its owner gets at %(email)s",
+            subject=subject,
+            name=name,
+            email=email,
+        )
+    return _(
+        "your subscription to alerts about the %(subject)s “%(name)s” at %(email)s",
+        subject=subject,
+        name=name,
+        email=email,
+    )
 
 
 def _page(status: int, outcome: str, title: str, message: str, confirm: bool = False):
-    page = render_template("unsubscribe.html", title=title, message=message, outcome=outcome, confirm=confirm)
+    # <html lang dir> come from auth.web's context processor, as on every page of these templates.
+    page = render_template(
+        "unsubscribe.html",
+        title=title,
+        message=message,
+        outcome=outcome,
+        confirm=confirm,
+        button=_("Stop these messages"),
+        note=_("Nothing stops until you press the button."),
+    )
     # Never kept by a cache: each answer is about one link, at one moment.
     return page, status, {"Cache-Control": "no-store"}
 
@@ -61,16 +99,21 @@ def _gone(link: dict | None):
         return _page(
             404,
             "unknown",
-            "Link not recognised",
-            "Beacon did not send this unsubscribe link, or it was cut short: copy the whole link from the "
-            "message, or choose your alerts on the Settings page.",
+            _("Link not recognised"),
+            _(
+                "Beacon did not send this unsubscribe link, or it was cut short: copy the whole link from the "
+                "message, or choose your alerts on the Settings page."
+            ),
         )
     return _page(
         410,
         "used",
-        "Link already used",
-        f"This link was used on {format_time(link['used_at'])}: {what_it_stops(link)} stopped then. "
-        "There is nothing more to do.",
+        _("Link already used"),
+        _(
+            "This link was used on %(time)s: %(what)s stopped then. There is nothing more to do.",
+            time=format_time(link["used_at"]),
+            what=what_it_stops(link),
+        ),
     )
 
 
@@ -78,8 +121,8 @@ def _busy():
     return _page(
         503,
         "busy",
-        "Try again in a moment",
-        "Beacon's state database did not answer, so nothing changed. Open the link again in a moment.",
+        _("Try again in a moment"),
+        _("Beacon's state database did not answer, so nothing changed. Open the link again in a moment."),
     )
 
 
@@ -91,7 +134,13 @@ def confirm(token: str):
         return _busy()
     if link is None or link["used_at"] is not None:
         return _gone(link)
-    return _page(200, "confirm", "Stop these messages?", f"This stops {what_it_stops(link)}.", confirm=True)
+    return _page(
+        200,
+        "confirm",
+        _("Stop these messages?"),
+        _("This stops %(what)s.", what=what_it_stops(link)),
+        confirm=True,
+    )
 
 
 @blueprint.post(f"{TOKEN_LINKS}<token>")
@@ -104,7 +153,9 @@ def use(token: str):
     except database.BusyError:
         return _busy()
     log.info("Unsubscribed %s from %s %s", link["email"], link["subject"], link["subject_id"] or "")
-    return _page(200, "done", "Unsubscribed", f"Done: Beacon has stopped {what_it_stops(link)}.")
+    return _page(
+        200, "done", _("Unsubscribed"), _("Done: Beacon has stopped %(what)s.", what=what_it_stops(link))
+    )
 
 
 def install(app: Dash) -> None:

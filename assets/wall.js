@@ -16,8 +16,33 @@
     return String(value).padStart(2, "0");
   }
 
-  function clockText(moment) {
-    return `${twoDigits(moment.getHours())}:${twoDigits(moment.getMinutes())}`;
+  // The page's language's words and clock (pages/wall.py browser_words), English until they arrive.
+  const ENGLISH = {
+    clock: "HH:mm",
+    digits: "0123456789",
+    position: "%(position)s of %(count)s · next: %(title)s",
+    offline: "The server has not answered since %(time)s. The figures are the last good ones until it is back.",
+  };
+
+  function inDigits(text, words) {
+    const digits = (words && words.digits) || ENGLISH.digits;
+    return String(text).replace(/[0-9]/g, (digit) => digits[Number(digit)]);
+  }
+
+  // Hours and minutes by the locale's CLDR pattern: "HH:mm" (09:05), "H.mm" (9.05), Persian digits.
+  function clockText(moment, words) {
+    const pattern = (words && words.clock) || ENGLISH.clock;
+    const text = pattern.replace(/HH|H|mm|m/g, (token) => {
+      const value = token[0] === "H" ? moment.getHours() : moment.getMinutes();
+      return token.length === 2 ? twoDigits(value) : String(value);
+    });
+    return inDigits(text, words);
+  }
+
+  // A sentence of the page's language with its %(name)s placeholders filled.
+  function filled(name, words, values) {
+    const template = (words && words[name]) || ENGLISH[name];
+    return template.replace(/%\((\w+)\)s/g, (_match, key) => (key in values ? String(values[key]) : ""));
   }
 
   // Anything the server answers proves it is there; no-store so no cache answers for it.
@@ -58,7 +83,7 @@
       // The slide showing is worked out from the wall clock, so screens with the same URL agree and a
       // restarted browser picks up where the rotation is. Returns the deck's and the progress bar's
       // styles, the clock and "2 of 7 · next: Journey".
-      tick: function (_n, settings, deck) {
+      tick: function (_n, settings, deck, words) {
         const titles = (deck && deck.titles) || [];
         const count = Math.max(titles.length, 1);
         const dwell = (settings && settings.dwell) || 20;
@@ -67,12 +92,16 @@
         const fraction = (seconds % dwell) / dwell;
         const position =
           titles.length > 1
-            ? `${active + 1} of ${titles.length} · next: ${titles[(active + 1) % titles.length]}`
+            ? filled("position", words, {
+                position: inDigits(active + 1, words),
+                count: inDigits(titles.length, words),
+                title: titles[(active + 1) % titles.length],
+              })
             : "";
         return [
           { "--active": active },
           { "--active": active, "--fraction": fraction.toFixed(3) },
-          clockText(new Date()),
+          clockText(new Date(), words),
           position,
         ];
       },
@@ -80,7 +109,7 @@
       // Returns the connection store (changed only when it flips, which makes the server refresh the
       // slides), whether the banner is hidden, and its message. On recovery the banner goes at once and
       // the store flips after the screen's random pause.
-      heartbeat: function (_n, connection, settings) {
+      heartbeat: function (_n, connection, settings, words) {
         const noUpdate = window.dash_clientside.no_update;
         return serverAnswers().then((answered) => {
           const wasOnline = !connection || connection.online !== false;
@@ -109,7 +138,7 @@
           return [
             { online: false, since: since.getTime() },
             false,
-            `The server has not answered since ${clockText(since)}. The figures are the last good ones until it is back.`,
+            filled("offline", words, { time: clockText(since, words) }),
           ];
         });
       },

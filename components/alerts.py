@@ -11,27 +11,37 @@ from dash import dcc, html
 
 from components.icons import icon
 from components.status import STATUS_LABELS, status_badge
+from i18n import N_, _, format_day, format_integer
+from i18n import format_time as clock_time
 
 #: Each kind of event: its name on screen and icon.
 KIND_LABELS = {
-    "status_worsened": ("Status worsened", "bi-arrow-down-right-circle"),
-    "status_recovered": ("Status recovered", "bi-arrow-up-right-circle"),
-    "significant_change": ("Real change", "bi-activity"),
-    "late_data": ("Late data", "bi-clock-history"),
-    "commitment_overdue": ("Commitment overdue", "bi-alarm"),
-    "verdict_available": ("Effect measured", "bi-clipboard-check"),
-    "no_plan": ("Off track, no plan", "bi-exclamation-diamond"),
+    "status_worsened": (N_("Status worsened"), "bi-arrow-down-right-circle"),
+    "status_recovered": (N_("Status recovered"), "bi-arrow-up-right-circle"),
+    "significant_change": (N_("Real change"), "bi-activity"),
+    "late_data": (N_("Late data"), "bi-clock-history"),
+    "commitment_overdue": (N_("Commitment overdue"), "bi-alarm"),
+    "verdict_available": (N_("Effect measured"), "bi-clipboard-check"),
+    "no_plan": (N_("Off track, no plan"), "bi-exclamation-diamond"),
 }
 #: Each delivery status: its word, icon and Bootstrap colour (always word and icon, never colour alone).
 DELIVERY_LABELS = {
-    "pending": ("Waiting", "bi-hourglass-split", "secondary"),
-    "sending": ("Sending", "bi-send", "info"),
-    "sent": ("Sent", "bi-check-circle-fill", "success"),
-    "merged": ("Sent in a summary", "bi-collection", "success"),
-    "failed": ("Failed", "bi-x-octagon-fill", "danger"),
+    "pending": (N_("Waiting"), "bi-hourglass-split", "secondary"),
+    "sending": (N_("Sending"), "bi-send", "info"),
+    "sent": (N_("Sent"), "bi-check-circle-fill", "success"),
+    "merged": (N_("Sent in a summary"), "bi-collection", "success"),
+    "failed": (N_("Failed"), "bi-x-octagon-fill", "danger"),
 }
-CHANNEL_LABELS = {"email": ("E-mail", "bi-envelope"), "webhook": ("Webhook", "bi-plug")}
-DELIVERY_COLUMNS = ("Channel", "Recipient", "Status", "Attempts", "Sent or due", "Last error")
+CHANNEL_LABELS = {"email": (N_("E-mail"), "bi-envelope"), "webhook": (N_("Webhook"), "bi-plug")}
+#: The deliveries table's headings (English keys: translate with `_` where shown).
+DELIVERY_COLUMNS = (
+    N_("Channel"),
+    N_("Recipient"),
+    N_("Status"),
+    N_("Attempts"),
+    N_("Sent or due"),
+    N_("Last error"),
+)
 #: Columns a phone leaves out, so the recipient and status keep their width (an address or a webhook's
 #: name says the channel; the rest is on a wider screen).
 WIDE_ONLY = {"Channel": "d-none d-sm-table-cell", "Attempts": "d-none d-md-table-cell"}
@@ -39,38 +49,43 @@ WIDE_ONLY["Sent or due"] = WIDE_ONLY["Attempts"]
 
 
 def format_time(moment) -> str:
-    """'3 Nov 2026 08:05'; a dash when there is none. A datetime (a pandas Timestamp is one) is
-    formatted as it is; anything else (a text from a store) is read as a Timestamp first."""
+    """'3 Nov 2026 08:05' ('3.11.2026 klo 9.05'), in the current language; a dash when there is none."""
     if moment is None or pd.isna(moment):
         return "—"
-    return format(moment if isinstance(moment, datetime) else pd.Timestamp(moment), TIME_FORMAT)
+    if not isinstance(moment, datetime):  # a text from a store
+        moment = pd.Timestamp(moment).to_pydatetime()
+    return _("%(day)s %(time)s", day=format_day(moment), time=clock_time(moment))
 
 
-TIME_FORMAT = "%-d %b %Y %H:%M"
+def kind_label(kind: str) -> str:
+    """A kind of event in words, in the current language."""
+    return _(KIND_LABELS[kind][0]) if kind in KIND_LABELS else kind.replace("_", " ").capitalize()
 
 
 def kind_badge(kind: str) -> html.Span:
-    label, glyph = KIND_LABELS.get(kind, (kind.replace("_", " ").capitalize(), "bi-bell"))
+    _label, glyph = KIND_LABELS.get(kind, (kind, "bi-bell"))
     return html.Span(
-        [icon(glyph, "me-1"), label], className="badge bg-body-secondary text-body border alert-kind"
+        [icon(glyph, "me-1"), kind_label(kind)],
+        className="badge bg-body-secondary text-body border alert-kind",
     )
 
 
 def delivery_badge(status: str) -> html.Span:
     label, glyph, colour = DELIVERY_LABELS.get(status, (status, "bi-question-circle", "secondary"))
+    label = _(label) if status in DELIVERY_LABELS else label
     return html.Span([icon(glyph, "me-1"), label], className=f"badge text-bg-{colour} delivery-status")
 
 
 def _recipient(delivery: dict, webhook_names: dict[str, str]) -> str:
     if delivery["channel"] == "webhook":
-        return webhook_names.get(delivery["recipient"], f"Webhook {delivery['recipient']}")
+        return webhook_names.get(delivery["recipient"], _("Webhook %(id)s", id=delivery["recipient"]))
     return delivery["recipient"]
 
 
 def _when(delivery: dict) -> str:
     """When it went, or for one still waiting when it goes (a retry, or a daily summary's hour)."""
     if delivery["status"] == "pending" and delivery.get("next_attempt_at") is not None:
-        return f"due {format_time(delivery['next_attempt_at'])}"
+        return _("due %(time)s", time=format_time(delivery["next_attempt_at"]))
     return format_time(delivery["sent_at"])
 
 
@@ -79,19 +94,22 @@ def deliveries_table(deliveries: list[dict], webhook_names: dict[str, str]) -> h
     sent and the last error (scrolls sideways inside its card on a phone)."""
     if not deliveries:
         return html.P(
-            "Not sent to anyone (no owner e-mail, subscription or webhook).",
+            _("Not sent to anyone (no owner e-mail, subscription or webhook)."),
             className="small text-body-secondary mb-0",
         )
     rows = []
     for delivery in deliveries:
         channel, glyph = CHANNEL_LABELS.get(delivery["channel"], (delivery["channel"], "bi-send"))
+        channel = _(channel) if delivery["channel"] in CHANNEL_LABELS else channel
         rows.append(
             html.Tr(
                 [
                     html.Td([icon(glyph, "me-1"), channel], className=WIDE_ONLY["Channel"]),
                     html.Td(_recipient(delivery, webhook_names), className="text-break"),
                     html.Td(delivery_badge(delivery["status"])),
-                    html.Td(str(delivery["attempts"]), className=f"number {WIDE_ONLY['Attempts']}"),
+                    html.Td(
+                        format_integer(delivery["attempts"]), className=f"number {WIDE_ONLY['Attempts']}"
+                    ),
                     html.Td(_when(delivery), className=f"text-nowrap {WIDE_ONLY['Sent or due']}"),
                     html.Td(delivery["last_error"] or "—", className="delivery-error small text-break"),
                 ],
@@ -108,7 +126,7 @@ def deliveries_table(deliveries: list[dict], webhook_names: dict[str, str]) -> h
                 html.Thead(
                     html.Tr(
                         [
-                            html.Th(c, scope="col", className=f"delivery-{i} {WIDE_ONLY.get(c, '')}")
+                            html.Th(_(c), scope="col", className=f"delivery-{i} {WIDE_ONLY.get(c, '')}")
                             for i, c in enumerate(DELIVERY_COLUMNS)
                         ]
                     )
@@ -149,7 +167,7 @@ def _open_link(event: dict, class_name: str = "") -> html.A | None:
     if not link:
         return None
     return html.A(
-        [icon("bi-box-arrow-up-right", "me-1"), "Open the view"], href=link, className=class_name or None
+        [icon("bi-box-arrow-up-right", "me-1"), _("Open the view")], href=link, className=class_name or None
     )
 
 
@@ -180,7 +198,7 @@ def event_list(events: list[dict], webhook_names: dict[str, str], empty: str) ->
 def recent_alerts(events: list[dict], all_href: str) -> html.Div:
     """A metric page's last events: kind, time and sentence, each linking to its exact view."""
     if not events:
-        return html.P("No alerts on this metric yet.", className="text-body-secondary mb-0")
+        return html.P(_("No alerts on this metric yet."), className="text-body-secondary mb-0")
     items = [
         html.Li(
             [
@@ -196,7 +214,7 @@ def recent_alerts(events: list[dict], all_href: str) -> html.Div:
     return html.Div(
         [
             html.Ul(items, className="list-group list-group-flush recent-alerts"),
-            html.A("All alerts on this metric", href=all_href, className="small d-inline-block mt-2"),
+            html.A(_("All alerts on this metric"), href=all_href, className="small d-inline-block mt-2"),
         ]
     )
 
@@ -208,14 +226,16 @@ def subscription_label(
     subscription: dict, names: dict[str, dict[str, str]], subjects: dict, batches: dict
 ) -> html.Span:
     """'Metric: Net promoter score · At once · ana@example.com'."""
-    subject, subject_id = subscription["subject"], subscription["subject_id"]
-    what = subjects.get(subject, subject)
+    subject, subject_id, batch = subscription["subject"], subscription["subject_id"], subscription["batch"]
+    what = _(subjects[subject]) if subject in subjects else subject
     if subject_id:
-        what = f"{what}: {names.get(subject, {}).get(subject_id, subject_id)}"
+        what = _(
+            "%(subject)s: %(name)s", subject=what, name=names.get(subject, {}).get(subject_id, subject_id)
+        )
     return html.Span(
         [
             html.Strong(what),
-            html.Span(f" · {batches.get(subscription['batch'], subscription['batch'])} · "),
+            html.Span(f" · {_(batches[batch]) if batch in batches else batch} · "),
             html.Span(subscription["email"], className="text-break"),
         ],
         **{
@@ -270,7 +290,7 @@ def message(result_kind: str, text) -> dbc.Alert:
 def secret_shown_once(secret: str) -> html.Div:
     return html.Div(
         [
-            html.P("Give the receiver this secret now: Beacon does not show it again.", className="mb-1"),
+            html.P(_("Give the receiver this secret now: Beacon does not show it again."), className="mb-1"),
             html.Code(secret, className="d-block text-break user-select-all", id="settings-webhook-secret"),
         ]
     )

@@ -12,13 +12,14 @@ from dash import html
 
 from components.closed_loop import cause_list, format_hours, format_share, loop_attributes
 from components.commitments.register import commitment_list
-from components.dates import days_text, format_day
+from components.dates import format_day
 from components.format import format_count
 from components.icons import icon
 from components.journey import REAL_CHANGES_ONLY, journey_map, mover_list
 from components.tiles import scorecard_tiles, tile_grid
 from components.verbatims import verbatim_list
 from data.state.commitments import OPEN_STATUSES
+from i18n import N_, _, ngettext
 
 #: Items each list on the commitments slide shows; the rest are counted.
 COMMITMENTS_SHOWN = 4
@@ -62,7 +63,10 @@ def touchpoint_body(
         parts.append(
             html.Section(
                 [
-                    html.H2(f"Latest comments on {voice['metric']}", className="wall-section-title"),
+                    html.H2(
+                        _("Latest comments on %(metric)s", metric=voice["metric"]),
+                        className="wall-section-title",
+                    ),
                     verbatim_list(
                         voice["comments"], voice["touchpoint_names"], voice["segment_names"], voice["bands"]
                     ),
@@ -87,18 +91,21 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     each cell named by `cells_named(row)`."""
     columns = []
     for index, (title, glyph, tone) in enumerate(
-        (("Improved", "bi-arrow-up-right", "improved"), ("Worsened", "bi-arrow-down-right", "worsened"))
+        (
+            (N_("Improved"), "bi-arrow-up-right", "improved"),
+            (N_("Worsened"), "bi-arrow-down-right", "worsened"),
+        )
     ):
         columns.append(
             html.Section(
                 [
                     html.H2(
-                        [icon(glyph), title],
+                        [icon(glyph), _(title)],
                         className="wall-section-title",
                     ),
-                    mover_list("KPIs", kpi_movers[index], _metric_name, _no_link, "wall-list-title"),
+                    mover_list(_("KPIs"), kpi_movers[index], _metric_name, _no_link, "wall-list-title"),
                     mover_list(
-                        f"{metric_name} by touchpoint × segment",
+                        _("%(metric)s by touchpoint × segment", metric=metric_name),
                         cell_movers[index],
                         cells_named,
                         _no_link,
@@ -111,7 +118,7 @@ def movers_body(kpi_movers: tuple, cell_movers: tuple, cells_named, metric_name:
     return [
         html.Div(columns, className="wall-movers movers"),
         html.P(
-            REAL_CHANGES_ONLY,
+            _(REAL_CHANGES_ONLY),
             className="wall-footnote",
         ),
     ]
@@ -126,14 +133,16 @@ def _commitment_column(title: str, glyph: str, frame: pd.DataFrame, names, effec
                 [
                     icon(glyph),
                     f"{title} ",
-                    html.Span(len(frame)),
+                    html.Span(format_count(len(frame))),
                 ],
                 className="wall-section-title",
             ),
             commitment_list(shown, names, effects, today)
             if len(shown)
             else html.P(empty, className="wall-empty"),
-            html.P(f"and {more} more", className="wall-more") if more else None,
+            html.P(ngettext("and %(num)s more", "and %(num)s more", more), className="wall-more")
+            if more
+            else None,
         ],
         className="wall-commitment-column",
         **{"data-count": str(len(frame))},
@@ -153,31 +162,31 @@ def commitments_body(register: pd.DataFrame, names: dict, effects: dict, today: 
     return html.Div(
         [
             _commitment_column(
-                "Overdue",
+                _("Overdue"),
                 "bi-alarm-fill",
                 open_ones[open_ones["overdue"]],
                 names,
                 effects,
                 today,
-                "Nothing overdue.",
+                _("Nothing overdue."),
             ),
             _commitment_column(
-                "Due next",
+                _("Due next"),
                 "bi-calendar-event",
                 open_ones[~open_ones["overdue"]],
                 names,
                 effects,
                 today,
-                "Nothing open.",
+                _("Nothing open."),
             ),
             _commitment_column(
-                f"Done in {period.label}",
+                _("Done in %(period)s", period=period.label),
                 "bi-check-circle-fill",
                 done,
                 names,
                 effects,
                 today,
-                "Nothing finished yet in this period.",
+                _("Nothing finished yet in this period."),
             ),
         ],
         className="wall-commitments",
@@ -190,32 +199,44 @@ def cases_body(figures: dict, period_label: str) -> html.Div:
     n = figures["n"]
     if not n:
         return html.Div(
-            html.P(f"No follow-up cases from answers in {period_label}.", className="wall-empty"),
+            html.P(
+                _("No follow-up cases from answers in %(period)s.", period=period_label),
+                className="wall-empty",
+            ),
             className="wall-cases",
             **loop_attributes(figures),
         )
     big = [
-        ("Open now", format_count(figures["backlog"]), f"of {format_count(n)} cases", "backlog"),
         (
-            "Overdue",
+            _("Open now"),
+            format_count(figures["backlog"]),
+            ngettext("of %(num)s case", "of %(num)s cases", n),
+            "backlog",
+        ),
+        (
+            _("Overdue"),
             format_count(figures["overdue"]),
-            "past a due time",
+            _("past a due time"),
             "overdue",
         ),
         (
-            "Contacted on time",
+            _("Contacted on time"),
             format_share(figures["share"]),
-            f"{format_count(figures['on_time'])} of {format_count(figures['due'])} due"
+            _(
+                "%(on_time)s of %(due)s due",
+                on_time=format_count(figures["on_time"]),
+                due=format_count(figures["due"]),
+            )
             if figures["due"]
-            else "no contact due yet",
+            else _("no contact due yet"),
             "on-time",
         ),
         (
-            "To first contact",
+            _("To first contact"),
             format_hours(figures["median_hours"]),
-            f"median of {format_count(figures['contacted'])}"
+            _("median of %(count)s", count=format_count(figures["contacted"]))
             if figures["contacted"]
-            else "none contacted yet",
+            else _("none contacted yet"),
             "median",
         ),
     ]
@@ -239,7 +260,7 @@ def cases_body(figures: dict, period_label: str) -> html.Div:
             ),
             html.Section(
                 [
-                    html.H2("Top root causes", className="wall-section-title"),
+                    html.H2(_("Top root causes"), className="wall-section-title"),
                     *cause_list(figures["causes"], CAUSES_SHOWN, "loop-causes wall-loop-causes"),
                 ],
                 className="wall-loop-causes-section",
@@ -264,7 +285,7 @@ def progress_steps(titles: list[str]) -> list:
 
 
 def as_of_text(as_of: date) -> str:
-    return f"Data as of {format_day(as_of)}"
+    return _("Data as of %(day)s", day=format_day(as_of))
 
 
 def stale_banner(as_of: date, today: date, stale_days: int):
@@ -272,14 +293,26 @@ def stale_banner(as_of: date, today: date, stale_days: int):
     age = (today - as_of).days
     if age <= stale_days:
         return None
-    every = "every day" if stale_days <= 1 else f"at least every {stale_days} days"
+    ago = ngettext("%(num)s day ago", "%(num)s days ago", age)
+    if stale_days <= 1:
+        text = _(
+            "The latest data is from %(day)s, %(ago)s; new data is expected every day.",
+            day=format_day(as_of),
+            ago=ago,
+        )
+    else:
+        text = ngettext(
+            "The latest data is from %(day)s, %(ago)s; new data is expected at least every %(num)s day.",
+            "The latest data is from %(day)s, %(ago)s; new data is expected at least every %(num)s days.",
+            stale_days,
+            day=format_day(as_of),
+            ago=ago,
+        )
     return html.Div(
         [
             icon("bi-hourglass-bottom"),
-            html.Strong("Stale data"),
-            html.Span(
-                f"The latest data is from {format_day(as_of)}, {days_text(age)} ago; new data is expected {every}."
-            ),
+            html.Strong(_("Stale data")),
+            html.Span(text),
         ],
         className="wall-banner wall-banner-stale",
         role="alert",
@@ -292,8 +325,8 @@ def data_problem_banner(message: str) -> html.Div:
     return html.Div(
         [
             icon("bi-exclamation-octagon-fill"),
-            html.Strong("Cannot refresh"),
-            html.Span(f"{message} The figures on screen are the last good ones."),
+            html.Strong(_("Cannot refresh")),
+            html.Span(_("%(problem)s The figures on screen are the last good ones.", problem=message)),
         ],
         className="wall-banner wall-banner-problem",
         role="alert",

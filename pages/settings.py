@@ -16,11 +16,14 @@ from components.feedback import problem
 from components.icons import icon
 from components.pieces import card, select
 from data.state import database
+from i18n import N_, _
 from views import alerts
 from views.context import state_unreachable
 from views.users import acting_user
 
-dash.register_page(__name__, path="/settings", name="Settings", title="Settings · Beacon", order=9)
+dash.register_page(
+    __name__, path="/settings", name="Settings", title=lambda **_query: _("Settings · Beacon"), order=9
+)
 
 ROOT = "settings-root"
 SUBSCRIPTIONS = "settings-subscriptions"  # the checklist of the user's subscriptions
@@ -43,14 +46,14 @@ WEBHOOK_URL = "settings-webhook-url"
 WEBHOOK_SECRET = "settings-webhook-secret-input"
 WEBHOOK_ADD = "settings-webhook-add"
 WEBHOOK_MESSAGE = "settings-webhook-message"
-NO_ONE = {"subscriptions": "You have no subscriptions.", "webhooks": "No webhooks yet."}
+NO_ONE = {"subscriptions": N_("You have no subscriptions."), "webhooks": N_("No webhooks yet.")}
 
 
 def layout(**_query):
     try:
         return _page()
     except queries.WarehouseError as error:
-        return problem("The warehouse cannot be read", str(error), back_href=None)
+        return problem(_("The warehouse cannot be read"), str(error), back_href=None)
     except database.UnreachableError:
         return state_unreachable()
 
@@ -59,28 +62,33 @@ def _page():
     user = acting_user()
     if not alerts.may_subscribe(user):
         return problem(
-            "Settings are not for this screen", "Sign in as a person to choose your alerts.", back_href=None
+            _("Settings are not for this screen"),
+            _("Sign in as a person to choose your alerts."),
+            back_href=None,
         )
     held = alerts.subscriptions(user)
     sections = [
-        dbc.Col(card("Your subscriptions", _subscriptions(held), class_name="settings-card"), lg=6),
-        dbc.Col(card("Subscribe", _subscribe_form(user), class_name="settings-card"), lg=6),
+        dbc.Col(card(_("Your subscriptions"), _subscriptions(held), class_name="settings-card"), lg=6),
+        dbc.Col(card(_("Subscribe"), _subscribe_form(user), class_name="settings-card"), lg=6),
     ]
     email, own, on = alerts.owner_defaults(user)
     if email is not None:
         sections.append(
             dbc.Col(
-                card("Your metrics' alerts", _owner_defaults(email, own, on), class_name="settings-card"),
+                card(_("Your metrics' alerts"), _owner_defaults(email, own, on), class_name="settings-card"),
                 lg=6,
             )
         )
     if alerts.may_manage_webhooks(user):
-        sections.append(dbc.Col(card("Webhooks", _webhooks(user), class_name="settings-card"), lg=6))
+        sections.append(dbc.Col(card(_("Webhooks"), _webhooks(user), class_name="settings-card"), lg=6))
     return html.Div(
         [
             html.Div(
                 html.Div(
-                    [html.H1("Settings"), html.Div(f"Alerts for {user.name}", className="page-subtitle")],
+                    [
+                        html.H1(_("Settings")),
+                        html.Div(_("Alerts for %(name)s", name=user.name), className="page-subtitle"),
+                    ],
                     className="page-title",
                 ),
                 className="page-header",
@@ -105,11 +113,14 @@ def validation_extras() -> list:
 def _subscriptions(held: list[dict]) -> list:
     return [
         html.P(
-            NO_ONE["subscriptions"], id=NO_SUBSCRIPTIONS, hidden=bool(held), className="text-body-secondary"
+            _(NO_ONE["subscriptions"]),
+            id=NO_SUBSCRIPTIONS,
+            hidden=bool(held),
+            className="text-body-secondary",
         ),
         checklist(SUBSCRIPTIONS, _options(held), []),
         dbc.Button(
-            [icon("bi-x-circle", "me-1"), "End the ticked subscriptions"],
+            [icon("bi-x-circle", "me-1"), _("End the ticked subscriptions")],
             id=END,
             size="sm",
             color="secondary",
@@ -126,14 +137,14 @@ def _field(label: str, control, control_id: str) -> html.Div:
 
 
 def _subscribe_form(user) -> list:
-    subjects = list(alerts.SUBJECTS.items())
+    subjects = [(key, _(text)) for key, text in alerts.SUBJECTS.items()]
     return [
         html.Div(
             [
-                select(SUBJECT, alerts.FIELDS["subject"], subjects, "metric", class_name="flex-fill"),
+                select(SUBJECT, alerts.field("subject"), subjects, "metric", class_name="flex-fill"),
                 select(
                     TARGET,
-                    alerts.FIELDS["subject_id"],
+                    alerts.field("subject_id"),
                     alerts.choices("metric"),
                     alerts.choices("metric")[0][0] if alerts.choices("metric") else None,
                     class_name="flex-fill",
@@ -142,38 +153,41 @@ def _subscribe_form(user) -> list:
             className="d-flex flex-wrap gap-2 mb-3",
         ),
         _field(
-            alerts.FIELDS["batch"],
+            alerts.field("batch"),
             dbc.RadioItems(
                 id=BATCH,
-                options=[{"label": text, "value": key} for key, text in alerts.BATCHES.items()],
+                options=[{"label": _(text), "value": key} for key, text in alerts.BATCHES.items()],
                 value="instant",
                 inline=True,
             ),
             BATCH,
         ),
         _field(
-            alerts.FIELDS["email"],
+            alerts.field("email"),
             dbc.Input(
                 id=EMAIL,
                 type="email",
                 value=alerts.default_email(user),
-                placeholder="name@example.com",
+                placeholder=_("name@example.com"),
                 autocomplete="email",
                 size="sm",
             ),
             EMAIL,
         ),
-        dbc.Button([icon("bi-bell", "me-1"), "Subscribe"], id=SUBSCRIBE, size="sm", color="primary"),
+        dbc.Button([icon("bi-bell", "me-1"), _("Subscribe")], id=SUBSCRIBE, size="sm", color="primary"),
         html.Div(id=SUBSCRIBE_MESSAGE, **{"aria-live": "polite"}),
     ]
 
 
 def _owner_defaults(email: str, own: list[tuple[str, str]], on: set[str]) -> list:
     options = [{"label": name, "value": metric_id} for metric_id, name in own]
-    options.append({"label": "The weekly digest", "value": "digest"})
+    options.append({"label": _("The weekly digest"), "value": "digest"})
     return [
         html.P(
-            f"As their owner, you hear about these at {email} without subscribing. Untick one to stop.",
+            _(
+                "As their owner, you hear about these at %(email)s without subscribing. Untick one to stop.",
+                email=email,
+            ),
             className="small text-body-secondary text-break",
         ),
         checklist(OWNER_ALERTS, options, [o["value"] for o in options if o["value"] in on]),
@@ -184,38 +198,40 @@ def _owner_defaults(email: str, own: list[tuple[str, str]], on: set[str]) -> lis
 def _webhooks(user) -> list:
     hooks = alerts.webhooks(user)
     return [
-        html.P(NO_ONE["webhooks"], id=NO_WEBHOOKS, hidden=bool(hooks), className="text-body-secondary"),
+        html.P(_(NO_ONE["webhooks"]), id=NO_WEBHOOKS, hidden=bool(hooks), className="text-body-secondary"),
         checklist(WEBHOOKS, webhook_options(hooks), []),
         dbc.Button(
-            [icon("bi-trash", "me-1"), "Remove the ticked webhooks"],
+            [icon("bi-trash", "me-1"), _("Remove the ticked webhooks")],
             id=WEBHOOK_REMOVE,
             size="sm",
             color="secondary",
             outline=True,
             class_name="mb-3",
         ),
-        html.H3("Add a webhook", className="h6"),
+        html.H3(_("Add a webhook"), className="h6"),
         _field(
-            alerts.FIELDS["name"],
-            dbc.Input(id=WEBHOOK_NAME, placeholder="Team channel", size="sm"),
+            alerts.field("name"),
+            dbc.Input(id=WEBHOOK_NAME, placeholder=_("Team channel"), size="sm"),
             WEBHOOK_NAME,
         ),
         _field(
-            alerts.FIELDS["url"],
+            alerts.field("url"),
             dbc.Input(id=WEBHOOK_URL, type="url", placeholder="https://hooks.example.com/…", size="sm"),
             WEBHOOK_URL,
         ),
         _field(
-            alerts.FIELDS["secret"],
+            alerts.field("secret"),
             dbc.Input(
                 id=WEBHOOK_SECRET,
-                placeholder="Leave empty and Beacon makes one",
+                placeholder=_("Leave empty and Beacon makes one"),
                 size="sm",
                 autocomplete="off",
             ),
             WEBHOOK_SECRET,
         ),
-        dbc.Button([icon("bi-plus-lg", "me-1"), "Add webhook"], id=WEBHOOK_ADD, size="sm", color="primary"),
+        dbc.Button(
+            [icon("bi-plus-lg", "me-1"), _("Add webhook")], id=WEBHOOK_ADD, size="sm", color="primary"
+        ),
         html.Div(id=WEBHOOK_MESSAGE, **{"aria-live": "polite"}),
     ]
 

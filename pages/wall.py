@@ -13,11 +13,13 @@ import json
 from dataclasses import dataclass, replace
 
 import dash
+from babel import Locale
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from plotly.utils import PlotlyJSONEncoder
 
 import auth
+import i18n
 import queries
 from components.feedback import problem
 from components.header import view_attributes
@@ -37,6 +39,7 @@ from components.wall import (
     wall_slide,
 )
 from data.state import cases, commitments, database
+from i18n import _
 from queries.accountability import commitments_in_view
 from views import closed_loop
 from views.commitment_context import effects, names
@@ -44,7 +47,7 @@ from views.context import resolve
 from views.users import acting_user, may_read_comments
 from views.wall_settings import WallSettingError, WallSettings, parse_wall_settings
 
-dash.register_page(__name__, path="/wall", name="Wall", title="Wall · Beacon", order=6)
+dash.register_page(__name__, path="/wall", name="Wall", title=lambda **_query: _("Wall · Beacon"), order=6)
 
 ROOT = "wall-root"
 SETTINGS = "wall-settings"  # the parsed URL, for callbacks
@@ -62,6 +65,7 @@ RECONNECTING = "wall-reconnecting"
 RECONNECTING_MESSAGE = "wall-reconnecting-message"
 PROGRESS = "wall-progress"
 POSITION = "wall-position"
+WORDS = "wall-words"  # the browser's words and clock in the page's language (assets/wall.js)
 
 TICK_MS = 500  # a slide changes at most this late
 HEARTBEAT_SECONDS = 5
@@ -82,21 +86,22 @@ def layout(**query):
     try:
         settings = _for_this_screen(parse_wall_settings(query))
     except WallSettingError as error:
-        return _problem_frame("This wall's address needs fixing", str(error))
+        return _problem_frame(_("This wall's address needs fixing"), str(error))
     try:
         deck = _deck(settings)
     except queries.WarehouseError as error:
-        return _problem_frame("The warehouse cannot be read", str(error))
+        return _problem_frame(_("The warehouse cannot be read"), str(error))
     except (queries.PeriodError, LookupError) as error:
-        return _problem_frame("This wall cannot be shown", str(error))
+        return _problem_frame(_("This wall cannot be shown"), str(error))
     except database.UnreachableError as error:
-        return _problem_frame("The commitments cannot be read just now", str(error))
+        return _problem_frame(_("The commitments cannot be read just now"), str(error))
     banner = stale_banner(deck.as_of, commitments.current_date(), settings.stale)
     return html.Div(
         [
             dcc.Store(id=SETTINGS, data=settings.to_dict()),
             dcc.Store(id=DECK_INFO, data={"titles": deck.titles}),
             dcc.Store(id=DIGEST, data=deck.digest),
+            dcc.Store(id=WORDS, data=browser_words()),
             dcc.Store(id=CONNECTION, data={"online": True}),
             dcc.Interval(id=TICK, interval=TICK_MS),
             dcc.Interval(id=REFRESH, interval=settings.refresh * 1000),
@@ -114,7 +119,7 @@ def layout(**query):
                     html.Div(
                         [
                             icon("bi-wifi-off"),
-                            html.Strong("Reconnecting"),
+                            html.Strong(_("Reconnecting")),
                             html.Span(id=RECONNECTING_MESSAGE),
                         ],
                         id=RECONNECTING,
@@ -147,6 +152,20 @@ def layout(**query):
     )
 
 
+def browser_words() -> dict:
+    """What assets/wall.js writes, in this request's language: the clock's CLDR pattern ("HH:mm", "H.mm")
+    and digits (Persian: ۰–۹), and its sentences with their named placeholders."""
+    code = i18n.current()
+    return {
+        "clock": Locale.parse(i18n.LANGUAGES[code].formats).datetime_skeletons["Hm"].pattern,
+        "digits": "".join(i18n.format_integer(digit) for digit in range(10)),
+        "position": _("%(position)s of %(count)s · next: %(title)s"),
+        "offline": _(
+            "The server has not answered since %(time)s. The figures are the last good ones until it is back."
+        ),
+    }
+
+
 def _problem_frame(title: str, message: str) -> html.Div:
     """A problem, shown full screen and large, so whoever set up the TV reads it from where they stand."""
     return html.Div(
@@ -171,6 +190,8 @@ def _view_settings(settings: WallSettings) -> dict:
         "metric": settings.metric,
         "public": settings.public,
         "comments": not settings.public and may_read_comments(),
+        # The slides are drawn in words: each language has its own.
+        "language": i18n.current(),
     }
 
 
@@ -194,7 +215,7 @@ def _public(frame, view_settings: dict):
 
 
 def _period_text(view) -> str:
-    return f"{view.period.label} vs {view.comparison.label}"
+    return _("%(period)s vs %(comparison)s", period=view.period.label, comparison=view.comparison.label)
 
 
 @queries.memoised
@@ -205,7 +226,7 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
     metrics = queries.metrics().set_index("metric_id")
     by_touchpoint, metric_id = _journey_metric(view, view_settings)
     segment = view_settings["segment"]
-    audience = segment_names.get(segment, "All customers")
+    audience = segment_names.get(segment, _("All customers"))
     period = _period_text(view)
     touchpoints = queries.touchpoints()
     touchpoint_names = touchpoints.set_index("touchpoint_id")["name"]
@@ -217,22 +238,32 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
         return slide_id, title, subtitle, body
 
     if kind == "scorecard":
-        return [scorecard(segment, "Scorecard", f"{audience} · {period}", "scorecard")]
+        return [scorecard(segment, _("Scorecard"), f"{audience} · {period}", "scorecard")]
     if kind == "segment":
         chosen = [key] if key else list(segment_names.index)
         for segment_id in chosen:
             if segment_id not in segment_names:
-                raise LookupError(f"slides=segment:{segment_id}: there is no such customer segment.")
+                raise LookupError(
+                    _("slides=segment:%(id)s: there is no such customer segment.", id=segment_id)
+                )
         return [
             scorecard(
-                segment_id, segment_names[segment_id], f"Customer segment · {period}", f"segment:{segment_id}"
+                segment_id,
+                segment_names[segment_id],
+                _("Customer segment · %(period)s", period=period),
+                f"segment:{segment_id}",
             )
             for segment_id in chosen
         ]
     if kind == "journey":
         body = journey_body(touchpoints, _public(by_touchpoint, view_settings), metric_id)
-        subtitle = f"{audience} · coloured by {metrics.loc[metric_id, 'name']} · {period}"
-        return [("journey", "Customer journey", subtitle, body)]
+        subtitle = _(
+            "%(audience)s · coloured by %(metric)s · %(period)s",
+            audience=audience,
+            metric=metrics.loc[metric_id, "name"],
+            period=period,
+        )
+        return [("journey", _("Customer journey"), subtitle, body)]
     if kind == "movers":
         kpi_movers = queries.real_changes(_public(queries.scorecard(view, segment_id=segment), view_settings))
         body = movers_body(
@@ -241,11 +272,12 @@ def _warehouse_slides(kind: str, key: str | None, view_settings: dict) -> list[t
             cell_label(touchpoint_names, segment_names),
             metrics.loc[metric_id, "name"],
         )
-        return [("movers", "What moved", f"{audience} · real changes, {period}", body)]
+        subtitle = _("%(audience)s · real changes, %(period)s", audience=audience, period=period)
+        return [("movers", _("What moved"), subtitle, body)]
     chosen = [key] if key else list(touchpoints["touchpoint_id"])
     for touchpoint_id in chosen:
         if touchpoint_id not in touchpoint_names:
-            raise LookupError(f"slides=touchpoint:{touchpoint_id}: there is no such touchpoint.")
+            raise LookupError(_("slides=touchpoint:%(id)s: there is no such touchpoint.", id=touchpoint_id))
     cards = _touchpoint_cards(view, chosen, segment)
     voices = _voices(view, cards, segment, segment_names) if view_settings["comments"] else {}
     stages = touchpoints.set_index("touchpoint_id")
@@ -330,8 +362,9 @@ def _commitments_slide(slides_key: dict, view, segment_names) -> tuple[str, str,
         else view.period
     )
     body = commitments_body(register, labels, effects(register, view.as_of), today, period)
-    audience = segment_names.get(slides_key["segment"], "All customers")
-    return "commitments", "Commitments", f"{audience} · what owners promised, and where it stands", body
+    audience = segment_names.get(slides_key["segment"], _("All customers"))
+    subtitle = _("%(audience)s · what owners promised, and where it stands", audience=audience)
+    return "commitments", _("Commitments"), subtitle, body
 
 
 def _cases_slide(slides_key: dict, view, segment_names) -> tuple[str, str, str, object]:
@@ -339,9 +372,13 @@ def _cases_slide(slides_key: dict, view, segment_names) -> tuple[str, str, str, 
     segment's), in counts and the causes' list names only, in public mode too: never a comment, a note,
     a cause in words or a respondent's reference (they are not even read)."""
     figures = closed_loop.overall(view, segment_id=slides_key["segment"])
-    audience = segment_names.get(slides_key["segment"], "All customers")
-    subtitle = f"{audience} · follow-up of unhappy answers in {view.period.label}"
-    return "cases", "Closing the loop", subtitle, cases_body(figures, view.period.label)
+    audience = segment_names.get(slides_key["segment"], _("All customers"))
+    subtitle = _(
+        "%(audience)s · follow-up of unhappy answers in %(period)s",
+        audience=audience,
+        period=view.period.label,
+    )
+    return "cases", _("Closing the loop"), subtitle, cases_body(figures, view.period.label)
 
 
 def _fingerprint(value) -> str:
@@ -449,6 +486,7 @@ clientside_callback(
     Input(TICK, "n_intervals"),
     State(SETTINGS, "data"),
     State(DECK_INFO, "data"),
+    State(WORDS, "data"),
 )
 
 clientside_callback(
@@ -459,5 +497,6 @@ clientside_callback(
     Input(HEARTBEAT, "n_intervals"),
     State(CONNECTION, "data"),
     State(SETTINGS, "data"),
+    State(WORDS, "data"),
     prevent_initial_call=True,
 )

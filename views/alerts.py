@@ -20,6 +20,7 @@ import auth
 import queries
 from components.alert_messages import sentence
 from data.state import alerts, database
+from i18n import N_, _, ngettext
 from views.results import Busy, Invalid, Refused
 
 log = logging.getLogger(__name__)
@@ -31,18 +32,48 @@ KIND_WINDOW = 1000
 #: The events a metric page's "Recent alerts" card lists.
 METRIC_CARD_LIMIT = 5
 #: The subjects one can subscribe to, in the form's order, and what each is called.
-SUBJECTS = {"metric": "Metric", "touchpoint": "Touchpoint", "segment": "Segment", "digest": "Weekly digest"}
-BATCHES = {"instant": "At once", "daily": "In a daily summary"}
+#: (English: translate each with `_` where shown, as `field` does the fields.)
+SUBJECTS = {
+    "metric": N_("Metric"),
+    "touchpoint": N_("Touchpoint"),
+    "segment": N_("Segment"),
+    "digest": N_("Weekly digest"),
+}
+BATCHES = {"instant": N_("At once"), "daily": N_("In a daily summary")}
 #: The settings form's fields, as messages name them.
 FIELDS = {
-    "email": "E-mail address",
-    "subject": "Alerts about",
-    "subject_id": "Which one",
-    "batch": "When",
-    "name": "Name",
-    "url": "URL",
-    "secret": "Secret",
+    "email": N_("E-mail address"),
+    "subject": N_("Alerts about"),
+    "subject_id": N_("Which one"),
+    "batch": N_("When"),
+    "name": N_("Name"),
+    "url": N_("URL"),
+    "secret": N_("Secret"),
 }
+#: The role words of refusals ("you are signed in as a viewer").
+ROLE_WORDS = {
+    auth.VIEWER: N_("viewer"),
+    auth.OWNER: N_("owner"),
+    auth.ADMIN: N_("admin"),
+    auth.DISPLAY: N_("display"),
+}
+#: "Which one" of each subject, as a form's message asks for it.
+_WHICH = {
+    "metric": N_("Which one: choose which metric to hear about."),
+    "touchpoint": N_("Which one: choose which touchpoint to hear about."),
+    "segment": N_("Which one: choose which segment to hear about."),
+}
+
+
+def field(name: str) -> str:
+    """A field of the settings form in words, in the current language."""
+    return _(FIELDS[name])
+
+
+def _role(user: auth.User) -> str:
+    return _(ROLE_WORDS[user.role]) if user.role in ROLE_WORDS else str(user.role)
+
+
 #: The catalogue query of each subject with an id.
 _CATALOGUES = {"metric": queries.metrics, "touchpoint": queries.touchpoints, "segment": queries.segments}
 
@@ -212,13 +243,18 @@ def _who(user: auth.User) -> str:
 
 def subscribe(user: auth.User, email: str, subject: str, subject_id: str | None, batch: str) -> Result:
     if not may_subscribe(user):
-        return Refused(f"Not saved: you are signed in as a {user.role}, who does not subscribe to alerts.")
+        return Refused(
+            _(
+                "Not saved: you are signed in as a %(role)s, who does not subscribe to alerts.",
+                role=_role(user),
+            )
+        )
     if subject not in SUBJECTS:
-        return Invalid("subject", f"{FIELDS['subject']}: choose a metric, touchpoint, segment or the digest.")
+        return Invalid("subject", _("Alerts about: choose a metric, touchpoint, segment or the digest."))
     if subject != "digest" and subject_id not in dict(choices(subject)):
-        return Invalid("subject_id", f"{FIELDS['subject_id']}: choose which {subject} to hear about.")
+        return Invalid("subject_id", _(_WHICH[subject]))
     if batch not in BATCHES:
-        return Invalid("batch", f"{FIELDS['batch']}: choose at once or in a daily summary.")
+        return Invalid("batch", _("When: choose at once or in a daily summary."))
 
     def save() -> Result:
         try:
@@ -226,9 +262,9 @@ def subscribe(user: auth.User, email: str, subject: str, subject_id: str | None,
                 subscriber(user), email, subject, None if subject == "digest" else subject_id, batch
             )
         except ValueError as error:  # subject and batch are checked above: what is left is the address
-            return Invalid("email", f"{FIELDS['email']}: {error}")
+            return Invalid("email", _("%(field)s: %(problem)s", field=field("email"), problem=error))
         log.info("Alerts: %s subscribed to %s %s (%s)", _who(user), subject, subject_id or "", batch)
-        return Done("Subscribed.")
+        return Done(_("Subscribed."))
 
     return _guarded(save)
 
@@ -236,21 +272,25 @@ def subscribe(user: auth.User, email: str, subject: str, subject_id: str | None,
 def end_subscriptions(user: auth.User, subscription_ids: list) -> Result:
     """End some of the user's own subscriptions; anyone else's is refused, and nothing is ended then."""
     if not may_subscribe(user):
-        return Refused(f"Nothing ended: you are signed in as a {user.role}.")
+        return Refused(_("Nothing ended: you are signed in as a %(role)s.", role=_role(user)))
 
     def end() -> Result:
         own = {row["subscription_id"] for row in subscriptions(user)}
         wanted = {int(i) for i in subscription_ids or [] if str(i).isdigit()}
         if not wanted:
-            return Invalid("subscriptions", "Tick the subscriptions to end first.")
+            return Invalid("subscriptions", _("Tick the subscriptions to end first."))
         if not wanted <= own:
             return Refused(
-                "Nothing ended: you may end only your own subscriptions (some were ended already)."
+                _("Nothing ended: you may end only your own subscriptions (some were ended already).")
             )
         for subscription_id in sorted(wanted):
             alerts.end_subscription(subscription_id, _who(user))
         log.info("Alerts: %s ended subscriptions %s", _who(user), sorted(wanted))
-        return Done("Subscription ended." if len(wanted) == 1 else f"{len(wanted)} subscriptions ended.")
+        return Done(
+            _("Subscription ended.")
+            if len(wanted) == 1
+            else ngettext("%(num)s subscription ended.", "%(num)s subscriptions ended.", len(wanted))
+        )
 
     return _guarded(end)
 
@@ -259,18 +299,18 @@ def set_owner_alerts(user: auth.User, wanted_on: list) -> Result:
     """Turn an owner's default alerts of each of their metrics (and their digest) on or off: `wanted_on`
     holds the metric ids (and "digest") they want."""
     if user.role not in (auth.OWNER, auth.ADMIN) or not user.owner_id:
-        return Refused("Not saved: only a metric's owner turns its default alerts on or off.")
+        return Refused(_("Not saved: only a metric's owner turns its default alerts on or off."))
 
     def save() -> Result:
         email, own, on = owner_defaults(user)
         if email is None:
-            return Refused("Not saved: the catalogue has no e-mail address for you as an owner.")
-        wanted = set(wanted_on or []) & ({metric_id for metric_id, _ in own} | {"digest"})
+            return Refused(_("Not saved: the catalogue has no e-mail address for you as an owner."))
+        wanted = set(wanted_on or []) & ({metric_id for metric_id, _name in own} | {"digest"})
         for key in sorted((on - wanted) | (wanted - on)):
             subject, subject_id = ("digest", None) if key == "digest" else ("metric", key)
             (alerts.opt_in if key in wanted else alerts.opt_out)(email, subject, subject_id)
         log.info("Alerts: %s's default alerts now %s", _who(user), sorted(wanted))
-        return Done("Saved: your default alerts are as ticked.")
+        return Done(_("Saved: your default alerts are as ticked."))
 
     return _guarded(save)
 
@@ -284,32 +324,36 @@ def _webhook_field(message: str) -> str:
 def add_webhook(user: auth.User, name: str, url: str, secret: str | None) -> Result:
     """A new webhook; a random secret when none is given. Done.secret is shown once, never again."""
     if not may_manage_webhooks(user):
-        return Refused("Not saved: only an admin adds webhooks.")
+        return Refused(_("Not saved: only an admin adds webhooks."))
     secret = (secret or "").strip() or secrets.token_urlsafe(24)
 
     def save() -> Result:
         try:
             webhook_id = alerts.add_webhook(name, url, secret, _who(user))
         except ValueError as error:
-            field = _webhook_field(str(error))
-            return Invalid(field, f"{FIELDS[field]}: {error}")
+            which = _webhook_field(str(error))
+            return Invalid(which, _("%(field)s: %(problem)s", field=field(which), problem=error))
         log.info("Alerts: %s added webhook %s", _who(user), webhook_id)
-        return Done(f"Webhook “{name.strip()}” added.", secret=secret)
+        return Done(_("Webhook “%(name)s” added.", name=name.strip()), secret=secret)
 
     return _guarded(save)
 
 
 def end_webhooks(user: auth.User, webhook_ids: list) -> Result:
     if not may_manage_webhooks(user):
-        return Refused("Nothing removed: only an admin removes webhooks.")
+        return Refused(_("Nothing removed: only an admin removes webhooks."))
     wanted = sorted({int(i) for i in webhook_ids or [] if str(i).isdigit()})
     if not wanted:
-        return Invalid("webhooks", "Tick the webhooks to remove first.")
+        return Invalid("webhooks", _("Tick the webhooks to remove first."))
 
     def end() -> Result:
         for webhook_id in wanted:
             alerts.end_webhook(webhook_id)
         log.info("Alerts: %s removed webhooks %s", _who(user), wanted)
-        return Done("Webhook removed." if len(wanted) == 1 else f"{len(wanted)} webhooks removed.")
+        return Done(
+            _("Webhook removed.")
+            if len(wanted) == 1
+            else ngettext("%(num)s webhook removed.", "%(num)s webhooks removed.", len(wanted))
+        )
 
     return _guarded(end)

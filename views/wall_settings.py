@@ -9,6 +9,8 @@ the screen sees at once what to fix.
 
 from dataclasses import dataclass
 
+from i18n import _
+
 #: Slides a wall can show, in the words of its `slides=` parameter. `touchpoints` and `segments` stand for
 #: one slide per touchpoint (journey order) or segment; `touchpoint:ID` and `segment:ID` for one each.
 SLIDE_KINDS = ("scorecard", "journey", "movers", "commitments", "cases", "touchpoint", "segment")
@@ -61,7 +63,7 @@ class WallSettings:
 
 
 def _slide(token: str) -> SlideSpec:
-    kind, _, key = token.partition(":")
+    kind, _colon, key = token.partition(":")
     plural = {"touchpoints": "touchpoint", "segments": "segment"}
     if kind in plural and not key:
         return SlideSpec(plural[kind])
@@ -70,9 +72,12 @@ def _slide(token: str) -> SlideSpec:
     if kind in SINGLE_SLIDES and not key:
         return SlideSpec(kind)
     raise WallSettingError(
-        f"slides={token!r} is not a slide. Use any of scorecard, journey, movers, commitments, cases, "
-        "touchpoints (one slide each), segments (one slide each), touchpoint:ID or segment:ID, "
-        "separated by commas."
+        _(
+            "slides=%(value)s is not a slide. Use any of scorecard, journey, movers, commitments, cases, "
+            "touchpoints (one slide each), segments (one slide each), touchpoint:ID or segment:ID, "
+            "separated by commas.",
+            value=repr(token),
+        )
     )
 
 
@@ -85,8 +90,12 @@ def _number(name: str, text: str | None) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        unit = "days" if name == "stale" else "seconds"
-        raise WallSettingError(f"{name}={text!r} must be a whole number of {unit} from {low} to {high}.")
+        values = {"name": name, "value": repr(text), "low": low, "high": high}
+        raise WallSettingError(
+            _("%(name)s=%(value)s must be a whole number of days from %(low)s to %(high)s.", **values)
+            if name == "stale"
+            else _("%(name)s=%(value)s must be a whole number of seconds from %(low)s to %(high)s.", **values)
+        )
     return value
 
 
@@ -96,10 +105,12 @@ def parse_wall_settings(query: dict) -> WallSettings:
     slides = tuple(_slide(token) for token in tokens) or tuple(SlideSpec(kind) for kind in DEFAULT_SLIDES)
     theme = query.get("theme") or THEMES[0]
     if theme not in THEMES:
-        raise WallSettingError(f"theme={theme!r} is not a theme. Use theme=dark or theme=light.")
+        raise WallSettingError(
+            _("theme=%(value)s is not a theme. Use theme=dark or theme=light.", value=repr(theme))
+        )
     public = query.get("public") or "0"
     if public not in ("0", "1"):
-        raise WallSettingError(f"public={public!r} must be 1 (for a public place) or 0.")
+        raise WallSettingError(_("public=%(value)s must be 1 (for a public place) or 0.", value=repr(public)))
     return WallSettings(
         slides=slides,
         dwell=_number("dwell", query.get("dwell")),
