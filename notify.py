@@ -22,6 +22,16 @@ from views import clock, digest
 log = logging.getLogger(__name__)
 
 
+def _owner_ids(warehouse: bool) -> dict[str, str]:
+    """The catalogue's owner e-mail → owner_id, for the sender to find an owner's account's language."""
+    if not warehouse:
+        return {}
+    try:
+        return digest.owner_ids()
+    except clock.WarehouseError:
+        return {}
+
+
 def run_pass(
     dry_run: bool = False, url: str | None = None, publish: bool = True, now: datetime | None = None
 ) -> str:
@@ -46,7 +56,7 @@ def run_pass(
                 digests = digest.queue(now, url)
     except clock.WarehouseError as error:  # a warehouse with no data yet: deliver what waits anyway
         log.warning("No clock events or digest this pass: %s", error)
-    tally = sender.deliver_due(url, wording=alert_messages, dry_run=dry_run)
+    tally = sender.deliver_due(url, wording=alert_messages, dry_run=dry_run, owner_ids=_owner_ids(warehouse))
     for planned in tally.planned:
         print(f"would send: {planned}")
     return (

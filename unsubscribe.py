@@ -13,7 +13,6 @@ import logging
 from dash import Dash
 from flask import Blueprint, render_template
 
-import i18n
 import queries
 from auth.web import TOKEN_LINKS
 from components.alerts import format_time

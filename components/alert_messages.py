@@ -1,22 +1,56 @@
 """Every wording of alerts' messages, in one place: a sentence per event, an e-mail (plain text and
-HTML, inline styles, no remote images) for one event or a summary of several, and a webhook's body."""
+HTML, inline styles, no remote images) for one event or a summary of several, and a webhook's body.
+
+In the current language (i18n): the notifier composes each message inside `i18n.language(...)` of its
+recipient. English keeps the ISO days and times its messages always had; the other languages write
+them as their locale does. Labels the facts carry as recorded (a period's, a comparison's) are shown
+as they were recorded."""
 
 import html
+from datetime import date, datetime
 
 import config
+import i18n
 from components.format import format_change, format_count, format_interval, format_target, format_value
-from components.status import STATUS_LABELS
+from components.status import STATUS_LABELS, status_word
+from i18n import N_, _, ngettext
+
+#: How often a metric is expected to have data (the catalogue's cadence), as "expected …" says it.
+_CADENCES = {
+    "daily": N_("expected daily"),
+    "weekly": N_("expected weekly"),
+    "monthly": N_("expected monthly"),
+    "quarterly": N_("expected quarterly"),
+}
+#: A done commitment's verdict (queries.accountability's effect), by its key in the facts.
+_VERDICTS = {
+    "moved": N_("Moved (significant)"),
+    "no_change": N_("No measurable change"),
+    "too_little_data": N_("Too little data"),
+}
 
 
 def _status(status: str | None) -> str:
-    label = STATUS_LABELS.get(status)
-    return label[0].lower() if label else (status or "").replace("_", " ")
+    if status in STATUS_LABELS:
+        return status_word(status).lower()
+    return (status or "").replace("_", " ")
+
+
+def _day(text: str | None) -> str:
+    """A day of the facts (ISO): as it is in English, in the locale's writing elsewhere."""
+    if not text or i18n.current() == i18n.SOURCE:
+        return text or ""
+    try:
+        return i18n.format_day(date.fromisoformat(str(text)[:10]))
+    except ValueError:
+        return str(text)
 
 
 def _slice(facts: dict) -> str:
-    names = [facts.get("touchpoint_name"), facts.get("segment_name")]
-    named = " and ".join(name for name in names if name)
-    return named or "all customers"
+    touchpoint, segment = facts.get("touchpoint_name"), facts.get("segment_name")
+    if touchpoint and segment:
+        return _("%(touchpoint)s and %(segment)s", touchpoint=touchpoint, segment=segment)
+    return touchpoint or segment or _("all customers")
 
 
 def _measure(facts: dict) -> str:
@@ -24,87 +58,155 @@ def _measure(facts: dict) -> str:
     unit = facts.get("unit") or ""
     said = format_value(facts.get("value"), unit)
     if facts.get("low") is not None and facts.get("high") is not None:
-        said += f" (95% interval {format_interval(facts['low'], facts['high'], unit)}"
+        interval = format_interval(facts["low"], facts["high"], unit)
         # What it rests on, as the tiles say: answers for a survey, days for a ratio.
-        if facts.get("kind") == "ratio":
-            said += f", {format_count(facts['days'])} days)" if facts.get("days") is not None else ")"
+        if facts.get("kind") == "ratio" and facts.get("days") is not None:
+            said = _(
+                "%(value)s (95%% interval %(interval)s, %(days)s)",
+                value=said,
+                interval=interval,
+                days=ngettext("%(num)s day", "%(num)s days", int(facts["days"])),
+            )
+        elif facts.get("kind") != "ratio" and facts.get("n") is not None:
+            said = _(
+                "%(value)s (95%% interval %(interval)s, n = %(n)s)",
+                value=said,
+                interval=interval,
+                n=format_count(facts["n"]),
+            )
         else:
-            said += f", n = {format_count(facts['n'])})" if facts.get("n") is not None else ")"
+            said = _("%(value)s (95%% interval %(interval)s)", value=said, interval=interval)
     if facts.get("target") is not None:
         target = format_target(
             facts["target"], facts.get("tolerance"), unit, facts.get("higher_is_better", True) is not False
         )
-        said += f", target {target}"
+        said = _("%(value)s, target %(target)s", value=said, target=target)
     if facts.get("period_label"):
-        said += f", {facts['period_label']}"
+        said = _("%(value)s, %(period)s", value=said, period=facts["period_label"])
     return said
 
 
 def sentence(kind: str, facts: dict) -> str:
     """One plain sentence saying what happened: a subject line, a chat message."""
-    name = facts.get("metric_name") or facts.get("metric_id") or "A metric"
+    name = facts.get("metric_name") or facts.get("metric_id") or _("A metric")
     where = _slice(facts)
     if kind in ("status_worsened", "status_recovered"):
-        moved = (
-            f"went from {_status(facts['previous_status'])} to {_status(facts.get('status'))}"
-            if facts.get("previous_status")
-            else f"is {_status(facts.get('status'))}"
+        if facts.get("previous_status"):
+            return _(
+                "%(metric)s went from %(before)s to %(after)s for %(where)s: %(measure)s.",
+                metric=name,
+                before=_status(facts["previous_status"]),
+                after=_status(facts.get("status")),
+                where=where,
+                measure=_measure(facts),
+            )
+        return _(
+            "%(metric)s is %(status)s for %(where)s: %(measure)s.",
+            metric=name,
+            status=_status(facts.get("status")),
+            where=where,
+            measure=_measure(facts),
         )
-        return f"{name} {moved} for {where}: {_measure(facts)}."
     if kind == "significant_change":
-        change = format_change(facts.get("change"), facts.get("unit") or "")
-        against = facts.get("compare_label") or "the comparison period"
-        return f"{name} changed by {change} against {against} for {where}, beyond noise: {_measure(facts)}."
+        return _(
+            "%(metric)s changed by %(change)s against %(comparison)s for %(where)s, beyond noise: "
+            "%(measure)s.",
+            metric=name,
+            change=format_change(facts.get("change"), facts.get("unit") or ""),
+            comparison=facts.get("compare_label") or _("the comparison period"),
+            where=where,
+            measure=_measure(facts),
+        )
     if kind == "late_data":
-        return (
-            f"{name} has had no new data since {facts.get('latest_day')} (expected {facts.get('cadence')}); "
-            f"as of {facts.get('as_of')}."
+        cadence = facts.get("cadence")
+        return _(
+            "%(metric)s has had no new data since %(day)s (%(expected)s); as of %(as_of)s.",
+            metric=name,
+            day=_day(facts.get("latest_day")),
+            expected=_(_CADENCES[cadence])
+            if cadence in _CADENCES
+            else _("expected %(cadence)s", cadence=cadence),
+            as_of=_day(facts.get("as_of")),
         )
     if kind == "commitment_overdue":
-        return (
-            f"The commitment “{facts.get('commitment_title')}” on {name} was due on "
-            f"{facts.get('commitment_due_on')} and is not done."
+        return _(
+            "The commitment “%(title)s” on %(metric)s was due on %(day)s and is not done.",
+            title=facts.get("commitment_title"),
+            metric=name,
+            day=_day(facts.get("commitment_due_on")),
         )
     if kind == "verdict_available":
-        said = f"The commitment “{facts.get('commitment_title')}” on {name} now has its effect measured"
+        title = facts.get("commitment_title")
         if facts.get("verdict_label"):
             unit = facts.get("unit") or ""
-            before, after = (
-                format_value(facts.get("value_before"), unit),
-                format_value(facts.get("value_after"), unit),
+            verdict = facts.get("verdict")
+            return _(
+                "The commitment “%(title)s” on %(metric)s now has its effect measured: %(verdict)s, "
+                "%(before)s before and %(after)s after.",
+                title=title,
+                metric=name,
+                verdict=_(_VERDICTS[verdict]) if verdict in _VERDICTS else facts["verdict_label"],
+                before=format_value(facts.get("value_before"), unit),
+                after=format_value(facts.get("value_after"), unit),
             )
-            return f"{said}: {facts['verdict_label']}, {before} before and {after} after."
-        return f"{said}."
+        return _(
+            "The commitment “%(title)s” on %(metric)s now has its effect measured.", title=title, metric=name
+        )
     if kind == "no_plan":
-        return (
-            f"{name} has been off track for {where} since {facts.get('since')} with no open commitment: "
-            f"{_measure(facts)}."
+        return _(
+            "%(metric)s has been off track for %(where)s since %(day)s with no open commitment: %(measure)s.",
+            metric=name,
+            where=where,
+            day=_day(facts.get("since")),
+            measure=_measure(facts),
         )
     if kind == "case_new":
         return _cases_line(facts)
-    if kind == "case_contact_overdue":
-        return (
-            f"Follow-up case {facts.get('case_id')} on {name} for {where} (score {_score(facts)}) was due "
-            f"a first contact by {_moment(facts.get('contact_due_at'))} and has had none; assigned to "
-            f"{facts.get('assignee_name') or 'nobody'}."
-        )
-    if kind == "case_resolve_overdue":
-        return (
-            f"Follow-up case {facts.get('case_id')} on {name} for {where} (score {_score(facts)}) was due "
-            f"to be resolved by {_moment(facts.get('resolve_due_at'))} and is not; assigned to "
-            f"{facts.get('assignee_name') or 'nobody'}."
+    if kind in ("case_contact_overdue", "case_resolve_overdue"):
+        values = {
+            "case": facts.get("case_id"),
+            "metric": name,
+            "where": where,
+            "score": _score(facts),
+            "assignee": facts.get("assignee_name") or _("nobody"),
+        }
+        if kind == "case_contact_overdue":
+            return _(
+                "Follow-up case %(case)s on %(metric)s for %(where)s (score %(score)s) was due a first contact "
+                "by %(due)s and has had none; assigned to %(assignee)s.",
+                due=_moment(facts.get("contact_due_at")),
+                **values,
+            )
+        return _(
+            "Follow-up case %(case)s on %(metric)s for %(where)s (score %(score)s) was due to be resolved by "
+            "%(due)s and is not; assigned to %(assignee)s.",
+            due=_moment(facts.get("resolve_due_at")),
+            **values,
         )
     return f"{name}: {kind.replace('_', ' ')}."
 
 
 def _score(facts: dict) -> str:
     score = facts.get("score")
-    return "–" if score is None else f"{score:g}"
+    if score is None:
+        return "–"
+    if i18n.current() == i18n.SOURCE:
+        return f"{score:g}"
+    return i18n.format_decimal(score, 0 if float(score).is_integer() else 1)
 
 
 def _moment(text: str | None) -> str:
-    """'2026-11-22 09:00' from an ISO date and time (seconds dropped)."""
-    return (text or "")[:16] or "its due time"
+    """'2026-11-22 09:00' from an ISO date and time (seconds dropped); the locale's day and time
+    outside English."""
+    if not text:
+        return _("its due time")
+    if i18n.current() == i18n.SOURCE:
+        return text[:16]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16]
+    return _("%(day)s %(time)s", day=i18n.format_day(moment), time=i18n.format_time(moment))
 
 
 def _cases_line(facts: dict) -> str:
@@ -112,22 +214,36 @@ def _cases_line(facts: dict) -> str:
     A case handed on: 'Follow-up case 12 on Net promoter score was reassigned to Ana Silva by Ben.'"""
     if facts.get("reassigned_by"):
         metric = (facts.get("by_metric") or [{}])[0]
-        what = metric.get("metric_name") or metric.get("metric_id") or "a metric"
-        who = facts.get("assignee_name") or facts.get("assignee_id")
-        return f"Follow-up case {facts.get('case_id')} on {what} was reassigned to {who} by {facts['reassigned_by']}."
+        return _(
+            "Follow-up case %(case)s on %(metric)s was reassigned to %(assignee)s by %(by)s.",
+            case=facts.get("case_id"),
+            metric=metric.get("metric_name") or metric.get("metric_id") or _("a metric"),
+            assignee=facts.get("assignee_name") or facts.get("assignee_id"),
+            by=facts["reassigned_by"],
+        )
     count = facts.get("count") or 0
-    noun = "new follow-up case" if count == 1 else "new follow-up cases"
-    who = facts.get("assignee_name") or facts.get("assignee_id") or "nobody (the metric has no owner)"
+    who = facts.get("assignee_name") or facts.get("assignee_id") or _("nobody (the metric has no owner)")
+    said = ngettext(
+        "%(num)s new follow-up case for %(who)s", "%(num)s new follow-up cases for %(who)s", count, who=who
+    )
     parts = [
-        f"{item['count']} on {item.get('metric_name') or item['metric_id']}"
+        _(
+            "%(count)s on %(metric)s",
+            count=format_count(item["count"]),
+            metric=item.get("metric_name") or item["metric_id"],
+        )
         for item in facts.get("by_metric", [])
     ]
-    said = f"{count} {noun} for {who}"
     if parts:
-        said += ": " + ", ".join(parts)
+        said = _("%(cases)s: %(metrics)s", cases=said, metrics=_(", ").join(parts))
     overdue = facts.get("overdue_count") or 0
     if overdue:
-        said += f"; {overdue} already past {'its' if count == 1 else 'their'} time for a first contact"
+        late = (
+            _("%(count)s already past its time for a first contact", count=format_count(overdue))
+            if count == 1
+            else _("%(count)s already past their time for a first contact", count=format_count(overdue))
+        )
+        said = _("%(cases)s; %(late)s", cases=said, late=late)
     return said + "."
 
 
@@ -136,50 +252,71 @@ def link(facts: dict) -> str:
 
 
 def _footer_text(unsubscribe: str | None) -> str:
-    return f"\n\nStop these messages: {unsubscribe}\n" if unsubscribe else "\n"
+    return "\n\n" + _("Stop these messages: %(link)s", link=unsubscribe) + "\n" if unsubscribe else "\n"
 
 
-_PAGE_START = '<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222;max-width:600px">'
+def _page_start() -> str:
+    """The HTML message's opening; outside English with its language and direction (Persian right to
+    left)."""
+    code = i18n.current()
+    said = "" if code == i18n.SOURCE else f' lang="{code}" dir="{i18n.direction(code)}"'
+    return (
+        f'<!doctype html><html{said}><body style="font-family:Arial,sans-serif;color:#222;max-width:600px">'
+    )
+
+
 _PAGE_END = "</body></html>"
 
 
 def _stop(unsubscribe: str | None) -> str:
     if not unsubscribe:
         return ""
+    stop = html.escape(_("Stop these messages"))
     return (
         f'<p style="color:#666;font-size:12px">'
-        f'<a href="{html.escape(unsubscribe)}" style="color:#666">Stop these messages</a></p>'
+        f'<a href="{html.escape(unsubscribe)}" style="color:#666">{stop}</a></p>'
     )
 
 
 def _page(body: str, unsubscribe: str | None) -> str:
-    return f"{_PAGE_START}{body}{_stop(unsubscribe)}{_PAGE_END}"
+    return f"{_page_start()}{body}{_stop(unsubscribe)}{_PAGE_END}"
+
+
+def _inline_start() -> str:
+    """The padding on the side a line starts (mail readers know padding-left, seldom logical ones)."""
+    return "padding-right" if i18n.direction() == "rtl" else "padding-left"
+
+
+def _open_link(url: str, words: str) -> str:
+    return f'<a href="{html.escape(url)}" style="color:#1a5fb4">{html.escape(words)}</a>'
 
 
 def event_mail(kind: str, facts: dict, unsubscribe: str | None) -> tuple[str, str, str]:
     """(subject, plain text, HTML) for one event."""
-    said = sentence(kind, facts)
-    text = f"{said}\n\nOpen it in Beacon: {link(facts)}" + _footer_text(unsubscribe)
-    body = (
-        f'<p style="font-size:15px">{html.escape(said)}</p>'
-        f'<p><a href="{html.escape(link(facts))}" style="color:#1a5fb4">Open it in Beacon</a></p>'
-    )
+    said, open_it = sentence(kind, facts), _("Open it in Beacon")
+    text = f"{said}\n\n" + _("Open it in Beacon: %(link)s", link=link(facts)) + _footer_text(unsubscribe)
+    body = f'<p style="font-size:15px">{html.escape(said)}</p><p>{_open_link(link(facts), open_it)}</p>'
     return said, text, _page(body, unsubscribe)
+
+
+def summary_subject(count: int) -> str:
+    """'Beacon: 3 alerts': a summary's subject."""
+    return ngettext("Beacon: %(num)s alert", "Beacon: %(num)s alerts", count)
 
 
 def summary_mail(events: list[tuple[str, dict]], unsubscribe: str | None) -> tuple[str, str, str]:
     """(subject, plain text, HTML) for several events in one message: a daily batch or what went over
     the day's cap."""
-    subject = f"Beacon: {len(events)} alerts"
+    intro = ngettext("%(num)s alert from Beacon:", "%(num)s alerts from Beacon:", len(events))
     lines = [f"- {sentence(kind, facts)} {link(facts)}" for kind, facts in events]
-    text = f"{len(events)} alerts from Beacon:\n\n" + "\n".join(lines) + _footer_text(unsubscribe)
+    text = f"{intro}\n\n" + "\n".join(lines) + _footer_text(unsubscribe)
+    opening = _("Open")
     items = "".join(
-        f'<li style="margin-bottom:8px">{html.escape(sentence(kind, facts))} '
-        f'<a href="{html.escape(link(facts))}" style="color:#1a5fb4">Open</a></li>'
+        f'<li style="margin-bottom:8px">{html.escape(sentence(kind, facts))} {_open_link(link(facts), opening)}</li>'
         for kind, facts in events
     )
-    body = f"<p>{len(events)} alerts from Beacon:</p><ul>{items}</ul>"
-    return subject, text, _page(body, unsubscribe)
+    body = f"<p>{html.escape(intro)}</p><ul>{items}</ul>"
+    return summary_subject(len(events)), text, _page(body, unsubscribe)
 
 
 def webhook_body(event_id: int, kind: str, facts: dict) -> dict:
@@ -193,37 +330,50 @@ def webhook_body(event_id: int, kind: str, facts: dict) -> dict:
     }
 
 
-# The weekly digest. Its content is worked out once a week (views/digest.py) and kept in the outbox as
-# the message every recipient gets; each copy gains its own unsubscribe link when it is sent.
+# The weekly digest. Its content is worked out once a week (views/digest.py) and worded once per
+# language its recipients read, kept in the outbox as the message each of them gets; each copy gains
+# its own unsubscribe link when it is sent.
 
-DIGEST_STATUS_WORDS = {
-    **{status: _status(status) for status in ("on_track", "at_risk", "off_track")},
-    "other": "without a status",
-}
+#: The digest's status counts, in the tiles' order (words: `_digest_status_word`).
+DIGEST_STATUSES = ("on_track", "at_risk", "off_track", "other")
 #: The most lines a digest section lists; the rest are one line linking to where they all are.
 DIGEST_LINES = 8
 #: The digest's "what changed" worst first: what went wrong, then what moved, then what recovered.
 _CHANGE_ORDER = ("status_worsened", "significant_change", "late_data", "status_recovered")
 
 
+def _digest_status_word(key: str) -> str:
+    return _status(key) if key != "other" else _("without a status")
+
+
 def _commitment_line(item: dict, overdue: bool) -> str:
-    title, metric, owner, due = item["title"], item["metric_name"], item["owner_name"], item["due_on"]
+    values = {
+        "title": item["title"],
+        "metric": item["metric_name"],
+        "owner": item["owner_name"],
+        "day": _day(item["due_on"]),
+    }
     if overdue:
-        return f"“{title}” on {metric}, owned by {owner}, was due on {due} and is not done."
-    return f"“{title}” on {metric}, owned by {owner}, is due on {due}."
+        return _(
+            "“%(title)s” on %(metric)s, owned by %(owner)s, was due on %(day)s and is not done.", **values
+        )
+    return _("“%(title)s” on %(metric)s, owned by %(owner)s, is due on %(day)s.", **values)
 
 
 def _no_plan_line(facts: dict) -> str:
-    name = facts.get("metric_name") or facts.get("metric_id")
-    return f"{name} is off track with no open commitment: {_measure(facts)}."
+    return _(
+        "%(metric)s is off track with no open commitment: %(measure)s.",
+        metric=facts.get("metric_name") or facts.get("metric_id"),
+        measure=_measure(facts),
+    )
 
 
 def _pack_line(pack: dict | None) -> str | None:
     if pack is None:
         return None
     if pack.get("error"):
-        return f"The review pack could not be attached this week: {pack['error']}"
-    return f"The executive review pack is attached ({pack['filename']})."
+        return _("The review pack could not be attached this week: %(reason)s", reason=pack["error"])
+    return _("The executive review pack is attached (%(name)s).", name=pack["filename"])
 
 
 def _at_most(items: list[tuple[str, str]], more_path: str) -> list[tuple[str, str]]:
@@ -231,7 +381,10 @@ def _at_most(items: list[tuple[str, str]], more_path: str) -> list[tuple[str, st
     if len(items) <= DIGEST_LINES:
         return items
     rest = len(items) - DIGEST_LINES
-    return [*items[:DIGEST_LINES], (f"… and {rest} more.", config.PUBLIC_URL + more_path)]
+    return [
+        *items[:DIGEST_LINES],
+        (ngettext("… and %(num)s more.", "… and %(num)s more.", rest), config.PUBLIC_URL + more_path),
+    ]
 
 
 def _digest_sections(content: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -242,26 +395,26 @@ def _digest_sections(content: dict) -> list[tuple[str, str, list[tuple[str, str]
     )
     return [
         (
-            "What changed for real this week",
-            "Nothing changed beyond noise this week.",
+            _("What changed for real this week"),
+            _("Nothing changed beyond noise this week."),
             _at_most([(sentence(e["kind"], e["facts"]), link(e["facts"])) for e in changes], "/alerts"),
         ),
         (
-            "Off track with no plan",
-            "Every metric off track has an open commitment.",
+            _("Off track with no plan"),
+            _("Every metric off track has an open commitment."),
             _at_most([(_no_plan_line(facts), link(facts)) for facts in content["no_plan"]], "/owners"),
         ),
         (
-            "Overdue commitments",
-            "No commitment is overdue.",
+            _("Overdue commitments"),
+            _("No commitment is overdue."),
             _at_most(
                 [(_commitment_line(item, True), link(item)) for item in content["overdue"]],
                 "/commitments?overdue=1",
             ),
         ),
         (
-            "Due in the next 7 days",
-            "No commitment is due in the next 7 days.",
+            _("Due in the next 7 days"),
+            _("No commitment is due in the next 7 days."),
             _at_most(
                 [(_commitment_line(item, False), link(item)) for item in content["due_soon"]], "/commitments"
             ),
@@ -270,23 +423,39 @@ def _digest_sections(content: dict) -> list[tuple[str, str, list[tuple[str, str]
 
 
 def digest_mail(content: dict) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the weekly digest from `content` (views/digest.py): the period,
-    status counts, what changed for real, off track with no plan, overdue and due-soon commitments,
-    each with its link; and a line about the review pack when one was asked for."""
+    """(subject, plain text, HTML) of the weekly digest from `content` (views/digest.py) in the current
+    language: the period, status counts, what changed for real, off track with no plan, overdue and
+    due-soon commitments, each with its link; and a line about the review pack when one was asked for."""
     counts = content["counts"]
-    period, as_of, week = content["period_label"], content["as_of"], content["week"]
-    subject = (
-        f"Beacon weekly digest, {period}: {counts['off_track']} off track, {counts['at_risk']} at risk, "
-        f"{counts['on_track']} on track"
+    period, as_of, week = content["period_label"], _day(content["as_of"]), content["week"]
+    number = {key: format_count(counts[key]) for key in DIGEST_STATUSES}
+    subject = _(
+        "Beacon weekly digest, %(period)s: %(off_track)s off track, %(at_risk)s at risk, "
+        "%(on_track)s on track",
+        period=period,
+        **{key: number[key] for key in ("off_track", "at_risk", "on_track")},
     )
-    status = ", ".join(f"{counts[key]} {words}" for key, words in DIGEST_STATUS_WORDS.items())
-    scorecard = config.PUBLIC_URL + "/"
-    intro = f"Beacon's weekly digest for week {week}: {period}, data as of {as_of}."
+    status = _(", ").join(
+        _("%(count)s %(status)s", count=number[key], status=_digest_status_word(key))
+        for key in DIGEST_STATUSES
+    )
+    scorecard, open_scorecard, opening = config.PUBLIC_URL + "/", _("Open the scorecard"), _("Open")
+    intro = _(
+        "Beacon's weekly digest for week %(week)s: %(period)s, data as of %(day)s.",
+        week=week,
+        period=period,
+        day=as_of,
+    )
     pack = _pack_line(content.get("pack"))
 
-    lines = [intro, "", f"Metrics: {status}.", f"Open the scorecard: {scorecard}"]
+    lines = [
+        intro,
+        "",
+        _("Metrics: %(counts)s.", counts=status),
+        _("Open the scorecard: %(link)s", link=scorecard),
+    ]
     for heading, empty, items in _digest_sections(content):
-        lines += ["", f"{heading}:"]
+        lines += ["", _("%(heading)s:", heading=heading)]
         lines += [f"- {said} {url}" for said, url in items] or [f"- {empty}"]
     if pack:
         lines += ["", pack]
@@ -300,15 +469,15 @@ def digest_mail(content: dict) -> tuple[str, str, str]:
         "other": "background:#f2f2f2;color:#444",
     }
     tiles = "".join(
-        f'<td width="25%" style="{cell};{colours[key]}"><div style="font-size:22px;font-weight:bold">{counts[key]}</div>'
-        f"{html.escape(words)}</td>"
-        for key, words in DIGEST_STATUS_WORDS.items()
+        f'<td width="25%" style="{cell};{colours[key]}"><div style="font-size:22px;font-weight:bold">{number[key]}</div>'
+        f"{html.escape(_digest_status_word(key))}</td>"
+        for key in DIGEST_STATUSES
     )
     parts = [
         f'<p style="font-size:15px">{html.escape(intro)}</p>',
         '<table role="presentation" cellpadding="0" cellspacing="0" width="100%" '
         f'style="border-collapse:collapse;margin:8px 0"><tr>{tiles}</tr></table>',
-        f'<p><a href="{html.escape(scorecard)}" style="color:#1a5fb4">Open the scorecard</a></p>',
+        f"<p>{_open_link(scorecard, open_scorecard)}</p>",
     ]
     row = "padding:6px 0;border-bottom:1px solid #eee;font-size:14px;vertical-align:top"
     for heading, empty, items in _digest_sections(content):
@@ -318,8 +487,8 @@ def digest_mail(content: dict) -> tuple[str, str, str]:
             continue
         rows = "".join(
             f'<tr><td style="{row}">{html.escape(said)}</td>'
-            f'<td style="{row};padding-left:12px;white-space:nowrap">'
-            f'<a href="{html.escape(url)}" style="color:#1a5fb4">Open</a></td></tr>'
+            f'<td style="{row};{_inline_start()}:12px;white-space:nowrap">'
+            f"{_open_link(url, opening)}</td></tr>"
             for said, url in items
         )
         parts.append(
@@ -333,7 +502,7 @@ def digest_mail(content: dict) -> tuple[str, str, str]:
 
 def digest_copy(payload: dict, unsubscribe: str | None) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of one recipient's copy of a queued digest: its own unsubscribe link
-    added to both parts."""
+    added to both parts (in the current language: the recipient's, as the digest was worded)."""
     page = payload["html"].removesuffix(_PAGE_END) + _stop(unsubscribe) + _PAGE_END
     return payload["subject"], payload["text"].rstrip("\n") + _footer_text(unsubscribe), page
 

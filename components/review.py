@@ -9,10 +9,12 @@ from dash import dcc, html
 
 from components.attributes import kpi_attributes
 from components.commitments.register import commitment_list, register_table
+from components.dates import format_day
 from components.format import format_value
 from components.kpi_table import kpi_table
 from components.status import status_badge
 from components.tiles import change_text, gap_text, precision_text, status_summary
+from i18n import N_, _
 
 #: The statuses a metric needs for a page of its own, worst first.
 REVIEWED = ("off_track", "at_risk")
@@ -22,22 +24,31 @@ def cover(view, audience: str, public: bool, made_on: date) -> html.Section:
     """The first page: what the pack reviews (period, comparison, audience) and how fresh its data is."""
     return html.Section(
         [
-            html.Div("Beacon · Executive review", className="review-kicker"),
+            html.Div(_("Beacon · Executive review"), className="review-kicker"),
             html.H1(view.period.label, className="review-cover-period"),
-            html.Div(f"compared with {view.comparison.label}", className="review-cover-compare"),
+            html.Div(
+                _("compared with %(comparison)s", comparison=view.comparison.label),
+                className="review-cover-compare",
+            ),
             html.Div(audience, className="review-cover-audience", dir="auto"),
             html.Dl(
                 [
-                    html.Dt("Data as of"),
-                    html.Dd(f"{view.as_of:%-d %B %Y}", className="review-as-of"),
-                    html.Dt("Period"),
-                    html.Dd(f"{view.period.start:%-d %b %Y} to {view.period.end:%-d %b %Y}"),
-                    html.Dt("Prepared"),
-                    html.Dd(f"{made_on:%-d %B %Y}"),
+                    html.Dt(_("Data as of")),
+                    html.Dd(format_day(view.as_of), className="review-as-of"),
+                    html.Dt(_("Period")),
+                    html.Dd(
+                        _(
+                            "%(start)s to %(end)s",
+                            start=format_day(view.period.start),
+                            end=format_day(view.period.end),
+                        )
+                    ),
+                    html.Dt(_("Prepared")),
+                    html.Dd(format_day(made_on)),
                 ],
                 className="review-cover-facts",
             ),
-            html.P("Public edition: thin slices blanked, no comments.", className="review-public")
+            html.P(_("Public edition: thin slices blanked, no comments."), className="review-public")
             if public
             else None,
         ],
@@ -49,8 +60,11 @@ def scorecard_section(card: pd.DataFrame, statuses, comparison_label: str) -> ht
     """Every KPI with its owner, value, interval, n, target, status and change with its verdict."""
     return html.Section(
         [
-            html.H2("Scorecard", className="review-title"),
-            html.Div(f"Change is against {comparison_label}.", className="review-subtitle"),
+            html.H2(_("Scorecard"), className="review-title"),
+            html.Div(
+                _("Change is against %(comparison)s.", comparison=comparison_label),
+                className="review-subtitle",
+            ),
             status_summary(card, statuses),
             kpi_table(card),
         ],
@@ -73,14 +87,14 @@ def metric_section(
 ) -> html.Section:
     """One metric off track or at risk on a page of its own: the headline figures, the trend, the
     metric by touchpoint and by segment, and its commitments with their "did it move" verdicts."""
-    owner = row.owner_name if isinstance(row.owner_name, str) else "No owner"
+    owner = row.owner_name if isinstance(row.owner_name, str) else _("No owner")
     headline = html.Div(
         [
             html.Div(
                 [
                     html.H2(row.name, className="review-title", dir="auto"),
                     status_badge(row.status),
-                    html.Span(f"Owner: {owner}", className="review-owner", dir="auto"),
+                    html.Span(_("Owner: %(name)s", name=owner), className="review-owner", dir="auto"),
                 ],
                 className="review-metric-head",
             ),
@@ -100,7 +114,7 @@ def metric_section(
     plans = (
         commitment_list(commitments, names, effects, today)
         if len(commitments)
-        else html.P("No commitments on this metric.", className="review-none")
+        else html.P(_("No commitments on this metric."), className="review-none")
     )
     return html.Section(
         [
@@ -112,11 +126,15 @@ def metric_section(
             ),
             html.Div(
                 [
-                    _breakdown("By touchpoint", by_touchpoint, "touchpoint_id", touchpoint_names),
+                    _breakdown(
+                        _("By touchpoint"), N_("Touchpoint"), by_touchpoint, "touchpoint_id", touchpoint_names
+                    ),
                     html.Div(
                         [
-                            _breakdown("By segment", by_segment, "segment_id", segment_names),
-                            html.Div([html.H3("Commitments"), plans], className="review-plans"),
+                            _breakdown(
+                                _("By segment"), _("Segment"), by_segment, "segment_id", segment_names
+                            ),
+                            html.Div([html.H3(_("Commitments")), plans], className="review-plans"),
                         ]
                     ),
                 ],
@@ -128,14 +146,13 @@ def metric_section(
     )
 
 
-def _breakdown(title: str, frame: pd.DataFrame, column: str, names: pd.Series) -> html.Div:
-    """A breakdown's KPI table, its rows in the catalogue's order (journey order for touchpoints)."""
+def _breakdown(title: str, heading: str, frame: pd.DataFrame, column: str, names: pd.Series) -> html.Div:
+    """A breakdown's KPI table (its first column headed `heading`, an N_ message), its rows in the catalogue's order
+    (journey order for touchpoints)."""
     if frame.empty:
-        return html.Div([html.H3(title), html.P("No data in this period.", className="review-none")])
+        return html.Div([html.H3(title), html.P(_("No data in this period."), className="review-none")])
     ordered = frame.set_index(column, drop=False).reindex([i for i in names.index if i in set(frame[column])])
-    table = kpi_table(
-        ordered, lambda row: names.get(getattr(row, column), getattr(row, column)), title[3:].title()
-    )
+    table = kpi_table(ordered, lambda row: names.get(getattr(row, column), getattr(row, column)), heading)
     return html.Div([html.H3(title), table], className="review-breakdown")
 
 
@@ -152,10 +169,10 @@ def register_section(register: pd.DataFrame, names: dict, effects: dict, today: 
             today,
         )
         if len(register)
-        else html.P("No commitments yet.", className="review-none")
+        else html.P(_("No commitments yet."), className="review-none")
     )
     return html.Section(
-        [html.H2("Commitments register", className="review-title"), body],
+        [html.H2(_("Commitments register"), className="review-title"), body],
         className="review-page review-register",
     )
 

@@ -1,9 +1,10 @@
 """The executive review pack as a PDF: Beacon's own /review page printed by headless Chromium.
 
-    python -m data.review_pack --period 2026-Q4 [--compare prev] [--segment smb] [--public] --out pack.pdf
+    python -m data.review_pack --period 2026-Q4 [--compare prev] [--segment smb] [--public] [--lang fi] --out pack.pdf
 
 starts Beacon (gunicorn, as `make run` does) on a free loopback port with sign-in off (loopback only),
-prints /review?… to an A4 landscape PDF and stops it. `render_pack` prints from a server already
+prints /review?… to an A4 landscape PDF and stops it. The pack and the command's messages are in
+--lang (default BEACON_DEFAULT_LANGUAGE): /review?lang=… draws the page in it. `render_pack` prints from a server already
 running: the scorecard's download uses it against Beacon itself, with the user's cookies.
 A subprocess, not an import: data/ sits below the app and its pages.
 """
@@ -21,6 +22,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlencode
 
+import i18n
+from i18n import _, ngettext
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("BEACON_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -37,7 +41,8 @@ CHROMIUM_FLAGS = [
 PATIENCE_SECONDS = 120
 #: The page's margins on paper.
 MARGIN = {"top": "10mm", "bottom": "10mm", "left": "10mm", "right": "10mm"}
-LANGUAGES = ("en",)
+#: The languages a pack can be made in: every interface language.
+LANGUAGES = tuple(i18n.LANGUAGES)
 
 
 class ReviewPackError(Exception):
@@ -66,7 +71,10 @@ def render_pack(
                 page.wait_for_selector('[data-review-ready="true"], .problem')
             except Error as error:
                 raise ReviewPackError(
-                    f"The review page did not finish drawing: {error.message.splitlines()[0]}"
+                    _(
+                        "The review page did not finish drawing: %(reason)s",
+                        reason=error.message.splitlines()[0],
+                    )
                 ) from None
             problem = page.query_selector(".problem")
             if problem is not None:
@@ -139,7 +147,11 @@ def beacon(
                         output = log.read()
                         lines = [line for line in output.splitlines() if line.strip()]
                         raise ServerError(
-                            f"Beacon did not start: {lines[-1] if lines else 'no output'}", output
+                            _(
+                                "Beacon did not start: %(reason)s",
+                                reason=lines[-1] if lines else _("no output"),
+                            ),
+                            output,
                         ) from None
                     # Between tries, wait on the server itself: an exit ends the wait at once.
                     with suppress(subprocess.TimeoutExpired):
@@ -154,21 +166,30 @@ def beacon(
                 process.wait()
 
 
-def query_string(period: str, compare: str | None, segment: str | None, public: bool) -> str:
-    """/review's query string for the pack's view."""
-    params = {"period": period, "compare": compare, "segment": segment, "public": "1" if public else None}
+def query_string(
+    period: str, compare: str | None, segment: str | None, public: bool, lang: str | None = None
+) -> str:
+    """/review's query string for the pack's view (in `lang`, when given)."""
+    params = {
+        "period": period,
+        "compare": compare,
+        "segment": segment,
+        "public": "1" if public else None,
+        "lang": lang,
+    }
     return urlencode({key: value for key, value in params.items() if value})
 
 
-def pack_apart(period: str, extra_env: dict | None = None) -> bytes:
-    """The pack of `period`, made by this module's command in a process of its own: a caller that
+def pack_apart(period: str, extra_env: dict | None = None, lang: str | None = None) -> bytes:
+    """The pack of `period` (in `lang`, default BEACON_DEFAULT_LANGUAGE), made by this module's command in a process of its own: a caller that
     drives a browser itself (Playwright's sync API allows one per thread) or should not hold Chromium's
     memory asks for it this way. ReviewPackError carries the command's own message."""
     with tempfile.TemporaryDirectory(prefix="beacon-pack-") as folder:
         out = Path(folder) / "pack.pdf"
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "data.review_pack", "--period", period, "--out", str(out)],
+                [sys.executable, "-m", "data.review_pack", "--period", period, "--out", str(out)]
+                + (["--lang", lang] if lang else []),
                 cwd=ROOT,
                 env={**os.environ, **(extra_env or {})},
                 capture_output=True,
@@ -176,10 +197,15 @@ def pack_apart(period: str, extra_env: dict | None = None) -> bytes:
                 timeout=3 * PATIENCE_SECONDS,
             )
         except subprocess.TimeoutExpired:
-            raise ReviewPackError(f"it took longer than {3 * PATIENCE_SECONDS} s") from None
+            raise ReviewPackError(
+                _("it took longer than %(seconds)s s", seconds=i18n.format_integer(3 * PATIENCE_SECONDS))
+            ) from None
         if done.returncode != 0:
             lines = [line for line in done.stderr.splitlines() if line.strip()]
-            raise ReviewPackError(lines[-1].removeprefix("No review pack: ") if lines else "no output")
+            # The command's own reason, without its "No review pack: " (in the language it spoke).
+            with i18n.language(lang):
+                prefix = _("No review pack: %(reason)s", reason="")
+            raise ReviewPackError(lines[-1].removeprefix(prefix) if lines else _("no output"))
         return out.read_bytes()
 
 
@@ -189,22 +215,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", help="prev (default) or yoy")
     parser.add_argument("--segment", help="a segment id; default all customers")
     parser.add_argument("--public", action="store_true", help="public-mode rules, as on a public wall")
-    parser.add_argument("--lang", default="en", help="the pack's language (only en for now)")
+    parser.add_argument(
+        "--lang",
+        default=None,
+        help=f"the pack's language: {', '.join(LANGUAGES)} (default BEACON_DEFAULT_LANGUAGE)",
+    )
     parser.add_argument("--out", required=True, help="the PDF file to write")
     args = parser.parse_args(argv)
-    if args.lang not in LANGUAGES:
-        print(f"--lang {args.lang}: the pack is in {', '.join(LANGUAGES)} only for now.", file=sys.stderr)
+    if args.lang is not None and i18n.supported(args.lang) is None:
+        print(
+            _(
+                "--lang %(code)s: the pack is made in %(languages)s only.",
+                code=args.lang,
+                languages=", ".join(LANGUAGES),
+            ),
+            file=sys.stderr,
+        )
         return 2
-    started = time.monotonic()
-    try:
-        with beacon() as url:
-            pdf = render_pack(
-                url, query_string(args.period, args.compare, args.segment, args.public), args.out
+    with i18n.language(args.lang) as lang:
+        started = time.monotonic()
+        try:
+            with beacon() as url:
+                pdf = render_pack(
+                    url, query_string(args.period, args.compare, args.segment, args.public, lang), args.out
+                )
+        except ReviewPackError as error:
+            print(_("No review pack: %(reason)s", reason=error), file=sys.stderr)
+            return 1
+        print(
+            _(
+                "%(file)s: %(pages)s, %(bytes)s, %(seconds)s s",
+                file=args.out,
+                pages=ngettext("%(num)s page", "%(num)s pages", page_count(pdf)),
+                bytes=ngettext("%(num)s byte", "%(num)s bytes", len(pdf)),
+                seconds=i18n.format_decimal(time.monotonic() - started, 1),
             )
-    except ReviewPackError as error:
-        print(f"No review pack: {error}", file=sys.stderr)
-        return 1
-    print(f"{args.out}: {page_count(pdf)} pages, {len(pdf):,} bytes, {time.monotonic() - started:.1f} s")
+        )
     return 0
 
 

@@ -12,11 +12,12 @@ import queries
 from components import review as pack
 from components.feedback import problem
 from components.header import view_attributes
+from i18n import _
 from views import review
 from views.context import PROBLEM_TITLE, page_layout
 from views.wall_settings import WallSettingError
 
-dash.register_page(__name__, path="/review", title="Review pack · Beacon")
+dash.register_page(__name__, path="/review", title=lambda **_query: _("Review pack · Beacon"))
 
 ROOT = "review-root"
 READY = "review-ready"  # polls until every chart is drawn, then marks the root ready and stops
@@ -26,7 +27,7 @@ def layout(**query):
     try:
         public = review.public_mode(query)
     except WallSettingError as error:
-        return problem(PROBLEM_TITLE, str(error))
+        return problem(_(PROBLEM_TITLE), str(error))
     return page_layout(lambda context: _review(context, public), query, *review.READS)
 
 

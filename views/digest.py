@@ -7,7 +7,9 @@ the metrics off track with no plan; the commitments overdue and those due in the
 
 The content is worked out once per week and queued as the outbox's payload (dedupe key
 digest:<ISO year>-W<week>), so every recipient gets the same digest and a second pass queues nothing.
-With DIGEST_PACK=1 the executive review pack (data.review_pack) goes with it as a PDF.
+It is worded once per language its recipients read (data.notify.language: the recipient's account's
+choice, else BEACON_DEFAULT_LANGUAGE). With DIGEST_PACK=1 the executive review pack (data.review_pack)
+goes with it as a PDF, in the digest's language.
 
 A view, not data/: it reads the query layer. notify.py (the command's shell) runs it, as views/clock.py.
 """
@@ -19,9 +21,11 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 
 import config
+import i18n
 import queries
 from components import alert_messages
 from data import review_pack
+from data.notify.language import account_languages
 from data.state import alerts, commitments, database
 from data.warehouse.events import RATED, as_json
 from queries.accountability import metric_plans
@@ -45,6 +49,16 @@ def due_at(now: datetime) -> datetime:
     monday = now.date() - timedelta(days=now.weekday())
     day = monday + timedelta(days=config.WEEKDAYS.index(config.DIGEST_DAY))
     return datetime.combine(day, time(config.DIGEST_HOUR))
+
+
+def owner_ids() -> dict[str, str]:
+    """The catalogue's owners' e-mail (lower case) → owner_id: whose account an owner's address is."""
+    owners = queries.owners()
+    return {
+        email.strip().lower(): owner_id
+        for owner_id, email in zip(owners["owner_id"], owners["email"], strict=True)
+        if isinstance(email, str) and email.strip()
+    }
 
 
 def _waiting(now: datetime, url: str | None) -> list[alerts.Recipient]:
@@ -125,13 +139,14 @@ def content(now: datetime, url: str | None = None) -> dict:
 
 
 def _pack(period_key: str) -> tuple[dict | None, dict]:
-    """(the attachment, what the digest says of it) for the review pack of `period_key`, made by
-    `python -m data.review_pack` in a process of its own; when it cannot be, the digest says why."""
+    """(the attachment, what the digest says of it) for the review pack of `period_key` in the current
+    language, made by `python -m data.review_pack` in a process of its own; when it cannot be, the
+    digest says why."""
     filename = alert_messages.pack_filename(period_key)
     try:
         # The same warehouse and state database as this pass, whatever the environment says.
         settings = {"BEACON_WAREHOUSE": str(config.WAREHOUSE), "BEACON_STATE_URL": config.STATE_URL}
-        pdf = review_pack.pack_apart(period_key, settings)
+        pdf = review_pack.pack_apart(period_key, settings, lang=i18n.current())
     except (review_pack.ReviewPackError, OSError) as error:  # a digest without its pack beats none
         log.warning("The review pack for the digest was not made: %s", error)
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -141,8 +156,8 @@ def _pack(period_key: str) -> tuple[dict | None, dict]:
 
 
 def payload(now: datetime, url: str | None = None, pack: bool | None = None) -> dict:
-    """The outbox payload of the digest at `now`: subject, text, html, and the review pack as
-    `attachment` when DIGEST_PACK=1 (or `pack`) and it could be made."""
+    """The outbox payload of the digest at `now` in the current language: subject, text, html, and the
+    review pack as `attachment` when DIGEST_PACK=1 (or `pack`) and it could be made."""
     found = content(now, url)
     attachment = None
     if config.DIGEST_PACK == "1" if pack is None else pack:
@@ -165,6 +180,16 @@ def queue(now: datetime, url: str | None = None) -> int:
     waiting = _waiting(now, url)
     if not waiting:
         return 0
-    made = payload(now, url)
-    with database.writing(url) as connection:
-        return len(alerts.queue_digest(connection, f"digest:{week_key(now)}", waiting, made, now))
+    with database.reading(url) as connection:
+        chosen = account_languages(connection, [r.recipient for r in waiting], owner_ids())
+    by_language: dict[str, list[alerts.Recipient]] = {}
+    for recipient in waiting:
+        with i18n.language(chosen.get(recipient.recipient)) as code:
+            by_language.setdefault(code, []).append(recipient)
+    queued = 0
+    for code, recipients in by_language.items():
+        with i18n.language(code):  # the period's labels too are worked out in the language
+            made = payload(now, url)
+        with database.writing(url) as connection:
+            queued += len(alerts.queue_digest(connection, f"digest:{week_key(now)}", recipients, made, now))
+    return queued

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import flask
 import pandas as pd
 
+import i18n
 import queries
 from components.commitments.register import milestones
 from components.figures import trend_figure
@@ -90,8 +91,9 @@ def review(context: PageContext, public: bool) -> dict:
 def pack_pdf(params: dict) -> bytes:
     """The review pack of the view `params` name (period, compare, segment), printed by Chromium from
     this very server (the request's own URL root), signed in as the user asking: their cookies go with
-    it. ReviewPackError says why there is none."""
-    query = urlencode({key: params.get(key) for key in ("period", "compare", *READS) if params.get(key)})
+    it, and the pack is in the language of their request. ReviewPackError says why there is none."""
+    chosen = {key: params.get(key) for key in ("period", "compare", *READS) if params.get(key)}
+    query = urlencode({**chosen, i18n.PARAMETER: i18n.current()})
     root = flask.request.host_url
     cookies = [{"name": name, "value": value, "url": root} for name, value in flask.request.cookies.items()]
     return review_pack.render_pack(root, query, None, cookies=cookies)

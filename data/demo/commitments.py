@@ -479,25 +479,47 @@ def _not_demo(present: dict[str, set[str]]) -> list[str]:
 
 def main() -> None:
     import config  # the repository root's settings: only the command line needs them
+    import i18n
+    from i18n import _
+
+    # The command speaks BEACON_DEFAULT_LANGUAGE (i18n's default outside a request).
 
     where = _where(config.STATE_URL)
     if not Path(config.WAREHOUSE).is_file():
-        print(f"{where}: no warehouse at {config.WAREHOUSE}, no demo commitments")
+        print(
+            _(
+                "%(where)s: no warehouse at %(warehouse)s, no demo commitments",
+                where=where,
+                warehouse=config.WAREHOUSE,
+            )
+        )
         return
     present, as_of = catalogue_ids(config.WAREHOUSE)
     missing = _not_demo(present)
     if missing:
-        print(f"{where}: the warehouse is not the demo (no {', '.join(missing[:3])}), no demo commitments")
+        print(
+            _(
+                "%(where)s: the warehouse is not the demo (no %(missing)s), no demo commitments",
+                where=where,
+                missing=", ".join(missing[:3]),
+            )
+        )
         return
     created = seed_commitments(config.STATE_URL, as_of)
     print(
-        f"{where}: {created} demo commitments seeded" if created else f"{where}: has commitments, left as is"
+        _("%(where)s: %(count)s demo commitments seeded", where=where, count=i18n.format_integer(created))
+        if created
+        else _("%(where)s: has commitments, left as is", where=where)
     )
     opened = seed_cases(config.STATE_URL, config.WAREHOUSE)
     print(
-        f"{where}: demo case rules and {opened} follow-up cases seeded"
+        _(
+            "%(where)s: demo case rules and %(count)s follow-up cases seeded",
+            where=where,
+            count=i18n.format_integer(opened),
+        )
         if opened
-        else f"{where}: has case rules, left as is"
+        else _("%(where)s: has case rules, left as is", where=where)
     )
 
 

@@ -909,7 +909,9 @@ def build_demo(
 
 def main(argv: list[str] | None = None) -> None:
     import config  # the repository root's settings: only the command line needs its defaults
+    import i18n  # its progress in BEACON_DEFAULT_LANGUAGE
     from data.state import alerts  # and its state database, for the alerts of what it publishes
+    from i18n import _, ngettext
 
     parser = argparse.ArgumentParser(
         prog="python -m data.demo", description="Build the Beacon demo warehouse."
@@ -930,11 +932,20 @@ def main(argv: list[str] | None = None) -> None:
     if args.previous_days > 0:
         earlier = args.end - timedelta(days=args.previous_days)
         build_demo(args.out, args.responses, earlier, args.seed, memory_limit=config.PUBLISH_MEMORY)
-        print(f"{args.out}: published as of {earlier}. {alerts.after_publish(args.out)}")
+        said = _("%(file)s: published as of %(day)s.", file=args.out, day=earlier.isoformat())
+        print(f"{said} {alerts.after_publish(args.out)}")
     started = time.perf_counter()
     build_demo(args.out, args.responses, args.end, args.seed, memory_limit=config.PUBLISH_MEMORY)
     with duckdb.connect(str(args.out), read_only=True) as con:
         (rows,) = con.execute("SELECT count(*) FROM responses").fetchone()
     days = (args.end - first_day(args.end)).days + 1
-    print(f"{args.out}: {rows:,} responses over {days} days, built in {time.perf_counter() - started:.1f} s")
+    print(
+        _(
+            "%(file)s: %(responses)s over %(days)s, built in %(seconds)s s",
+            file=args.out,
+            responses=ngettext("%(num)s response", "%(num)s responses", rows),
+            days=ngettext("%(num)s day", "%(num)s days", days),
+            seconds=i18n.format_decimal(time.perf_counter() - started, 1),
+        )
+    )
     print(alerts.after_publish(args.out))

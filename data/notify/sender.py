@@ -24,7 +24,9 @@ from types import ModuleType
 import sqlalchemy as sa
 
 import config
+import i18n
 from data.notify import smtp, webhook
+from data.notify.language import account_languages
 from data.state import alerts, database
 from data.state.commitments import current_time
 
@@ -188,8 +190,11 @@ def _unsubscribe_subject(connection, row: dict, facts: dict) -> tuple[str, str |
     return "metric", facts.get("metric_id")
 
 
-def _prepare(connection, rows: list[dict]) -> list[dict]:
-    """What each claimed message says: its events, webhook address, unsubscribe link."""
+def _prepare(connection, rows: list[dict], owner_ids: dict[str, str] | None = None) -> list[dict]:
+    """What each claimed message says: its events, webhook address, unsubscribe link, and the language
+    it is worded in (its recipient's account's, else None: the default; data.notify.language)."""
+    emails = [row["recipient"] for row in rows if row["channel"] == "email"]
+    languages = account_languages(connection, emails, owner_ids) if emails else {}
     ids = {r["event_id"] for row in rows for r in row.get("merged", [row]) if r["event_id"] is not None}
     facts = _event_facts(connection, sorted(ids)) if ids else {}
     hooks = {
@@ -202,6 +207,7 @@ def _prepare(connection, rows: list[dict]) -> list[dict]:
         ]
         row["hook"] = hooks.get(row["recipient"]) if row["channel"] == "webhook" else None
         row["unsubscribe"] = None
+        row["language"] = languages.get(row["recipient"].lower()) if row["channel"] == "email" else None
         if row["channel"] == "email":
             first = row["events"][0][2] if row["events"] else {}
             subject, subject_id = _unsubscribe_subject(connection, row, first)
@@ -253,7 +259,7 @@ def _describe(row: dict, wording: ModuleType) -> str:
     elif len(row["events"]) == 1:
         subject = wording.sentence(row["events"][0][1], row["events"][0][2])
     else:
-        subject = f"Beacon: {len(row['events'])} alerts"
+        subject = wording.summary_subject(len(row["events"]))
     return f"{row['recipient']} {row['channel']} {subject}"
 
 
@@ -290,6 +296,12 @@ def _mark(connection, row: dict, name: str, now: datetime, error: Exception | No
 
 
 def deliver(row: dict, mail: smtp.Connection | None, wording: ModuleType) -> None:
+    """Send one prepared row, worded in its recipient's language (row["language"], else the default)."""
+    with i18n.language(row.get("language")):
+        _deliver(row, mail, wording)
+
+
+def _deliver(row: dict, mail: smtp.Connection | None, wording: ModuleType) -> None:
     if row["channel"] == "email":
         if mail is None:
             raise RuntimeError("BEACON_SMTP_URL is not set: no e-mail can be sent")
@@ -304,10 +316,16 @@ def deliver(row: dict, mail: smtp.Connection | None, wording: ModuleType) -> Non
 
 
 def deliver_due(
-    url: str | None = None, *, wording: ModuleType, dry_run: bool = False, name: str | None = None
+    url: str | None = None,
+    *,
+    wording: ModuleType,
+    dry_run: bool = False,
+    name: str | None = None,
+    owner_ids: dict[str, str] | None = None,
 ) -> Tally:
-    """Send every due message once, in the words of `wording`; with `dry_run`, list them and change
-    nothing."""
+    """Send every due message once, in the words of `wording`, each in its recipient's language
+    (`owner_ids`: the catalogue's owner e-mail → owner_id, to find an owner's account); with
+    `dry_run`, list them and change nothing."""
     name = name or sender_name()
     tally = Tally()
     mail = smtp.Connection(smtp.parse(config.SMTP_URL)) if config.SMTP_URL else None
@@ -320,14 +338,14 @@ def deliver_due(
                         # Claim after claim in one transaction (each takes rows the last did not),
                         # then all rolled back.
                         while claimed := claim(connection, name, now):
-                            tally.planned += [
-                                _describe(row, wording) for row in _prepare(connection, claimed)
-                            ]
+                            for row in _prepare(connection, claimed, owner_ids):
+                                with i18n.language(row["language"]):
+                                    tally.planned.append(_describe(row, wording))
                         raise _DryRun
                 except _DryRun:
                     break
             with database.writing(url) as connection:
-                rows = _prepare(connection, claim(connection, name, now))
+                rows = _prepare(connection, claim(connection, name, now), owner_ids)
             if not rows:
                 break
             for row in rows:

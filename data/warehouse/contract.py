@@ -8,6 +8,8 @@ test fails if a place that needs it has not learned it.
 
 from dataclasses import dataclass
 
+from i18n import N_
+
 # DuckDB's names of the column types the contract uses.
 VARCHAR, INTEGER, BIGINT, DOUBLE, BOOLEAN = "VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "BOOLEAN"
 DATE, TIMESTAMP = "DATE", "TIMESTAMP"
@@ -109,7 +111,7 @@ def _scale_rules() -> tuple[Rule, ...]:
         Rule(
             "scale_min",
             f"{{kind}} IN ({sql_list(COUNTED_KINDS)}) OR coalesce({{scale_min}} < {{scale_max}}, false)",
-            "a survey metric needs scale_min below scale_max",
+            N_("a survey metric needs scale_min below scale_max"),
         )
     ]
     for kind, about in KINDS.items():
@@ -138,7 +140,7 @@ SPECIFICITY = {"touchpoint_id": 2, "segment_id": 1}
 
 
 def _not_negative(column: str) -> Rule:
-    return Rule(column, f"{{{column}}} >= 0", "must not be negative")
+    return Rule(column, f"{{{column}}} >= 0", N_("must not be negative"))
 
 
 #: The contract's tables, what is referred to before what refers to it (the order ingest loads them in).
@@ -190,7 +192,7 @@ TABLES = {
             ),
             rules=(
                 *_scale_rules(),
-                Rule("min_sample", "{min_sample} >= 1", "must be at least 1"),
+                Rule("min_sample", "{min_sample} >= 1", N_("must be at least 1")),
             ),
         ),
         Table(
@@ -205,14 +207,14 @@ TABLES = {
                 Column("segment_id", VARCHAR, required=False, key=True, references="segments"),
             ),
             rules=(
-                Rule("period_end", "{period_end} >= {period_start}", "is before period_start"),
+                Rule("period_end", "{period_end} >= {period_start}", N_("is before period_start")),
                 Rule(
                     "period_end",
                     "{period_end} - {period_start} <= 1830",
-                    "makes a target period longer than five years",
+                    N_("makes a target period longer than five years"),
                     in_schema=False,
                 ),
-                Rule("tolerance", "{tolerance} >= 0", "must not be negative"),
+                Rule("tolerance", "{tolerance} >= 0", N_("must not be negative")),
             ),
         ),
         Table(
@@ -242,8 +244,10 @@ TABLES = {
                 Rule(
                     "respondent_ref",
                     f"NOT regexp_matches({{respondent_ref}}, '{EMAIL_LIKE}')",
-                    "looks like an e-mail address: respondent_ref holds an opaque id from your own system "
-                    "(such as a CRM contact id), never contact details",
+                    N_(
+                        "looks like an e-mail address: respondent_ref holds an opaque id from your own system "
+                        "(such as a CRM contact id), never contact details"
+                    ),
                     in_schema=False,
                 ),
                 Rule(
@@ -251,8 +255,10 @@ TABLES = {
                     f"NOT (regexp_full_match({{respondent_ref}}, '{PHONE_CHARACTERS}') "
                     f"AND length(regexp_replace({{respondent_ref}}, '[^0-9]', '', 'g')) BETWEEN 7 AND 15 "
                     f"AND regexp_matches({{respondent_ref}}, '{PHONE_MARKS}'))",
-                    "looks like a phone number: respondent_ref holds an opaque id from your own system "
-                    "(such as a CRM contact id), never contact details",
+                    N_(
+                        "looks like a phone number: respondent_ref holds an opaque id from your own system "
+                        "(such as a CRM contact id), never contact details"
+                    ),
                     in_schema=False,
                 ),
             ),

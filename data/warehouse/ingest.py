@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 import config
+import i18n
 from data.state import alerts
 from data.warehouse import contract
 from data.warehouse.snapshot import (
@@ -45,6 +46,7 @@ from data.warehouse.snapshot import (
     shown,
     write_snapshot,
 )
+from i18n import N_, _, ngettext
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # the command prints its report; these go where logging is sent
@@ -86,13 +88,14 @@ FILE_TYPES = (".csv", ".parquet")
 SHOWN_IN_FULL = 20
 #: Problems kept per check; beyond them a check only counts (a file may be millions of bad rows).
 KEPT_PER_CHECK = 100
+#: What a value of each type must be, as "is not …" says it (translated where said).
 _TYPE_WORDS = {
-    "DATE": "a date (YYYY-MM-DD)",
-    "TIMESTAMP": "a date and time (YYYY-MM-DD HH:MM:SS)",
-    "DOUBLE": "a number",
-    "INTEGER": "a whole number",
-    "BIGINT": "a whole number",
-    "BOOLEAN": "true or false",
+    "DATE": N_("is not a date (YYYY-MM-DD)"),
+    "TIMESTAMP": N_("is not a date and time (YYYY-MM-DD HH:MM:SS)"),
+    "DOUBLE": N_("is not a number"),
+    "INTEGER": N_("is not a whole number"),
+    "BIGINT": N_("is not a whole number"),
+    "BOOLEAN": N_("is not true or false"),
 }
 #: A time of day followed by a zone: an offset (-05:00, +0530, +05), Z, or a name (UTC, Europe/Paris).
 _WITH_ZONE = r"[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?\s*[A-Za-z+-]"
@@ -117,11 +120,14 @@ class Problem:
     def __str__(self) -> str:
         where = [shown(self.file)]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row %(row)s", row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(_("column %(column)s", column=self.column))
         value = "" if self.value is None else f"{json.dumps(self.value, ensure_ascii=False)} "
-        return f"{', '.join(where)}: {value}{self.reason}{f' ({self.note})' if self.note else ''}"
+        said = f"{value}{self.reason}"
+        if self.note:
+            said = _("%(problem)s (%(note)s)", problem=said, note=self.note)
+        return _("%(where)s: %(problem)s", where=_(", ").join(where), problem=said)
 
 
 class IngestError(ValueError):
@@ -167,8 +173,14 @@ def report(problems: list[Problem], more: Counter | None = None) -> str:
     total = sum(by_reason.values())
     lines = [str(problem) for problem in problems[:SHOWN_IN_FULL]]
     if total > SHOWN_IN_FULL:
-        lines.append(f"… and {total - SHOWN_IN_FULL} more. All problems by reason:")
-        lines += [f"  {count} × {reason}" for reason, count in by_reason.most_common()]
+        lines.append(
+            ngettext(
+                "… and %(num)s more. All problems by reason:",
+                "… and %(num)s more. All problems by reason:",
+                total - SHOWN_IN_FULL,
+            )
+        )
+        lines += [f"  {i18n.format_integer(count)} × {reason}" for reason, count in by_reason.most_common()]
     return "\n".join(lines)
 
 
@@ -227,11 +239,11 @@ def table_of(path: Path) -> str | None:
 def _not_loadable(path: Path, table: str | None) -> str | None:
     """Why a file cannot be loaded at all, or None."""
     if not path.is_file():  # reading a named pipe would wait for a writer for ever
-        return "is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first"
+        return _("is not a regular file (a pipe, socket or device cannot be loaded): copy it to a file first")
     if path.suffix.lower() not in FILE_TYPES:
-        return "is neither a .csv nor a .parquet file"
+        return _("is neither a .csv nor a .parquet file")
     if table is None:
-        return f"names no table: start its name with one of {', '.join(TABLES)}"
+        return _("names no table: start its name with one of %(tables)s", tables=", ".join(TABLES))
     return None
 
 
@@ -244,7 +256,7 @@ def find_sources(paths: list[Path]) -> list[Source]:
         elif path.exists():
             files.append(path)
         else:
-            problems.append(Problem.of_file(path, "does not exist"))
+            problems.append(Problem.of_file(path, _("does not exist")))
     sources = []
     for path in files:
         table = table_of(path)
@@ -254,7 +266,7 @@ def find_sources(paths: list[Path]) -> list[Source]:
         else:
             sources.append(Source(path, table))
     if not sources and not problems:
-        problems.append(Problem.of_file(", ".join(map(str, paths)), "holds no .csv or .parquet file"))
+        problems.append(Problem.of_file(", ".join(map(str, paths)), _("holds no .csv or .parquet file")))
     if problems:
         raise IngestError(problems)
     return sorted(sources, key=lambda source: TABLES.index(source.table))
@@ -329,7 +341,14 @@ class _Load:
         source.rows = self._run(f"SELECT count(*) FROM {source.stage}").fetchone()[0]
         seconds = time.perf_counter() - started
         print(
-            f"  read {shown(source.path.name)}: {source.rows:,} rows in {seconds:.1f} s ({source.rows / max(seconds, 1e-6):,.0f} rows/s)",
+            "  "
+            + _(
+                "read %(file)s: %(rows)s in %(seconds)s s (%(speed)s rows/s)",
+                file=shown(source.path.name),
+                rows=ngettext("%(num)s row", "%(num)s rows", source.rows),
+                seconds=i18n.format_decimal(seconds, 1),
+                speed=i18n.format_integer(round(source.rows / max(seconds, 1e-6))),
+            ),
             file=sys.stderr,
         )
 
@@ -345,11 +364,15 @@ class _Load:
                     row,
                     None,
                     None,
-                    f"ends with {ending} where the rows before it end with {first}: save the file with one kind "
-                    "of line ending",
+                    _(
+                        "ends with %(ending)s where the rows before it end with %(first)s: save the file with "
+                        "one kind of line ending",
+                        ending=ending,
+                        first=first,
+                    ),
                 )
         message = str(error).replace(str(source.path), shown(source.path))
-        return Problem.of_file(source.path, f"cannot be read: {message}")
+        return Problem.of_file(source.path, _("cannot be read: %(reason)s", reason=message))
 
     def _file_columns(self, source: Source) -> list[str]:
         return [row[0] for row in self._run(f"DESCRIBE {source.stage}").fetchall() if row[0] != "_row"]
@@ -388,13 +411,23 @@ class _Load:
                         1,
                         column,
                         None,
-                        f"is not a column of {source.table} ({', '.join(expected)})",
+                        _(
+                            "is not a column of %(table)s (%(columns)s)",
+                            table=source.table,
+                            columns=", ".join(expected),
+                        ),
                     )
                 )
         for column, (_kind, nullable, has_default) in expected.items():
             if column not in present and not nullable and not has_default:
                 self.problems.append(
-                    Problem(str(source.path), 1, column, None, f"is missing: {source.table} needs it")
+                    Problem(
+                        str(source.path),
+                        1,
+                        column,
+                        None,
+                        _("is missing: %(table)s needs it", table=source.table),
+                    )
                 )
         return all(column in expected for column in present)
 
@@ -422,14 +455,14 @@ class _Load:
                     source,
                     column,
                     f"SELECT _row, NULL FROM {stage} WHERE {text} IS NULL ORDER BY _row",
-                    "is required",
+                    _("is required"),
                 )
             if kind != "VARCHAR":
                 self._found(
                     source,
                     column,
                     f"SELECT _row, {text} FROM {stage} WHERE {text} IS NOT NULL AND {_not_of_type(text, kind)} ORDER BY _row",
-                    f"is not {_TYPE_WORDS.get(kind, kind)}",
+                    _(_TYPE_WORDS[kind]) if kind in _TYPE_WORDS else _("is not %(type)s", type=kind),
                 )
             allowed = ALLOWED.get((table, column))
             if allowed:
@@ -437,7 +470,9 @@ class _Load:
                     source,
                     column,
                     f"SELECT _row, {text} FROM {stage} WHERE {text} IS NOT NULL AND {text} NOT IN (SELECT unnest($allowed)) ORDER BY _row",
-                    f"is not one of {', '.join(allowed)}" + (" (or empty)" if nullable else ""),
+                    _("is not one of %(values)s (or empty)", values=", ".join(allowed))
+                    if nullable
+                    else _("is not one of %(values)s", values=", ".join(allowed)),
                     {"allowed": list(allowed)},
                 )
             if kind in DAY_KINDS:
@@ -449,10 +484,11 @@ class _Load:
         value is what costs); each row is counted under its own reason."""
         day = f"CAST({self.value(source, column)} AS DATE)"
         last = self.today if NOT_IN_FUTURE.get(source.table) == column else None  # NULL: no upper bound
-        early = (
-            f"is before {config.FIRST_DAY.isoformat()}, the first day the warehouse takes (BEACON_FIRST_DAY)"
+        early = _(
+            "is before %(day)s, the first day the warehouse takes (BEACON_FIRST_DAY)",
+            day=config.FIRST_DAY.isoformat(),
         )
-        late = f"is in the future (today is {self.today.isoformat()})"
+        late = _("is in the future (today is %(day)s)", day=self.today.isoformat())
         params = {"first": config.FIRST_DAY, "last": last}
         rows = self._run(
             # As text: Python's dates end at year 9999, DuckDB's do not.
@@ -482,7 +518,7 @@ class _Load:
                 source,
                 column,
                 f"SELECT _row, {shown} FROM {source.stage} WHERE {condition.format(**values)} ORDER BY _row",
-                reason,
+                _(reason),
             )
 
     def check_keys(self, sources: list[Source]) -> None:
@@ -500,10 +536,13 @@ class _Load:
 
             def repeated(row, key=key) -> Problem:
                 file, line, first_file, first_row = row
-                where = f"row {first_row}" + (
-                    "" if first_file == file else f" of {shown(Path(first_file).name)}"
-                )
-                return Problem(file, line, key, None, "repeats a key", f"first at {where}")
+                if first_file == file:
+                    where = _("first at row %(row)s", row=first_row)
+                else:
+                    where = _(
+                        "first at row %(row)s of %(file)s", row=first_row, file=shown(Path(first_file).name)
+                    )
+                return Problem(file, line, key, None, _("repeats a key"), where)
 
             self._collect(
                 f"SELECT file, _row, first_file, first_row FROM (SELECT file, _row, "
@@ -539,7 +578,7 @@ class _Load:
                     column,
                     f"SELECT _row, {value} FROM {source.stage} WHERE {value} IS NOT NULL AND {value} NOT IN "
                     f"(SELECT {referred_key} FROM ({self.keys_after(referred, sources)}) WHERE {referred_key} IS NOT NULL) ORDER BY _row",
-                    f"is not in {referred} (neither in these files nor in the warehouse)",
+                    _("is not in %(table)s (neither in these files nor in the warehouse)", table=referred),
                 )
             if self.replaced(referred, sources) and self.has_old and not self.replaced(table, sources):
                 # Rows kept from the warehouse must still find what they refer to after a replace.
@@ -550,11 +589,15 @@ class _Load:
                     f"GROUP BY {quoted} ORDER BY {quoted}",
                     {},
                     lambda row, table=table, column=column, referred=referred: Problem(
-                        f"{table} (in the warehouse)",
+                        _("%(table)s (in the warehouse)", table=table),
                         None,
                         column,
                         str(row[0]),
-                        f"is used by rows kept in {table} but is not in the replacing {referred}",
+                        _(
+                            "is used by rows kept in %(table)s but is not in the replacing %(referred)s",
+                            table=table,
+                            referred=referred,
+                        ),
                     ),
                 )
 
@@ -588,7 +631,7 @@ class _Load:
                     source,
                     "metric_id",
                     f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind IN ({_COUNTED}) ORDER BY _row",
-                    "is a ratio metric: its data go in measurements",
+                    _("is a ratio metric: its data go in measurements"),
                 )
                 self._collect(
                     f"SELECT _row, {score}, m.metric_id, m.scale_min, m.scale_max FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} "
@@ -599,7 +642,12 @@ class _Load:
                         row[0],
                         "score",
                         f"{row[1]:g}",
-                        f"is outside the scale of metric {row[2]} ({row[3]:g}–{row[4]:g})",
+                        _(
+                            "is outside the scale of metric %(metric)s (%(low)s–%(high)s)",
+                            metric=row[2],
+                            low=f"{row[3]:g}",
+                            high=f"{row[4]:g}",
+                        ),
                     ),
                 )
             if source.table == "measurements":
@@ -608,7 +656,7 @@ class _Load:
                     source,
                     "metric_id",
                     f"SELECT _row, {metric} FROM {source.stage} JOIN ({metrics}) m ON m.metric_id = {metric} WHERE m.kind NOT IN ({_COUNTED}) ORDER BY _row",
-                    "is a survey metric: its answers go in responses",
+                    _("is a survey metric: its answers go in responses"),
                 )
 
     # --- loading ------------------------------------------------------------------------------------
@@ -714,7 +762,11 @@ def ingest(
             load.insert(sources)
         except duckdb.ConstraintException as error:
             raise IngestError(
-                [Problem.of_file("the new snapshot", f"breaks a rule of the warehouse: {error}")]
+                [
+                    Problem.of_file(
+                        _("the new snapshot"), _("breaks a rule of the warehouse: %(reason)s", reason=error)
+                    )
+                ]
             ) from error
         for table in TABLES:
             tables[table] = load._run(f"SELECT count(*) FROM {_quoted(table, set(TABLES))}").fetchone()[0]
@@ -782,8 +834,12 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException:
         if not received:
             raise
-        word = "Interrupted" if received[0] == signal.SIGINT else "Stopped"
-        print(f"{word}: nothing was loaded.", file=sys.stderr)
+        said = (
+            _("Interrupted: nothing was loaded.")
+            if received[0] == signal.SIGINT
+            else _("Stopped: nothing was loaded.")
+        )
+        print(said, file=sys.stderr)
         return 128 + received[0]
     finally:
         for number, handler in handlers.items():
@@ -797,25 +853,42 @@ def _run(args: argparse.Namespace) -> int:
         if args.rollback:
             rollback(args.warehouse, wait, _say)
             log.info("Rolled back %s to the previous snapshot", warehouse)
-            print(f"Rolled back: {warehouse} is the previous snapshot again (run --rollback again to undo).")
+            print(
+                _(
+                    "Rolled back: %(warehouse)s is the previous snapshot again (run --rollback again to undo).",
+                    warehouse=warehouse,
+                )
+            )
             return 0
         summary = ingest(args.paths, args.warehouse, "replace" if args.replace else "append", wait=wait)
     except IngestError as error:
         log.warning("Ingest into %s refused: %d problem(s), nothing loaded", warehouse, error.count)
-        print(f"Nothing was loaded; {error.count:,} problem(s):\n{error}", file=sys.stderr)
+        said = ngettext(
+            "Nothing was loaded; %(num)s problem:", "Nothing was loaded; %(num)s problems:", error.count
+        )
+        print(f"{said}\n{error}", file=sys.stderr)
         return 1
     except SnapshotError as error:
         log.warning("Ingest into %s refused: %s", warehouse, error)
-        print(f"Nothing was loaded: {error}", file=sys.stderr)
+        print(_("Nothing was loaded: %(reason)s", reason=error), file=sys.stderr)
         return 1
     for source in summary.sources:
         print(
-            f"{shown(source.path)}: {source.rows:,} rows, {source.added:,} added, {source.skipped:,} duplicates skipped"
+            _(
+                "%(file)s: %(rows)s, %(added)s added, %(skipped)s duplicates skipped",
+                file=shown(source.path),
+                rows=ngettext("%(num)s row", "%(num)s rows", source.rows),
+                added=i18n.format_integer(source.added),
+                skipped=i18n.format_integer(source.skipped),
+            )
         )
     if not summary.published:
         print(
-            f"Nothing new: {warehouse} already holds every row of these files, so nothing was published "
-            "(the snapshot kept for --rollback stays as it was)."
+            _(
+                "Nothing new: %(warehouse)s already holds every row of these files, so nothing was published "
+                "(the snapshot kept for --rollback stays as it was).",
+                warehouse=warehouse,
+            )
         )
         return 0
     log.info(
@@ -826,8 +899,15 @@ def _run(args: argparse.Namespace) -> int:
         summary.skipped,
     )
     print(
-        f"Published {warehouse} in {summary.seconds:.1f} s ({summary.mode}): {summary.added:,} rows added, "
-        f"{summary.skipped:,} duplicates skipped; running Beacon processes switch to it by themselves."
+        _(
+            "Published %(warehouse)s in %(seconds)s s (%(mode)s): %(added)s rows added, %(skipped)s duplicates "
+            "skipped; running Beacon processes switch to it by themselves.",
+            warehouse=warehouse,
+            seconds=i18n.format_decimal(summary.seconds, 1),
+            mode=summary.mode,
+            added=i18n.format_integer(summary.added),
+            skipped=i18n.format_integer(summary.skipped),
+        )
     )
     print(alerts.after_publish(args.warehouse))
     return 0

@@ -2,8 +2,10 @@
 pages write them, a ratio's days instead of n, and a long digest section cut to DIGEST_LINES."""
 
 import pytest
+from babel import Locale
 
 import config
+import i18n
 from components import alert_messages
 
 NPS = {
@@ -108,3 +110,58 @@ def test_a_long_digest_section_lists_eight_and_says_how_many_more(monkeypatch):
     assert len(section) == 9
     assert section[0].startswith("- Net promoter score went from on track to off track")  # worst first
     assert section[-1] == "- … and 2 more. http://beacon.test/alerts"
+
+
+def test_an_alert_email_in_finnish_has_a_finnish_subject_and_decimal_commas(monkeypatch):
+    """Composed inside i18n.language("fi") (as the notifier does for a recipient who chose Finnish):
+    the subject is the Finnish sentence, NPS −6.666 written −6,7 and its interval −46,9–35,8 (CLDR fi:
+    decimal comma, en dash for a range), the footer and the HTML part in Finnish with <html lang="fi">."""
+    monkeypatch.setattr(config, "PUBLIC_URL", "http://beacon.test")
+    with i18n.language("fi"):
+        subject, text, page = alert_messages.event_mail(
+            "status_worsened", NPS, "http://beacon.test/unsubscribe/t"
+        )
+    assert subject == (
+        "Net promoter score (Website ja Small business) siirtyi tilasta ”tavoitteessa” tilaan ”tavoitteesta "
+        "jäljessä”: −6,7 (95 %:n luottamusväli −46,9–35,8, n = 15), tavoite ≥ 35,0 (toleranssi 5,0), "
+        "Q4 2026 to date."
+    )
+    assert "Avaa Beaconissa: http://beacon.test/metric/nps?touchpoint=web&segment=smb" in text
+    assert "Lopeta nämä viestit: http://beacon.test/unsubscribe/t" in text
+    assert page.startswith('<!doctype html><html lang="fi" dir="ltr">') and ">Lopeta nämä viestit</a>" in page
+    # A date of the facts in the locale's writing: 30.11.2026, not 2026-11-30.
+    with i18n.language("fi"):
+        overdue = alert_messages.sentence(
+            "commitment_overdue",
+            {"metric_name": "CSAT", "commitment_title": "Fix the invoice", "commitment_due_on": "2026-11-30"},
+        )
+    assert overdue == "Sitoumuksen ”Fix the invoice” (CSAT) määräpäivä oli 30.11.2026, eikä sitä ole tehty."
+
+
+def test_an_alert_email_in_persian_writes_persian_digits_right_to_left():
+    """CLDR's Persian numbers are Persian digits (numbering system arabext) with the Persian decimal
+    separator ٫: −6,666 is ‎−۶٫۷, n = 15 is ۱۵; the HTML part runs right to left; a summary's subject
+    counts in Persian digits too."""
+    assert Locale.parse("fa").default_numbering_system == "arabext"
+    with i18n.language("fa"):
+        subject, _text, page = alert_messages.event_mail("status_worsened", NPS, None)
+        summary = alert_messages.summary_mail([("status_worsened", NPS)] * 3, None)[0]
+    assert subject.startswith(
+        "Net promoter score برای Website و Small business از «در مسیر هدف» به «دور از هدف» رسید"
+    )
+    assert "۶٫۷" in subject and "n = ۱۵" in subject and "هدف ≥ ۳۵٫۰" in subject
+    assert not any(digit in subject.removesuffix("Q4 2026 to date.") for digit in "0123456789")
+    assert page.startswith('<!doctype html><html lang="fa" dir="rtl">')
+    assert summary == "Beacon: ۳ هشدار"
+
+
+def test_english_mail_keeps_its_iso_days_and_plain_html():
+    """English, the messages' own language, is as it always was: ISO days, <html> without lang/dir."""
+    with i18n.language("en"):
+        subject, _text, page = alert_messages.event_mail(
+            "commitment_overdue",
+            {"metric_name": "CSAT", "commitment_title": "Fix the invoice", "commitment_due_on": "2026-11-30"},
+            None,
+        )
+    assert subject == "The commitment “Fix the invoice” on CSAT was due on 2026-11-30 and is not done."
+    assert page.startswith("<!doctype html><html><body")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import config
 from components import alert_messages
 from data.notify import sender
-from data.state import alerts, database
+from data.state import accounts, alerts, database
 from tests.commitment_rows import promise
 from tests.smtp_server import SmtpServer
 from views import digest
@@ -268,3 +268,29 @@ def test_an_attached_pack_goes_as_a_pdf_named_for_its_period(week, monkeypatch):
         )
     finally:
         server.stop()
+
+
+def test_each_recipient_gets_the_digest_in_their_accounts_language(week, monkeypatch):
+    """Ana's account (owner `ana`, whose catalogue e-mail is ana@) chose Finnish: her copy is worded in
+    Finnish, 3 off track, 0 at risk, 1 on track, the period and the as-of day 20.11.2026 as Finnish
+    writes them (the period "4. nelj. 2026 tähän mennessä"); Ben
+    and Bob have no account choice and get the default language (English), worded once for both."""
+    monkeypatch.setattr(config, "DEFAULT_LANGUAGE", "en")
+    accounts.add("ana", "Ana Silva", "owner", "a long password 1", owner_id="ana")
+    accounts.set_language("ana", "fi")
+    assert digest.queue(MONDAY) == 3
+    with database.reading() as connection:
+        payloads = dict(
+            connection.execute(
+                sa.select(database.outbox.c.recipient, database.outbox.c.payload).where(
+                    database.outbox.c.kind == "digest"
+                )
+            ).all()
+        )
+    finnish = payloads["ana@example.com"]
+    assert finnish["subject"].startswith("Beaconin viikkokooste, 4. nelj. 2026 tähän mennessä: ")
+    assert finnish["subject"].endswith(": 3 tavoitteesta jäljessä, 0 vaarassa, 1 tavoitteessa")
+    assert "tiedot 20.11.2026 asti." in finnish["text"] and "Mittarit: tavoitteessa: 1, " in finnish["text"]
+    assert finnish["html"].startswith('<!doctype html><html lang="fi" dir="ltr">')
+    assert payloads["ben@example.com"] == payloads["bob@example.com"]
+    assert payloads["ben@example.com"]["subject"].endswith(": 3 off track, 0 at risk, 1 on track")

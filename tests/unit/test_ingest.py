@@ -714,7 +714,7 @@ def test_cli_loads_a_good_file_and_reports_what_it_added(warehouse, files, capsy
     path = write(files, "responses.csv", RESPONSES, response("X1", responded_at="2026-01-05 10:00:00"))
     assert main([str(path), "--warehouse", str(warehouse)]) == 0
     out = capsys.readouterr().out
-    assert f"{path}: 1 rows, 1 added, 0 duplicates skipped" in out
+    assert f"{path}: 1 row, 1 added, 0 duplicates skipped" in out
     assert "1 rows added, 0 duplicates skipped" in out
     assert counts(warehouse)["responses"] == 300
 
@@ -725,7 +725,7 @@ def test_cli_on_a_bad_file_says_nothing_was_loaded(warehouse, files, capsys):
     before = fingerprint(warehouse)
     assert main([str(path), "--warehouse", str(warehouse)]) == 1
     err = capsys.readouterr().err
-    assert "Nothing was loaded; 1 problem(s):" in err
+    assert "Nothing was loaded; 1 problem:" in err
     assert f'{path}, row 2, column touchpoint_id: "kiosk" is not in touchpoints' in err
     assert fingerprint(warehouse) == before
 
@@ -1076,8 +1076,8 @@ def test_file_names_with_line_breaks_or_escapes_are_printed_escaped(warehouse, f
     good = write(files, "responses-\tbell\x07.csv", RESPONSES, response("X1"))
     assert main([str(good), "--warehouse", str(warehouse)]) == 0
     printed = capsys.readouterr()
-    assert f"{str(good)!r}: 1 rows, 1 added, 0 duplicates skipped" in printed.out
-    assert "read 'responses-\\tbell\\x07.csv': 1 rows" in printed.err
+    assert f"{str(good)!r}: 1 row, 1 added, 0 duplicates skipped" in printed.out
+    assert "read 'responses-\\tbell\\x07.csv': 1 row" in printed.err
     assert not {"\x1b", "\x07", "\t"} & set(err + printed.out + printed.err)
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import config
 from components import alert_messages
 from data.notify import sender
-from data.state import database
+from data.state import accounts, database
 from tests.smtp_server import SmtpServer
 
 #: The sender as the command runs it, with Beacon's words.
@@ -417,3 +417,42 @@ def test_the_command_refuses_a_wrong_setting_in_one_line(tmp_path, env, said):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert said in done.stderr.strip().splitlines()[-1], done.stderr
+
+
+def test_each_recipient_reads_the_language_their_account_chose(state, mail, receiver, monkeypatch):
+    """One event to four: ana@ is the e-mail of owner `ana`, whose account chose Finnish; ben@ is the
+    address account `ben` (Persian) subscribed with; cid@ belongs to no account; a webhook to no one.
+    Ana's mail is in Finnish, Ben's in Persian (Persian digits), Cid's and the webhook's in the default
+    language (BEACON_DEFAULT_LANGUAGE, here English)."""
+    monkeypatch.setattr(config, "DEFAULT_LANGUAGE", "en")
+    accounts.add("ana", "Ana", "owner", "a long password 1", owner_id="ana", url=state)
+    accounts.set_language("ana", "fi", url=state)
+    accounts.add("ben", "Ben", "viewer", "a long password 2", url=state)
+    accounts.set_language("ben", "fa", url=state)
+    with database.writing(state) as connection:
+        connection.execute(
+            database.subscriptions.insert().values(
+                username="ben", email="Ben@example.com", subject="metric", subject_id="nps", batch="instant",
+                created_at=NOW,
+            )
+        )  # fmt: skip
+        hook = add_webhook(connection, f"http://127.0.0.1:{receiver.server_port}/hook")
+        event(
+            connection,
+            [("email", "ana@example.com"), ("email", "ben@example.com"), ("email", "cid@example.com"),
+             ("webhook", hook)],
+        )  # fmt: skip
+
+    tally = deliver(state, owner_ids={"ana@example.com": "ana"})
+
+    assert tally.sent == 4
+    subjects = {to[0]: message["Subject"] for to, message in mail.wait_for(3)}
+    assert subjects["ana@example.com"].startswith(
+        "NPS (Website) siirtyi tilasta ”vaarassa” tilaan ”tavoitteesta jäljessä”: 28,0 (95 %:n luottamusväli"
+    )
+    assert subjects["ben@example.com"].startswith(
+        "NPS برای Website از «در معرض خطر» به «دور از هدف» رسید: ۲۸٫۰"
+    )
+    assert subjects["cid@example.com"] == SENTENCE
+    [(_headers, body)] = receiver.posts
+    assert json.loads(body)["text"].startswith(SENTENCE)
