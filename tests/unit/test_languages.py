@@ -25,7 +25,7 @@ def test_every_message_has_a_translation_that_compiles_and_fills(code):
     for message in MESSAGES:
         if not message.id:
             continue
-        ours = catalogue.get(message.id)
+        ours = catalogue.get(message.id, context=message.context)
         assert ours is not None and "fuzzy" not in ours.flags, (code, message.id)
         strings = ours.string if isinstance(ours.string, tuple) else (ours.string,)
         assert all(strings), (code, message.id)
