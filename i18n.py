@@ -162,11 +162,11 @@ def gettext(message: str, **values) -> str:
     return _interpolate(translations(current()).ugettext(message), values)
 
 
-def ngettext(singular: str, plural: str, num: int, **values) -> str:
-    """The form of the current language's plural rules for `num` (one, few, many, other…), filled with
-    `values` and `num` (written as the locale writes numbers)."""
-    text = translations(current()).ungettext(singular, plural, num)
-    return _interpolate(text, {"num": format_integer(num), **values})
+def ngettext(singular: str, plural: str, count: int, /, **values) -> str:
+    """The form of the current language's plural rules for `count` (one, few, many, other…), filled with
+    `values` and `num`: the count as the locale writes numbers, unless `values` has a `num` of its own."""
+    text = translations(current()).ungettext(singular, plural, count)
+    return _interpolate(text, {"num": format_integer(count), **values})
 
 
 def pgettext(context: str, message: str, **values) -> str:

@@ -202,7 +202,7 @@ def set_route(user: auth.User, values: dict) -> Result:
     "account:<username>"); a route for that scope already there is changed."""
 
     def save() -> Result:
-        kind, _, assignee_id = (values.get("assignee") or "").partition(":")
+        kind, _colon, assignee_id = (values.get("assignee") or "").partition(":")
         if not assignee_id:
             raise cases.FieldError("assignee", _("choose who gets these cases."))
         clean = {

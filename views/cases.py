@@ -117,7 +117,7 @@ def assignee_of(key: str) -> tuple[str | None, str | None]:
     """The (kind, id) an assignee key names (`assignee_key`'s inverse); ValueError for a key that is none."""
     if key == "nobody":
         return None, None
-    kind, _, assignee_id = key.partition(":")
+    kind, _colon, assignee_id = key.partition(":")
     if kind not in cases.ASSIGNEE_KINDS or not assignee_id:
         raise ValueError(
             _("“%(key)s” is not an assignee to filter by (owner:ID, account:NAME or nobody).", key=key)
@@ -328,7 +328,7 @@ def _reassign(case_id: int, version: int, by: str, fields: dict) -> int:
     assignee_id), an owner checked against the catalogue; in the same transaction, tell them as a publish
     tells the assignee of new cases. The new version."""
     if "assignee" in fields:
-        kind, _, assignee_id = str(fields["assignee"] or "").partition(":")
+        kind, _colon, assignee_id = str(fields["assignee"] or "").partition(":")
         fields = {**fields, "assignee_kind": kind, "assignee_id": assignee_id}
     names = labels()
     catalogue = cases.Catalogue({}, frozenset(), frozenset(), frozenset(names["owner"]))
