@@ -93,7 +93,7 @@ def test_the_pack_has_a_cover_the_scorecard_a_page_per_reviewed_metric_and_the_r
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == len(pages)
 
-    assert "Q4 2026 to date" in pages[0] and "23 November 2026" in pages[0]
+    assert "Q4 2026 to date" in pages[0] and "23 Nov 2026" in pages[0]
     assert pages[1].startswith("Scorecard")
     for name, _status, _raw, shown in tiles.values():
         assert name in pages[1]

@@ -1156,10 +1156,13 @@ def test_no_wait_refuses_at_once_while_another_publish_is_under_way(warehouse, f
 
 
 def test_ctrl_c_during_an_ingest_says_so_in_one_line_and_leaves_nothing(
-    warehouse, files, capsys, monkeypatch
+    warehouse, files, capsys, monkeypatch, request
 ):
     """A real SIGINT to this process while the files are checked: the half-written snapshot existed then,
-    and afterwards exit 130, one line, and the folder as it was."""
+    and afterwards exit 130, one line, the folder as it was and Python's own Ctrl-C handler back."""
+    # As a terminal's run has it (a job started in the background inherits SIGINT ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     seen = []
 
     def interrupted(_load, _sources):
