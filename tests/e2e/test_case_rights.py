@@ -166,8 +166,9 @@ def on_case(body: dict, case_id: int, version: int) -> dict:
     return body
 
 
-def _callback(marker: str):
-    return lambda r: "_dash-update-component" in r.url and marker in (r.post_data or "")
+def _callback(*markers: str):
+    """A callback request whose body holds every marker."""
+    return lambda r: "_dash-update-component" in r.url and all(m in (r.post_data or "") for m in markers)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +226,8 @@ def recorded(session_browser, site):
 
     page.goto(f"{base}/cases")
     expect(page.locator("#cases-root")).to_be_visible()
-    with page.expect_request(_callback("cases-filter")) as sent:
+    # The filter bar reports its values once drawn (no update); the request wanted is the one choosing "open".
+    with page.expect_request(_callback("cases-filter", '"open"')) as sent:
         page.select_option('[id*="cases-filter"][id*="status"]', "open")
     bodies["queue_filter"] = json.loads(sent.value.post_data)
     expect(page).to_have_url(f"{base}/cases?status=open")
