@@ -3,15 +3,17 @@
 import dash
 from dash import html
 
-dash.register_page(__name__, path="/404", title="Not found · Beacon")
+from i18n import _
+
+dash.register_page(__name__, path="/404", title=lambda **_query: _("Not found · Beacon"))
 
 
 def layout(**_params):
     return html.Div(
         [
-            html.H1("This page does not exist", className="h3"),
-            html.P("The address may be mistyped, or the page may have moved."),
-            html.A("Go to the scorecard", href="/", className="btn btn-primary"),
+            html.H1(_("This page does not exist"), className="h3"),
+            html.P(_("The address may be mistyped, or the page may have moved.")),
+            html.A(_("Go to the scorecard"), href="/", className="btn btn-primary"),
         ],
         className="not-found py-5 text-center",
     )

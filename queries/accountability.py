@@ -6,7 +6,7 @@ warehouse for the metric in equal windows before a commitment started and after 
 tests the change with DESIGN.md's significance tests (`queries.kpis` against a comparison period).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
@@ -29,13 +29,16 @@ EFFECT_LABELS = {
 @dataclass(frozen=True)
 class Effect:
     verdict: str  # a key of EFFECT_LABELS
-    reason: str  # a sentence saying what was compared, or what is missing
+    #: Why it has this verdict: a key of components.commitments.badges.EFFECT_REASONS, whose sentence is
+    #: filled from `reason_values` in the reader's language (an effect is memoised for every language).
+    reason: str
     before: Period | None = None
     after: Period | None = None
     value_before: float | None = None
     value_after: float | None = None
     change: float | None = None
     better: bool | None = None  # whether the move is in the metric's good direction
+    reason_values: dict = field(default_factory=dict)
 
 
 def effect_windows(start_on: date, completed_on: date) -> tuple[Period, Period]:
@@ -74,10 +77,10 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
     if after.end > as_of:
         return Effect(
             "too_little_data",
-            f"The {EFFECT_WINDOW_DAYS} days after completion run to {after.end:%-d %b %Y}; "
-            f"data runs to {as_of:%-d %b %Y}.",
+            "window_open",
             before,
             after,
+            reason_values={"days": EFFECT_WINDOW_DAYS, "end": after.end, "as_of": as_of},
         )
     frame = kpis(
         View(after, before, "commitment", as_of),
@@ -86,7 +89,7 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
         segment_id=segment_id,
     )
     if frame.empty:
-        return Effect("too_little_data", "The metric is no longer in the warehouse.", before, after)
+        return Effect("too_little_data", "metric_gone", before, after)
     row = frame.iloc[0]
     measured = {
         "before": before,
@@ -95,33 +98,34 @@ def _effect(metric_id, touchpoint_id, segment_id, start_on: date, completed_on: 
         "value_after": None if pd.isna(row["value"]) else float(row["value"]),
     }
     if pd.isna(row["change_significant"]):
-        return Effect("too_little_data", _too_little_data(row, measured), **measured)
+        reason, values = _too_little_data(row, measured)
+        return Effect("too_little_data", reason, **measured, reason_values=values)
     change = measured["value_after"] - measured["value_before"]
     moved = bool(row["change_significant"])
-    noise = "day-to-day variation" if row["kind"] == "ratio" else "sampling noise"
-    reason = "Significant at 95%." if moved else f"The change is within {noise}."
+    reason = "significant" if moved else "within_variation" if row["kind"] == "ratio" else "within_noise"
     better = (change > 0) == bool(row["higher_is_better"])
     return Effect(
         "moved" if moved else "no_change", reason, change=change, better=better if moved else None, **measured
     )
 
 
-def _too_little_data(row, measured: dict) -> str:
-    """Why a before/after change has no verdict: too few answers in a window, or for a ratio metric
-    (whose days are its units) a window without data or with too few days for an interval."""
+def _too_little_data(row, measured: dict) -> tuple[str, dict]:
+    """Why a before/after change has no verdict (a reason key and its values): too few answers in a
+    window, or for a ratio metric (whose days are its units) a window without data or with too few days
+    for an interval."""
     if row["kind"] == "ratio":
         missing = [label for label in ("before", "after") if measured[f"value_{label}"] is None]
         if missing:
-            return f"No data in the window {' or '.join(missing)}."
-        return "Too few days with data to test the change."
+            return "no_data_" + "_".join(missing), {}
+        return "few_days", {}
     thin = [
         label
         for label, n in (("before", row["previous_n"]), ("after", row["n"]))
         if pd.isna(n) or n < row["min_sample"]
     ]
     if not thin:
-        return "Too few responses to test the change."
-    return f"Fewer than {int(row['min_sample'])} responses in the window {' and '.join(thin)}."
+        return "few_responses", {}
+    return "fewer_than_" + "_".join(thin), {"min": int(row["min_sample"])}
 
 
 def owner_board(card: pd.DataFrame, register: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 from dash import html
 
 from components.dates import format_day
-from components.format import format_change, format_value
+from components.format import format_change, format_count, format_value
 from components.icons import icon
 from data.state.commitments import STATUSES
 from i18n import N_, _, ngettext
@@ -37,6 +37,38 @@ SHORT_EFFECT_LABELS = {
     "no_change": N_("No change"),
     "too_little_data": N_("Too little data"),
 }
+
+#: Why an effect has its verdict, by queries.accountability's reason key.
+EFFECT_REASONS = {
+    "window_open": N_("The %(days)s days after completion run to %(end)s; data runs to %(as_of)s."),
+    "metric_gone": N_("The metric is no longer in the warehouse."),
+    "significant": N_("Significant at 95%%."),
+    "within_noise": N_("The change is within sampling noise."),
+    "within_variation": N_("The change is within day-to-day variation."),
+    "no_data_before": N_("No data in the window before."),
+    "no_data_after": N_("No data in the window after."),
+    "no_data_before_after": N_("No data in the window before or after."),
+    "few_days": N_("Too few days with data to test the change."),
+    "few_responses": N_("Too few responses to test the change."),
+    "fewer_than_before": N_("Fewer than %(min)s responses in the window before."),
+    "fewer_than_after": N_("Fewer than %(min)s responses in the window after."),
+    "fewer_than_before_after": N_("Fewer than %(min)s responses in the windows before and after."),
+}
+
+
+def effect_reason(effect: Effect) -> str:
+    """Why `effect` has its verdict, in a sentence of the current language (a key Beacon does not know:
+    as it is)."""
+    if effect.reason not in EFFECT_REASONS:
+        return effect.reason
+    values = effect.reason_values
+    return _(
+        EFFECT_REASONS[effect.reason],
+        days=format_count(values.get("days")),
+        min=format_count(values.get("min")),
+        end=format_day(values.get("end")),
+        as_of=format_day(values.get("as_of")),
+    )
 
 
 #: An overdue commitment's badge, by the status it qualifies (whole words per status).
@@ -109,7 +141,7 @@ def effect_badge(effect: Effect | None, unit: str, short: bool = False) -> html.
     return html.Span(
         [icon(EFFECT_ICONS[effect.verdict]), text],
         className=f"effect-badge effect-{tone}",
-        title=effect.reason,
+        title=effect_reason(effect),
         **{"data-effect": effect.verdict},
     )
 
@@ -142,7 +174,7 @@ def effect_panel(effect: Effect | None, unit: str) -> html.Div | None:
     return html.Div(
         [
             html.Div(effect_badge(effect, unit), className="mb-2"),
-            html.P(effect.reason, className="small text-body-secondary"),
+            html.P(effect_reason(effect), className="small text-body-secondary"),
             html.Table(html.Tbody(rows), className="table table-sm effect-table") if rows else None,
         ],
         className="effect-panel",
