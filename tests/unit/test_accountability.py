@@ -322,7 +322,7 @@ def test_effect_no_change_worked_by_hand(tiny_warehouse):
     assert effect.value_after == pytest.approx(100 * 4 / 14)
     assert effect.change == pytest.approx(100 * 4 / 14 + 30)
     assert effect.better is None
-    assert "noise" in effect_reason(effect)
+    assert effect.reason == "within_noise" and "noise" in effect_reason(effect)
 
 
 def test_effect_with_too_few_responses(tiny_warehouse):
@@ -330,6 +330,7 @@ def test_effect_with_too_few_responses(tiny_warehouse):
     row = done(date(2026, 10, 1), date(2026, 10, 22), metric_id="pilot", touchpoint_id=None, segment_id=None)
     effect = commitment_effect(row, tiny.AS_OF)
     assert effect.verdict == "too_little_data"
+    assert (effect.reason, effect.reason_values) == ("fewer_than_before_after", {"min": 30})
     assert "30" in effect_reason(effect)
     assert effect.change is None
 
@@ -355,4 +356,4 @@ def test_effect_of_a_ratio_metric_is_tested_on_its_days(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "WAREHOUSE", one_day)
     effect = commitment_effect(row, tiny.AS_OF)
     assert effect.verdict == "too_little_data"
-    assert "days" in effect_reason(effect)
+    assert effect.reason == "few_days" and "days" in effect_reason(effect)
